@@ -1,0 +1,105 @@
+"""A goals or purpose section becomes its numbered or lettered items, in order.
+
+An item starts at a label ("1.", "1)", "1.Aktörskompetens", "1b:", "3+4.", "a)", "a).") and
+also at a bare number ("4 Att …") when it continues the numbering. Sub-bullets ("- …") and
+wrapped lines belong to the open item; a blank line or a new sentence ends it, so prose around
+the list ("Fokusområden:", "Målet med projektet är …") is never an item. A numbered line that
+continues an unfinished sub-bullet in lower case is a wrapped line, not a goal (Jönköping's
+"3. entreprenörskapet kan spela …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?\s?[.):])\s*")
+BARE_GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+))\s+(?=[A-ZÅÄÖ])")
+PURPOSE_LABEL = re.compile(r"(?P<label>\(?(?:[a-zåäö]|(?P<number>\d+))\)\.?)\s*")
+_SUB_BULLET = re.compile(r"[-–•*]\s")
+_UNFINISHED = re.compile(r"[^.:;!?)\"”]$")
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One goal or purpose item: label as written, its text and span, and how it was read."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    wrapped_numbers: tuple[str, ...] = ()
+
+
+@dataclass
+class _Open:
+    label: str
+    start: int
+    end: int
+    number: int | None
+    wrapped: list[str]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    result, offset = [], start
+    for line in text[start:end].split("\n"):
+        result.append((offset, offset + len(line), line))
+        offset += len(line) + 1
+    return result
+
+
+def parse_items(text: str, start: int, end: int, kind: str = "goals") -> list[ListEntry]:
+    """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose"."""
+    label_patterns = (GOAL_LABEL,) if kind == "goals" else (PURPOSE_LABEL,)
+    entries: list[ListEntry] = []
+    current: _Open | None = None
+    previous_line = ""
+    first_text = ""
+    last_number: int | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            entries.append(ListEntry(current.label, text[current.start : current.end], current.start,
+                                     current.end, tuple(current.wrapped)))
+            current = None
+
+    for line_start, line_end, line in _lines(text, start, end):
+        if not line:
+            close()
+            previous_line = ""
+            continue
+        match = next((m for p in label_patterns if (m := p.match(line))), None)
+        if match is None and kind == "goals" and last_number is not None:
+            bare = BARE_GOAL_LABEL.match(line)
+            if bare and int(bare.group("number")) == last_number + 1:
+                match = bare
+        if match is not None and current is not None:
+            body = line[match.end() :]
+            wrapped = (
+                _UNFINISHED.search(previous_line) is not None
+                and body[:1].islower()
+                and (_SUB_BULLET.match(previous_line) is not None or not first_text[:1].islower())
+            )
+            if wrapped:
+                current.end = line_end
+                current.wrapped.append(match.group("label"))
+                previous_line = line
+                continue
+        if match is not None:
+            close()
+            number = match.group("number")
+            current = _Open(match.group("label").strip(), line_start + match.end(), line_end,
+                            int(number) if number else None, [])
+            last_number = current.number
+            if not entries:
+                first_text = line[match.end() :]
+        elif current is not None and (
+            _SUB_BULLET.match(line) or (_UNFINISHED.search(previous_line) and line[:1].islower())
+        ):
+            current.end = line_end
+        else:
+            close()
+        previous_line = line
+    close()
+    return [e for e in entries if e.text or e.label]

@@ -1,0 +1,104 @@
+"""Comma-separated lists in the text become items with their spans.
+
+"NC, Drivhuset, företagsfabriken, Ung företagsamhet och Coompanion." is five items: commas split
+at bracket depth 0, and the last item also splits on "och"/"samt"/"&" unless it is a known name
+("Tanke och handling"). "privata som banker, jurister, fastighetsbolag etc" is one item: an
+example list closed by "etc"/"m.fl."/"osv" stays with the item that introduced it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+QUANTITY_WORDS = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5,
+    "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+}
+_CLOSERS = re.compile(r"(?:\betc\.?|\bm\.?\s?fl\.?|\bosv\.?|\bmed flera)$", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:och|samt|&)\s+")
+_COMMA = re.compile(r",(?=\s|$)")
+"""A comma separates items only before a space or the end: "Eks00,,,,,,0000käret" is one word."""
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list item: its text as written (without list punctuation) and its absolute span."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def name(self) -> str:
+        """The item without a trailing parenthetical note ("Företagarna (står dock inte …)")."""
+        return _TRAILING_NOTE.sub("", self.text)
+
+    @property
+    def name_item(self) -> "Item":
+        """The name as its own item, without a leading quantity ("två Leaderkontor" -> "Leaderkontor")."""
+        name, start = self.name, self.start
+        first, _, rest = name.partition(" ")
+        if rest and self.quantity > 1:
+            name, start = rest, start + len(first) + 1
+        return Item(name, start, start + len(name))
+
+    @property
+    def quantity(self) -> int:
+        """How many entities the item names: "två Leaderkontor" is two, anything else one."""
+        first = self.text.split(" ", 1)[0].casefold()
+        if first.isdigit() and " " in self.text:
+            return int(first)
+        return QUANTITY_WORDS.get(first, 1) if " " in self.text else 1
+
+
+def _trimmed(text: str, start: int, end: int) -> Item | None:
+    while start < end and text[start] in " \n":
+        start += 1
+    while end > start and text[end - 1] in " \n.;":
+        if text[end - 1] == "." and _CLOSERS.search(text[start:end]):
+            break
+        end -= 1
+    return Item(text[start:end], start, end) if end > start else None
+
+
+def _split_depth0(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    parts, depth, last, i = [], 0, start, start
+    while i < end:
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            match = separator.match(text, i, end)
+            if match:
+                parts.append((last, i))
+                last = i = match.end()
+                continue
+        i += 1
+    parts.append((last, end))
+    return parts
+
+
+def split_items(
+    text: str, start: int = 0, end: int | None = None, is_name: Callable[[str], bool] = lambda _: False
+) -> list[Item]:
+    """Returns the items of the list in ``text[start:end]``, with spans into ``text``."""
+    end = len(text) if end is None else end
+    raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b))]
+    merged: list[Item] = []
+    for item in raw:
+        previous = merged[-1] if merged else None
+        open_examples = previous is not None and " som " in previous.text and not _CLOSERS.search(previous.text)
+        if open_examples and item.text[:1].islower():
+            merged[-1] = Item(text[previous.start : item.end], previous.start, item.end)
+        else:
+            merged.append(item)
+    if merged and not is_name(merged[-1].name):
+        last = merged.pop()
+        pieces = _split_depth0(text, last.start, last.end, _CONJUNCTION)
+        merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b)))
+    return merged

@@ -1,0 +1,114 @@
+"""Names as written resolve to one canonical organisation id each.
+
+In order: an alias of the registry (case-folded); "regionen" (the region's own body); a known
+alias followed by an office or unit ("Coompanion Sörmland", "Mälardalens högskola/Idélab"); a
+garbled token whose letters alone spell an alias ("Eks00,,,,,,0000käret"); a close misspelling
+("Coomapanion"). Anything else becomes an unregistered organisation with a slug id, so nothing is
+dropped, and is reported with the nearest registry names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from pipeline import reference
+from pipeline.reference import County, Organisation
+from pipeline.slugs import slugify
+
+FUZZY_THRESHOLD = 0.85
+"""Similarity (difflib ratio) for a misspelling to resolve. "Coomapanion"/"Coompanion" is 0.95 and
+"Suptopia"/"Subtopia" 0.88; the closest aliases of two different organisations in the registry
+stay below it (a test keeps it so)."""
+
+FUZZY_MIN_LENGTH = 5
+"""Shorter names (NC, AF, UF, SU) are abbreviations: they resolve exactly or not at all."""
+
+_OWN_REGION = {"regionen", "region"}
+_CONJUNCTION = re.compile(r"\s(?:och|samt|&)\s")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" .,;:").casefold()
+
+
+def is_garbled(surface: str) -> bool:
+    """True for a word that mixes letters with runs of digits or punctuation ("Eks00,,,,,,0000käret")."""
+    return any(
+        re.search(r"[^\W\d_]", token) and re.search(r"\d", token) and re.search(r"[,.;]{2,}|\d{2,}", token)
+        for token in surface.split()
+    )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a surface form resolved to, and how."""
+
+    organisation_id: str
+    method: str
+    score: float | None
+    organisation: Organisation
+    suggestions: tuple[str, ...] = ()
+
+
+class Resolver:
+    """Resolves surface forms against the organisation registry and remembers what it returned."""
+
+    def __init__(self) -> None:
+        self._by_alias: dict[str, Organisation] = {}
+        for organisation in reference.organisations():
+            for alias in (organisation.name, *organisation.aliases):
+                self._by_alias.setdefault(_key(alias), organisation)
+        self._by_id = {o.organisation_id: o for o in reference.organisations()}
+        self._fuzzy_keys = [k for k in self._by_alias if len(k) >= FUZZY_MIN_LENGTH]
+        self._prefix_keys = sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True)
+
+    def exact(self, surface: str) -> Organisation | None:
+        return self._by_alias.get(_key(surface))
+
+    def is_known(self, surface: str) -> bool:
+        """True when ``surface`` resolves to a registered organisation by any rule."""
+        return self.resolve(surface).method != "unregistered"
+
+    def region_body(self, county: County) -> Organisation:
+        return self._by_id[county.region_organisation_id]
+
+    def resolve(self, surface: str, county: County | None = None) -> Resolution:
+        key = _key(surface)
+        if county is not None and key in _OWN_REGION:
+            body = self.region_body(county)
+            return Resolution(body.organisation_id, "regional", None, body)
+        if key in self._by_alias:
+            found = self._by_alias[key]
+            return Resolution(found.organisation_id, "alias", None, found)
+        for prefix in self._prefix_keys:
+            rest = key[len(prefix) :]
+            if key.startswith(prefix) and not rest[:1].isalnum() and not _CONJUNCTION.search(rest):
+                found = self._by_alias[prefix]
+                return Resolution(found.organisation_id, "prefix", None, found)
+        if is_garbled(surface):
+            letters = _key(re.sub(r"[\d,.;]+", "", surface))
+            if letters in self._by_alias:
+                found = self._by_alias[letters]
+                return Resolution(found.organisation_id, "garbled", None, found)
+        if len(key) >= FUZZY_MIN_LENGTH:
+            scored = [(difflib.SequenceMatcher(None, key, k).ratio(), k) for k in self._fuzzy_keys]
+            score, best = max(scored, default=(0.0, ""))
+            if score >= FUZZY_THRESHOLD:
+                found = self._by_alias[best]
+                return Resolution(found.organisation_id, "fuzzy", round(score, 3), found)
+        suggestions = tuple(
+            dict.fromkeys(
+                self._by_alias[k].name for k in difflib.get_close_matches(key, list(self._by_alias), n=5, cutoff=0.6)
+            )
+        )[:3]
+        name = re.sub(r"\s+", " ", surface).strip(" .,;:")
+        unregistered = Organisation(
+            organisation_id=f"unregistered-{slugify(name)}",
+            name=name,
+            kind=None,
+            aliases=(name,),
+            source="not in the registry",
+        )
+        return Resolution(unregistered.organisation_id, "unregistered", None, unregistered, suggestions)

@@ -1,0 +1,112 @@
+"""Stage 4: extractions become the flat tables of the data contract, with explicit Arrow types.
+
+Every table carries ``document_id``; tables about a region carry ``county_code``. Offsets
+(``start``/``end``) point into ``interim/<document_id>/text.txt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from pipeline.models import COUNT_METRICS, Extraction
+
+_S, _I, _B, _F = pa.string(), pa.int64(), pa.bool_(), pa.float64()
+
+
+def _schema(*columns: tuple[str, pa.DataType, bool]) -> pa.Schema:
+    return pa.schema([pa.field(name, kind, nullable=nullable) for name, kind, nullable in columns])
+
+
+_DOC = ("document_id", _S, False)
+_COUNTY = ("county_code", _S, False)
+_SPAN = (("start", _I, False), ("end", _I, False))
+
+SCHEMAS: dict[str, pa.Schema] = {
+    # one row per source document
+    "documents": _schema(
+        _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
+        ("encoding", _S, False), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
+        ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
+    ),
+    # one row per region per document
+    "regions": _schema(
+        _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
+        ("summary", _S, True),
+        *[col for metric in COUNT_METRICS for col in (
+            (metric, _I, True), (f"{metric}_basis", _S, False), (f"{metric}_raw", _S, True),
+            (f"{metric}_listed", _I, True), (f"{metric}_list_is_partial", _B, False))],
+        ("heading_start", _I, False), ("heading_end", _I, False),
+    ),
+    # one row per labelled section per region
+    "sections": _schema(_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+    # one row per person per contact line per region
+    "contacts": _schema(
+        _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
+        ("organisation_id", _S, True), ("organisation_raw", _S, True), ("status", _S, False),
+        ("note", _S, True), ("source_line", _S, False), *_SPAN,
+    ),
+    # one row per goal per region, in document order
+    "goals": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+    # one row per purpose item per region, in document order
+    "purpose_items": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+    # one row per organisation referred to per document
+    "organisations": _schema(
+        _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
+        ("aliases", pa.list_(_S), False), ("registered", _B, False),
+    ),
+    # one row per organisation mention per section per region
+    "mentions": _schema(
+        _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
+        ("method", _S, False), ("score", _F, True), *_SPAN,
+    ),
+    # one row per quality finding; county_code is null for document-level findings
+    "quality": _schema(
+        _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("message", _S, False),
+        ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
+    ),
+    # one row per county of the reference table per document
+    "counties": _schema(_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),
+}
+
+
+def rows(extraction: Extraction) -> dict[str, list[dict]]:
+    """Returns the rows of every table for one extraction."""
+    doc = extraction.document
+    d = {"document_id": doc.document_id}
+    out: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    out["documents"].append(d | doc.model_dump(include={
+        "source_path", "source_sha256", "source_format", "encoding", "publisher", "title",
+        "regions_found", "regions_claimed", "regions_claimed_of"}))
+    out["counties"].extend(d | c.model_dump() for c in doc.counties)
+    out["organisations"].extend(d | o.model_dump() for o in doc.organisations)
+    out["quality"].extend(d | f.model_dump() for f in doc.quality)
+    for region in extraction.regions:
+        r = d | {"county_code": region.county_code}
+        row = r | region.model_dump(include={"county_name", "region_name", "title", "summary",
+                                             "heading_start", "heading_end"})
+        for metric in COUNT_METRICS:
+            count = getattr(region, metric)
+            row |= {metric: count.value, f"{metric}_basis": count.basis, f"{metric}_raw": count.raw,
+                    f"{metric}_listed": count.listed, f"{metric}_list_is_partial": count.list_is_partial}
+        out["regions"].append(row)
+        out["sections"].extend(r | s.model_dump() for s in region.sections)
+        out["contacts"].extend(r | c.model_dump() for c in region.contacts)
+        out["goals"].extend(r | g.model_dump() for g in region.goals)
+        out["purpose_items"].extend(r | p.model_dump() for p in region.purpose_items)
+        out["mentions"].extend(r | m.model_dump() for m in region.mentions)
+        out["quality"].extend(d | f.model_dump() for f in region.quality)
+    return out
+
+
+def build_tables(extractions: Iterable[Extraction]) -> dict[str, pa.Table]:
+    """Returns one Arrow table per contract table, rows in document order."""
+    collected: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    for extraction in extractions:
+        for name, table_rows in rows(extraction).items():
+            collected[name].extend(table_rows)
+    return {
+        name: pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in collected[name]], schema=schema)
+        for name, schema in SCHEMAS.items()
+    }

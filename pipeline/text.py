@@ -1,0 +1,120 @@
+"""Stage 1, text sources: raw bytes become the normalised interim text.
+
+The normalised text is what every character offset in the dataset points into. It has one
+paragraph per line, a single blank line between blocks, single spaces, NFC characters, ``\\n``
+line ends, and no web-page leftovers. Every removal is reported as a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import reference
+from pipeline.errors import UnusableInputError
+from pipeline.models import Finding
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+"""Larger text sources are refused: the largest real report is well under 1 MB."""
+
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u2009\u202f\u3000]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """The interim text of one document, the encoding it was read with, and what was changed."""
+
+    text: str
+    encoding: str
+    findings: tuple[Finding, ...]
+
+
+def decode(data: bytes, path: Path | str) -> tuple[str, str]:
+    """Returns the decoded text and the encoding used; raises ``UnusableInputError`` when it is not text."""
+    if len(data) > MAX_SOURCE_BYTES:
+        raise UnusableInputError(
+            path,
+            f"file is {len(data) / 1_048_576:.1f} MiB, over the {MAX_SOURCE_BYTES // 1_048_576} MiB "
+            "limit for a text source",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in data:
+        raise UnusableInputError(path, "not a text file (it contains NUL bytes)")
+    else:
+        candidates = ["utf-8", "cp1252"]
+    first_error: UnicodeDecodeError | None = None
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+            continue
+        if not text.strip():
+            raise UnusableInputError(path, "file is empty or holds only whitespace")
+        controls = len(_CONTROL.findall(text))
+        if controls > max(2, len(text) // 200):
+            raise UnusableInputError(path, f"not a text file ({controls} control characters)")
+        return text, encoding
+    if not data.strip():
+        raise UnusableInputError(path, "file is empty or holds only whitespace")
+    assert first_error is not None
+    raise UnusableInputError(
+        path,
+        f"cannot decode byte 0x{data[first_error.start]:02x} at offset {first_error.start} "
+        f"as {' or '.join(candidates)}",
+    )
+
+
+def _remove_leftovers(line: str, line_number: int) -> tuple[str, list[Finding]]:
+    findings = []
+    for pattern, note in reference.web_leftovers():
+        for match in pattern.finditer(line):
+            findings.append(
+                Finding(
+                    county_code=None,
+                    severity="info",
+                    code="web_leftover_removed",
+                    message=f"removed web-page leftover on source line {line_number}: {note}",
+                    evidence=match.group(0).strip(),
+                )
+            )
+        line = pattern.sub("", line)
+    return line, findings
+
+
+def normalise(text: str) -> tuple[str, tuple[Finding, ...]]:
+    """Returns ``text`` with line ends, spaces and blank lines normalised and web leftovers removed."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_INVISIBLE)
+    findings: list[Finding] = []
+    lines: list[str] = []
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        line = _SPACES.sub(" ", _CONTROL.sub(" ", raw_line)).strip()
+        line, removed = _remove_leftovers(line, number)
+        findings.extend(removed)
+        line = _SPACES.sub(" ", line).strip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n", tuple(findings)
+
+
+def read_text_source(path: Path) -> NormalisedText:
+    """Reads one plain-text source file into its normalised interim text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    decoded, encoding = decode(data, path)
+    text, findings = normalise(decoded)
+    if not text.strip():
+        raise UnusableInputError(path, "file holds no text once web-page leftovers are removed")
+    return NormalisedText(text=text, encoding=encoding, findings=findings)
