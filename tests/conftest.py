@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import Source, extract_document
+from pipeline.models import Extraction, Region
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
+
+
+@pytest.fixture(scope="session")
+def seed() -> Extraction:
+    extraction, _ = extract_document(Source(SEED, "raw/" + SEED.name, "seed", "text"))
+    return extraction
+
+
+@pytest.fixture(scope="session")
+def regions(seed: Extraction) -> dict[str, Region]:
+    """The seed's regions by county code."""
+    return {region.county_code: region for region in seed.regions}
+
+
+def codes(findings, code: str) -> list:
+    return [f for f in findings if f.code == code]

@@ -1,0 +1,108 @@
+"""Contact lines: people, roles, organisations and former holders (passages from the seed)."""
+
+from __future__ import annotations
+
+from pipeline import reference
+from pipeline.contacts import is_person_name, parse_contacts
+from pipeline.organisations import Resolver
+
+RESOLVER = Resolver()
+
+
+def people(text: str, county_code: str = "07"):
+    county = reference.county_by_code(county_code)
+    return parse_contacts(text, 0, len(text), county, RESOLVER)
+
+
+def summary(rows):
+    return [(r.name.text, r.role, r.organisation.organisation_id if r.organisation else None, r.status) for r in rows]
+
+
+def test_pl_abbreviation_and_regionen_in_one_segment():
+    assert summary(people("Johan Nilsson, PL regionen", "10")) == [
+        ("Johan Nilsson", "projektledare", "region-blekinge", "current")]
+    assert people("Johan Nilsson, PL regionen", "10")[0].role_raw == "PL"
+
+
+def test_role_after_the_organisation():
+    assert summary(people("Jessica Ottosson, Coompanion, PL", "23")) == [
+        ("Jessica Ottosson", "projektledare", "coompanion", "current")]
+
+
+def test_two_people_joined_by_och():
+    assert summary(people("Caroline Kjellgren och Helen Nilsson, Coompanion", "25")) == [
+        ("Caroline Kjellgren", None, "coompanion", "current"), ("Helen Nilsson", None, "coompanion", "current")]
+
+
+def test_people_listed_with_commas_and_in_parentheses():
+    rows = people("Anders Jönsson, Wille Lopez (och Nina Englund), Coompanion")
+    assert [r.name.text for r in rows] == ["Anders Jönsson", "Wille Lopez", "Nina Englund"]
+    assert {r.organisation.organisation_id for r in rows} == {"coompanion"}
+
+
+def test_contact_line_with_former_holder():
+    rows = people("Kristin Bergwall (fd Greta Isaksson), PL, regionen", "25")
+    assert summary(rows) == [("Kristin Bergwall", "projektledare", "region-norrbotten", "current"),
+                             ("Greta Isaksson", "projektledare", "region-norrbotten", "former")]
+
+
+def test_former_holder_who_quit():
+    rows = people("Andreas Scheutz, PL, regionen (tidigare Alexander Kinigalakis, slutat)", "03")
+    assert [(r.name.text, r.status, r.note) for r in rows] == [
+        ("Andreas Scheutz", "current", None), ("Alexander Kinigalakis", "former", "slutat")]
+
+
+def test_parenthesised_name_without_fd_is_current_but_flagged():
+    rows = people("(Hanna Dermes Gibson) och Roger Filipsson, Coompanion", "24")
+    assert [(r.name.text, r.status, r.parenthesised) for r in rows] == [
+        ("Hanna Dermes Gibson", "current", True), ("Roger Filipsson", "current", False)]
+
+
+def test_sormland_arbetsgrupp_line():
+    rows = people("Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDH Idélab. Monica Pärus, Coompanion "
+                  "Sörmland. Malin Sturk, Eskilstuna KN. Helene Andersson, Nyköpings KN.", "04")
+    assert summary(rows) == [
+        ("Madeleine Pilstrand", "arbetsgruppsmedlem", "malardalens-universitet", "current"),
+        ("Marius Wenneson", "arbetsgruppsmedlem", "malardalens-universitet", "current"),
+        ("Monica Pärus", "arbetsgruppsmedlem", "coompanion", "current"),
+        ("Malin Sturk", "arbetsgruppsmedlem", "eskilstuna-kommun", "current"),
+        ("Helene Andersson", "arbetsgruppsmedlem", "nykopings-kommun", "current"),
+    ]
+    assert rows[2].organisation_item.text == "Coompanion Sörmland"
+
+
+def test_organisation_name_containing_och():
+    assert summary(people("Andreas Helgesson, Stenbackens Boende och arbetskooperativ", "21")) == [
+        ("Andreas Helgesson", None, "stenbackens-boende-och-arbetskooperativ", "current")]
+
+
+def test_three_word_organisation_is_not_a_person():
+    assert summary(people("Petra Ärlsjö, Västerås Science Park", "19")) == [
+        ("Petra Ärlsjö", None, "vasteras-science-park", "current")]
+
+
+def test_focus_note_in_parentheses():
+    rows = people("Margareta Wandel, PL, Region Östergötland (fokus SET och generationsväxling)", "05")
+    assert summary(rows) == [("Margareta Wandel", "projektledare", "region-ostergotland", "current")]
+    assert rows[0].note == "fokus SET och generationsväxling"
+
+
+def test_regionen_followed_by_a_note():
+    rows = people("Marcus Larsson, regionen fokus UF", "20")
+    assert summary(rows) == [("Marcus Larsson", None, "region-dalarna", "current")]
+    assert rows[0].note == "fokus UF"
+
+
+def test_name_only_contact_person():
+    assert summary(people("Anders Bro", "18")) == [("Anders Bro", None, None, "current")]
+
+
+def test_name_spans_slice_the_text():
+    text = "Kristin Bergwall (fd Greta Isaksson), PL, regionen\nCaroline Kjellgren och Helen Nilsson, Coompanion"
+    for row in people(text, "25"):
+        assert text[row.name.start : row.name.end] == row.name.text
+
+
+def test_person_name_shapes():
+    assert is_person_name("Marie-Louise Lövgren") and is_person_name("Elizabeth George Chandy")
+    assert not is_person_name("Coompanion") and not is_person_name("Region Jönköpings län")

@@ -1,0 +1,97 @@
+"""Count lines: value, basis and the list they name (examples from the seed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.counts import parse_count
+from pipeline.organisations import Resolver
+
+RESOLVER = Resolver()
+
+
+def parse(raw: str):
+    return parse_count(raw, 0, len(raw), RESOLVER.is_known)
+
+
+@pytest.mark.parametrize(
+    "raw, value, basis",
+    [
+        ("44", 44, "stated"),
+        ("64 (Lokal samverkan: 4, bättre miljö: 20, ASF:14 (21 enligt sofisam) Sociala tjänster: 20, Skola: 4 "
+         "sociala mål: 1 Kultur: 1)", 64, "stated"),
+        ("2 ASF (På Sofisams lista finns 15)", 2, "stated"),
+        ("Totalt 40 företag med spridning inom de olika kategorierna", 40, "stated"),
+        ("50 sociala företag", 50, "stated"),
+        ("51, endast asf-företag i listan", 51, "stated"),
+        ("Borås stad, Tranemo kommun.", 2, "listed"),
+        ("Coompanion", 1, "listed"),
+        ("", None, "none"),
+        ("-", None, "none"),
+        ("ej angett", None, "none"),
+    ],
+)
+def test_value_and_basis(raw, value, basis):
+    parsed = parse(raw)
+    assert (parsed.value, parsed.basis) == (value, basis)
+    assert parsed.problems == ()
+
+
+def test_breakdown_that_sums_to_the_stated_number_is_consistent():
+    parsed = parse("64 (Lokal samverkan: 4, bättre miljö: 20, ASF:14 (21 enligt sofisam) Sociala tjänster: 20, "
+                   "Skola: 4 sociala mål: 1 Kultur: 1)")
+    assert parsed.breakdown_total == 64
+
+
+def test_breakdown_that_disagrees_is_reported():
+    assert [p[1] for p in parse("10 (Skola: 4, Kultur: 1)").problems] == ["count_breakdown_mismatch"]
+
+
+def test_stated_number_with_shorter_list_is_a_mismatch():
+    parsed = parse("17 (Coomp, Nätverket, SoPact, Almi, Ideon Innovation, NC-kontor, Minc, Innovation Skåne, "
+                   "Venture Cup Syd, Drivhuset, Venture Lab, LU Innovation, Krinova, Innovationscenter för "
+                   "landsbygden, UF)")
+    assert (parsed.value, parsed.listed) == (17, 15)
+    assert [p[1] for p in parsed.problems] == ["count_list_mismatch"]
+
+
+def test_bland_annat_list_is_partial_not_a_mismatch():
+    parsed = parse("37 (bland annat Samordningsförbunden, AF, SE-Forum, Tanke och handling)")
+    assert (parsed.value, parsed.listed, parsed.list_is_partial, parsed.problems) == (37, 4, True, ())
+    assert [i.text for i in parsed.items][-1] == "Tanke och handling"
+
+
+def test_promoter_list_with_examples_closed_by_etc():
+    parsed = parse("11 - Coompanion, Västerås Science Park, Mälardalens högskola/Idélab, Create Incubator, UF, "
+                   "privata som banker, jurister, fastighetsbolag etc, Västmanlands länsbildningsförbund, "
+                   "Nyanlänt företagande AB, Almi, NC, Företagarna (står dock inte hur på Företagarna)")
+    assert (parsed.value, parsed.listed, parsed.problems) == (11, 11, ())
+    assert parsed.items[5].text == "privata som banker, jurister, fastighetsbolag etc"
+    assert parsed.items[-1].name == "Företagarna"
+
+
+def test_listed_count_expands_quantity_words():
+    parsed = parse("Coomapanion, ALMI, Bizmaker, NC, Företagarna, Technicus Härnösand, två Leaderkontor")
+    assert (parsed.value, parsed.basis) == (8, "listed")
+
+
+def test_last_item_splits_on_och():
+    parsed = parse("NC, Drivhuset, företagsfabriken, Ung företagsamhet och Coompanion.")
+    assert [i.text for i in parsed.items] == ["NC", "Drivhuset", "företagsfabriken", "Ung företagsamhet", "Coompanion"]
+
+
+def test_garbled_token_with_commas_is_one_item():
+    parsed = parse("3 (bland annat SSES, SU, Eks00,,,,,,0000käret)")
+    assert [i.text for i in parsed.items] == ["SSES", "SU", "Eks00,,,,,,0000käret"]
+
+
+def test_sentence_that_is_neither_number_nor_list_is_reported():
+    parsed = parse("Uppdateras snart.")
+    assert (parsed.value, parsed.basis) == (None, "none")
+    assert [p[1] for p in parsed.problems] == ["count_unparsed"]
+
+
+def test_item_spans_slice_the_text():
+    text = "Kända: 17 (Coomp, Nätverket, Almi)"
+    parsed = parse_count(text, 7, len(text), RESOLVER.is_known)
+    assert [text[i.start : i.end] for i in parsed.items] == ["Coomp", "Nätverket", "Almi"]

@@ -1,0 +1,77 @@
+"""Goals and purpose items: label forms and the prose around them (passages from the seed)."""
+
+from __future__ import annotations
+
+from pipeline.goals import parse_items
+
+
+def goals(text: str, kind: str = "goals"):
+    return [(e.label, e.text) for e in parse_items(text, 0, len(text), kind)]
+
+
+def test_label_without_space_after_dot():
+    assert goals("1.Aktörskompetens\n2.Samverkansmetoder och kunskapsplattform\n3+4.Entreprenörskap och "
+                 "affärsmodeller\n\nMålsättningen är att både offentliga beslutsfattare …") == [
+        ("1.", "Aktörskompetens"), ("2.", "Samverkansmetoder och kunskapsplattform"),
+        ("3+4.", "Entreprenörskap och affärsmodeller")]
+
+
+def test_lettered_sub_goals_with_dot_and_colon():
+    text = ("Projektets fyra delmål med indikatorer är\n1a. Kunskapen har ökat\n1b: Kunskapen om affärer har ökat\n"
+            "2a: De sociala företagarna har stärkt sin förmåga.\n3: Ökad samverkan")
+    assert [label for label, _ in goals(text)] == ["1a.", "1b:", "2a:", "3:"]
+
+
+def test_bare_number_continues_the_list_after_prose():
+    text = ("1. Utveckla direktiven.\n2. Utveckla arbetet.\n3. Bidra till ökad kunskap\n\n"
+            "Det strukturella arbetet via ESBR (består av 45 olika org) har lett till:\n"
+            "4 Att stödsystemets aktörer har fått en ökad kunskap.\n5. Att all företagsrådgivning är öppen.")
+    assert [label for label, _ in goals(text)] == ["1.", "2.", "3.", "4", "5."]
+
+
+def test_jonkoping_wrapped_line_starting_with_3_is_not_a_goal():
+    text = ('1. "Visionsdokument för socialt entreprenörskap", inkl.\n- en aktörskarta,\n'
+            '2. "Kommunikation för ökad tillväxt", inkl.\n'
+            "- offentliga aktörer har höjt sin kunskap med särskilt tonvikt på vilken roll det sociala\n"
+            "3. entreprenörskapet kan spela för de samhällsutmaningar där offentliga aktörer är utpekade som ägare.\n"
+            "- de forskningsinitiativ som finns förses med fler regionala exempel/case.")
+    entries = parse_items(text, 0, len(text))
+    assert [e.label for e in entries] == ["1.", "2."]
+    assert entries[1].wrapped_numbers == ("3.",)
+    assert entries[1].text.endswith("exempel/case.")
+
+
+def test_lower_case_goals_are_goals():
+    text = "1. att deltagande sociala entreprenörer/företag ökat sin omsättning\n2. etablerad samverkan"
+    assert [label for label, _ in goals(text)] == ["1.", "2."]
+
+
+def test_prose_before_the_list_is_not_a_goal():
+    text = ("Målet med projektet är att socialt entreprenörskap är en del av strategin.\n\nFokusområden:\n"
+            "1. Samla kunskap om sociala entreprenörer.\n2. Synliggöra mätverktyg")
+    assert [label for label, _ in goals(text)] == ["1.", "2."]
+
+
+def test_sentence_after_the_last_goal_is_not_part_of_it():
+    text = "3. Utveckla mötesplatser för sociala företag.\nÄven följa upp socioekonomiska effekter."
+    assert goals(text) == [("3.", "Utveckla mötesplatser för sociala företag.")]
+
+
+def test_sub_bullets_belong_to_their_goal():
+    text = '1. "Visionsdokument", inkl.\n- en aktörskarta,\n- en visionsprocess'
+    assert goals(text) == [("1.", '"Visionsdokument", inkl.\n- en aktörskarta,\n- en visionsprocess')]
+
+
+def test_purpose_items_with_dot_after_parenthesis():
+    text = "a). Prioritering på ledningsarbete.\nb). Prioritering på kartläggning."
+    assert goals(text, "purpose") == [("a).", "Prioritering på ledningsarbete."),
+                                      ("b).", "Prioritering på kartläggning.")]
+
+
+def test_numbered_purpose_items():
+    text = "Insatserna ska bidra till att eliminera strukturella hinder:\n1) ökad kunskap\n2) en stärkt organisering"
+    assert [label for label, _ in goals(text, "purpose")] == ["1)", "2)"]
+
+
+def test_year_at_line_start_is_not_a_goal():
+    assert goals("1. Starta.\n\n2019 testades ett draknäste.") == [("1.", "Starta.")]

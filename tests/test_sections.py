@@ -1,0 +1,119 @@
+"""The sections stage: region headings and labelled sections, one test per awkward passage."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.sections import segment
+from pipeline.text import normalise
+
+
+def seg(text: str):
+    return segment(normalise(text)[0])
+
+
+def sections_of(text: str) -> list[tuple[str, str | None, str]]:
+    result = seg(text)
+    normalised = normalise(text)[0]
+    return [(s.section, s.label, normalised[s.start : s.end]) for s in result.regions[0].sections]
+
+
+def test_summary_starting_with_region_name_is_not_a_heading():
+    result = seg("Region Gävleborg formar stödstrukturer\n\nRegion Gävleborg arbetar med att forma stödstrukturer.\n\n"
+                 "Kontakt: Lina Andersson, PL regionen\n")
+    assert [r.title for r in result.regions] == ["Region Gävleborg formar stödstrukturer"]
+
+
+def test_goal_line_starting_with_region_is_not_a_heading():
+    result = seg("Region Östergötland utvecklar stödsystem\n\nMål:\n\nRegion Östergötland ska under projekttiden:\n"
+                 "1. Utveckla direktiven.\n")
+    assert len(result.regions) == 1
+
+
+def test_orebro_paragraph_after_subheading_is_not_a_heading():
+    result = seg("Region Örebro län utvecklar kunskap\n\nSammanfattning.\n\nSamordning i länet\n"
+                 "Region Örebro län samordnar Partnerskapet för sociala innovationer\n\nKontaktperson: Anders Bro\n")
+    assert len(result.regions) == 1
+    assert [(s, label) for s, label, _ in sections_of(
+        "Region Örebro län utvecklar kunskap\n\nSammanfattning.\n\nSamordning i länet\n"
+        "Region Örebro län samordnar Partnerskapet för sociala innovationer\n\nKontaktperson: Anders Bro\n")] == [
+        ("summary", None), ("other", "Samordning i länet"), ("contact", "Kontaktperson")]
+    assert [f.code for f in result.regions[0].findings] == ["subheading_section"]
+
+
+def test_vastra_gotalandsregionen_heading_without_region_prefix():
+    result = seg("Västra Götalandsregionen utvecklar ett ekosystem\n\nUtveckla ett ekosystem.\n")
+    assert result.regions[0].county.county_code == "14"
+
+
+def test_label_text_on_the_next_line():
+    assert sections_of("Region Norrbotten ökar\n\nTidigare engagemang:\nASF-projekt\n")[-1] == (
+        "previous_engagement", "Tidigare engagemang", "ASF-projekt")
+
+
+def test_empty_label_followed_by_next_label():
+    rows = sections_of("Region Uppsala arbetar\n\nTidigare engagemang:\n\nMål:\n1) en bred kartläggning\n")
+    assert rows[0] == ("previous_engagement", "Tidigare engagemang", "")
+    assert rows[1][0] == "goals"
+
+
+def test_samverkar_med_is_the_partners_label():
+    assert sections_of("Region Östergötland utvecklar\n\nSamverkar med: Linköpings Universitet\n")[0][:2] == (
+        "partners", "Samverkar med")
+
+
+@pytest.mark.parametrize(
+    "line, section",
+    [
+        ("Kommuner som arbetar med att främja socialt företag: ", "municipalities_promoting"),
+        ("Företagsfrämjare som aktivt stöttar socialt företag.:", "business_promoters"),
+        ("Företagsfrämjare som aktivt stöttar sociala företan: NC", "business_promoters"),
+        ("Företagsfrämjare som aktivt stöttar socialt företagande: 40", "business_promoters"),
+        ("Kända sociala företag: 44", "known_social_enterprises"),
+    ],
+)
+def test_count_label_spellings(line, section):
+    result = seg(f"Region Skåne bygger\n\n{line}\n")
+    assert [s.section for s in result.regions[0].sections] == [section]
+    assert result.regions[0].findings == ()
+
+
+def test_misspelled_label_is_matched_and_reported():
+    result = seg("Region Skåne bygger\n\nSamverkanspartnres: Coompanion\n")
+    assert result.regions[0].sections[0].section == "partners"
+    assert [f.code for f in result.regions[0].findings] == ["label_misspelled"]
+
+
+def test_unforeseen_label_is_kept_as_other_and_reported():
+    rows = sections_of("Region Skåne bygger\n\nSyfte: Att stärka.\n\nBudget: 3 miljoner kronor\n")
+    assert rows[-1] == ("other", "Budget", "3 miljoner kronor")
+    assert [f.code for f in seg("Region Skåne bygger\n\nBudget: 3 miljoner\n").regions[0].findings] == ["unknown_label"]
+
+
+def test_sub_labels_stay_inside_their_section():
+    rows = sections_of("Region Stockholm ökar\n\nSamverkanspartners: Länsstyrelsen.\n\n"
+                       "Referensgruppen består av: FAMNA, Impact Hub.\n\nMål:\n\nFokusområden:\n1. Samla kunskap.\n")
+    assert [r[0] for r in rows] == ["partners", "goals"]
+    assert "Referensgruppen" in rows[0][2] and "Fokusområden" in rows[1][2]
+
+
+def test_section_spanning_paragraphs_is_one_section():
+    rows = sections_of("Region Skåne bygger\n\nKonkret: genom exkubator.\n\nExkubatorn har rekryterat.\n\n"
+                       "Kända sociala företag: 64\n")
+    assert rows[0] == ("concrete", "Konkret", "genom exkubator.\n\nExkubatorn har rekryterat.")
+
+
+def test_same_region_twice_is_an_error_and_both_are_kept():
+    result = seg("Region Skåne bygger\n\nKonkret: a.\n\nRegion Skåne bygger igen\n\nKonkret: b.\n")
+    assert len(result.regions) == 2
+    assert [f.code for f in result.regions[1].findings] == ["duplicate_region"]
+    assert result.regions[1].findings[0].severity == "error"
+
+
+def test_heading_with_no_text_after_it():
+    result = seg("Region Skåne bygger\n\nRegion Gotland gör\n")
+    assert [f.code for f in result.regions[0].findings] == ["region_without_sections"]
+
+
+def test_no_headings_gives_no_regions():
+    assert seg("Bara lite text.\n").regions == ()
