@@ -25,6 +25,23 @@ stay below it (a test keeps it so)."""
 FUZZY_MIN_LENGTH = 5
 """Shorter names (NC, AF, UF, SU) are abbreviations: they resolve exactly or not at all."""
 
+GENERIC_WORDS = frozenset({"region", "regionen", "län", "kommun", "stad", "universitet", "högskola", "i", "och",
+                           "ab", "stiftelsen", "förening", "ekonomisk"})
+"""Words many names share. Two names must be alike both whole and without these words, so
+"Region Sörmland" never resolves to "Region Värmland" (0.87 alike whole, 0.75 without "region")
+and "Stockholms universitet" never to "Region Stockholm" (0.95 without, 0.50 whole)."""
+
+
+def distinctive(key: str) -> str:
+    """The case-folded name without generic words ("region sörmland" -> "sörmland")."""
+    return " ".join(word for word in key.split() if word not in GENERIC_WORDS)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two case-folded names are: the lower of the whole-name and distinctive-word ratios."""
+    whole = difflib.SequenceMatcher(None, a, b).ratio()
+    return min(whole, difflib.SequenceMatcher(None, distinctive(a), distinctive(b)).ratio())
+
 _OWN_REGION = {"regionen", "region"}
 _CONJUNCTION = re.compile(r"\s(?:och|samt|&)\s")
 
@@ -61,7 +78,7 @@ class Resolver:
             for alias in (organisation.name, *organisation.aliases):
                 self._by_alias.setdefault(_key(alias), organisation)
         self._by_id = {o.organisation_id: o for o in reference.organisations()}
-        self._fuzzy_keys = [k for k in self._by_alias if len(k) >= FUZZY_MIN_LENGTH]
+        self._fuzzy_keys = [k for k in self._by_alias if len(distinctive(k)) >= FUZZY_MIN_LENGTH]
         self._prefix_keys = sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True)
 
     def exact(self, surface: str) -> Organisation | None:
@@ -92,8 +109,8 @@ class Resolver:
             if letters in self._by_alias:
                 found = self._by_alias[letters]
                 return Resolution(found.organisation_id, "garbled", None, found)
-        if len(key) >= FUZZY_MIN_LENGTH:
-            scored = [(difflib.SequenceMatcher(None, key, k).ratio(), k) for k in self._fuzzy_keys]
+        if len(distinctive(key)) >= FUZZY_MIN_LENGTH:
+            scored = [(similarity(key, k), k) for k in self._fuzzy_keys]
             score, best = max(scored, default=(0.0, ""))
             if score >= FUZZY_THRESHOLD:
                 found = self._by_alias[best]

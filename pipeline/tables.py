@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 import pyarrow as pa
 
 from pipeline.models import COUNT_METRICS, Extraction
@@ -107,6 +108,17 @@ def build_tables(extractions: Iterable[Extraction]) -> dict[str, pa.Table]:
         for name, table_rows in rows(extraction).items():
             collected[name].extend(table_rows)
     return {
-        name: pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in collected[name]], schema=schema)
+        name: _with_pandas_types(
+            pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in collected[name]], schema=schema)
+        )
         for name, schema in SCHEMAS.items()
     }
+
+
+_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
+
+
+def _with_pandas_types(table: pa.Table) -> pa.Table:
+    """Adds pandas metadata so ``pd.read_parquet`` gives nullable ``Int64`` rather than float for counts."""
+    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False)

@@ -1,0 +1,151 @@
+"""End to end: the CLI into temporary folders, the span invariant, stability and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT, SEED
+
+TABLES = ["documents", "regions", "sections", "contacts", "goals", "purpose_items", "organisations", "mentions",
+          "quality", "counties"]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    (root / "raw").mkdir()
+    shutil.copy(SEED, root / "raw" / SEED.name)
+    result = run_cli("extract", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_table_is_written(project):
+    assert sorted(p.stem for p in (project / "output" / "parquet").glob("*.parquet")) == sorted(TABLES)
+
+
+def test_span_invariant_on_the_written_tables(project):
+    text = (project / "interim" / "tillvaxtverket-sa-arbetar-regionerna" / "text.txt").read_text(encoding="utf-8")
+    for table, column in (("sections", "text"), ("goals", "text"), ("purpose_items", "text"),
+                          ("mentions", "surface"), ("contacts", "name")):
+        frame = pd.read_parquet(project / "output" / "parquet" / f"{table}.parquet")
+        assert len(frame) > 0
+        for row in frame.itertuples():
+            assert text[row.start : row.end] == getattr(row, column), (table, row)
+
+
+def test_regions_table_types(project):
+    regions = pd.read_parquet(project / "output" / "parquet" / "regions.parquet")
+    assert len(regions) == 17
+    assert str(regions["known_social_enterprises"].dtype) == "Int64"
+    assert regions["known_social_enterprises"].isna().sum() == 2  # Jönköping's empty line, Örebro's missing one
+    assert set(regions["business_promoters_basis"]) == {"stated", "listed", "none"}
+    assert regions.set_index("county_code").loc["14", "municipalities_promoting_raw"] == "Borås stad, Tranemo kommun."
+
+
+def test_json_and_parquet_hold_the_same_goals(project):
+    folder = project / "output" / "json" / "tillvaxtverket-sa-arbetar-regionerna"
+    from_json = [(r["county_code"], g["ordinal"], g["label"], g["text"])
+                 for f in sorted(folder.glob("[0-9]*.json")) for r in [json.loads(f.read_text("utf-8"))]
+                 for g in r["goals"]]
+    frame = pd.read_parquet(project / "output" / "parquet" / "goals.parquet")
+    from_parquet = list(frame[["county_code", "ordinal", "label", "text"]].itertuples(index=False, name=None))
+    assert sorted(from_json) == sorted(from_parquet)
+
+
+def test_json_is_byte_stable_utf8_with_final_newline(project, tmp_path):
+    before = snapshot(project / "output" / "json")
+    again = tmp_path / "again"
+    (again / "raw").mkdir(parents=True)
+    shutil.copy(SEED, again / "raw" / SEED.name)
+    assert run_cli("extract", cwd=again).returncode == 0
+    assert snapshot(again / "output" / "json") == before
+    document = before["tillvaxtverket-sa-arbetar-regionerna/document.json"].decode("utf-8")
+    assert "\\u" not in document and "Västra Götalands län" in document and document.endswith("}\n")
+    assert document.startswith('{\n  "document_id"')
+
+
+def test_changing_one_region_changes_only_its_file(project, tmp_path):
+    before = snapshot(project / "output" / "json")
+    edited = tmp_path / "edited"
+    (edited / "raw").mkdir(parents=True)
+    (edited / "raw" / SEED.name).write_text(
+        SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 232", "Kända sociala företag: 233"),
+        encoding="utf-8")
+    assert run_cli("extract", cwd=edited).returncode == 0
+    after = snapshot(edited / "output" / "json")
+    changed = sorted(name for name in before if before[name] != after[name])
+    # document.json records the source hash, so it changes with any edit
+    assert changed == ["tillvaxtverket-sa-arbetar-regionerna/14-vastra-gotaland.json",
+                       "tillvaxtverket-sa-arbetar-regionerna/document.json"]
+
+
+def test_unusable_input_leaves_output_untouched(project, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(project, work)
+    before = snapshot(work / "output") | snapshot(work / "interim")
+    (work / "raw" / "tom fil ÅÄÖ.txt").write_bytes(b"")
+    result = run_cli("extract", cwd=work)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "tom fil ÅÄÖ.txt" in result.stderr and "empty" in result.stderr
+    assert snapshot(work / "output") | snapshot(work / "interim") == before
+
+
+def test_binary_file_with_txt_name_is_refused(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "bild.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = run_cli("extract", cwd=tmp_path)
+    assert result.returncode == 1 and "bild.txt" in result.stderr and "not a text file" in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_missing_raw_folder_is_one_line(tmp_path):
+    result = run_cli("extract", "--raw-dir", "nowhere", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: nowhere: the raw folder does not exist"
+
+
+def test_symlink_outside_raw_is_refused(tmp_path):
+    (tmp_path / "raw").mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Region Skåne bygger\n", encoding="utf-8")
+    (tmp_path / "raw" / "link.txt").symlink_to(outside)
+    result = run_cli("extract", cwd=tmp_path)
+    assert result.returncode == 1 and "outside the raw folder" in result.stderr
+
+
+def test_summary_is_printed(project, tmp_path):
+    work = tmp_path / "w"
+    (work / "raw").mkdir(parents=True)
+    shutil.copy(SEED, work / "raw" / SEED.name)
+    (work / "raw" / "notes.docx").write_bytes(b"x")
+    result = run_cli("extract", cwd=work)
+    assert result.returncode == 0
+    assert "extracted 1 document(s), 17 region(s)" in result.stdout
+    assert "contacts 53" in result.stdout and "quality findings: error 0" in result.stdout
+    assert "1 file(s) in raw skipped" in result.stderr
+
+
+def test_same_stem_in_two_folders_gets_two_ids(tmp_path):
+    for folder in ("2019", "2020"):
+        (tmp_path / "raw" / folder).mkdir(parents=True)
+        shutil.copy(SEED, tmp_path / "raw" / folder / "plan.txt")
+    assert run_cli("extract", cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["2019--plan", "2020--plan"]
