@@ -22,9 +22,14 @@ from pipeline.tables import build_tables
 _RENAME_EXCHANGE = 2
 
 
-def to_json(model: BaseModel | dict | list) -> str:
+DOCUMENT_JSON_EXCLUDE = {"source_sha256"}
+"""Kept in Parquet and interim/, not in document.json: an edit to one region's source then changes
+only that region's JSON file, which is what a reviewer's diff should show."""
+
+
+def to_json(model: BaseModel | dict | list, exclude: set[str] | None = None) -> str:
     """The stable JSON text of a model or plain value."""
-    data = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+    data = model.model_dump(mode="json", exclude=exclude) if isinstance(model, BaseModel) else model
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -74,7 +79,7 @@ def write_output_tree(root: Path, extractions: list[Extraction]) -> dict[str, in
     for extraction in extractions:
         doc = extraction.document
         folder = root / "json" / doc.document_id
-        _write(folder / "document.json", to_json(doc))
+        _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
         for name, region in zip(doc.region_files, extraction.regions):
             _write(folder / name, to_json(region))
     tables = build_tables(extractions)
