@@ -25,8 +25,8 @@ stay below it (a test keeps it so)."""
 FUZZY_MIN_LENGTH = 5
 """Shorter names (NC, AF, UF, SU) are abbreviations: they resolve exactly or not at all."""
 
-GENERIC_WORDS = frozenset({"region", "regionen", "län", "kommun", "stad", "universitet", "högskola", "i", "och",
-                           "ab", "stiftelsen", "förening", "ekonomisk"})
+GENERIC_WORDS = frozenset({"region", "regionen", "län", "kommun", "kn", "stad", "universitet", "högskola", "i", "och",
+                           "ab", "stiftelsen", "förening", "ekonomisk", "länsstyrelsen"})
 """Words many names share. Two names must be alike both whole and without these words, so
 "Region Sörmland" never resolves to "Region Värmland" (0.87 alike whole, 0.75 without "region")
 and "Stockholms universitet" never to "Region Stockholm" (0.95 without, 0.50 whole)."""
@@ -78,7 +78,9 @@ class Resolver:
             for alias in (organisation.name, *organisation.aliases):
                 self._by_alias.setdefault(_key(alias), organisation)
         self._by_id = {o.organisation_id: o for o in reference.organisations()}
-        self._fuzzy_keys = [k for k in self._by_alias if len(distinctive(k)) >= FUZZY_MIN_LENGTH]
+        self._fuzzy_keys = [k for k, o in self._by_alias.items() if len(distinctive(k)) >= FUZZY_MIN_LENGTH
+                            and o.kind not in reference.REGISTRY_KINDS_EXCLUDED_FROM_FUZZY]
+        self._cache: dict[tuple[str, str | None], Resolution] = {}
         self._prefix_keys = sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True)
 
     def exact(self, surface: str) -> Organisation | None:
@@ -92,6 +94,13 @@ class Resolver:
         return self._by_id[county.region_organisation_id]
 
     def resolve(self, surface: str, county: County | None = None) -> Resolution:
+        """Returns what ``surface`` names; ``county`` gives "regionen" its meaning."""
+        cache_key = (surface, county.county_code if county else None)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._resolve(surface, county)
+        return self._cache[cache_key]
+
+    def _resolve(self, surface: str, county: County | None) -> Resolution:
         key = _key(surface)
         if county is not None and key in _OWN_REGION:
             body = self.region_body(county)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,11 +49,30 @@ class Label:
 
 @dataclass(frozen=True)
 class Organisation:
+    """One canonical entity: an organisation, a public body, or a place (county, municipality)."""
+
     organisation_id: str
     name: str
     kind: str | None
     aliases: tuple[str, ...]
     source: str
+    parent_id: str | None = None
+    misspellings: tuple[str, ...] = ()
+    county_code: str | None = None
+    municipality_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Municipality:
+    municipality_code: str
+    name: str
+    county_code: str
+    body_name: str
+    bare_name_ambiguous: bool
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.split("|") if part)
 
 
 @lru_cache(maxsize=None)
@@ -116,32 +136,104 @@ def web_leftovers() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @lru_cache(maxsize=None)
+def municipalities() -> tuple[Municipality, ...]:
+    """All 290 Swedish municipalities with their SCB municipality code."""
+    result = tuple(
+        Municipality(
+            municipality_code=row["municipality_code"],
+            name=row["name"],
+            county_code=row["county_code"],
+            body_name=row["body_name"],
+            bare_name_ambiguous=row["bare_name_ambiguous"] == "yes",
+        )
+        for row in _rows("municipalities.csv")
+    )
+    if len({m.municipality_code for m in result}) != 290:
+        raise ConfigurationError(f"{REFERENCE_DIR / 'municipalities.csv'}: expected 290 distinct municipalities")
+    return result
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive of a place name: "Nyköping" -> "Nyköpings", "Borås" -> "Borås"."""
+    return name if name[-1:] in "sxz" else f"{name}s"
+
+
+REGISTRY_KINDS_EXCLUDED_FROM_FUZZY = frozenset({"municipality", "county", "county board", "region"})
+"""Place names are too alike to guess at (Alvesta/Avesta, Linköping/Lidköping): only the
+organisation registry takes fuzzy matches."""
+
+
+def county_body_id(county: County) -> str:
+    return f"lansstyrelsen-{slugify(county.short_name)}"
+
+
+def county_place_id(county: County) -> str:
+    return f"lan-{slugify(county.short_name)}"
+
+
+def _county_entities() -> list[Organisation]:
+    entities = []
+    for county in counties():
+        code, short = county.county_code, county.short_name
+        entities.append(Organisation(
+            organisation_id=county.region_organisation_id, name=county.region_body, kind="region",
+            aliases=county.region_aliases, source=f"counties.csv, SCB county code {code}", county_code=code))
+        entities.append(Organisation(
+            organisation_id=county_body_id(county), name=f"Länsstyrelsen i {county.county_name}", kind="county board",
+            aliases=(f"Länsstyrelsen i {county.county_name}", f"Länsstyrelsen i {short}", f"Länsstyrelsen {short}"),
+            source=f"counties.csv, SCB county code {code}", county_code=code))
+        entities.append(Organisation(
+            organisation_id=county_place_id(county), name=county.county_name, kind="county",
+            aliases=(county.county_name,), source=f"counties.csv, SCB county code {code}", county_code=code))
+    return entities
+
+
+def _municipality_entities() -> list[Organisation]:
+    region_bodies = {c.region_body: c for c in counties()}
+    slugs = Counter(slugify(m.body_name) for m in municipalities())
+    entities = []
+    for m in municipalities():
+        if m.body_name in region_bodies:  # Region Gotland is also the municipality
+            continue
+        forms = {m.body_name, f"{m.name} kommun", f"{genitive(m.name)} kommun", f"{m.name} KN", f"{genitive(m.name)} KN",
+                 f"{m.name} stad", f"{genitive(m.name)} stad"}
+        if "-" in m.name:
+            forms |= {f.replace("-", " ") for f in forms}
+        entities.append(Organisation(
+            # "Håbo kommun" and "Habo kommun" fold to one slug: such ids carry the code
+            organisation_id=slugify(m.body_name) if slugs[slugify(m.body_name)] == 1
+            else f"{slugify(m.body_name)}-{m.municipality_code}",
+            name=m.body_name, kind="municipality",
+            aliases=tuple(sorted(forms)), source=f"municipalities.csv, SCB municipality code {m.municipality_code}",
+            county_code=m.county_code, municipality_code=m.municipality_code))
+    return entities
+
+
+@lru_cache(maxsize=None)
 def organisations() -> tuple[Organisation, ...]:
-    """The organisation registry, plus one regional body per county."""
+    """Every canonical entity: the registry, each county's region, county board and county, and
+    every municipality."""
     registry = [
         Organisation(
             organisation_id=row["organisation_id"],
             name=row["name"],
             kind=row["kind"] or None,
-            aliases=tuple(a for a in row["aliases"].split("|") if a),
+            aliases=_split(row["aliases"]),
             source=row["source"],
+            parent_id=row["parent_id"] or None,
+            misspellings=_split(row["misspellings"]),
         )
         for row in _rows("organisations.csv")
     ]
-    for county in counties():
-        registry.append(
-            Organisation(
-                organisation_id=county.region_organisation_id,
-                name=county.region_body,
-                kind="region",
-                aliases=county.region_aliases,
-                source=f"counties.csv, SCB county code {county.county_code}",
-            )
-        )
+    registry += _county_entities() + _municipality_entities()
     ids = [o.organisation_id for o in registry]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ConfigurationError(f"organisations.csv: duplicate organisation_id {duplicates}")
+    known = set(ids)
+    orphans = sorted(o.parent_id for o in registry if o.parent_id and o.parent_id not in known)
+    if orphans:
+        raise ConfigurationError(f"organisations.csv: unknown parent_id {orphans}")
     return tuple(registry)
 
 

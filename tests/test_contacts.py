@@ -62,8 +62,8 @@ def test_sormland_arbetsgrupp_line():
     rows = people("Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDH Idélab. Monica Pärus, Coompanion "
                   "Sörmland. Malin Sturk, Eskilstuna KN. Helene Andersson, Nyköpings KN.", "04")
     assert summary(rows) == [
-        ("Madeleine Pilstrand", "arbetsgruppsmedlem", "malardalens-universitet", "current"),
-        ("Marius Wenneson", "arbetsgruppsmedlem", "malardalens-universitet", "current"),
+        ("Madeleine Pilstrand", "arbetsgruppsmedlem", "idelab", "current"),
+        ("Marius Wenneson", "arbetsgruppsmedlem", "idelab", "current"),
         ("Monica Pärus", "arbetsgruppsmedlem", "coompanion", "current"),
         ("Malin Sturk", "arbetsgruppsmedlem", "eskilstuna-kommun", "current"),
         ("Helene Andersson", "arbetsgruppsmedlem", "nykopings-kommun", "current"),
