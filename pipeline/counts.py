@@ -54,8 +54,23 @@ def _is_name_like(item: Item, is_name: Callable[[str], bool]) -> bool:
     return bool(words) and all(word[:1].isupper() for word in words)
 
 
-def parse_count(text: str, start: int, end: int, is_name: Callable[[str], bool] = lambda _: False) -> ParsedCount:
-    """Reads the count line ``text[start:end]``; item spans point into ``text``."""
+def _distinct(items: list[Item], identify: Callable[[Item], str]) -> int:
+    """Entities the items name: "Suptopia" and "Subtopia" are one, "två Leaderkontor" two."""
+    quantities: dict[str, int] = {}
+    for item in items:
+        key = identify(item)
+        quantities[key] = max(quantities.get(key, 0), item.quantity)
+    return sum(quantities.values())
+
+
+def _by_name(item: Item) -> str:
+    return item.name.casefold()
+
+
+def parse_count(text: str, start: int, end: int, is_name: Callable[[str], bool] = lambda _: False,
+                identify: Callable[[Item], str] = _by_name) -> ParsedCount:
+    """Reads the count line ``text[start:end]``; item spans point into ``text``. ``identify`` gives
+    each listed item's entity, so the listed count is the number of distinct entities."""
     raw = text[start:end]
     problems: list[tuple[str, str, str]] = []
     if raw.strip().rstrip(".").strip().casefold() in NONE_VALUES:
@@ -93,13 +108,13 @@ def parse_count(text: str, start: int, end: int, is_name: Callable[[str], bool] 
     else:
         items = split_items(text, start, end, is_name)
         if items and all(_is_name_like(item, is_name) for item in items):
-            value, basis = sum(item.quantity for item in items), "listed"
+            value, basis = _distinct(items, identify), "listed"
         else:
             value, basis = None, "none"
             problems.append(("warning", "count_unparsed", "no number and no list of names could be read"))
             items = []
 
-    listed = sum(item.quantity for item in items) if items else None
+    listed = _distinct(items, identify) if items else None
     if basis == "stated" and listed is not None and listed != value and not partial:
         problems.append(
             ("warning", "count_list_mismatch", f"states {value} but lists {listed} names")

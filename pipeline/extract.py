@@ -90,7 +90,7 @@ def extract_document(source: Source) -> tuple[Extraction, NormalisedText]:
 
 
 def interim_files(extraction: Extraction, normalised: NormalisedText) -> dict[str, str]:
-    """Each stage's output for one document: ``text.txt`` and its metadata, then the sections."""
+    """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the entities."""
     doc = extraction.document
     text_meta = {
         "document_id": doc.document_id,
@@ -113,7 +113,18 @@ def interim_files(extraction: Extraction, normalised: NormalisedText) -> dict[st
             for r in extraction.regions
         ],
     }
+    entities = {
+        "document_id": doc.document_id,
+        "regions": [
+            {
+                "county_code": r.county_code,
+                "mentions": [m.model_dump(mode="json") for m in r.mentions],
+            }
+            for r in extraction.regions
+        ],
+    }
     return {
+        "entities.json": json.dumps(entities, ensure_ascii=False, indent=2) + "\n",
         "text.txt": normalised.text,
         "text.json": json.dumps(text_meta, ensure_ascii=False, indent=2) + "\n",
         "sections.json": json.dumps(sections, ensure_ascii=False, indent=2) + "\n",

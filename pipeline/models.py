@@ -26,7 +26,18 @@ SectionName = Literal[
     "business_promoters",
     "other",
 ]
-MatchMethod = Literal["alias", "prefix", "regional", "garbled", "fuzzy", "unregistered"]
+MatchMethod = Literal[
+    "alias",  # a registry name or alias, as written or case-folded
+    "office",  # an organisation followed by the place of its office ("Coompanion Sörmland")
+    "prefix",  # a registry name followed by a unit or qualifier ("Mälardalens högskola/Idélab")
+    "place",  # a bare place name ("Luleås", "Skåne")
+    "municipal",  # a municipality named after a municipal role ("näringslivschef Östersund")
+    "regional",  # "regionen" / "Länsstyrelsen": the region's own body or county board
+    "misspelling",  # a misspelling the registry lists ("Coomapanion")
+    "fuzzy",  # close enough to one registry name ("Suptopia")
+    "garbled",  # a damaged word whose letters spell one registry name
+    "unregistered",  # in no registry: kept with a slug id
+]
 
 COUNT_METRICS: tuple[str, ...] = (
     "known_social_enterprises",
@@ -136,6 +147,7 @@ class Mention(Spanned):
     surface: str
     method: MatchMethod
     score: float | None = None
+    office: str | None = None
     start: int
     end: int
 
@@ -148,6 +160,9 @@ class Organisation(Model):
     kind: str | None
     aliases: list[str]
     registered: bool
+    parent_id: str | None = None
+    county_code: str | None = None
+    municipality_code: str | None = None
 
 
 class Region(Model):
@@ -237,6 +252,10 @@ class Extraction(Model):
                         f"{region.county_code} mention {mention.surface!r}: surface does not equal "
                         f"text.txt[{mention.start}:{mention.end}]"
                     )
+                if not any(s.section == mention.section and s.start <= mention.start and mention.end <= s.end
+                           for s in region.sections):
+                    raise ValueError(f"{region.county_code} mention {mention.surface!r} lies outside its "
+                                     f"{mention.section} section")
             known = {o.organisation_id for o in self.document.organisations}
             for ref in [m.organisation_id for m in region.mentions] + [
                 c.organisation_id for c in region.contacts if c.organisation_id

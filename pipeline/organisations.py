@@ -9,16 +9,17 @@ dropped, and is reported with the nearest registry names.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from pipeline import reference
 from pipeline.reference import County, Organisation
 from pipeline.slugs import slugify
 
 FUZZY_THRESHOLD = 0.85
-"""Similarity (difflib ratio) for a misspelling to resolve. "Coomapanion"/"Coompanion" is 0.95 and
+"""Similarity (normalised Indel similarity, rapidfuzz ``fuzz.ratio`` / 100) for a misspelling to resolve. "Coomapanion"/"Coompanion" is 0.95 and
 "Suptopia"/"Subtopia" 0.88; the closest aliases of two different organisations in the registry
 stay below it (a test keeps it so)."""
 
@@ -38,9 +39,14 @@ def distinctive(key: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two case-folded names are: the lower of the whole-name and distinctive-word ratios."""
-    whole = difflib.SequenceMatcher(None, a, b).ratio()
-    return min(whole, difflib.SequenceMatcher(None, distinctive(a), distinctive(b)).ratio())
+    """How alike two case-folded names are: the lower of the whole-name and distinctive-word ratios.
+
+    Names with a different number of words are not alike ("Innovation" is not "LU Innovation"),
+    and neither is an inflected form ("Mikrofond" is the common noun, "Mikrofonden" the name).
+    """
+    if len(a.split()) != len(b.split()) or a.startswith(b) or b.startswith(a):
+        return 0.0
+    return min(fuzz.ratio(a, b), fuzz.ratio(distinctive(a), distinctive(b))) / 100
 
 _OWN_REGION = {"regionen", "region"}
 _CONJUNCTION = re.compile(r"\s(?:och|samt|&)\s")
@@ -50,12 +56,13 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" .,;:").casefold()
 
 
+_GARBLED = re.compile(r"[^\W\d_](?=[\d,.;]*(?:[,.;]{2}|\d{3}))[\d,.;]+[^\W\d_]")
+
+
 def is_garbled(surface: str) -> bool:
-    """True for a word that mixes letters with runs of digits or punctuation ("Eks00,,,,,,0000käret")."""
-    return any(
-        re.search(r"[^\W\d_]", token) and re.search(r"\d", token) and re.search(r"[,.;]{2,}|\d{2,}", token)
-        for token in surface.split()
-    )
+    """True for a word broken inside by digits or repeated punctuation ("Eks00,,,,,,0000käret"),
+    not for ordinary compounds ("2030-mål", "ASF:14", "Samarkand2015")."""
+    return _GARBLED.search(surface) is not None
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,6 @@ class Resolution:
     method: str
     score: float | None
     organisation: Organisation
-    suggestions: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -74,9 +80,12 @@ class Resolver:
 
     def __init__(self) -> None:
         self._by_alias: dict[str, Organisation] = {}
+        self._misspelled: dict[str, Organisation] = {}
         for organisation in reference.organisations():
             for alias in (organisation.name, *organisation.aliases):
                 self._by_alias.setdefault(_key(alias), organisation)
+            for misspelling in organisation.misspellings:
+                self._misspelled[_key(misspelling)] = organisation
         self._by_id = {o.organisation_id: o for o in reference.organisations()}
         self._fuzzy_keys = [k for k, o in self._by_alias.items() if len(distinctive(k)) >= FUZZY_MIN_LENGTH
                             and o.kind not in reference.REGISTRY_KINDS_EXCLUDED_FROM_FUZZY]
@@ -108,6 +117,12 @@ class Resolver:
         if key in self._by_alias:
             found = self._by_alias[key]
             return Resolution(found.organisation_id, "alias", None, found)
+        if key.endswith("s") and key[:-1] in self._by_alias and len(key) > FUZZY_MIN_LENGTH:
+            found = self._by_alias[key[:-1]]  # genitive: "Tillväxtverkets"
+            return Resolution(found.organisation_id, "alias", None, found)
+        if key in self._misspelled:
+            found = self._misspelled[key]
+            return Resolution(found.organisation_id, "misspelling", None, found)
         for prefix in self._prefix_keys:
             rest = key[len(prefix) :]
             if key.startswith(prefix) and not rest[:1].isalnum() and not _CONJUNCTION.search(rest):
@@ -119,16 +134,14 @@ class Resolver:
                 found = self._by_alias[letters]
                 return Resolution(found.organisation_id, "garbled", None, found)
         if len(distinctive(key)) >= FUZZY_MIN_LENGTH:
-            scored = [(similarity(key, k), k) for k in self._fuzzy_keys]
+            # cheap whole-name prefilter in C, then the full rule on the few survivors
+            shortlist = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, limit=5,
+                                        score_cutoff=FUZZY_THRESHOLD * 100)
+            scored = [(similarity(key, k), k) for k, _, _ in shortlist]
             score, best = max(scored, default=(0.0, ""))
             if score >= FUZZY_THRESHOLD:
                 found = self._by_alias[best]
                 return Resolution(found.organisation_id, "fuzzy", round(score, 3), found)
-        suggestions = tuple(
-            dict.fromkeys(
-                self._by_alias[k].name for k in difflib.get_close_matches(key, list(self._by_alias), n=5, cutoff=0.6)
-            )
-        )[:3]
         name = re.sub(r"\s+", " ", surface).strip(" .,;:")
         unregistered = Organisation(
             organisation_id=f"unregistered-{slugify(name)}",
@@ -137,4 +150,11 @@ class Resolver:
             aliases=(name,),
             source="not in the registry",
         )
-        return Resolution(unregistered.organisation_id, "unregistered", None, unregistered, suggestions)
+        return Resolution(unregistered.organisation_id, "unregistered", None, unregistered)
+
+    def suggestions(self, surface: str, limit: int = 3) -> tuple[str, ...]:
+        """The registry names closest to ``surface``, for a reviewer deciding what it is."""
+        matches = process.extract(_key(surface), list(self._by_alias), scorer=fuzz.WRatio, limit=limit * 4,
+                                  score_cutoff=60)
+        names = dict.fromkeys(self._by_alias[k].name for k, _, _ in matches)
+        return tuple(names)[:limit]

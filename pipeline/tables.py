@@ -55,12 +55,13 @@ SCHEMAS: dict[str, pa.Schema] = {
     # one row per organisation referred to per document
     "organisations": _schema(
         _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
-        ("aliases", pa.list_(_S), False), ("registered", _B, False),
+        ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
+        ("county_code", _S, True), ("municipality_code", _S, True),
     ),
     # one row per organisation mention per section per region
     "mentions": _schema(
         _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
-        ("method", _S, False), ("score", _F, True), *_SPAN,
+        ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
     ),
     # one row per quality finding; county_code is null for document-level findings
     "quality": _schema(

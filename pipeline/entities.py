@@ -1,0 +1,221 @@
+"""Stage: every section's text becomes organisation, place and person spans (spaCy, rule-based).
+
+``spacy.blank("sv")`` tokenises; two entity rulers built from the reference data tag names with
+their canonical id. Multi-word aliases match case-insensitively; one-word aliases, abbreviations
+("NC", "AF") and bare place names match as written, so the word "nätverket" is not the
+organisation "Nätverket". Known misspellings ("Coomapanion") are patterns of their own. Then:
+
+- "regionen" is the region's own body and a bare "Länsstyrelsen" its county board;
+- an organisation followed by a place is a regional office ("Coompanion Sörmland");
+- a capitalised word close to a registry name is a misspelling, corrected and reported;
+- a garbled word ("Eks00,,,,,,0000käret") is reported, and resolved only when its letters spell
+  exactly one known name;
+- in contact sections, runs of two to four capitalised words outside any organisation are people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from pipeline import reference
+from pipeline.organisations import FUZZY_MIN_LENGTH, Resolver, is_garbled
+from pipeline.reference import County
+
+ORG, PLACE, MISSPELLING = "ORG", "PLACE", "MISSPELLING"
+_OFFICE_LEAD = {"regionens", "länets", "en", "ett", "två", "tre", "fyra", "fem", "sex"}
+_SENTENCE_END = {".", "!", "?", ":", ";", "\n", "\n\n"}
+MUNICIPAL_ROLE_WORDS = {"näringslivschef", "kommunchef", "kommunrepresentant", "kommunrepresentanter",
+                        "kommunalråd", "kommunstyrelsen"}
+"""A place named after one of these words is the municipality acting as an organisation:
+"näringslivschef Östersund", "kommunrepresentanter från Upplands Bro, Botkyrka, Lidingö och Värmdö"."""
+_LIST_GLUE = {",", "och", "samt", "&", "från", "i"}
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """One name found in the text, with absolute offsets and how it was recognised."""
+
+    organisation_id: str
+    surface: str
+    start: int
+    end: int
+    method: str
+    score: float | None = None
+    office: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionEntities:
+    mentions: tuple[EntitySpan, ...]
+    people: tuple[tuple[str, int, int], ...]
+    garbled: tuple[tuple[str, int, int], ...]
+
+
+def _patterns() -> tuple[list[dict], list[dict]]:
+    """(case-insensitive, as-written) entity-ruler patterns from the reference data."""
+    nlp = spacy.blank("sv")
+    lower: list[dict] = []
+    exact: list[dict] = []
+    for entity in reference.organisations():
+        place = entity.kind == "county"
+        forms = set(entity.aliases) | {entity.name}
+        if entity.kind == "region":
+            forms |= {reference.genitive(alias) for alias in entity.aliases}
+        for form in sorted(forms):
+            one_word = len(nlp.make_doc(form)) == 1
+            target = exact if one_word else lower
+            target.append({"label": PLACE if place else ORG, "pattern": form, "id": entity.organisation_id})
+            if one_word and len(form) >= 5 and not form.isupper() and form[-1] not in "sxz":
+                exact.append({"label": ORG, "pattern": f"{form}s", "id": entity.organisation_id})  # genitive
+        for form in entity.misspellings:
+            exact.append({"label": MISSPELLING, "pattern": form, "id": entity.organisation_id})
+    municipal_names = set()
+    for m in reference.municipalities():
+        if m.bare_name_ambiguous or m.name == "Gotland":
+            continue
+        entity_id = next(o.organisation_id for o in reference.organisations() if o.municipality_code == m.municipality_code)
+        municipal_names.add(m.name)
+        for form in {m.name, reference.genitive(m.name), m.name.replace("-", " ")}:
+            exact.append({"label": PLACE, "pattern": form, "id": entity_id})
+    for county in reference.counties():
+        if county.short_name in municipal_names:
+            continue  # "Uppsala" alone is the city; "Uppsala län" is the county
+        for form in {county.short_name, reference.genitive(county.short_name)}:
+            exact.append({"label": PLACE, "pattern": form, "id": reference.county_place_id(county)})
+    return lower, exact
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """A blank Swedish pipeline with the two rulers; built once per process."""
+    nlp = spacy.blank("sv")
+    lower, exact = _patterns()
+    nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
+    nlp.add_pipe("entity_ruler", name="exact_ruler",
+                 config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _municipality_ids() -> frozenset[str]:
+    return frozenset(o.organisation_id for o in reference.organisations() if o.kind == "municipality")
+
+
+@lru_cache(maxsize=1)
+def _person_matcher() -> Matcher:
+    matcher = Matcher(build_nlp().vocab)
+    word = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+    hyphenated = [word, {"ORTH": "-"}, word]
+    matcher.add("PERSON", [[word] * n for n in (2, 3, 4)] + [hyphenated + [word], hyphenated + [word, word]],
+                greedy="LONGEST")
+    return matcher
+
+
+def _sentence_initial(doc: Doc, i: int) -> bool:
+    return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
+
+
+def _office_span(doc: Doc, ent: Span) -> tuple[int, int, str | None]:
+    """Extends an organisation over a following place ("Coompanion Sörmland") or a leading
+    quantity ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
+    start, end = ent.start, ent.end
+    following = [e for e in doc.ents if e.start == ent.end and e.label_ == PLACE]
+    if following:
+        return start, following[0].end, following[0].text
+    if ent.text.lower().endswith("kontor"):
+        while start > 0 and doc[start - 1].lower_ in _OFFICE_LEAD:
+            start -= 1
+        return start, end, doc[start:end].text
+    return start, end, None
+
+
+def _after_municipal_role(doc: Doc, ent: Span) -> bool:
+    """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C")."""
+    i = ent.start - 1
+    while i >= 0:
+        token = doc[i]
+        if token.lower_ in MUNICIPAL_ROLE_WORDS:
+            return True
+        if token.lower_ in _LIST_GLUE or (token.ent_type_ == PLACE):
+            i -= 1
+            continue
+        return False
+    return False
+
+
+def find_entities(doc: Doc, offset: int, county: County, resolver: Resolver, section: str) -> SectionEntities:
+    """Returns the names in one section's ``doc``; ``offset`` is the section's start in the text."""
+    mentions: list[EntitySpan] = []
+    covered: set[int] = set()
+    absorbed: set[int] = set()
+    for ent in doc.ents:
+        if ent.start in absorbed:
+            continue
+        start, end, office = (ent.start, ent.end, None)
+        method = "alias"
+        if ent.label_ == ORG:
+            start, end, office = _office_span(doc, ent)
+            if office:
+                method = "office"
+                absorbed.update(e.start for e in doc.ents if ent.end <= e.start < end)
+        elif ent.label_ == PLACE:
+            municipal = ent.ent_id_ in _municipality_ids() and _after_municipal_role(doc, ent)
+            method = "municipal" if municipal else "place"
+        elif ent.label_ == MISSPELLING:
+            method = "misspelling"
+        span = doc[start:end]
+        covered.update(range(start, end))
+        mentions.append(EntitySpan(ent.ent_id_, span.text, offset + span.start_char, offset + span.end_char,
+                                   method, None, office))
+    for token in doc:
+        if token.i in covered:
+            continue
+        if token.lower_ == "regionen":
+            body = resolver.region_body(county)
+            mentions.append(EntitySpan(body.organisation_id, token.text, offset + token.idx,
+                                       offset + token.idx + len(token), "regional"))
+            covered.add(token.i)
+        elif token.text == "Länsstyrelsen":
+            mentions.append(EntitySpan(reference.county_body_id(county), token.text, offset + token.idx,
+                                       offset + token.idx + len(token), "regional"))
+            covered.add(token.i)
+
+    people: list[tuple[str, int, int]] = []
+    if section == "contact":
+        for _, start, end in _person_matcher()(doc):
+            span = doc[start:end]
+            if not covered.intersection(range(start, end)) and resolver.exact(span.text) is None:
+                people.append((span.text, offset + span.start_char, offset + span.end_char))
+                covered.update(range(start, end))
+
+    garbled: list[tuple[str, int, int]] = []
+    for token in doc:
+        if token.i in covered:
+            continue
+        if is_garbled(token.text):
+            garbled.append((token.text, offset + token.idx, offset + token.idx + len(token)))
+            resolution = resolver.resolve(token.text)
+            if resolution.method == "garbled":
+                mentions.append(EntitySpan(resolution.organisation_id, token.text, offset + token.idx,
+                                           offset + token.idx + len(token), "garbled"))
+            covered.add(token.i)
+        elif (token.is_title or token.is_upper) and len(token) >= FUZZY_MIN_LENGTH and not _sentence_initial(doc, token.i):
+            resolution = resolver.resolve(token.text)
+            if resolution.method == "fuzzy":
+                mentions.append(EntitySpan(resolution.organisation_id, token.text, offset + token.idx,
+                                           offset + token.idx + len(token), "fuzzy", resolution.score))
+                covered.add(token.i)
+    mentions.sort(key=lambda m: m.start)
+    return SectionEntities(tuple(mentions), tuple(people), tuple(garbled))
+
+
+def analyse(texts: list[str]) -> list[Doc]:
+    """Runs the pipeline over many section texts at once."""
+    return list(build_nlp().pipe(texts))

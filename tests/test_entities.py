@@ -1,0 +1,172 @@
+"""Entity normalisation: expected organisations written by reading the seed's partner and promoter lines."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import reference
+from pipeline.entities import analyse, find_entities
+from pipeline.organisations import Resolver, _key
+from tests.conftest import codes
+
+RESOLVER = Resolver()
+
+PARTNERS = {
+    "10": {"blekinge-business-incubator", "coompanion", "almi", "nyforetagarcentrum"},
+    "20": {"coompanion", "fornby-folkhogskola", "hogskolan-dalarna", "samarkand2015"},
+    "21": {"coompanion", "stenbackens-boende-och-arbetskooperativ", "samordningsforbundet-gavleborg"},
+    "23": {"ostersundshem", "samling-naringsliv", "coompanion", "ostersunds-kommun", "samordningsforbund"},
+    "06": {"coompanion", "region-jonkopings-lan", "tillvaxtverket", "almi", "smalandsidrotten",
+           "jonkoping-university", "lansstyrelsen-jonkoping", "studieforbundet-vuxenskolan"},
+    "07": {"coompanion"},
+    "25": {"region-norrbotten", "coompanion", "lulea-tekniska-universitet"},
+    "12": {"coompanion", "lunds-universitet", "natverket-ideburen-sektor-skane"},
+    "01": {"lansstyrelsen-stockholm", "stockholms-universitet", "region-stockholm",
+           "tillvaxt-och-regionplaneforvaltningen", "storsthlm", "samordningsforbund", "famna", "klump",
+           "impact-hub", "ekskaret", "stockholm-business-region", "coompanion", "start-up-stockholm", "se-forum",
+           "upplands-bro-kommun", "botkyrka-kommun", "lidingo-stad", "varmdo-kommun"},
+    "04": {"coompanion", "malardalens-universitet", "create-business-incubator", "munktell-science-park",
+           "eskilstuna-kommun", "nykopings-kommun", "gnesta-kommun", "region-sormland", "idelab"},
+    "03": {"stadsmissionen", "initcia", "coompanion"},
+    "24": {"coompanion", "arbetsformedlingen"},
+    "22": {"coompanion", "region-vasternorrland"},
+    "19": {"vasteras-science-park", "coompanion", "arbetsformedlingen", "vastmanlands-lansbildningsforbund",
+           "region-vastmanland", "samordningsforbund", "unregistered-naringsliv"},
+    "14": {"coompanion"},
+    "05": {"linkopings-universitet", "liu-impact-factory", "right-agenda-accelerator", "coompanion"},
+}
+
+PROMOTERS = {
+    "10": {"coompanion", "almi", "blekinge-business-incubator", "nyforetagarcentrum"},
+    "20": {"coompanion"},
+    "21": {"coompanion", "movexum"},
+    "23": {"coompanion"},
+    "07": {"nyforetagarcentrum", "drivhuset", "foretagsfabriken", "ung-foretagsamhet", "coompanion"},
+    "12": {"coompanion", "natverket-ideburen-sektor-skane", "sopact", "almi", "ideon-innovation",
+           "nyforetagarcentrum", "minc", "innovation-skane", "venture-cup", "drivhuset", "venture-lab",
+           "lu-innovation", "krinova", "innovationscenter-for-landsbygden", "ung-foretagsamhet"},
+    "01": {"samordningsforbund", "arbetsformedlingen", "se-forum", "impact-hub", "start-up-stockholm", "coompanion",
+           "tanke-och-handling", "inkludera", "famna", "sses", "stockholms-universitet", "ekskaret",
+           "nya-ragsveds-folkets-hus", "skyddsvarnet", "bla-vagen", "subtopia", "klump", "changers-hub",
+           "the-good-talents", "miljonbemanning", "boodla", "hela-manniskan", "basta", "svenska-kyrkan",
+           "stockholms-stadsmission"},
+    "22": {"coompanion", "almi", "bizmaker", "nyforetagarcentrum", "foretagarna", "technicus", "leader"},
+    "19": {"coompanion", "vasteras-science-park", "malardalens-universitet", "idelab", "create-business-incubator",
+           "ung-foretagsamhet", "unregistered-privata-som-banker-jurister-fastighetsbolag-etc",
+           "vastmanlands-lansbildningsforbund", "nyanlant-foretagande", "almi", "nyforetagarcentrum", "foretagarna"},
+}
+
+
+def organisations_in(region, section: str) -> set[str]:
+    return {m.organisation_id for m in region.mentions if m.section == section and m.method != "place"}
+
+
+@pytest.mark.parametrize("code", PARTNERS)
+def test_partner_organisations(regions, code):
+    assert organisations_in(regions[code], "partners") == PARTNERS[code]
+
+
+@pytest.mark.parametrize("code", PROMOTERS)
+def test_promoter_organisations(regions, code):
+    assert organisations_in(regions[code], "business_promoters") == PROMOTERS[code]
+
+
+def test_municipality_lists_resolve_to_municipalities_with_scb_codes(seed, regions):
+    assert organisations_in(regions["14"], "municipalities_promoting") == {"boras-stad", "tranemo-kommun"}
+    codes_by_id = {o.organisation_id: o.municipality_code for o in seed.document.organisations}
+    assert (codes_by_id["boras-stad"], codes_by_id["tranemo-kommun"]) == ("1490", "1452")
+
+
+def test_municipalities_named_after_a_municipal_role(regions):
+    places = {m.surface: m.organisation_id for m in regions["01"].mentions if m.method == "municipal"}
+    assert {places[name] for name in ("Upplands Bro", "Botkyrka", "Lidingö", "Värmdö")} == {
+        "upplands-bro-kommun", "botkyrka-kommun", "lidingo-stad", "varmdo-kommun"}
+
+
+def test_coompanion_and_coomapanion_in_vasternorrland_are_one_organisation(regions):
+    surfaces = {m.surface: m.organisation_id for m in regions["22"].mentions}
+    assert surfaces["Coompanion"] == surfaces["Coomapanion"] == "coompanion"
+    assert {f.evidence for f in codes(regions["22"].quality, "typo_corrected")} == {"Coomapanion"}
+
+
+@pytest.mark.parametrize(
+    "surface, organisation_id",
+    [("NC", "nyforetagarcentrum"), ("AF", "arbetsformedlingen"), ("UF", "ung-foretagsamhet"),
+     ("SU", "stockholms-universitet"), ("LiU", "linkopings-universitet"), ("MDH", "malardalens-universitet"),
+     ("Mälardalens högskola", "malardalens-universitet"), ("BBI", "blekinge-business-incubator"),
+     ("ALMI", "almi"), ("Coomapanion", "coompanion"), ("Suptopia", "subtopia"), ("Coomp", "coompanion"),
+     ("Region Västmanland", "region-vastmanland"), ("Länsstyrelsen i Stockholm", "lansstyrelsen-stockholm"),
+     ("Nyköpings kommun", "nykopings-kommun"), ("Eskilstuna KN", "eskilstuna-kommun"),
+     ("Borås stad", "boras-stad"), ("Tranemo kommun", "tranemo-kommun")],
+)
+def test_aliases_and_misspellings_resolve(surface, organisation_id):
+    doc = analyse([f"med {surface} i samverkan"])[0]
+    found = find_entities(doc, 0, reference.county_by_code("19"), RESOLVER, "partners")
+    assert [m.organisation_id for m in found.mentions] == [organisation_id]
+    assert RESOLVER.resolve(surface).organisation_id == organisation_id
+
+
+def test_regional_offices_point_to_their_parent(regions):
+    offices = {(m.organisation_id, m.office) for r in regions.values() for m in r.mentions if m.method == "office"}
+    assert {("coompanion", "Sörmland"), ("coompanion", "Norrbotten"), ("coompanion", "Uppsala"),
+            ("coompanion", "Östergötland"), ("coompanion", "Regionens fyra Coompanionkontor")} <= offices
+
+
+def test_naringslivschef_ostersund_is_the_municipality(regions):
+    assert any(m.surface == "Östersund" and m.organisation_id == "ostersunds-kommun" and m.method == "municipal"
+               for m in regions["23"].mentions)
+
+
+def test_other_bare_places_are_not_organisations(regions):
+    places = {m.surface: m.organisation_id for m in regions["25"].mentions if m.method == "place"}
+    assert places == {"Boden": "bodens-kommun", "Luleås": "lulea-kommun"}
+
+
+def test_garbled_ekskaret_is_flagged_and_resolved(regions):
+    (finding,) = codes(regions["01"].quality, "garbled_text")
+    assert finding.evidence == "Eks00,,,,,,0000käret" and "resolved" in finding.message
+    assert any(m.surface == "Eks00,,,,,,0000käret" and m.organisation_id == "ekskaret" for m in regions["01"].mentions)
+
+
+def test_unregistered_name_is_kept_with_suggestions(regions):
+    (finding,) = [f for f in codes(regions["19"].quality, "unregistered_organisation") if f.evidence == "Näringsliv"]
+    assert "closest:" in finding.message
+
+
+def test_every_contact_is_a_person_span(seed):
+    findings = [f for r in seed.regions for f in r.quality]
+    assert codes(findings, "contact_not_a_person") == [] and codes(findings, "person_not_a_contact") == []
+
+
+def test_person_names_are_not_organisations(seed):
+    names = {c.name for r in seed.regions for c in r.contacts}
+    assert not any(m.surface in names for r in seed.regions for m in r.mentions)
+
+
+def test_listed_count_counts_distinct_entities(regions):
+    # Stockholm names "Suptopia" and "KLUMP Suptopia": Subtopia and its culture incubator, two entities
+    assert regions["01"].business_promoters.listed == 25
+    assert regions["22"].business_promoters.value == 8  # six names and "två Leaderkontor"
+
+
+def test_mentions_lie_inside_their_sections(seed):
+    for region in seed.regions:
+        for mention in region.mentions:
+            assert any(s.section == mention.section and s.start <= mention.start and mention.end <= s.end
+                       for s in region.sections)
+
+
+@given(st.text(max_size=80))
+def test_name_normalisation_is_idempotent(name):
+    assert _key(_key(name)) == _key(name)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.text(max_size=300))
+def test_entity_stage_never_raises(text):
+    doc = analyse([text])[0]
+    found = find_entities(doc, 5, reference.county_by_code("12"), RESOLVER, "contact")
+    for mention in found.mentions:
+        assert text[mention.start - 5 : mention.end - 5] == mention.surface
