@@ -17,9 +17,16 @@ from pipeline.errors import ConfigurationError, UnusableInputError
 from pipeline.models import Extraction
 from pipeline.records import SourceInfo, build_extraction
 from pipeline.slugs import slugify
+from pipeline.html_text import read_html_source
+from pipeline.pdf_text import read_pdf_source
 from pipeline.text import NormalisedText, read_text_source
 
-READERS = {".txt": ("text", read_text_source)}
+READERS = {
+    ".txt": ("text", read_text_source),
+    ".pdf": ("pdf", read_pdf_source),
+    ".html": ("html", read_html_source),
+    ".htm": ("html", read_html_source),
+}
 """Source formats by file suffix, each with the reader that produces its normalised text."""
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".gitignore"}
@@ -85,6 +92,7 @@ def extract_document(source: Source) -> tuple[Extraction, NormalisedText]:
         source_sha256=hashlib.sha256(source.path.read_bytes()).hexdigest(),
         source_format=source.source_format,
         encoding=normalised.encoding,
+        pages=normalised.pages,
     )
     return build_extraction(normalised.text, info, normalised.findings), normalised
 
@@ -97,6 +105,7 @@ def interim_files(extraction: Extraction, normalised: NormalisedText) -> dict[st
         "source_path": doc.source_path,
         "source_sha256": doc.source_sha256,
         "encoding": normalised.encoding,
+        "pages": normalised.pages,
         "characters": len(normalised.text),
         "findings": [f.model_dump(mode="json") for f in normalised.findings],
     }

@@ -210,7 +210,8 @@ class Document(Model):
     source_path: str
     source_sha256: str
     source_format: SourceFormat
-    encoding: str
+    encoding: str = Field(description="the text encoding read, or 'pdf' for a PDF's text layer")
+    pages: int | None = Field(default=None, description="pages of a PDF source")
     publisher: str | None
     title: str | None
     intro: str | None

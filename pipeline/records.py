@@ -35,6 +35,7 @@ class SourceInfo:
     source_sha256: str
     source_format: str
     encoding: str
+    pages: int | None = None
 
 
 class _Findings:
@@ -326,6 +327,7 @@ def build_extraction(text: str, source: SourceInfo, text_findings: tuple[Finding
         source_sha256=source.source_sha256,
         source_format=source.source_format,  # type: ignore[arg-type]
         encoding=source.encoding,
+        pages=source.pages,
         publisher=intro.publisher,
         title=intro.title,
         intro=intro.text,

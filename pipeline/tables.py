@@ -28,7 +28,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     # one row per source document
     "documents": _schema(
         _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
-        ("encoding", _S, False), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
+        ("encoding", _S, False), ("pages", _I, True), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
         ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
     ),
     # one row per region per document
@@ -79,7 +79,7 @@ def rows(extraction: Extraction) -> dict[str, list[dict]]:
     d = {"document_id": doc.document_id}
     out: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     out["documents"].append(d | doc.model_dump(include={
-        "source_path", "source_sha256", "source_format", "encoding", "publisher", "title",
+        "source_path", "source_sha256", "source_format", "encoding", "pages", "publisher", "title",
         "regions_found", "regions_claimed", "regions_claimed_of"}))
     out["counties"].extend(d | c.model_dump() for c in doc.counties)
     out["organisations"].extend(d | o.model_dump() for o in doc.organisations)

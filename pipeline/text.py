@@ -12,9 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from charset_normalizer.md import mess_ratio
+
 from pipeline import reference
 from pipeline.errors import UnusableInputError
 from pipeline.models import Finding
+
+CP1252_MESS_LIMIT = 0.2
+"""charset-normalizer's mess ratio above which a Windows-1252 reading is taken as mojibake."""
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 """Larger text sources are refused: the largest real report is well under 1 MB."""
@@ -31,6 +36,7 @@ class NormalisedText:
     text: str
     encoding: str
     findings: tuple[Finding, ...]
+    pages: int | None = None
 
 
 def decode(data: bytes, path: Path | str) -> tuple[str, str]:
@@ -61,6 +67,9 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         controls = len(_CONTROL.findall(text))
         if controls > max(2, len(text) // 200):
             raise UnusableInputError(path, f"not a text file ({controls} control characters)")
+        if encoding == "cp1252" and mess_ratio(text, maximum_threshold=CP1252_MESS_LIMIT) >= CP1252_MESS_LIMIT:
+            raise UnusableInputError(path, "not UTF-8, and reading it as Windows-1252 gives garbled text; "
+                                           "save it as UTF-8")
         return text, encoding
     if not data.strip():
         raise UnusableInputError(path, "file is empty or holds only whitespace")
