@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from pipeline import extract as extract_stage
 from pipeline.errors import PipelineError
+from pipeline.redact import DEFAULT_SALT
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
+PROGRESS_FROM = 5
+"""Fewer documents than this finish before a progress line would help."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Turn Swedish regional social-enterprise reports into a validated dataset."""
+
+
+def _fail(exc: PipelineError) -> None:
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        click.echo(f"error: {line}", err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
+    """A one-line progress display on a terminal when there are several documents."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        if total >= PROGRESS_FROM:
+            end = "\n" if done == total else ""
+            click.echo(f"\r[{done}/{total}] {name[-60:]:<60}", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    return show
 
 
 @main.command()
@@ -27,15 +52,25 @@ def main() -> None:
               help="Folder for each stage's intermediate files.")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for json/ and parquet/ (replaced atomically).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
+              help="Documents processed in parallel; the output is identical to a serial run.")
+@click.option("--keep-going", is_flag=True,
+              help="Publish the documents that could be read; failures become error rows in quality. "
+                   "The exit status is still 1.")
+@click.option("--redact-people", is_flag=True, help="Replace contact names with stable pseudonyms.")
+@click.option("--salt", envvar="PIPELINE_REDACT_SALT", default=None,
+              help="Secret that makes the pseudonyms of --redact-people yours (env PIPELINE_REDACT_SALT).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print skipped files and tracebacks of internal errors.")
-def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, quiet: bool, verbose: bool) -> None:
+def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, jobs: int, keep_going: bool, redact_people: bool,
+            salt: str | None, quiet: bool, verbose: bool) -> None:
     """Extract every supported file in the raw folder into JSON and Parquet."""
+    redact_salt = (salt or DEFAULT_SALT) if redact_people else None
     try:
-        summary = extract_stage.run(raw_dir, interim_dir, output_dir)
+        summary = extract_stage.run(raw_dir, interim_dir, output_dir, jobs=jobs, keep_going=keep_going,
+                                    redact_salt=redact_salt, progress=_progress(quiet))
     except PipelineError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+        _fail(exc)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for more
         if verbose:
             traceback.print_exc()
@@ -46,8 +81,13 @@ def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, quiet: bool, ver
             click.echo(line, err=True)
     elif summary.skipped and not quiet:
         click.echo(f"{len(summary.skipped)} file(s) in {raw_dir} skipped (use --verbose to list them)", err=True)
+    for failure in summary.failures:
+        click.echo(f"error: {failure}", err=True)
     if not quiet:
-        click.echo(f"extracted {summary.documents} document(s), {summary.regions} region(s) into {output_dir}")
+        click.echo(f"extracted {summary.documents} document(s), {summary.regions} region(s) into {output_dir} "
+                   f"({summary.reextracted} re-extracted, {summary.reused} unchanged)")
         click.echo("rows: " + ", ".join(f"{name} {n}" for name, n in summary.rows.items()))
         severities = ("error", "warning", "info")
         click.echo("quality findings: " + ", ".join(f"{s} {summary.findings.get(s, 0)}" for s in severities))
+    if summary.failures:
+        sys.exit(EXIT_INPUT_ERROR)

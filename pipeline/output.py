@@ -11,13 +11,15 @@ import ctypes
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from pipeline.models import Extraction
-from pipeline.tables import build_tables
+from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
 
 _RENAME_EXCHANGE = 2
 
@@ -74,28 +76,51 @@ def staging_dir(target: Path) -> Path:
     return staging
 
 
-def write_output_tree(root: Path, extractions: list[Extraction]) -> dict[str, int]:
-    """Writes ``json/`` and ``parquet/`` under ``root``; returns the rows per table."""
-    for extraction in extractions:
+class OutputWriter:
+    """Builds a new output tree beside ``output``, one document at a time, and swaps it in on
+    ``commit``: memory holds one document's rows, never the corpus."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.staging = staging_dir(output)
+        (self.staging / "parquet").mkdir()
+        self.schemas = {name: with_pandas_metadata(schema) for name, schema in SCHEMAS.items()}
+        self.writers = {name: pq.ParquetWriter(self.staging / "parquet" / f"{name}.parquet", schema)
+                        for name, schema in self.schemas.items()}
+        self.rows: Counter[str] = Counter()
+
+    def add(self, extraction: Extraction) -> None:
+        """Writes one document's JSON files and appends its rows to every table."""
         doc = extraction.document
-        folder = root / "json" / doc.document_id
+        folder = self.staging / "json" / doc.document_id
         _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
         for name, region in zip(doc.region_files, extraction.regions):
             _write(folder / name, to_json(region))
-    tables = build_tables(extractions)
-    (root / "parquet").mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        pq.write_table(table, root / "parquet" / f"{name}.parquet")
-    return {name: table.num_rows for name, table in tables.items()}
+        self.add_rows(rows(extraction))
 
+    def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
+        for name, batch in table_rows.items():
+            if batch:
+                schema = self.schemas[name]
+                self.writers[name].write_table(
+                    pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in batch], schema=schema))
+                self.rows[name] += len(batch)
 
-def publish(output: Path, extractions: list[Extraction]) -> dict[str, int]:
-    """Replaces ``output`` with the tree for ``extractions`` in one atomic step."""
-    staging = staging_dir(output)
-    try:
-        counts = write_output_tree(staging, extractions)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_in(staging, output)
-    return counts
+    def write_file(self, relative: str, content: str) -> None:
+        _write(self.staging / relative, content)
+
+    def commit(self) -> dict[str, int]:
+        """Closes the tables and makes the new tree the output; returns the rows per table."""
+        for writer in self.writers.values():
+            writer.close()
+        swap_in(self.staging, self.output)
+        return {name: self.rows[name] for name in SCHEMAS}
+
+    def abort(self) -> None:
+        """Leaves the previous output exactly as it was."""
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # already broken; it is being thrown away
+                pass
+        shutil.rmtree(self.staging, ignore_errors=True)

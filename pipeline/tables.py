@@ -102,24 +102,11 @@ def rows(extraction: Extraction) -> dict[str, list[dict]]:
     return out
 
 
-def build_tables(extractions: Iterable[Extraction]) -> dict[str, pa.Table]:
-    """Returns one Arrow table per contract table, rows in document order."""
-    collected: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
-    for extraction in extractions:
-        for name, table_rows in rows(extraction).items():
-            collected[name].extend(table_rows)
-    return {
-        name: _with_pandas_types(
-            pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in collected[name]], schema=schema)
-        )
-        for name, schema in SCHEMAS.items()
-    }
-
-
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
 
 
-def _with_pandas_types(table: pa.Table) -> pa.Table:
-    """Adds pandas metadata so ``pd.read_parquet`` gives nullable ``Int64`` rather than float for counts."""
-    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
-    return pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False)
+def with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
+    """The schema with pandas metadata, so ``pd.read_parquet`` gives nullable ``Int64`` (not float)
+    for counts and offsets, and ``boolean`` for flags."""
+    empty = schema.empty_table().to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema
