@@ -314,6 +314,7 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, jobs: int = 1, keep_
     if not sources:
         raise ConfigurationError(f"{raw_dir}: no supported source files ({', '.join(READERS)})")
     summary = Summary(skipped=skipped)
+    interim_existed = interim_dir.exists()
     writer = output.OutputWriter(output_dir)
     stagings: list[tuple[Path, Path]] = []
     seen: dict[str, str] = {}
@@ -351,6 +352,8 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, jobs: int = 1, keep_
         writer.abort()
         for staging, _ in stagings:
             shutil.rmtree(staging, ignore_errors=True)
+        if not interim_existed and interim_dir.is_dir() and not any(interim_dir.iterdir()):
+            interim_dir.rmdir()
         raise
     return summary
 

@@ -1,0 +1,135 @@
+"""Runs over many documents: parallel = serial, incremental reuse, failures, duplicates, redaction, kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import extract
+from pipeline.redact import pseudonym
+from tests.conftest import ROOT, SEED
+from tests.renderings import render_html
+from tests.test_cli import snapshot
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def make_corpus(raw: Path, copies: int = 3) -> None:
+    raw.mkdir(parents=True, exist_ok=True)
+    for n in range(copies):
+        edited = SEED_TEXT.replace("Kända sociala företag: 44", f"Kända sociala företag: {44 + n}")
+        (raw / f"plan-{n:02d}.txt").write_text(edited, encoding="utf-8")
+
+
+def test_parallel_run_is_byte_identical_to_serial(tmp_path):
+    make_corpus(tmp_path / "raw", 4)
+    (tmp_path / "raw" / "webb.html").write_text(render_html(SEED_TEXT.replace("232", "233")), encoding="utf-8")
+    for jobs in (1, 2):
+        extract.run(tmp_path / "raw", tmp_path / f"interim{jobs}", tmp_path / f"out{jobs}", jobs=jobs)
+    assert snapshot(tmp_path / "out1") == snapshot(tmp_path / "out2")
+
+
+def test_unchanged_documents_are_reused_and_changed_ones_reextracted(tmp_path):
+    make_corpus(tmp_path / "raw", 3)
+    paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    assert extract.run(*paths).reextracted == 3
+    first = snapshot(tmp_path / "out")
+    os.utime(tmp_path / "raw" / "plan-01.txt")  # touched, same bytes
+    again = extract.run(*paths)
+    assert (again.reextracted, again.reused) == (0, 3)
+    assert snapshot(tmp_path / "out") == first
+    (tmp_path / "raw" / "plan-01.txt").write_text(SEED_TEXT.replace("Kända sociala företag: 232", "Kända sociala företag: 9"),
+                                                  encoding="utf-8")
+    changed = extract.run(*paths)
+    assert (changed.reextracted, changed.reused) == (1, 2)
+    regions = pd.read_parquet(tmp_path / "out" / "parquet" / "regions.parquet")
+    assert list(regions[regions.county_code == "14"].known_social_enterprises) == [232, 9, 232]
+
+
+def test_deleted_interim_is_rebuilt(tmp_path):
+    make_corpus(tmp_path / "raw", 1)
+    paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    extract.run(*paths)
+    shutil.rmtree(tmp_path / "interim")
+    assert extract.run(*paths).reextracted == 1
+    assert (tmp_path / "interim" / "plan-00" / "text.txt").exists()
+
+
+def test_one_bad_document_stops_the_run_and_every_failure_is_named(tmp_path):
+    make_corpus(tmp_path / "raw", 2)
+    (tmp_path / "raw" / "tom.txt").write_bytes(b"")
+    (tmp_path / "raw" / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
+    with pytest.raises(extract.FailedDocuments) as raised:
+        extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    assert [line.split(": ")[0] for line in raised.value.failures] == [
+        str(tmp_path / "raw" / "tom.txt"), str(tmp_path / "raw" / "trasig.pdf")]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "interim").exists()
+
+
+def test_keep_going_publishes_the_rest_and_records_the_failure(tmp_path):
+    make_corpus(tmp_path / "raw", 2)
+    (tmp_path / "raw" / "tom.txt").write_bytes(b"")
+    summary = extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out", keep_going=True)
+    assert summary.documents == 2 and len(summary.failures) == 1
+    quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
+    errors = quality[quality.severity == "error"]
+    assert list(errors.code) == ["unusable_source"] and list(errors.document_id) == ["tom"]
+    cli = subprocess.run([sys.executable, "-m", "pipeline", "extract", "--keep-going", "-q"], cwd=tmp_path,
+                         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert cli.returncode == 1 and "tom.txt" in cli.stderr
+
+
+def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / "a-text.txt")
+    (raw / "b-web.html").write_text(render_html(SEED_TEXT), encoding="utf-8")
+    extract.run(raw, tmp_path / "interim", tmp_path / "out")
+    quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
+    duplicates = quality[quality.code == "duplicate_document"]
+    assert list(duplicates.document_id) == ["b-web"] and "a-text" in duplicates.message.iloc[0]
+
+
+def test_redacted_names_are_stable_pseudonyms(tmp_path):
+    make_corpus(tmp_path / "raw", 1)
+    for run in ("one", "two"):
+        extract.run(tmp_path / "raw", tmp_path / f"interim-{run}", tmp_path / f"out-{run}", redact_salt="s3cret")
+    assert snapshot(tmp_path / "out-one") == snapshot(tmp_path / "out-two")
+    files = snapshot(tmp_path / "out-one") | snapshot(tmp_path / "interim-one")
+    for name in ("Kristin Bergwall", "Greta Isaksson", "Anders Bro", "Marie-Louise Lövgren"):
+        assert all(name.encode() not in content for content in files.values()), name
+    contacts = pd.read_parquet(tmp_path / "out-one" / "parquet" / "contacts.parquet")
+    assert len(contacts) == 53
+    assert pseudonym("Anders Bro", "s3cret") in set(contacts.name)
+    assert pseudonym("Anders Bro", "s3cret") != pseudonym("Anders Bro", "other salt")
+    former = contacts[contacts.status == "former"]
+    assert len(former) == 5
+
+
+def test_a_killed_run_leaves_the_previous_output_intact(tmp_path):
+    make_corpus(tmp_path / "raw", 2)
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "pipeline", "extract", "-q", "--jobs", "1"]
+    subprocess.run(command, cwd=tmp_path, env=env, check=True)
+    before = snapshot(tmp_path / "output")
+    make_corpus(tmp_path / "raw", 12)  # ten more documents to extract: a run of a few seconds
+    for delay in (0.3, 0.8, 1.5, 2.5, 3.5):
+        process = subprocess.Popen(command, cwd=tmp_path, env=env)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = snapshot(tmp_path / "output")
+        if after != before:  # the run finished before the kill: then it is the complete new output
+            assert len(json.loads(after["json/plan-11/document.json"])["region_files"]) == 17
+            break
+        for table in ("regions", "contacts", "mentions"):
+            assert len(pd.read_parquet(tmp_path / "output" / "parquet" / f"{table}.parquet")) > 0
