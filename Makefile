@@ -11,7 +11,7 @@ RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sor
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' | sort)
 EXTRACTED := output/parquet/documents.parquet
 
-.PHONY: help venv extract test check-output clean lock
+.PHONY: help venv extract test check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ check-output: extract ## Fail when the committed output/json differs from a fres
 	git diff --exit-code --stat -- output/json
 	@untracked=$$(git ls-files --others --exclude-standard -- output/json); \
 	if [ -n "$$untracked" ]; then echo "untracked extraction files:"; echo "$$untracked"; exit 1; fi
+
+diff: extract ## Show what the working tree's extraction changes against HEAD's committed output/json
+	@$(PY) -m pipeline diff HEAD output; status=$$?; [ $$status -le 1 ]
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

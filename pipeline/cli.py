@@ -10,12 +10,14 @@ from pathlib import Path
 
 import click
 
+from pipeline import diff as diff_stage
 from pipeline import extract as extract_stage
 from pipeline.errors import PipelineError
 from pipeline.redact import DEFAULT_SALT
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
+EXIT_DIFF_ERROR = 2
 PROGRESS_FROM = 5
 """Fewer documents than this finish before a progress line would help."""
 
@@ -91,3 +93,23 @@ def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, jobs: int, keep_
         click.echo("quality findings: " + ", ".join(f"{s} {summary.findings.get(s, 0)}" for s in severities))
     if summary.failures:
         sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--repository", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Git repository in which OLD or NEW are revisions.")
+def diff(old: str, new: str, repository: Path) -> None:
+    """Report what changed between two extractions, in Markdown.
+
+    OLD and NEW are output folders (output or output/json) or git revisions of output/json.
+    Exit status: 0 nothing changed, 1 something changed, 2 error.
+    """
+    try:
+        text, changed = diff_stage.report(diff_stage.load(old, repository), diff_stage.load(new, repository))
+    except PipelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DIFF_ERROR)
+    click.echo(text, nl=False)
+    sys.exit(1 if changed else 0)
