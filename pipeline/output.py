@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from pipeline.models import Extraction
+from pipeline.review import ReviewWriter
 from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
 
 _RENAME_EXCHANGE = 2
@@ -88,6 +89,7 @@ class OutputWriter:
         self.writers = {name: pq.ParquetWriter(self.staging / "parquet" / f"{name}.parquet", schema)
                         for name, schema in self.schemas.items()}
         self.rows: Counter[str] = Counter()
+        self.review = ReviewWriter(self.staging / "review")
 
     def add(self, extraction: Extraction) -> None:
         """Writes one document's JSON files and appends its rows to every table."""
@@ -97,6 +99,7 @@ class OutputWriter:
         for name, region in zip(doc.region_files, extraction.regions):
             _write(folder / name, to_json(region))
         self.add_rows(rows(extraction))
+        self.review.add(extraction)
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         for name, batch in table_rows.items():
@@ -113,6 +116,7 @@ class OutputWriter:
         """Closes the tables and makes the new tree the output; returns the rows per table."""
         for writer in self.writers.values():
             writer.close()
+        self.review.finish()
         swap_in(self.staging, self.output)
         return {name: self.rows[name] for name in SCHEMAS}
 
