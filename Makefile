@@ -11,7 +11,7 @@ RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sor
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' | sort)
 EXTRACTED := output/parquet/documents.parquet
 
-.PHONY: help venv extract test check-output diff clean lock
+.PHONY: help venv extract review test check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ $(EXTRACTED): $(RAW) $(CODE) $(VENV_STAMP)
 	$(PY) -m pipeline extract
 
 extract: $(EXTRACTED) ## Extract raw/ into interim/ and output/ (skipped when sources and code are unchanged)
+
+review: extract ## Write output/review/index.html (make extract writes it too) and print its address
+	@echo "file://$(CURDIR)/output/review/index.html"
 
 test: $(VENV_STAMP) ## Run the test suite
 	$(PY) -m pytest

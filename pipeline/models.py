@@ -64,38 +64,50 @@ class Spanned(Model):
         return self
 
 
+_START = "offset of the first character in interim/<document_id>/text.txt"
+_END = "offset just after the last character (text == text.txt[start:end])"
+_COUNTY = "SCB county (län) code, two digits, e.g. '10' for Blekinge"
+_DOCUMENT = "stable id of the source document, from its path under raw/"
+_ORGANISATION = "canonical entity id (a stable slug), a key of the organisations table"
+
+
+def D(description: str, **kwargs) -> object:  # noqa: N802 - reads as a column declaration
+    """A field with its description, which the data dictionary publishes."""
+    return Field(description=description, **kwargs)
+
+
 class Finding(Model):
     """One quality finding: something a reviewer should know about the source or its extraction."""
 
-    county_code: str | None
-    severity: Severity
-    code: str
-    message: str
-    evidence: str
-    start: int | None = None
-    end: int | None = None
+    county_code: str | None = D(f"{_COUNTY}; null for a finding about the whole document")
+    severity: Severity = D("error: the data is wrong or missing; warning: a reviewer should look; info: recorded")
+    code: str = D("kind of finding, e.g. count_list_mismatch, typo_corrected, missing_count_line")
+    message: str = D("what was found, in one sentence")
+    evidence: str = D("the offending text as written in the source", json_schema_extra={"personal_data": True})
+    start: int | None = D(f"{_START}, where the finding has a place", default=None)
+    end: int | None = D(_END, default=None)
 
 
 class Section(Spanned):
     """One labelled part of a region block; ``label`` is as written (None for the summary)."""
 
-    section: SectionName
-    label: str | None
-    text: str
-    start: int
-    end: int
+    section: SectionName = D("normalised section name")
+    label: str | None = D("the label as written, without its colon; null for the summary")
+    text: str = D("the section's text after its label", json_schema_extra={"personal_data": True})
+    start: int = D(_START)
+    end: int = D(_END)
 
 
 class Count(Model):
     """One of the three count lines: the raw text, the value read from it and how it was read."""
 
-    value: int | None = Field(default=None, ge=0)
-    basis: Basis
-    raw: str | None
-    listed: int | None = Field(default=None, ge=0, description="entities named in the line's list")
-    list_is_partial: bool = False
-    start: int | None = None
-    end: int | None = None
+    value: int | None = D("the count; null when the line gives none", default=None, ge=0)
+    basis: Basis = D("stated: a number is written; listed: names are counted; none: no value")
+    raw: str | None = D("the line's text after its label, as written; null when the line is missing")
+    listed: int | None = D("distinct organisations the line names, when it names any", default=None, ge=0)
+    list_is_partial: bool = D("the list says it is partial ('bland annat'), so it may be shorter", default=False)
+    start: int | None = D(_START, default=None)
+    end: int | None = D(_END, default=None)
 
     @model_validator(mode="after")
     def _basis_matches_value(self) -> "Count":
@@ -107,84 +119,85 @@ class Count(Model):
 class Contact(Spanned):
     """One person named in a contact section."""
 
-    name: str
-    role: str | None
-    role_raw: str | None
-    organisation_id: str | None
-    organisation_raw: str | None
-    status: Status
-    note: str | None
-    source_line: str
-    start: int
-    end: int
+    name: str = D("the person's name as written (personal data)", json_schema_extra={"personal_data": True})
+    role: str | None = D("normalised role, e.g. projektledare")
+    role_raw: str | None = D("the role as written, e.g. PL")
+    organisation_id: str | None = D(f"{_ORGANISATION}; 'regionen' is the region's own body")
+    organisation_raw: str | None = D("the organisation as written in the contact line")
+    status: Status = D("former for holders marked 'fd' or 'tidigare'")
+    note: str | None = D("anything else the line says about the person, e.g. 'fokus ESBR', 'slutat'")
+    source_line: str = D("the whole contact line as written", json_schema_extra={"personal_data": True})
+    start: int = D(f"{_START} (the name)")
+    end: int = D(_END)
 
 
 class Goal(Spanned):
     """One numbered goal; ``label`` as written ("1.", "1b:", "3+4.", "4")."""
 
-    ordinal: int = Field(ge=1)
-    label: str | None
-    text: str
-    start: int
-    end: int
+    ordinal: int = D("position in the region's goal list, from 1", ge=1)
+    label: str | None = D("the goal's label as written, e.g. '1.', '1b:', '3+4.'")
+    text: str = D("the goal's text after its label, sub-bullets included")
+    start: int = D(_START)
+    end: int = D(_END)
 
 
 class PurposeItem(Spanned):
     """One lettered or numbered item of a purpose section ("a)", "1)")."""
 
-    ordinal: int = Field(ge=1)
-    label: str | None
-    text: str
-    start: int
-    end: int
+    ordinal: int = D("position in the region's purpose list, from 1", ge=1)
+    label: str | None = D("the item's label as written, e.g. 'a)', '1)'")
+    text: str = D("the item's text after its label")
+    start: int = D(_START)
+    end: int = D(_END)
 
 
 class Mention(Spanned):
     """One place where an organisation is named."""
 
-    section: SectionName
-    organisation_id: str
-    surface: str
-    method: MatchMethod
-    score: float | None = None
-    office: str | None = None
-    start: int
-    end: int
+    section: SectionName = D("the section the mention is in")
+    organisation_id: str = D(_ORGANISATION)
+    surface: str = D("the name as written")
+    method: MatchMethod = D("how the name was recognised")
+    score: float | None = D("similarity for a fuzzy match (0-1)", default=None)
+    office: str | None = D("the office or unit named with the organisation, e.g. 'Sörmland'", default=None)
+    start: int = D(_START)
+    end: int = D(_END)
 
 
 class Organisation(Model):
     """An organisation referred to by at least one mention or contact."""
 
-    organisation_id: str
-    name: str
-    kind: str | None
-    aliases: list[str]
-    registered: bool
-    parent_id: str | None = None
-    county_code: str | None = None
-    municipality_code: str | None = None
+    organisation_id: str = D(_ORGANISATION)
+    name: str = D("canonical name")
+    kind: str | None = D("cooperative development agency, public agency, university, municipality, region, "
+                         "incubator, association, company, foundation, …; null when unregistered")
+    aliases: list[str] = D("names and abbreviations it is known by")
+    registered: bool = D("false for a name found in no registry (kept with an 'unregistered-' id)")
+    parent_id: str | None = D("the parent organisation of a unit or programme", default=None)
+    county_code: str | None = D(f"{_COUNTY}, for regions, county boards, counties and municipalities", default=None)
+    municipality_code: str | None = D("SCB municipality code, four digits, for municipalities", default=None)
 
 
 class Region(Model):
     """One region's full nested record: ``output/json/<document_id>/<county_code>-<slug>.json``."""
 
-    document_id: str
-    county_code: str
-    county_name: str
-    region_name: str
-    title: str
-    summary: str | None
-    heading_start: int
-    heading_end: int
-    known_social_enterprises: Count
-    municipalities_promoting: Count
-    business_promoters: Count
-    sections: list[Section]
-    contacts: list[Contact]
-    goals: list[Goal]
-    purpose_items: list[PurposeItem]
-    mentions: list[Mention]
-    quality: list[Finding]
+    document_id: str = D(_DOCUMENT)
+    county_code: str = D(_COUNTY)
+    county_name: str = D("official county name, e.g. 'Blekinge län'")
+    region_name: str = D("the region's name as its heading writes it, e.g. 'Region Blekinge'")
+    title: str = D("the region's heading as written")
+    summary: str | None = D("the text between the heading and the first label")
+    heading_start: int = D(f"{_START} (the heading)")
+    heading_end: int = D(_END)
+    known_social_enterprises: Count = D("'Kända sociala företag'")
+    municipalities_promoting: Count = D("'Kommuner som arbetar med att främja sociala företag'")
+    business_promoters: Count = D("'Företagsfrämjare som aktivt stöttar sociala företag'")
+    sections: list[Section] = D("labelled sections in document order")
+    contacts: list[Contact] = D("people in the contact section")
+    goals: list[Goal] = D("numbered goals in order")
+    purpose_items: list[PurposeItem] = D("lettered or numbered purpose items in order")
+    mentions: list[Mention] = D("organisation and place mentions in document order")
+    quality: list[Finding] = D("findings about this region")
 
     @model_validator(mode="after")
     def _ordinals_run_from_one(self) -> "Region":
@@ -198,33 +211,33 @@ class Region(Model):
 class CountyStatus(Model):
     """A county of the reference table and whether this document has a project for it."""
 
-    county_code: str
-    county_name: str
-    has_project: bool
+    county_code: str = D(_COUNTY)
+    county_name: str = D("official county name")
+    has_project: bool = D("the document has a region section for this county")
 
 
 class Document(Model):
     """One source document: ``output/json/<document_id>/document.json``."""
 
-    document_id: str
-    source_path: str
-    source_sha256: str
-    source_format: SourceFormat
-    encoding: str = Field(description="the text encoding read, or 'pdf' for a PDF's text layer")
-    pages: int | None = Field(default=None, description="pages of a PDF source")
-    publisher: str | None
-    title: str | None
-    intro: str | None
-    focus_areas: list[str]
-    methods: list[str]
-    approaches: list[str]
-    regions_claimed: int | None
-    regions_claimed_of: int | None
-    regions_found: int
-    counties: list[CountyStatus]
-    region_files: list[str]
-    organisations: list[Organisation]
-    quality: list[Finding]
+    document_id: str = D(_DOCUMENT)
+    source_path: str = D("the source file, relative to the project, e.g. raw/x.txt")
+    source_sha256: str = D("SHA-256 of the source file's bytes")
+    source_format: SourceFormat = D("the reader used")
+    encoding: str = D("the text encoding read, or 'pdf' for a PDF's text layer")
+    pages: int | None = D("pages of a PDF source", default=None)
+    publisher: str | None = D("the publisher line above the title, e.g. 'Tillväxtverket'")
+    title: str | None = D("the document's title")
+    intro: str | None = D("the intro text before the first region")
+    focus_areas: list[str] = D("recurring focus areas listed in the intro")
+    methods: list[str] = D("methods listed in the intro")
+    approaches: list[str] = D("the intro's bulleted approaches")
+    regions_claimed: int | None = D("regions the intro says have projects ('17 av 21 regioner')")
+    regions_claimed_of: int | None = D("regions in all, per the same claim")
+    regions_found: int = D("region headings found")
+    counties: list[CountyStatus] = D("all 21 counties, with or without a project")
+    region_files: list[str] = D("the region JSON files of this document, in document order")
+    organisations: list[Organisation] = D("every organisation the document refers to")
+    quality: list[Finding] = D("findings about the whole document")
 
 
 class Extraction(Model):

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from pipeline import dictionary
 from pipeline.models import Extraction
 from pipeline.review import ReviewWriter
 from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
@@ -117,6 +118,7 @@ class OutputWriter:
         for writer in self.writers.values():
             writer.close()
         self.review.finish()
+        dictionary.write(self.staging)
         swap_in(self.staging, self.output)
         return {name: self.rows[name] for name in SCHEMAS}
 

@@ -24,14 +24,12 @@ _DOC = ("document_id", _S, False)
 _COUNTY = ("county_code", _S, False)
 _SPAN = (("start", _I, False), ("end", _I, False))
 
-SCHEMAS: dict[str, pa.Schema] = {
-    # one row per source document
+SCHEMAS: dict[str, pa.Schema] = {  # the grain of each is in GRAINS
     "documents": _schema(
         _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
         ("encoding", _S, False), ("pages", _I, True), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
         ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
     ),
-    # one row per region per document
     "regions": _schema(
         _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
         ("summary", _S, True),
@@ -40,37 +38,44 @@ SCHEMAS: dict[str, pa.Schema] = {
             (f"{metric}_listed", _I, True), (f"{metric}_list_is_partial", _B, False))],
         ("heading_start", _I, False), ("heading_end", _I, False),
     ),
-    # one row per labelled section per region
     "sections": _schema(_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    # one row per person per contact line per region
     "contacts": _schema(
         _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
         ("organisation_id", _S, True), ("organisation_raw", _S, True), ("status", _S, False),
         ("note", _S, True), ("source_line", _S, False), *_SPAN,
     ),
-    # one row per goal per region, in document order
     "goals": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    # one row per purpose item per region, in document order
     "purpose_items": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    # one row per organisation referred to per document
     "organisations": _schema(
         _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
         ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
         ("county_code", _S, True), ("municipality_code", _S, True),
     ),
-    # one row per organisation mention per section per region
     "mentions": _schema(
         _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
         ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
     ),
-    # one row per quality finding; county_code is null for document-level findings
     "quality": _schema(
         _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("message", _S, False),
         ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
     ),
-    # one row per county of the reference table per document
     "counties": _schema(_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),
 }
+
+
+GRAINS = {
+    "documents": "One row per source document",
+    "regions": "One row per region per document",
+    "sections": "One row per labelled section per region",
+    "contacts": "One row per person per contact line per region",
+    "goals": "One row per goal per region, in document order",
+    "purpose_items": "One row per purpose item per region, in document order",
+    "organisations": "One row per organisation referred to per document",
+    "mentions": "One row per organisation mention per section per region",
+    "quality": "One row per quality finding; county_code is null for document-level findings",
+    "counties": "One row per county of the reference table per document",
+}
+"""The grain of every table: what one row is."""
 
 
 def rows(extraction: Extraction) -> dict[str, list[dict]]:

@@ -32,9 +32,11 @@ def test_make_alone_prints_help():
 def test_every_cli_command_has_help():
     runner = CliRunner()
     assert runner.invoke(main, ["--help"]).exit_code == 0
-    for name in main.commands:
+    assert set(main.commands) == {"extract", "diff"}
+    for name, command in main.commands.items():
         result = runner.invoke(main, [name, "--help"])
-        assert result.exit_code == 0 and "--raw-dir" in result.output
+        assert result.exit_code == 0 and command.help and command.help.split("\n")[0] in result.output
+    assert "--raw-dir" in runner.invoke(main, ["extract", "--help"]).output
 
 
 def test_raw_readme_names_every_source():

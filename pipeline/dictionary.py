@@ -1,0 +1,141 @@
+"""The data dictionary, generated from the pydantic models (never written twice by hand).
+
+- ``output/schema/document.schema.json`` and ``region.schema.json``: JSON Schema of the JSON files.
+- ``output/datapackage.json``: a Frictionless data package for the Parquet tables, with each
+  column's type, description, enum and whether it holds personal data, each table's grain,
+  primary key and foreign keys, and each file's SHA-256 hash and size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import typing
+from pathlib import Path
+
+import pyarrow as pa
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from pipeline import models
+from pipeline.models import COUNT_METRICS
+from pipeline.tables import GRAINS, SCHEMAS
+
+TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
+    "documents": (models.Document,),
+    "regions": (models.Region,),
+    "sections": (models.Section, models.Region),
+    "contacts": (models.Contact, models.Region),
+    "goals": (models.Goal, models.Region),
+    "purpose_items": (models.PurposeItem, models.Region),
+    "organisations": (models.Organisation, models.Region),
+    "mentions": (models.Mention, models.Region),
+    "quality": (models.Finding, models.Region),
+    "counties": (models.CountyStatus, models.Region),
+}
+PRIMARY_KEYS = {
+    "documents": ["document_id"],
+    "regions": ["document_id", "heading_start"],
+    "sections": ["document_id", "start", "section"],
+    "contacts": ["document_id", "start"],
+    "goals": ["document_id", "start"],
+    "purpose_items": ["document_id", "start"],
+    "organisations": ["document_id", "organisation_id"],
+    "mentions": ["document_id", "start", "end"],
+    "counties": ["document_id", "county_code"],
+}
+"""Offsets identify a region's rows even when a document repeats a region (an error finding)."""
+FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but may be null
+    "mentions": [(["document_id", "organisation_id"], "organisations", ["document_id", "organisation_id"])],
+    "regions": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
+    **{table: [(["document_id"], "documents", ["document_id"])]
+       for table in ("sections", "goals", "purpose_items", "organisations", "counties")},
+}
+_TYPES = {pa.string(): "string", pa.int64(): "integer", pa.bool_(): "boolean", pa.float64(): "number"}
+
+
+def _field(table: str, column: str) -> tuple[FieldInfo, str]:
+    """The model field a column comes from, and a description prefix for count columns."""
+    for metric in COUNT_METRICS:
+        if column.startswith(metric):
+            part = column[len(metric):].lstrip("_") or "value"
+            region_field = models.Region.model_fields[metric]
+            return models.Count.model_fields[part], f"{metric} ({region_field.description}): "
+    for model in TABLE_MODELS[table]:
+        if column in model.model_fields:
+            return model.model_fields[column], ""
+    raise KeyError(f"{table}.{column} has no model field to describe it")
+
+
+def _enum(info: FieldInfo) -> list[str] | None:
+    annotation = info.annotation
+    for arg in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(arg) is typing.Literal:
+            return list(typing.get_args(arg))
+    return None
+
+
+def table_schema(table: str) -> dict:
+    fields = []
+    for arrow_field in SCHEMAS[table]:
+        info, prefix = _field(table, arrow_field.name)
+        description = prefix + (info.description or "")
+        if pa.types.is_list(arrow_field.type):  # Parquet lists arrive as arrays, which only "any" accepts
+            kind, description = "any", f"{description} (a list of strings)"
+        else:
+            kind = _TYPES[arrow_field.type]
+        field: dict = {"name": arrow_field.name, "type": kind, "description": description}
+        constraints: dict = {"required": not arrow_field.nullable}
+        if (enum := _enum(info)) is not None:
+            constraints["enum"] = enum
+        field["constraints"] = constraints
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("personal_data"):
+            field["personal_data"] = True
+        fields.append(field)
+    schema: dict = {"fields": fields, "missingValues": []}  # only null is missing; "" is an empty text
+    if table in PRIMARY_KEYS:
+        schema["primaryKey"] = PRIMARY_KEYS[table]
+    if table in FOREIGN_KEYS:
+        schema["foreignKeys"] = [{"fields": own, "reference": {"resource": other, "fields": theirs}}
+                                 for own, other, theirs in FOREIGN_KEYS[table]]
+    return schema
+
+
+def datapackage(output: Path) -> dict:
+    """The data package for the Parquet tables under ``output/parquet``, with their hashes and sizes."""
+    resources = []
+    for table in SCHEMAS:
+        path = output / "parquet" / f"{table}.parquet"
+        data = path.read_bytes()
+        resources.append({
+            "name": table,
+            "path": f"parquet/{table}.parquet",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "description": GRAINS[table],
+            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+            "bytes": len(data),
+            "schema": table_schema(table),
+        })
+    return {
+        "name": "regional-social-enterprise-projects",
+        "title": "Regional social-enterprise projects, extracted from Tillväxtverket's reports",
+        "description": "Offsets (start/end) point into interim/<document_id>/text.txt. Columns marked "
+                       "personal_data hold names of people; `extract --redact-people` replaces them.",
+        "resources": resources,
+    }
+
+
+def json_schemas() -> dict[str, dict]:
+    return {"document.schema.json": models.Document.model_json_schema(),
+            "region.schema.json": models.Region.model_json_schema()}
+
+
+def write(output: Path) -> None:
+    """Writes the JSON Schemas and the data package into an output tree."""
+    (output / "schema").mkdir(exist_ok=True)
+    for name, schema in json_schemas().items():
+        (output / "schema" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (output / "datapackage.json").write_text(json.dumps(datapackage(output), ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
