@@ -28,6 +28,7 @@ $(EXTRACTED): $(RAW) $(CODE) $(VENV_STAMP)
 	$(PY) -m pipeline extract
 
 extract: $(EXTRACTED) ## Extract raw/ into interim/ and output/ (skipped when sources and code are unchanged)
+	@echo "output/ is up to date with raw/, the code and the reference data"
 
 review: extract ## Write output/review/index.html (make extract writes it too) and print its address
 	@echo "file://$(CURDIR)/output/review/index.html"
