@@ -122,13 +122,13 @@ def _sentence_initial(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
 
 
-def _office_span(doc: Doc, ent: Span) -> tuple[int, int, str | None]:
+def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span]) -> tuple[int, int, str | None]:
     """Extends an organisation over a following place ("Coompanion Sörmland") or a leading
     quantity ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
     start, end = ent.start, ent.end
-    following = [e for e in doc.ents if e.start == ent.end and e.label_ == PLACE]
-    if following:
-        return start, following[0].end, following[0].text
+    following = places_at.get(ent.end)
+    if following is not None:
+        return start, following.end, following.text
     if ent.text.lower().endswith("kontor"):
         while start > 0 and doc[start - 1].lower_ in _OFFICE_LEAD:
             start -= 1
@@ -143,79 +143,90 @@ def _after_municipal_role(doc: Doc, ent: Span) -> bool:
         token = doc[i]
         if token.lower_ in MUNICIPAL_ROLE_WORDS:
             return True
-        if token.lower_ in _LIST_GLUE or (token.ent_type_ == PLACE):
+        if token.lower_ in _LIST_GLUE or token.ent_type_ == PLACE:
             i -= 1
             continue
         return False
     return False
 
 
-def find_entities(doc: Doc, offset: int, county: County, resolver: Resolver, section: str) -> SectionEntities:
-    """Returns the names in one section's ``doc``; ``offset`` is the section's start in the text."""
+def find_entities(section: Span, county: County, resolver: Resolver, section_name: str,
+                  doc_ents: list[Span] | None = None) -> SectionEntities:
+    """Returns the names in one section, a span of the document's ``Doc``; offsets are the text's.
+    ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
+    doc = section.doc
+    all_ents = list(doc.ents) if doc_ents is None else doc_ents
+    ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
+    places_at = {e.start: e for e in ents if e.label_ == PLACE}
     mentions: list[EntitySpan] = []
     covered: set[int] = set()
     absorbed: set[int] = set()
-    for ent in doc.ents:
+    for ent in ents:
         if ent.start in absorbed:
             continue
-        start, end, office = (ent.start, ent.end, None)
+        start, end, office = ent.start, ent.end, None
         method = "alias"
         if ent.label_ == ORG:
-            start, end, office = _office_span(doc, ent)
+            start, end, office = _office_span(doc, ent, places_at)
+            start = max(start, section.start)
             if office:
                 method = "office"
-                absorbed.update(e.start for e in doc.ents if ent.end <= e.start < end)
+                absorbed.update(range(ent.end, end))
         elif ent.label_ == PLACE:
             municipal = ent.ent_id_ in _municipality_ids() and _after_municipal_role(doc, ent)
             method = "municipal" if municipal else "place"
         elif ent.label_ == MISSPELLING:
             method = "misspelling"
         span = doc[start:end]
+        if office and start != ent.start:
+            office = span.text
         covered.update(range(start, end))
-        mentions.append(EntitySpan(ent.ent_id_, span.text, offset + span.start_char, offset + span.end_char,
-                                   method, None, office))
-    for token in doc:
+        mentions.append(EntitySpan(ent.ent_id_, span.text, span.start_char, span.end_char, method, None, office))
+    for token in section:
         if token.i in covered:
             continue
         if token.lower_ == "regionen":
             body = resolver.region_body(county)
-            mentions.append(EntitySpan(body.organisation_id, token.text, offset + token.idx,
-                                       offset + token.idx + len(token), "regional"))
+            mentions.append(EntitySpan(body.organisation_id, token.text, token.idx, token.idx + len(token), "regional"))
             covered.add(token.i)
         elif token.text == "Länsstyrelsen":
-            mentions.append(EntitySpan(reference.county_body_id(county), token.text, offset + token.idx,
-                                       offset + token.idx + len(token), "regional"))
+            mentions.append(EntitySpan(reference.county_body_id(county), token.text, token.idx,
+                                       token.idx + len(token), "regional"))
             covered.add(token.i)
 
     people: list[tuple[str, int, int]] = []
-    if section == "contact":
-        for _, start, end in _person_matcher()(doc):
-            span = doc[start:end]
-            if not covered.intersection(range(start, end)) and resolver.exact(span.text) is None:
-                people.append((span.text, offset + span.start_char, offset + span.end_char))
-                covered.update(range(start, end))
+    if section_name == "contact":
+        for span in _person_matcher()(section, as_spans=True):
+            if not covered.intersection(range(span.start, span.end)) and resolver.exact(span.text) is None:
+                people.append((span.text, span.start_char, span.end_char))
+                covered.update(range(span.start, span.end))
 
     garbled: list[tuple[str, int, int]] = []
-    for token in doc:
+    for token in section:
         if token.i in covered:
             continue
         if is_garbled(token.text):
-            garbled.append((token.text, offset + token.idx, offset + token.idx + len(token)))
+            garbled.append((token.text, token.idx, token.idx + len(token)))
             resolution = resolver.resolve(token.text)
             if resolution.method == "garbled":
-                mentions.append(EntitySpan(resolution.organisation_id, token.text, offset + token.idx,
-                                           offset + token.idx + len(token), "garbled"))
+                mentions.append(EntitySpan(resolution.organisation_id, token.text, token.idx,
+                                           token.idx + len(token), "garbled"))
             covered.add(token.i)
         elif (token.is_title or token.is_upper) and len(token) >= FUZZY_MIN_LENGTH and not _sentence_initial(doc, token.i):
             resolution = resolver.resolve(token.text)
             if resolution.method == "fuzzy":
-                mentions.append(EntitySpan(resolution.organisation_id, token.text, offset + token.idx,
-                                           offset + token.idx + len(token), "fuzzy", resolution.score))
+                mentions.append(EntitySpan(resolution.organisation_id, token.text, token.idx,
+                                           token.idx + len(token), "fuzzy", resolution.score))
                 covered.add(token.i)
     mentions.sort(key=lambda m: m.start)
     return SectionEntities(tuple(mentions), tuple(people), tuple(garbled))
 
 
-def analyse(texts: list[str]) -> list[Doc]:
-    """Runs the pipeline over many section texts at once."""
-    return list(build_nlp().pipe(texts))
+def section_span(doc: Doc, start: int, end: int) -> Span | None:
+    """The tokens of ``text[start:end]`` in the document's ``Doc``; None for an empty section."""
+    return doc.char_span(start, end, alignment_mode="expand") if end > start else None
+
+
+def analyse(text: str) -> Doc:
+    """Runs the pipeline once over a whole document's text."""
+    return build_nlp()(text)

@@ -90,7 +90,9 @@ class Resolver:
         self._fuzzy_keys = [k for k, o in self._by_alias.items() if len(distinctive(k)) >= FUZZY_MIN_LENGTH
                             and o.kind not in reference.REGISTRY_KINDS_EXCLUDED_FROM_FUZZY]
         self._cache: dict[tuple[str, str | None], Resolution] = {}
-        self._prefix_keys = sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True)
+        self._prefixes: dict[str, list[str]] = {}  # first word -> aliases that start with it, longest first
+        for k in sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True):
+            self._prefixes.setdefault(re.split(r"[\s/(,-]", k, maxsplit=1)[0], []).append(k)
 
     def exact(self, surface: str) -> Organisation | None:
         return self._by_alias.get(_key(surface))
@@ -123,7 +125,7 @@ class Resolver:
         if key in self._misspelled:
             found = self._misspelled[key]
             return Resolution(found.organisation_id, "misspelling", None, found)
-        for prefix in self._prefix_keys:
+        for prefix in self._prefixes.get(re.split(r"[\s/(,-]", key, maxsplit=1)[0], ()):
             rest = key[len(prefix) :]
             if key.startswith(prefix) and not rest[:1].isalnum() and not _CONJUNCTION.search(rest):
                 found = self._by_alias[prefix]

@@ -15,7 +15,9 @@ from pipeline.contacts import parse_contacts
 from pipeline.counts import parse_count
 from pipeline.goals import parse_items
 from pipeline.intro import parse_intro
-from pipeline.entities import EntitySpan, analyse, find_entities
+from spacy.tokens import Doc
+
+from pipeline.entities import EntitySpan, analyse, find_entities, section_span
 from pipeline.lists import Item, split_items
 from pipeline.models import COUNT_METRICS, Finding
 from pipeline.organisations import Resolver
@@ -193,12 +195,15 @@ def _section_findings(block: RegionBlock, by_section: dict[str, list[SectionSpan
                          spans[1].label or name, spans[1].label_start, spans[1].end)
 
 
-def _entities(text: str, block: RegionBlock, docs: list, resolver: Resolver, mentions: _Mentions,
+def _entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list, resolver: Resolver, mentions: _Mentions,
               findings: _Findings) -> list[tuple[str, int, int]]:
     """Adds every name the entity stage finds in the block; returns the person spans."""
     people: list[tuple[str, int, int]] = []
-    for span, doc in zip(block.sections, docs):
-        found = find_entities(doc, span.start, block.county, resolver, span.section)
+    for span in block.sections:
+        tokens = section_span(doc, span.start, span.end)
+        if tokens is None:
+            continue
+        found = find_entities(tokens, block.county, resolver, span.section, doc_ents)
         for entity in found.mentions:
             mentions.add(span.section, entity)
         people.extend(found.people)
@@ -249,8 +254,8 @@ def _numbered(text: str, spans: list[SectionSpan], kind: str, findings: _Finding
 
 
 def build_region(text: str, block: RegionBlock, document_id: str, resolver: Resolver,
-                 organisations: _Organisations, docs: list) -> models.Region:
-    """Normalises one region block into its full record; ``docs`` are its sections' spaCy docs."""
+                 organisations: _Organisations, doc: Doc, doc_ents: list | None = None) -> models.Region:
+    """Normalises one region block into its full record; ``doc`` is the document's spaCy ``Doc``."""
     county = block.county
     findings = _Findings(county)
     findings.items.extend(block.findings)
@@ -259,7 +264,8 @@ def build_region(text: str, block: RegionBlock, document_id: str, resolver: Reso
         by_section.setdefault(span.section, []).append(span)
     _section_findings(block, by_section, findings)
     mentions = _Mentions(findings, organisations)
-    people = _entities(text, block, docs, resolver, mentions, findings)
+    people = _entities(text, block, doc, list(doc.ents) if doc_ents is None else doc_ents, resolver, mentions,
+                       findings)
     contacts = _contacts(text, by_section.get("contact", []), county, resolver, mentions, findings)
     _check_people(people, contacts, findings)
     counts = {metric: _count(text, metric, by_section.get(metric, []), findings, resolver, county, mentions)
@@ -306,9 +312,9 @@ def build_extraction(text: str, source: SourceInfo, text_findings: tuple[Finding
     intro = parse_intro(text, segmentation.intro)
     resolver = Resolver()
     organisations = _Organisations()
-    docs = iter(analyse([text[s.start : s.end] for block in segmentation.regions for s in block.sections]))
-    regions = [build_region(text, block, source.document_id, resolver, organisations,
-                            [next(docs) for _ in block.sections])
+    doc = analyse(text)
+    doc_ents = list(doc.ents)
+    regions = [build_region(text, block, source.document_id, resolver, organisations, doc, doc_ents)
                for block in segmentation.regions]
     findings = _Findings(None)
     findings.items.extend(text_findings)

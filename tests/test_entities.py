@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import reference
-from pipeline.entities import analyse, find_entities
+from pipeline.entities import analyse, find_entities, section_span
 from pipeline.organisations import Resolver, _key
 from tests.conftest import codes
 
@@ -102,8 +102,8 @@ def test_coompanion_and_coomapanion_in_vasternorrland_are_one_organisation(regio
      ("Borås stad", "boras-stad"), ("Tranemo kommun", "tranemo-kommun")],
 )
 def test_aliases_and_misspellings_resolve(surface, organisation_id):
-    doc = analyse([f"med {surface} i samverkan"])[0]
-    found = find_entities(doc, 0, reference.county_by_code("19"), RESOLVER, "partners")
+    found = find_entities(analyse(f"med {surface} i samverkan")[:], reference.county_by_code("19"), RESOLVER,
+                          "partners")
     assert [m.organisation_id for m in found.mentions] == [organisation_id]
     assert RESOLVER.resolve(surface).organisation_id == organisation_id
 
@@ -166,7 +166,12 @@ def test_name_normalisation_is_idempotent(name):
 @settings(deadline=None, max_examples=60)
 @given(st.text(max_size=300))
 def test_entity_stage_never_raises(text):
-    doc = analyse([text])[0]
-    found = find_entities(doc, 5, reference.county_by_code("12"), RESOLVER, "contact")
-    for mention in found.mentions:
-        assert text[mention.start - 5 : mention.end - 5] == mention.surface
+    doc = analyse(text)
+    for start in (0, len(text) // 3):
+        section = section_span(doc, start, len(text))
+        if section is None:
+            continue
+        found = find_entities(section, reference.county_by_code("12"), RESOLVER, "contact")
+        for mention in found.mentions:
+            assert text[mention.start : mention.end] == mention.surface
+            assert section.start_char <= mention.start and mention.end <= section.end_char
