@@ -11,7 +11,7 @@ RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sor
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' | sort)
 EXTRACTED := output/parquet/documents.parquet
 
-.PHONY: help venv extract review test check-output diff clean lock
+.PHONY: help venv extract review test bench check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ review: extract ## Write output/review/index.html (make extract writes it too) a
 
 test: $(VENV_STAMP) ## Run the test suite
 	$(PY) -m pytest
+
+bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
+	$(PY) -m benchmarks.run
 
 check-output: extract ## Fail when the committed output/json differs from a fresh extraction
 	git diff --exit-code --stat -- output/json

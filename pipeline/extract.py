@@ -23,10 +23,14 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import orjson
+
 from pipeline import output
+from pipeline.entities import build_nlp
 from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError
 from pipeline.models import Extraction, Finding
 from pipeline.paths import PACKAGE_DIR
+from pipeline.organisations import Resolver
 from pipeline.records import SourceInfo, build_extraction
 from pipeline.redact import redact, salt_fingerprint
 from pipeline.slugs import slugify
@@ -135,10 +139,10 @@ def interim_files(extraction: Extraction, normalised: NormalisedText) -> dict[st
         ],
     }
     return {
-        "entities.json": json.dumps(entities, ensure_ascii=False, indent=2) + "\n",
+        "entities.json": output.to_json(entities),
         "text.txt": normalised.text,
-        "text.json": json.dumps(text_meta, ensure_ascii=False, indent=2) + "\n",
-        "sections.json": json.dumps(sections, ensure_ascii=False, indent=2) + "\n",
+        "text.json": output.to_json(text_meta),
+        "sections.json": output.to_json(sections),
     }
 
 
@@ -272,10 +276,10 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
         files = interim_files(extraction, normalised)
         text_meta = json.loads(files["text.json"])
         text_meta |= {"reader_fingerprint": text_fp, "redaction": redaction}
-        files["text.json"] = json.dumps(text_meta, ensure_ascii=False, indent=2) + "\n"
-        files["extraction.json"] = json.dumps(
-            {"records_fingerprint": records_fp, "extraction": extraction.model_dump(mode="json", exclude={"text"})},
-            ensure_ascii=False) + "\n"
+        files["text.json"] = output.to_json(text_meta)
+        files["extraction.json"] = orjson.dumps(
+            {"records_fingerprint": records_fp, "extraction": extraction.model_dump(mode="json", exclude={"text"})}
+        ).decode("utf-8") + "\n"
         for name, content in files.items():
             (staging / name).write_text(content, encoding="utf-8", newline="\n")
         return Outcome(source, extraction, staging=staging)
@@ -288,6 +292,8 @@ def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: 
     if jobs <= 1 or len(sources) <= 1:
         yield from map(process, tasks)
         return
+    build_nlp()  # built once here, inherited by the forked workers instead of built in each
+    Resolver()
     with multiprocessing.get_context("fork").Pool(min(jobs, len(sources))) as pool:
         yield from pool.imap(process, tasks, chunksize=1)
 

@@ -71,22 +71,27 @@ def _spans(region: Region, names: dict[str, str]) -> list[dict]:
 
 def _highlighted(text: str, offset: int, spans: list[dict], anchors: dict[int, str], prefix: str) -> str:
     """``text`` (starting at ``offset``) as HTML with a <span> per piece covered by the same spans."""
-    cuts = {offset, offset + len(text)} | set(anchors)
-    for span in spans:
+    end_of_text = offset + len(text)
+    cuts = {offset, end_of_text} | {a for a in anchors if offset <= a <= end_of_text}
+    starting: dict[int, list[int]] = {}
+    for i, span in enumerate(spans):
         cuts |= {span["start"], span["end"]}
-    cuts = sorted(c for c in cuts if offset <= c <= offset + len(text))
+        starting.setdefault(span["start"], []).append(i)
+    active: set[int] = {i for i, s in enumerate(spans) if s["start"] < offset < s["end"]}
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    ordered = sorted(c for c in cuts if offset <= c <= end_of_text)
+    for a, b in zip(ordered, ordered[1:]):
+        active = {i for i in active if spans[i]["end"] > a} | set(starting.get(a, ()))
         if a in anchors:
             out.append(f'<a id="{anchors[a]}"></a>')
         piece = html.escape(text[a - offset : b - offset])
-        covering = [i for i, s in enumerate(spans) if s["start"] <= a and b <= s["end"]]
+        covering = [i for i in active if spans[i]["end"] >= b]
         if not covering:
             out.append(piece)
             continue
         inner = max(covering, key=lambda i: (KIND_ORDER[spans[i]["kind"]], spans[i]["start"] - spans[i]["end"]))
         specific_first = sorted(covering, key=lambda i: (spans[i]["end"] - spans[i]["start"],
-                                                         -KIND_ORDER[spans[i]["kind"]]))
+                                                         -KIND_ORDER[spans[i]["kind"]], i))
         ids = " ".join(f"{prefix}{i}" for i in specific_first)
         focus = ' tabindex="0"' if spans[inner]["kind"] != "section" else ""
         out.append(f'<span class="hl k-{spans[inner]["kind"]}" data-s="{ids}"{focus}>{piece}</span>')
