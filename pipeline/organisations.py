@@ -56,13 +56,13 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" .,;:").casefold()
 
 
-_GARBLED = re.compile(r"[^\W\d_](?=[\d,.;]*(?:[,.;]{2}|\d{3}))[\d,.;]+[^\W\d_]")
+GARBLED_WORD = re.compile(r"[^\W\d_](?=[\d,.;]*(?:[,.;]{2}|\d{3}))[\d,.;]+[^\W\d_]")
 
 
 def is_garbled(surface: str) -> bool:
     """True for a word broken inside by digits or repeated punctuation ("Eks00,,,,,,0000käret"),
     not for ordinary compounds ("2030-mål", "ASF:14", "Samarkand2015")."""
-    return _GARBLED.search(surface) is not None
+    return GARBLED_WORD.search(surface) is not None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from pipeline.review import ReviewWriter
 from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
 
 _RENAME_EXCHANGE = 2
+ROW_GROUP_ROWS = 20_000
+"""Rows a table buffers before it writes a Parquet row group: few, large groups for readers, and
+memory bounded by this, not by the corpus."""
 
 
 DOCUMENT_JSON_EXCLUDE = {"source_sha256"}
@@ -91,6 +94,7 @@ class OutputWriter:
         self.writers = {name: pq.ParquetWriter(self.staging / "parquet" / f"{name}.parquet", schema)
                         for name, schema in self.schemas.items()}
         self.rows: Counter[str] = Counter()
+        self.pending: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
         self.review = ReviewWriter(self.staging / "review")
 
     def add(self, extraction: Extraction) -> None:
@@ -104,19 +108,28 @@ class OutputWriter:
         self.review.add(extraction)
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
+        """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""
         for name, batch in table_rows.items():
-            if batch:
-                schema = self.schemas[name]
-                self.writers[name].write_table(
-                    pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in batch], schema=schema))
-                self.rows[name] += len(batch)
+            self.pending[name].extend(batch)
+            self.rows[name] += len(batch)
+            if len(self.pending[name]) >= ROW_GROUP_ROWS:
+                self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if self.pending[name]:
+            schema = self.schemas[name]
+            self.writers[name].write_table(
+                pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in self.pending[name]],
+                                     schema=schema))
+            self.pending[name] = []
 
     def write_file(self, relative: str, content: str) -> None:
         _write(self.staging / relative, content)
 
     def commit(self) -> dict[str, int]:
         """Closes the tables and makes the new tree the output; returns the rows per table."""
-        for writer in self.writers.values():
+        for name, writer in self.writers.items():
+            self._flush(name)
             writer.close()
         self.review.finish()
         dictionary.write(self.staging)

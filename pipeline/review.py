@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 from pathlib import Path
 
 from pipeline import reference
@@ -226,20 +227,21 @@ document.querySelectorAll('a.goto').forEach(a => a.addEventListener('click', () 
 """
 
 
-def page(fragments: list[str], titles: list[tuple[str, str]]) -> str:
-    """The whole review page around the documents' fragments."""
+def page_head(titles: list[tuple[str, str]]) -> str:
     toc = "".join(f'<li><a href="#doc-{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in titles)
     return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>Review: extracted regions</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>\n'
-            f'<body><header><h1>Review of the extraction</h1><ul>{toc}</ul></header>\n<main><div id="documents">\n'
-            + "\n".join(fragments)
-            + '\n</div><aside id="panel"><h2>Selected value</h2><div id="details"><p>Select a highlighted value '
-              f'to see its field, normalised value and the rule that produced it.</p></div></aside></main>\n'
-              f"<script>{SCRIPT}</script></body></html>\n")
+            f'<body><header><h1>Review of the extraction</h1><ul>{toc}</ul></header>\n<main><div id="documents">\n')
+
+
+PAGE_TAIL = ('\n</div><aside id="panel"><h2>Selected value</h2><div id="details"><p>Select a highlighted value '
+             'to see its field, normalised value and the rule that produced it.</p></div></aside></main>\n'
+             f"<script>{SCRIPT}</script></body></html>\n")
 
 
 class ReviewWriter:
-    """Collects document fragments in a folder (one file each), then writes ``index.html``."""
+    """Collects document fragments in a folder (one file each), then streams them into ``index.html``,
+    so memory holds one document at a time however many there are."""
 
     def __init__(self, folder: Path) -> None:
         self.parts = folder / ".parts"
@@ -253,8 +255,13 @@ class ReviewWriter:
                             f"{extraction.document.title or extraction.document.document_id} ({extraction.document.document_id})"))
 
     def finish(self) -> None:
-        fragments = [p.read_text(encoding="utf-8") for p in sorted(self.parts.glob("*.html"))]
-        (self.parts.parent / "index.html").write_text(page(fragments, self.titles), encoding="utf-8")
-        for part in self.parts.glob("*.html"):
-            part.unlink()
+        with (self.parts.parent / "index.html").open("w", encoding="utf-8") as page:
+            page.write(page_head(self.titles))
+            for n, part in enumerate(sorted(self.parts.glob("*.html"))):
+                if n:
+                    page.write("\n")
+                with part.open(encoding="utf-8") as fragment:
+                    shutil.copyfileobj(fragment, page)
+                part.unlink()
+            page.write(PAGE_TAIL)
         self.parts.rmdir()

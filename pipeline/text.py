@@ -24,8 +24,9 @@ CP1252_MESS_LIMIT = 0.2
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 """Larger text sources are refused: the largest real report is well under 1 MB."""
 
-_SPACES = re.compile(r"[ \t\u00a0\u2007\u2009\u202f\u3000]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r" {2,}|[\t\u00a0\u2007\u2009\u202f\u3000][ \t\u00a0\u2007\u2009\u202f\u3000]*")
+"""Runs of spaces or any other horizontal space: they become one space (single spaces match nothing)."""
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -81,11 +82,14 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     )
 
 
-def _remove_leftovers(line: str, line_number: int) -> tuple[str, list[Finding]]:
-    findings = []
+def _remove_leftovers(text: str) -> tuple[str, list[Finding]]:
+    """Removes web-page furniture; the findings come in source-line order."""
+    findings: list[tuple[int, Finding]] = []
     for pattern, note in reference.web_leftovers():
-        for match in pattern.finditer(line):
-            findings.append(
+        matches = list(pattern.finditer(text))
+        for match in matches:
+            line_number = text.count("\n", 0, match.start()) + 1
+            findings.append((line_number,
                 Finding(
                     county_code=None,
                     severity="info",
@@ -93,27 +97,23 @@ def _remove_leftovers(line: str, line_number: int) -> tuple[str, list[Finding]]:
                     message=f"removed web-page leftover on source line {line_number}: {note}",
                     evidence=match.group(0).strip(),
                 )
-            )
-        line = pattern.sub("", line)
-    return line, findings
+            ))
+        if matches:
+            text = pattern.sub("", text)
+    return text, [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
+
+
+_LINE_EDGES = re.compile(r" *\n *")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def normalise(text: str) -> tuple[str, tuple[Finding, ...]]:
     """Returns ``text`` with line ends, spaces and blank lines normalised and web leftovers removed."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_INVISIBLE)
-    findings: list[Finding] = []
-    lines: list[str] = []
-    for number, raw_line in enumerate(text.split("\n"), start=1):
-        line = _SPACES.sub(" ", _CONTROL.sub(" ", raw_line)).strip()
-        line, removed = _remove_leftovers(line, number)
-        findings.extend(removed)
-        line = _SPACES.sub(" ", line).strip()
-        if line or (lines and lines[-1]):
-            lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines) + "\n", tuple(findings)
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
+    text, findings = _remove_leftovers(_LINE_EDGES.sub("\n", text))
+    text = _BLANK_RUNS.sub("\n\n", _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))).strip(" \n")
+    return text + "\n", tuple(findings)
 
 
 def read_text_source(path: Path) -> NormalisedText:
