@@ -24,7 +24,7 @@ from pipeline.review import ReviewWriter
 from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
 
 _RENAME_EXCHANGE = 2
-ROW_GROUP_ROWS = 20_000
+ROW_GROUP_ROWS = 5_000
 """Rows a table buffers before it writes a Parquet row group: few, large groups for readers, and
 memory bounded by this, not by the corpus."""
 

@@ -54,17 +54,28 @@ class PdfLine:
 
 
 def _lines(page, page_number: int) -> list[PdfLine]:
+    """The page's lines in reading order (top to bottom, then left to right), from its words with
+    their font: one pass of pdfplumber's word extraction, nothing more."""
+    words = page.extract_words(x_tolerance=1.5, extra_attrs=["fontname", "size"])
+    words.sort(key=lambda w: (w["top"], w["x0"]))
+    groups: list[list[dict]] = []
+    for word in words:
+        if groups and abs(word["top"] - groups[-1][0]["top"]) <= max(1.0, 0.3 * word["size"]):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
     result = []
-    for line in page.extract_text_lines(return_chars=True, x_tolerance=1.5):
-        chars = [c for c in line["chars"] if c["text"].strip()]
-        if not chars:
-            continue
-        sizes = [round(c["size"], 1) for c in chars]
-        bold = sum("bold" in c["fontname"].lower() or "black" in c["fontname"].lower() for c in chars) > len(chars) / 2
-        first_word_end = next((c["x1"] for c, nxt in zip(chars, chars[1:] + [None])
-                               if nxt is None or nxt["x0"] - c["x1"] > c["size"] * 0.15), chars[-1]["x1"])
-        result.append(PdfLine(page_number, line["text"].strip(), line["x0"], line["x1"], line["top"], line["bottom"],
-                              statistics.median(sizes), bold, first_word_end - chars[0]["x0"]))
+    for group in groups:
+        group.sort(key=lambda w: w["x0"])
+        text = group[0]["text"]
+        for previous, word in zip(group, group[1:]):
+            text += ("" if word["x0"] - previous["x1"] < word["size"] * 0.1 else " ") + word["text"]
+        weights = [len(w["text"]) for w in group]
+        bold = sum(n for w, n in zip(group, weights)
+                   if "bold" in w["fontname"].lower() or "black" in w["fontname"].lower()) > sum(weights) / 2
+        result.append(PdfLine(page_number, text, group[0]["x0"], group[-1]["x1"], min(w["top"] for w in group),
+                              max(w["bottom"] for w in group), statistics.median(round(w["size"], 1) for w in group),
+                              bold, group[0]["x1"] - group[0]["x0"]))
     return result
 
 

@@ -17,7 +17,7 @@ from pipeline.goals import parse_items
 from pipeline.intro import parse_intro
 from spacy.tokens import Doc
 
-from pipeline.entities import EntitySpan, analyse, find_entities, section_span
+from pipeline.entities import EntitySpan, analyse, build_nlp, find_entities, section_span
 from pipeline.lists import Item, split_items
 from pipeline.models import COUNT_METRICS, Finding
 from pipeline.organisations import Resolver
@@ -312,10 +312,11 @@ def build_extraction(text: str, source: SourceInfo, text_findings: tuple[Finding
     intro = parse_intro(text, segmentation.intro)
     resolver = Resolver()
     organisations = _Organisations()
-    doc = analyse(text)
-    doc_ents = list(doc.ents)
-    regions = [build_region(text, block, source.document_id, resolver, organisations, doc, doc_ents)
-               for block in segmentation.regions]
+    with build_nlp().memory_zone():  # strings this document adds to spaCy's vocabulary are freed after it
+        doc = analyse(text)
+        doc_ents = list(doc.ents)
+        regions = [build_region(text, block, source.document_id, resolver, organisations, doc, doc_ents)
+                   for block in segmentation.regions]
     findings = _Findings(None)
     findings.items.extend(text_findings)
     findings.items.extend(segmentation.findings)
