@@ -36,7 +36,7 @@ from pipeline.redact import redact, salt_fingerprint
 from pipeline.slugs import slugify
 from pipeline.html_text import read_html_source
 from pipeline.pdf_text import read_pdf_source
-from pipeline.text import NormalisedText, read_text_source
+from pipeline.text import NormalisedText, read_source_bytes, read_text_source
 
 READERS = {
     ".txt": ("text", read_text_source),
@@ -247,14 +247,7 @@ def extract_text(source: Source, data: bytes, redact_salt: str | None) -> tuple[
 
 def extract_document(source: Source, redact_salt: str | None = None) -> tuple[Extraction, NormalisedText]:
     """Reads and extracts one source file; raises ``UnusableInputError`` when it cannot be read."""
-    return extract_text(source, _read_source(source), redact_salt)
-
-
-def _read_source(source: Source) -> bytes:
-    try:
-        return source.path.read_bytes()
-    except OSError as exc:
-        raise UnusableInputError(source.path, f"cannot read the file ({exc.strerror or exc})") from exc
+    return extract_text(source, read_source_bytes(source.path), redact_salt)
 
 
 def process(task: tuple[Source, Path, Options]) -> Outcome:
@@ -262,7 +255,7 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
     Runs in a worker process; writes only to a staging folder."""
     source, interim_dir, options = task
     try:
-        data = _read_source(source)
+        data = read_source_bytes(source.path)
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
         redaction = salt_fingerprint(options.redact_salt)

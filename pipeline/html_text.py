@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.errors import UnusableInputError
 from pipeline.models import Finding
-from pipeline.text import NormalisedText, decode, normalise
+from pipeline.text import NormalisedText, decode, normalise, read_source_bytes
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "dl", "figure"}
 CONTAINERS = {"div", "section", "article", "main", "body", "html", "header", "span", "form"}
@@ -112,11 +112,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
 
 def read_html_source(path: Path) -> NormalisedText:
     """Reads one web page into its normalised interim text."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-    markup, encoding = _decode(data, path)
+    markup, encoding = _decode(read_source_bytes(path), path)
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
     findings: list[Finding] = []

@@ -116,13 +116,17 @@ def normalise(text: str) -> tuple[str, tuple[Finding, ...]]:
     return text + "\n", tuple(findings)
 
 
-def read_text_source(path: Path) -> NormalisedText:
-    """Reads one plain-text source file into its normalised interim text."""
+def read_source_bytes(path: Path) -> bytes:
+    """The file's bytes; a file that cannot be read raises ``UnusableInputError``."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-    decoded, encoding = decode(data, path)
+
+
+def read_text_source(path: Path) -> NormalisedText:
+    """Reads one plain-text source file into its normalised interim text."""
+    decoded, encoding = decode(read_source_bytes(path), path)
     text, findings = normalise(decoded)
     if not text.strip():
         raise UnusableInputError(path, "file holds no text once web-page leftovers are removed")
