@@ -227,7 +227,7 @@ def _cached_extraction(folder: Path, fingerprint: str, text: str, source: Source
 
 def extract_text(source: Source, data: bytes, redact_salt: str | None) -> tuple[Extraction, NormalisedText]:
     """Runs every stage on one source's bytes (already read)."""
-    normalised = READERS[source.path.suffix.lower()][1](source.path)
+    normalised = READERS[source.path.suffix.lower()][1](source.path, data)
     info = SourceInfo(
         document_id=source.document_id,
         source_path=source.relative,

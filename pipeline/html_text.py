@@ -110,9 +110,9 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     return decode(data, path)
 
 
-def read_html_source(path: Path) -> NormalisedText:
-    """Reads one web page into its normalised interim text."""
-    markup, encoding = _decode(read_source_bytes(path), path)
+def read_html_source(path: Path, data: bytes | None = None) -> NormalisedText:
+    """Reads one web page (or its ``data``, already read) into its normalised interim text."""
+    markup, encoding = _decode(read_source_bytes(path) if data is None else data, path)
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
     findings: list[Finding] = []

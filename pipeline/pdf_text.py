@@ -10,6 +10,7 @@ hyphenated at a line end are joined; real hyphens ("ASF-projekt", "Marie-Louise"
 
 from __future__ import annotations
 
+import io
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -197,10 +198,11 @@ def paragraphs(pages: list[list[PdfLine]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def read_pdf_source(path: Path) -> NormalisedText:
-    """Reads one PDF into its normalised interim text; unusable PDFs raise ``UnusableInputError``."""
+def read_pdf_source(path: Path, data: bytes | None = None) -> NormalisedText:
+    """Reads one PDF (or its ``data``, already read) into its normalised interim text; unusable PDFs
+    raise ``UnusableInputError``."""
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(path if data is None else io.BytesIO(data)) as pdf:
             heights = [float(page.height) for page in pdf.pages]
             pages = [_lines(page, number) for number, page in enumerate(pdf.pages, start=1)]
     except PDFPasswordIncorrect as exc:

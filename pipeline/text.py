@@ -124,9 +124,9 @@ def read_source_bytes(path: Path) -> bytes:
         raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
 
 
-def read_text_source(path: Path) -> NormalisedText:
-    """Reads one plain-text source file into its normalised interim text."""
-    decoded, encoding = decode(read_source_bytes(path), path)
+def read_text_source(path: Path, data: bytes | None = None) -> NormalisedText:
+    """Reads one plain-text source file (or its ``data``, already read) into its normalised interim text."""
+    decoded, encoding = decode(read_source_bytes(path) if data is None else data, path)
     text, findings = normalise(decoded)
     if not text.strip():
         raise UnusableInputError(path, "file holds no text once web-page leftovers are removed")
