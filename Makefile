@@ -39,9 +39,9 @@ test: $(VENV_STAMP) ## Run the test suite
 bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
 	$(PY) -m benchmarks.run
 
-check-output: extract ## Fail when the committed output/json differs from a fresh extraction
-	git diff --exit-code --stat -- output/json
-	@untracked=$$(git ls-files --others --exclude-standard -- output/json); \
+check-output: extract ## Fail when the committed output/json or output/schema differs from a fresh extraction
+	git diff --exit-code --stat -- output/json output/schema
+	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema); \
 	if [ -n "$$untracked" ]; then echo "untracked extraction files:"; echo "$$untracked"; exit 1; fi
 
 diff: extract ## Show what the working tree's extraction changes against HEAD's committed output/json
