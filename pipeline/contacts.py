@@ -170,10 +170,10 @@ def parse_contacts(text: str, start: int, end: int, county: County, resolver: Re
             continue
         default_role = None
         for sub in reference.sub_labels():
-            match = re.match(rf"({sub.pattern.pattern})\s*:\s*", line, re.IGNORECASE)
+            match = sub.at_line_start.match(line)
             if match and sub.section == "contact":
                 default_role = match.group(1)
-                line_start += match.end()
+                line_start += match.end() + len(line[match.end():]) - len(line[match.end():].lstrip())
                 break
         if default_role:
             for entry in _split(text, line_start, line_end, _SENTENCE):

@@ -111,7 +111,7 @@ def _furniture(pages: list[list[PdfLine]], heights: list[float]) -> tuple[set[in
 
 
 def _label_start(text: str) -> bool:
-    return any(re.match(rf"(?:{label.pattern.pattern})\s*:", text, re.IGNORECASE) for label in reference.section_labels())
+    return any(label.at_line_start.match(text) for label in reference.section_labels())
 
 
 _IN_BLOCK_LABELS = {"municipalities_promoting", "business_promoters"}
@@ -119,7 +119,7 @@ _IN_BLOCK_LABELS = {"municipalities_promoting", "business_promoters"}
 
 def _block_label(text: str) -> bool:
     """True for a label that starts a block of its own (all but the second and third count lines)."""
-    return any(re.match(rf"(?:{label.pattern.pattern})\s*:", text, re.IGNORECASE)
+    return any(label.at_line_start.match(text)
                for label in reference.section_labels() if label.section not in _IN_BLOCK_LABELS)
 
 

@@ -45,6 +45,8 @@ class Label:
     section: str
     label: str
     pattern: re.Pattern[str]
+    at_line_start: re.Pattern[str]
+    """The label and its colon at the start of a line; group 1 is the label as written."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def _labels(name: str) -> tuple[Label, ...]:
             section=row["section"],
             label=row["label"],
             pattern=re.compile(row["pattern"], re.IGNORECASE),
+            at_line_start=re.compile(rf"({row['pattern']})\s*:", re.IGNORECASE),
         )
         for row in _rows(name)
     )

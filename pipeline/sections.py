@@ -99,9 +99,9 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]]) -> tu
 def _known_label(text: str) -> tuple[str, str, int, float] | None:
     """Returns (section, label as written, end of ``label:`` and spaces, similarity) or None."""
     for label in reference.section_labels():
-        match = re.match(rf"({label.pattern.pattern})\s*:[ ]?", text, re.IGNORECASE)
+        match = label.at_line_start.match(text)
         if match:
-            return label.section, match.group(1), match.end(), 1.0
+            return label.section, match.group(1), match.end() + text.startswith(" ", match.end()), 1.0
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
@@ -118,7 +118,7 @@ def _known_label(text: str) -> tuple[str, str, int, float] | None:
 
 
 def _is_sub_label(text: str) -> bool:
-    return any(re.match(rf"(?:{s.pattern.pattern})\s*:", text, re.IGNORECASE) for s in reference.sub_labels())
+    return any(s.at_line_start.match(text) for s in reference.sub_labels())
 
 
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
