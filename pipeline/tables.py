@@ -6,7 +6,6 @@ Every table carries ``document_id``; tables about a region carry ``county_code``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 
 import pandas as pd
 import pyarrow as pa

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from pipeline import extract
 from pipeline.extract import Source, extract_document
 from pipeline.models import Extraction, Region
 
@@ -15,6 +17,16 @@ SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 def seed() -> Extraction:
     extraction, _ = extract_document(Source(SEED, "raw/" + SEED.name, "seed", "text"))
     return extraction
+
+
+@pytest.fixture(scope="session")
+def seed_output(tmp_path_factory) -> Path:
+    """The seed extracted into a temporary project; tests only read it."""
+    root = tmp_path_factory.mktemp("seed-project")
+    (root / "raw").mkdir()
+    shutil.copy(SEED, root / "raw" / SEED.name)
+    extract.run(root / "raw", root / "interim", root / "output")
+    return root / "output"
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from pipeline import extract
-from pipeline.errors import UnusableInputError
 from pipeline.text import MAX_SOURCE_BYTES
 from tests.conftest import ROOT, SEED
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,17 +14,13 @@ import polars as pl
 import pytest
 from frictionless import validate
 
-from pipeline import dictionary, extract, models
-from tests.conftest import ROOT, SEED
+from pipeline import dictionary, models
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("dictionary")
-    (root / "raw").mkdir()
-    shutil.copy(SEED, root / "raw" / SEED.name)
-    extract.run(root / "raw", root / "interim", root / "output")
-    return root / "output"
+def output(seed_output) -> Path:
+    return seed_output
 
 
 def test_frictionless_validates_the_package(output):

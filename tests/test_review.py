@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,12 +37,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def review_page(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("review")
-    (root / "raw").mkdir()
-    shutil.copy(SEED, root / "raw" / SEED.name)
-    extract.run(root / "raw", root / "interim", root / "output")
-    return root / "output" / "review" / "index.html"
+def review_page(seed_output) -> Path:
+    return seed_output / "review" / "index.html"
 
 
 def test_page_is_one_self_contained_file(review_page):
