@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sort)
-CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' | sort)
+CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' | sort)
 EXTRACTED := output/parquet/documents.parquet
 
 .PHONY: help venv extract review test bench check-output diff clean lock

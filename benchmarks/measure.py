@@ -19,11 +19,11 @@ def peak_rss_mib() -> float:
 
 
 def pipeline(folder: Path, jobs: int) -> dict:
-    from pipeline import extract
+    from pipeline.runner import run as runner
 
     with tempfile.TemporaryDirectory() as work:
         start = time.perf_counter()
-        summary = extract.run(folder, Path(work) / "interim", Path(work) / "output", jobs=jobs)
+        summary = runner.run(folder, Path(work) / "interim", Path(work) / "output", jobs=jobs)
         wall = time.perf_counter() - start
     return {"wall": wall, "documents": summary.documents, "peak_rss_mib": peak_rss_mib()}
 

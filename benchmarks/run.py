@@ -49,7 +49,8 @@ def folder_stats(folder: Path, kind: str) -> tuple[float, int]:
 
 def profile_text() -> str:
     """The ten functions with the most cumulative time when extracting one text document."""
-    from pipeline.extract import Options, Source, process
+    from pipeline.runner.run import Options, process
+    from pipeline.runner.sources import Source
 
     folder = generate("txt", 10, CORPUS)
     sources = [Source(p, p.name, p.stem, "text") for p in sorted(folder.glob("*.txt"))]

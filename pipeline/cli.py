@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import diff as diff_stage
-from pipeline import extract as extract_stage
+from pipeline import profile as profiles
 from pipeline.errors import PipelineError
+from pipeline.publish import diff as diff_stage
 from pipeline.redact import DEFAULT_SALT
+from pipeline.runner import run as runner
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -54,6 +55,9 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
               help="Folder for each stage's intermediate files.")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for json/ and parquet/ (replaced atomically).")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=profiles.DEFAULT_PROFILE, show_default="the Så arbetar regionerna profile",
+              help="Document profile (TOML) of the report family: labels, count lines, intro claims, word lists.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
               help="Documents processed in parallel; the output is identical to a serial run.")
 @click.option("--keep-going", is_flag=True,
@@ -64,13 +68,14 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
               help="Secret that makes the pseudonyms of --redact-people yours (env PIPELINE_REDACT_SALT).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print skipped files and tracebacks of internal errors.")
-def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, jobs: int, keep_going: bool, redact_people: bool,
-            salt: str | None, quiet: bool, verbose: bool) -> None:
+def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Path, jobs: int, keep_going: bool,
+            redact_people: bool, salt: str | None, quiet: bool, verbose: bool) -> None:
     """Extract every supported file in the raw folder into JSON and Parquet."""
     redact_salt = (salt or DEFAULT_SALT) if redact_people else None
     try:
-        summary = extract_stage.run(raw_dir, interim_dir, output_dir, jobs=jobs, keep_going=keep_going,
-                                    redact_salt=redact_salt, progress=_progress(quiet))
+        profile = profiles.load_cached(profile_path)
+        summary = runner.run(raw_dir, interim_dir, output_dir, profile, jobs=jobs, keep_going=keep_going,
+                             redact_salt=redact_salt, progress=_progress(quiet))
     except PipelineError as exc:
         _fail(exc)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for more

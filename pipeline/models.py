@@ -5,27 +5,19 @@ Field order here is the key order of the JSON files, so reviewers see stable dif
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated, Any, Literal
 
-Severity = Literal["error", "warning", "info"]
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+
+from pipeline.findings import Code, Severity
+
 Basis = Literal["stated", "listed", "none"]
 Status = Literal["current", "former"]
 SourceFormat = Literal["text", "pdf", "html"]
-SectionName = Literal[
-    "summary",
-    "contact",
-    "partners",
-    "purpose",
-    "previous_engagement",
-    "goals",
-    "concrete",
-    "known_social_enterprises",
-    "municipalities_promoting",
-    "business_promoters",
-    "other",
-]
+SectionName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""A section id of the document profile ("contact", "goals", a metric id), or "summary"/"other"."""
 MatchMethod = Literal[
     "alias",  # a registry name or alias, as written or case-folded
     "office",  # an organisation followed by the place of its office ("Coompanion Sörmland")
@@ -38,13 +30,6 @@ MatchMethod = Literal[
     "garbled",  # a damaged word whose letters spell one registry name
     "unregistered",  # in no registry: kept with a slug id
 ]
-
-COUNT_METRICS: tuple[str, ...] = (
-    "known_social_enterprises",
-    "municipalities_promoting",
-    "business_promoters",
-)
-
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -81,11 +66,34 @@ class Finding(Model):
 
     county_code: str | None = D(f"{_COUNTY}; null for a finding about the whole document")
     severity: Severity = D("error: the data is wrong or missing; warning: a reviewer should look; info: recorded")
-    code: str = D("kind of finding, e.g. count_list_mismatch, typo_corrected, missing_count_line")
+    code: Code = D("kind of finding; the catalogue (pipeline/findings.py, docs) gives each code's meaning")
     message: str = D("what was found, in one sentence")
     evidence: str = D("the offending text as written in the source", json_schema_extra={"personal_data": True})
     start: int | None = D(f"{_START}, where the finding has a place", default=None)
     end: int | None = D(_END, default=None)
+
+    @model_validator(mode="after")
+    def _severity_is_the_codes(self) -> "Finding":
+        if self.severity != self.code.severity:
+            raise ValueError(f"finding {self.code.value} has severity {self.severity!r}, "
+                             f"the catalogue says {self.code.severity!r}")
+        return self
+
+
+class Findings:
+    """Collects findings about one region (or the whole document), in the order they are found."""
+
+    def __init__(self, county_code: str | None) -> None:
+        self.county_code = county_code
+        self.items: list[Finding] = []
+
+    def add(self, code: Code, message: str, evidence: str, start: int | None = None,
+            end: int | None = None) -> None:
+        self.items.append(Finding(county_code=self.county_code, severity=code.severity, code=code,
+                                  message=message, evidence=evidence, start=start, end=end))
+
+    def extend(self, findings: "Iterable[Finding]") -> None:
+        self.items.extend(findings)
 
 
 class Section(Spanned):
@@ -99,7 +107,7 @@ class Section(Spanned):
 
 
 class Count(Model):
-    """One of the three count lines: the raw text, the value read from it and how it was read."""
+    """One count line (a metric of the profile): the raw text, the value read from it and how."""
 
     value: int | None = D("the count; null when the line gives none", default=None, ge=0)
     basis: Basis = D("stated: a number is written; listed: names are counted; none: no value")
@@ -189,15 +197,39 @@ class Region(Model):
     summary: str | None = D("the text between the heading and the first label")
     heading_start: int = D(f"{_START} (the heading)")
     heading_end: int = D(_END)
-    known_social_enterprises: Count = D("'Kända sociala företag'")
-    municipalities_promoting: Count = D("'Kommuner som arbetar med att främja sociala företag'")
-    business_promoters: Count = D("'Företagsfrämjare som aktivt stöttar sociala företag'")
+    counts: dict[str, Count] = D("one count per metric of the profile, by metric id; in the JSON each is a "
+                                 "key of its own, in profile order, where this field stands")
     sections: list[Section] = D("labelled sections in document order")
     contacts: list[Contact] = D("people in the contact section")
     goals: list[Goal] = D("numbered goals in order")
     purpose_items: list[PurposeItem] = D("lettered or numbered purpose items in order")
     mentions: list[Mention] = D("organisation and place mentions in document order")
     quality: list[Finding] = D("findings about this region")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_counts(cls, data: Any) -> Any:
+        """Reads the JSON form back, where each count is a key of its own."""
+        if isinstance(data, dict) and "counts" not in data:
+            counts = {k: v for k, v in data.items() if k not in cls.model_fields and isinstance(v, dict)
+                      and "basis" in v}
+            data = {k: v for k, v in data.items() if k not in counts} | {"counts": counts}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _spread_counts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Each count becomes a key of its own in place of ``counts``, so a reviewer's diff and a
+        reader of the JSON see ``"known_social_enterprises": {...}`` beside the region's title."""
+        data = handler(self)
+        if "counts" not in data:
+            return data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "counts":
+                out.update(value)
+            else:
+                out[key] = value
+        return out
 
     @model_validator(mode="after")
     def _ordinals_run_from_one(self) -> "Region":

@@ -1,13 +1,13 @@
-"""Reference data: counties, section labels, roles, organisations and web-page leftovers.
+"""Reference data about the world: counties, municipalities, organisations, Swedish number words.
 
 The facts live in CSV files beside this module (``reference/``), each with its source; this module
-only loads them into typed, read-only values.
+only loads them into typed, read-only values. What one report family says (labels, role words …)
+is in its profile (``pipeline/profile.py``), not here.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,17 +41,9 @@ class County:
 
 
 @dataclass(frozen=True)
-class Label:
-    section: str
-    label: str
-    pattern: re.Pattern[str]
-    at_line_start: re.Pattern[str]
-    """The label and its colon at the start of a line; group 1 is the label as written."""
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """One canonical entity: an organisation, a public body, or a place (county, municipality)."""
+class Entity:
+    """One canonical entity of the registry: an organisation, a public body, or a place (county,
+    municipality). (``models.Organisation`` is the published row of one that a document refers to.)"""
 
     organisation_id: str
     name: str
@@ -95,47 +87,15 @@ def counties() -> tuple[County, ...]:
     return result
 
 
+@lru_cache(maxsize=None)
 def county_by_code(code: str) -> County:
     return next(c for c in counties() if c.county_code == code)
 
 
-def _labels(name: str) -> tuple[Label, ...]:
-    return tuple(
-        Label(
-            section=row["section"],
-            label=row["label"],
-            pattern=re.compile(row["pattern"], re.IGNORECASE),
-            at_line_start=re.compile(rf"({row['pattern']})\s*:", re.IGNORECASE),
-        )
-        for row in _rows(name)
-    )
-
-
 @lru_cache(maxsize=None)
-def section_labels() -> tuple[Label, ...]:
-    """Known section labels and the spellings they come in."""
-    return _labels("labels.csv")
-
-
-@lru_cache(maxsize=None)
-def sub_labels() -> tuple[Label, ...]:
-    """Labels that sit inside a section and do not start a new one (``Arbetsgrupp:``)."""
-    return _labels("sublabels.csv")
-
-
-@lru_cache(maxsize=None)
-def roles() -> dict[str, str]:
-    """Raw role as written (case-folded) -> normalised role."""
-    return {row["raw"].casefold(): row["role"] for row in _rows("roles.csv")}
-
-
-@lru_cache(maxsize=None)
-def web_leftovers() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Patterns of web-page furniture that is removed from the text, with what each one is."""
-    return tuple(
-        (re.compile(row["pattern"], re.IGNORECASE | re.MULTILINE), row["note"])
-        for row in _rows("web_leftovers.csv")
-    )
+def number_words() -> dict[str, int]:
+    """Swedish cardinal number words -> value ("två" -> 2, "tjugo" -> 20)."""
+    return {row["word"]: int(row["value"]) for row in _rows("number_words.csv")}
 
 
 @lru_cache(maxsize=None)
@@ -174,35 +134,35 @@ def county_place_id(county: County) -> str:
     return f"lan-{slugify(county.short_name)}"
 
 
-def _county_entities() -> list[Organisation]:
+def _county_entities() -> list[Entity]:
     entities = []
     for county in counties():
         code, short = county.county_code, county.short_name
-        entities.append(Organisation(
+        entities.append(Entity(
             organisation_id=county.region_organisation_id, name=county.region_body, kind="region",
             aliases=county.region_aliases, source=f"counties.csv, SCB county code {code}", county_code=code))
-        entities.append(Organisation(
+        entities.append(Entity(
             organisation_id=county_body_id(county), name=f"Länsstyrelsen i {county.county_name}", kind="county board",
             aliases=(f"Länsstyrelsen i {county.county_name}", f"Länsstyrelsen i {short}", f"Länsstyrelsen {short}"),
             source=f"counties.csv, SCB county code {code}", county_code=code))
-        entities.append(Organisation(
+        entities.append(Entity(
             organisation_id=county_place_id(county), name=county.county_name, kind="county",
             aliases=(county.county_name,), source=f"counties.csv, SCB county code {code}", county_code=code))
     return entities
 
 
-def _municipality_entities() -> list[Organisation]:
+def _municipality_entities() -> list[Entity]:
     region_bodies = {c.region_body: c for c in counties()}
     slugs = Counter(slugify(m.body_name) for m in municipalities())
     entities = []
     for m in municipalities():
         if m.body_name in region_bodies:  # Region Gotland is also the municipality
             continue
-        forms = {m.body_name, f"{m.name} kommun", f"{genitive(m.name)} kommun", f"{m.name} KN", f"{genitive(m.name)} KN",
-                 f"{m.name} stad", f"{genitive(m.name)} stad"}
+        forms = {m.body_name, *(f"{name} {word}" for name in (m.name, genitive(m.name))
+                                 for word in MUNICIPALITY_WORDS)}
         if "-" in m.name:
             forms |= {f.replace("-", " ") for f in forms}
-        entities.append(Organisation(
+        entities.append(Entity(
             # "Håbo kommun" and "Habo kommun" fold to one slug: such ids carry the code
             organisation_id=slugify(m.body_name) if slugs[slugify(m.body_name)] == 1
             else f"{slugify(m.body_name)}-{m.municipality_code}",
@@ -212,12 +172,16 @@ def _municipality_entities() -> list[Organisation]:
     return entities
 
 
+MUNICIPALITY_WORDS = ("kommun", "stad")
+"""A municipality is written "<name> kommun", "<genitive> kommun", "<name> stad" …"""
+
+
 @lru_cache(maxsize=None)
-def organisations() -> tuple[Organisation, ...]:
+def organisations() -> tuple[Entity, ...]:
     """Every canonical entity: the registry, each county's region, county board and county, and
     every municipality."""
     registry = [
-        Organisation(
+        Entity(
             organisation_id=row["organisation_id"],
             name=row["name"],
             kind=row["kind"] or None,
@@ -242,3 +206,8 @@ def organisations() -> tuple[Organisation, ...]:
 
 def reference_files() -> list[Path]:
     return sorted(REFERENCE_DIR.glob("*.csv"))
+
+
+def entity_by_municipality_code() -> dict[str, Entity]:
+    """Municipality code -> its entity (Gotland's is the region body, so it has none here)."""
+    return {o.municipality_code: o for o in organisations() if o.municipality_code}

@@ -5,12 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.extract import Source, extract_document
+from pipeline.runner import run as runner
+from pipeline.runner.run import extract_document
+from pipeline.runner.sources import Source
 from pipeline.models import Extraction, Region
+from pipeline.profile import default
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
+PROFILE = default()
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +28,7 @@ def seed_output(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("seed-project")
     (root / "raw").mkdir()
     shutil.copy(SEED, root / "raw" / SEED.name)
-    extract.run(root / "raw", root / "interim", root / "output")
+    runner.run(root / "raw", root / "interim", root / "output")
     return root / "output"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.text import MAX_SOURCE_BYTES
+from pipeline.runner import run as runner
+from pipeline.readers.text import MAX_SOURCE_BYTES
 from tests.conftest import ROOT, SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -33,7 +33,7 @@ def one_document(tmp_path: Path, name: str, content: str | bytes) -> Path:
 def test_truncated_document_warns_about_the_claim(tmp_path):
     cut = SEED_TEXT[: SEED_TEXT.index("Region Skåne bygger")]
     one_document(tmp_path, "trunkerad.txt", cut)
-    summary = extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     assert summary.regions == 7
     document = json.loads((tmp_path / "out" / "json" / "trunkerad" / "document.json").read_text(encoding="utf-8"))
     (finding,) = [f for f in document["quality"] if f["code"] == "region_count_mismatch"]
@@ -43,7 +43,7 @@ def test_truncated_document_warns_about_the_claim(tmp_path):
 def test_same_region_twice_is_an_error_and_both_are_kept(tmp_path):
     skane = SEED_TEXT[SEED_TEXT.index("Region Skåne bygger"):SEED_TEXT.index("Region Stockholm ökar")]
     one_document(tmp_path, "dubbel.txt", SEED_TEXT + "\n\n" + skane.replace("Kända sociala företag: 64", "Kända sociala företag: 65"))
-    extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out" / "json" / "dubbel").glob("12-*.json"))
     assert files == ["12-skane-2.json", "12-skane.json"]
     second = json.loads((tmp_path / "out" / "json" / "dubbel" / "12-skane-2.json").read_text(encoding="utf-8"))
@@ -53,7 +53,7 @@ def test_same_region_twice_is_an_error_and_both_are_kept(tmp_path):
 
 def test_region_with_no_sections(tmp_path):
     one_document(tmp_path, "tom-region.txt", "Så arbetar regionerna\n\nRegion Gotland arbetar med något\n")
-    extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     region = json.loads((tmp_path / "out" / "json" / "tom-region" / "09-gotland.json").read_text(encoding="utf-8"))
     assert region["sections"] == [] and region["known_social_enterprises"]["basis"] == "none"
     codes = {f["code"] for f in region["quality"]}
@@ -86,7 +86,7 @@ def test_pdf_with_500_pages(tmp_path):
         pdf.drawString(72, 700, f"Anteckning {page} om det regionala arbetet med sociala företag.")
         pdf.showPage()
     pdf.save()
-    summary = extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     document = json.loads((tmp_path / "out" / "json" / "lang" / "document.json").read_text(encoding="utf-8"))
     assert summary.documents == 1 and document["pages"] == 500
     assert {f["evidence"] for f in document["quality"] if f["code"] == "pdf_furniture_dropped"} == {
@@ -110,8 +110,8 @@ def test_unreadable_file_is_one_line(tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(extract.FailedDocuments) as raised:
-        extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    with pytest.raises(runner.FailedDocuments) as raised:
+        runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     assert str(raised.value) == f"{path}: cannot read the file (Permission denied)"
 
 
@@ -129,8 +129,8 @@ def test_random_bytes_never_crash(tmp_path):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 2000)))
         path = one_document(tmp_path / str(n), "slump.txt", data)
         try:
-            extract.run(path.parent, tmp_path / str(n) / "interim", tmp_path / str(n) / "out")
-        except extract.FailedDocuments as exc:
+            runner.run(path.parent, tmp_path / str(n) / "interim", tmp_path / str(n) / "out")
+        except runner.FailedDocuments as exc:
             assert str(exc).startswith(str(path)) and "\n" not in str(exc)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT, SEED
 
-TABLES = ["documents", "regions", "sections", "contacts", "goals", "purpose_items", "organisations", "mentions",
+TABLES = ["documents", "regions", "counts", "sections", "contacts", "goals", "purpose_items", "organisations", "mentions",
           "quality", "counties"]
 
 

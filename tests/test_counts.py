@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.counts import parse_count
-from pipeline.organisations import Resolver
+from tests.conftest import PROFILE
+from pipeline.parse.counts import parse_count
+from pipeline.entities.resolver import Resolver
 
-RESOLVER = Resolver()
+RESOLVER = Resolver(PROFILE)
 
 
 def parse(raw: str):
-    return parse_count(raw, 0, len(raw), RESOLVER.is_known)
+    return parse_count(raw, 0, len(raw), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_breakdown_that_sums_to_the_stated_number_is_consistent():
 
 
 def test_breakdown_that_disagrees_is_reported():
-    assert [p[1] for p in parse("10 (Skola: 4, Kultur: 1)").problems] == ["count_breakdown_mismatch"]
+    assert [p[0] for p in parse("10 (Skola: 4, Kultur: 1)").problems] == ["count_breakdown_mismatch"]
 
 
 def test_stated_number_with_shorter_list_is_a_mismatch():
@@ -52,7 +53,7 @@ def test_stated_number_with_shorter_list_is_a_mismatch():
                    "Venture Cup Syd, Drivhuset, Venture Lab, LU Innovation, Krinova, Innovationscenter för "
                    "landsbygden, UF)")
     assert (parsed.value, parsed.listed) == (17, 15)
-    assert [p[1] for p in parsed.problems] == ["count_list_mismatch"]
+    assert [p[0] for p in parsed.problems] == ["count_list_mismatch"]
 
 
 def test_bland_annat_list_is_partial_not_a_mismatch():
@@ -88,10 +89,10 @@ def test_garbled_token_with_commas_is_one_item():
 def test_sentence_that_is_neither_number_nor_list_is_reported():
     parsed = parse("Uppdateras snart.")
     assert (parsed.value, parsed.basis) == (None, "none")
-    assert [p[1] for p in parsed.problems] == ["count_unparsed"]
+    assert [p[0] for p in parsed.problems] == ["count_unparsed"]
 
 
 def test_item_spans_slice_the_text():
     text = "Kända: 17 (Coomp, Nätverket, Almi)"
-    parsed = parse_count(text, 7, len(text), RESOLVER.is_known)
+    parsed = parse_count(text, 7, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
     assert [text[i.start : i.end] for i in parsed.items] == ["Coomp", "Nätverket", "Almi"]

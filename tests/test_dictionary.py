@@ -14,8 +14,10 @@ import polars as pl
 import pytest
 from frictionless import validate
 
-from pipeline import dictionary, models
-from tests.conftest import ROOT
+from pipeline import models
+from pipeline.publish import dictionary
+from pipeline.publish.tables import schemas
+from tests.conftest import PROFILE, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +56,16 @@ def test_keys_enums_and_personal_data_are_declared(output):
 
 def test_json_schemas_are_the_models(output):
     written = json.loads((output / "schema" / "region.schema.json").read_text(encoding="utf-8"))
-    assert written == models.Region.model_json_schema()
+    assert written == dictionary.region_json_schema(PROFILE)
+    assert [name for name in written["properties"] if name.endswith(("_enterprises", "_promoting", "_promoters"))] == [
+        "known_social_enterprises", "municipalities_promoting", "business_promoters"]
     for path in (output / "json").glob("*/[0-9]*.json"):
         models.Region.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def test_duckdb_reads_every_table_with_its_types(output):
     connection = duckdb.connect()
-    for table in dictionary.SCHEMAS:
+    for table in schemas(PROFILE.metric_ids):
         connection.execute(f"CREATE VIEW {table} AS SELECT * FROM '{output}/parquet/{table}.parquet'")
     types = dict(connection.execute("SELECT column_name, data_type FROM information_schema.columns "
                                     "WHERE table_name = 'regions'").fetchall())
@@ -81,9 +85,9 @@ def test_pandas_reads_nullable_integers(output):
 
 
 def test_polars_reads_every_table(output):
-    for table in dictionary.SCHEMAS:
+    for table, schema in schemas(PROFILE.metric_ids).items():
         frame = pl.read_parquet(output / "parquet" / f"{table}.parquet")
-        assert frame.width == len(dictionary.SCHEMAS[table])
+        assert frame.width == len(schema)
     organisations = pl.read_parquet(output / "parquet" / "organisations.parquet")
     assert organisations.schema["aliases"] == pl.List(pl.String)
     assert pl.read_parquet(output / "parquet" / "goals.parquet").schema["ordinal"] == pl.Int64

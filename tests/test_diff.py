@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import extract
-from pipeline.diff import load_folder, load_revision, report, word_diff
+from pipeline.runner import run as runner
+from pipeline.publish.diff import load_folder, load_revision, report, word_diff
 from tests.conftest import ROOT, SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -20,7 +20,7 @@ def extracted(tmp_path: Path, name: str, text: str) -> Path:
     raw = tmp_path / name / "raw"
     raw.mkdir(parents=True)
     (raw / SEED.name).write_text(text, encoding="utf-8")
-    extract.run(raw, tmp_path / name / "interim", tmp_path / name / "output")
+    runner.run(raw, tmp_path / name / "interim", tmp_path / name / "output")
     return tmp_path / name / "output"
 
 

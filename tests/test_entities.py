@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import reference
-from pipeline.entities import analyse, find_entities, section_span
-from pipeline.organisations import Resolver, _key
-from tests.conftest import codes
+from pipeline.entities.nlp import analyse, find_entities, section_span
+from pipeline.entities.resolver import Resolver, _key
+from tests.conftest import PROFILE, codes
 
-RESOLVER = Resolver()
+RESOLVER = Resolver(PROFILE)
 
 PARTNERS = {
     "10": {"blekinge-business-incubator", "coompanion", "almi", "nyforetagarcentrum"},
@@ -102,8 +102,8 @@ def test_coompanion_and_coomapanion_in_vasternorrland_are_one_organisation(regio
      ("Borås stad", "boras-stad"), ("Tranemo kommun", "tranemo-kommun")],
 )
 def test_aliases_and_misspellings_resolve(surface, organisation_id):
-    found = find_entities(analyse(f"med {surface} i samverkan")[:], reference.county_by_code("19"), RESOLVER,
-                          "partners")
+    found = find_entities(analyse(f"med {surface} i samverkan", PROFILE)[:], reference.county_by_code("19"), RESOLVER,
+                          "partners", PROFILE)
     assert [m.organisation_id for m in found.mentions] == [organisation_id]
     assert RESOLVER.resolve(surface).organisation_id == organisation_id
 
@@ -147,8 +147,8 @@ def test_person_names_are_not_organisations(seed):
 
 def test_listed_count_counts_distinct_entities(regions):
     # Stockholm names "Suptopia" and "KLUMP Suptopia": Subtopia and its culture incubator, two entities
-    assert regions["01"].business_promoters.listed == 25
-    assert regions["22"].business_promoters.value == 8  # six names and "två Leaderkontor"
+    assert regions["01"].counts["business_promoters"].listed == 25
+    assert regions["22"].counts["business_promoters"].value == 8  # six names and "två Leaderkontor"
 
 
 def test_mentions_lie_inside_their_sections(seed):
@@ -166,12 +166,12 @@ def test_name_normalisation_is_idempotent(name):
 @settings(deadline=None, max_examples=60)
 @given(st.text(max_size=300))
 def test_entity_stage_never_raises(text):
-    doc = analyse(text)
+    doc = analyse(text, PROFILE)
     for start in (0, len(text) // 3):
         section = section_span(doc, start, len(text))
         if section is None:
             continue
-        found = find_entities(section, reference.county_by_code("12"), RESOLVER, "contact")
+        found = find_entities(section, reference.county_by_code("12"), RESOLVER, "contact", PROFILE)
         for mention in found.mentions:
             assert text[mention.start : mention.end] == mention.surface
             assert section.start_char <= mention.start and mention.end <= section.end_char

@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from pipeline.extract import Source, extract_document
+from pipeline.runner.run import extract_document
+from pipeline.runner.sources import Source
 from pipeline.models import Extraction
 from tests.conftest import SEED
 from tests.renderings import render_html, render_pdf
@@ -23,8 +24,7 @@ def essence(extraction: Extraction) -> dict:
                 "county_code": r.county_code,
                 "title": r.title,
                 "summary": r.summary,
-                "counts": [(getattr(r, m).value, getattr(r, m).basis, getattr(r, m).raw, getattr(r, m).listed)
-                           for m in ("known_social_enterprises", "municipalities_promoting", "business_promoters")],
+                "counts": [(c.value, c.basis, c.raw, c.listed) for c in r.counts.values()],
                 "contacts": [(c.name, c.role, c.organisation_id, c.status, c.note) for c in r.contacts],
                 "goals": [(g.ordinal, g.label, g.text) for g in r.goals],
                 "purpose_items": [(p.label, p.text) for p in r.purpose_items],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.goals import parse_items
+from pipeline.parse.items import parse_items
 
 
 def goals(text: str, kind: str = "goals"):

@@ -131,14 +131,14 @@ def test_document_title_and_intro_lists(seed):
 @pytest.mark.parametrize("code", COUNTS)
 def test_counts_value_and_basis(regions, code):
     region = regions[code]
-    got = tuple((getattr(region, m).value, getattr(region, m).basis) for m in METRICS)
+    got = tuple((region.counts[m].value, region.counts[m].basis) for m in METRICS)
     assert got == COUNTS[code]
 
 
 def test_count_lines_found_everywhere_but_orebro(seed):
     # 17 regions x 3 metrics = 51 values; Örebro's block has none of the three lines
     assert sum(len(v) for v in COUNTS.values()) == 51
-    assert sum(1 for r in seed.regions for m in METRICS if getattr(r, m).raw is not None) == 48
+    assert sum(1 for r in seed.regions for m in METRICS if r.counts[m].raw is not None) == 48
 
 
 @pytest.mark.parametrize("code", CONTACTS)
@@ -159,11 +159,11 @@ def test_goal_ordinals_run_from_one(seed):
 def test_skane_states_17_promoters_and_names_15(regions):
     (finding,) = codes(regions["12"].quality, "count_list_mismatch")
     assert finding.severity == "warning" and "17" in finding.message and "15" in finding.message
-    assert regions["12"].business_promoters.listed == 15
+    assert regions["12"].counts["business_promoters"].listed == 15
 
 
 def test_stockholm_partial_list_is_not_a_mismatch(regions):
-    assert regions["01"].business_promoters.list_is_partial
+    assert regions["01"].counts["business_promoters"].list_is_partial
     assert not codes(regions["01"].quality, "count_list_mismatch")
 
 

@@ -7,18 +7,18 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.counts import parse_count
+from pipeline.parse.counts import parse_count
 from pipeline.errors import UnusableInputError
-from pipeline.goals import parse_items
-from pipeline.lists import split_items
-from pipeline.organisations import Resolver
-from pipeline.records import SourceInfo, build_extraction
-from pipeline.text import decode, normalise
-from tests.conftest import SEED
+from pipeline.parse.items import parse_items
+from pipeline.parse.lists import split_items
+from pipeline.entities.resolver import Resolver
+from pipeline.extraction import SourceInfo, build_extraction
+from pipeline.readers.text import decode, normalise
+from tests.conftest import PROFILE, SEED
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 INFO = SourceInfo("doc", "raw/doc.txt", "0" * 64, "text", "utf-8")
-RESOLVER = Resolver()
+RESOLVER = Resolver(PROFILE)
 swedish_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
 labelled_text = st.lists(
     st.sampled_from(SEED_LINES[20:120] + ["", "Region Skåne bygger", "Mål:", "1.", "Kontakt:", "(fd", ")", "- x"]),
@@ -44,7 +44,7 @@ def test_decode_never_raises_anything_but_unusable_input(data):
 @given(st.one_of(swedish_text, labelled_text))
 def test_whole_pipeline_never_raises_on_arbitrary_text(text):
     normalised, findings = normalise(text)
-    extraction = build_extraction(normalised, INFO, findings)  # validates the span invariant itself
+    extraction = build_extraction(normalised, INFO, PROFILE, findings)  # validates the span invariant itself
     for region in extraction.regions:
         for mention in region.mentions:
             assert normalised[mention.start : mention.end] == mention.surface
@@ -68,14 +68,14 @@ def test_seed_with_lines_deleted_duplicated_or_swapped(data):
             k = rng.randrange(lines[i].index(":") + 1)
             lines[i] = lines[i][:k] + lines[i][k + 1 :]
     normalised, findings = normalise("\n".join(lines))
-    build_extraction(normalised, INFO, findings)
+    build_extraction(normalised, INFO, PROFILE, findings)
 
 
 @given(swedish_text)
 def test_count_parser_and_list_splitter_never_raise(text):
-    parsed = parse_count(text, 0, len(text), RESOLVER.is_known)
+    parsed = parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
     assert parsed.value is None or parsed.value >= 0
-    for item in split_items(text):
+    for item in split_items(text, PROFILE.lists):
         assert text[item.start : item.end] == item.text
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import UnusableInputError
-from pipeline.html_text import read_html_source
-from pipeline.pdf_text import read_pdf_source
+from pipeline.readers.html import read_html_source
+from pipeline.readers.pdf import read_pdf_source
 
 
 TEXT_WIDTH = 420

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from tests.conftest import PROFILE
 from pipeline import reference
-from pipeline.organisations import FUZZY_MIN_LENGTH, FUZZY_THRESHOLD, Resolver, _key, distinctive, similarity
+from pipeline.entities.resolver import FUZZY_MIN_LENGTH, FUZZY_THRESHOLD, Resolver, _key, distinctive, similarity
 
 
 def test_all_21_counties_with_scb_codes():
@@ -35,7 +36,7 @@ def test_fuzzy_threshold_separates_misspellings_from_other_organisations():
     assert similarity("coomapanion", "coompanion") >= FUZZY_THRESHOLD
     assert similarity("suptopia", "subtopia") >= FUZZY_THRESHOLD
     # and misspellings the registry does not list resolve by similarity alone
-    resolver = Resolver()
+    resolver = Resolver(PROFILE)
     for surface, organisation_id in {"Coompannion": "coompanion", "Krinowa": "krinova",
                                      "Skyddsvärent": "skyddsvarnet"}.items():
         resolution = resolver.resolve(surface)
@@ -51,22 +52,23 @@ def test_fuzzy_threshold_separates_misspellings_from_other_organisations():
 
 
 def test_abbreviations_resolve_exactly():
-    resolver = Resolver()
+    resolver = Resolver(PROFILE)
     expected = {"NC": "nyforetagarcentrum", "AF": "arbetsformedlingen", "UF": "ung-foretagsamhet",
                 "SU": "stockholms-universitet", "LiU": "linkopings-universitet", "MDH": "malardalens-universitet",
                 "BBI": "blekinge-business-incubator", "ALMI": "almi"}
     assert {surface: resolver.resolve(surface).organisation_id for surface in expected} == expected
 
 
-def test_section_labels_cover_every_contract_section():
-    sections = {label.section for label in reference.section_labels()}
-    assert sections == {"contact", "partners", "purpose", "previous_engagement", "goals", "concrete",
-                        "known_social_enterprises", "municipalities_promoting", "business_promoters"}
+def test_the_profile_gives_every_section_and_metric_of_the_report():
+    # the seed's labels: Kontakt, Samverkanspartners, Syfte, Tidigare engagemang, Mål, Konkret and three count lines
+    assert PROFILE.section_ids == ("summary", "contact", "partners", "purpose", "previous_engagement", "goals",
+                                   "concrete", "known_social_enterprises", "municipalities_promoting",
+                                   "business_promoters", "other")
 
 
 def test_misspelled_place_names_are_not_guessed():
     """Swedish place names are too alike for fuzzy matching: "Avesta" must never become "Alvesta"."""
-    resolver = Resolver()
+    resolver = Resolver(PROFILE)
     assert resolver.resolve("Region Sörmland").organisation_id == "region-sormland"
     assert resolver.resolve("Avesta kommun").organisation_id == "avesta-kommun"
     assert resolver.resolve("Avestaa kommun").method == "unregistered"

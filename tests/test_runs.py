@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import extract
+from pipeline.runner import run as runner
 from pipeline.redact import pseudonym
 from tests.conftest import ROOT, SEED
 from tests.renderings import render_html
@@ -34,22 +34,22 @@ def test_parallel_run_is_byte_identical_to_serial(tmp_path):
     make_corpus(tmp_path / "raw", 4)
     (tmp_path / "raw" / "webb.html").write_text(render_html(SEED_TEXT.replace("232", "233")), encoding="utf-8")
     for jobs in (1, 2):
-        extract.run(tmp_path / "raw", tmp_path / f"interim{jobs}", tmp_path / f"out{jobs}", jobs=jobs)
+        runner.run(tmp_path / "raw", tmp_path / f"interim{jobs}", tmp_path / f"out{jobs}", jobs=jobs)
     assert snapshot(tmp_path / "out1") == snapshot(tmp_path / "out2")
 
 
 def test_unchanged_documents_are_reused_and_changed_ones_reextracted(tmp_path):
     make_corpus(tmp_path / "raw", 3)
     paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
-    assert extract.run(*paths).reextracted == 3
+    assert runner.run(*paths).reextracted == 3
     first = snapshot(tmp_path / "out")
     os.utime(tmp_path / "raw" / "plan-01.txt")  # touched, same bytes
-    again = extract.run(*paths)
+    again = runner.run(*paths)
     assert (again.reextracted, again.reused) == (0, 3)
     assert snapshot(tmp_path / "out") == first
     (tmp_path / "raw" / "plan-01.txt").write_text(SEED_TEXT.replace("Kända sociala företag: 232", "Kända sociala företag: 9"),
                                                   encoding="utf-8")
-    changed = extract.run(*paths)
+    changed = runner.run(*paths)
     assert (changed.reextracted, changed.reused) == (1, 2)
     regions = pd.read_parquet(tmp_path / "out" / "parquet" / "regions.parquet")
     assert list(regions[regions.county_code == "14"].known_social_enterprises) == [232, 9, 232]
@@ -58,9 +58,9 @@ def test_unchanged_documents_are_reused_and_changed_ones_reextracted(tmp_path):
 def test_deleted_interim_is_rebuilt(tmp_path):
     make_corpus(tmp_path / "raw", 1)
     paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
-    extract.run(*paths)
+    runner.run(*paths)
     shutil.rmtree(tmp_path / "interim")
-    assert extract.run(*paths).reextracted == 1
+    assert runner.run(*paths).reextracted == 1
     assert (tmp_path / "interim" / "plan-00" / "text.txt").exists()
 
 
@@ -68,8 +68,8 @@ def test_one_bad_document_stops_the_run_and_every_failure_is_named(tmp_path):
     make_corpus(tmp_path / "raw", 2)
     (tmp_path / "raw" / "tom.txt").write_bytes(b"")
     (tmp_path / "raw" / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
-    with pytest.raises(extract.FailedDocuments) as raised:
-        extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    with pytest.raises(runner.FailedDocuments) as raised:
+        runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     assert [line.split(": ")[0] for line in raised.value.failures] == [
         str(tmp_path / "raw" / "tom.txt"), str(tmp_path / "raw" / "trasig.pdf")]
     assert not (tmp_path / "out").exists() and not (tmp_path / "interim").exists()
@@ -78,7 +78,7 @@ def test_one_bad_document_stops_the_run_and_every_failure_is_named(tmp_path):
 def test_keep_going_publishes_the_rest_and_records_the_failure(tmp_path):
     make_corpus(tmp_path / "raw", 2)
     (tmp_path / "raw" / "tom.txt").write_bytes(b"")
-    summary = extract.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out", keep_going=True)
+    summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out", keep_going=True)
     assert summary.documents == 2 and len(summary.failures) == 1
     quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
     errors = quality[quality.severity == "error"]
@@ -93,7 +93,7 @@ def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path)
     raw.mkdir()
     shutil.copy(SEED, raw / "a-text.txt")
     (raw / "b-web.html").write_text(render_html(SEED_TEXT), encoding="utf-8")
-    extract.run(raw, tmp_path / "interim", tmp_path / "out")
+    runner.run(raw, tmp_path / "interim", tmp_path / "out")
     quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
     duplicates = quality[quality.code == "duplicate_document"]
     assert list(duplicates.document_id) == ["b-web"] and "a-text" in duplicates.message.iloc[0]
@@ -102,7 +102,7 @@ def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path)
 def test_redacted_names_are_stable_pseudonyms(tmp_path):
     make_corpus(tmp_path / "raw", 1)
     for run in ("one", "two"):
-        extract.run(tmp_path / "raw", tmp_path / f"interim-{run}", tmp_path / f"out-{run}", redact_salt="s3cret")
+        runner.run(tmp_path / "raw", tmp_path / f"interim-{run}", tmp_path / f"out-{run}", redact_salt="s3cret")
     assert snapshot(tmp_path / "out-one") == snapshot(tmp_path / "out-two")
     files = snapshot(tmp_path / "out-one") | snapshot(tmp_path / "interim-one")
     for name in ("Kristin Bergwall", "Greta Isaksson", "Anders Bro", "Marie-Louise Lövgren"):

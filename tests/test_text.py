@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import UnusableInputError
-from pipeline.text import decode, normalise, read_text_source
+from pipeline.readers import hints
+from tests.conftest import PROFILE
+from pipeline.readers.text import decode, normalise, read_text_source
 
 SAMPLE = "Region Blekinge sprider kunskap\n\nKontakt: Johan Nilsson, PL regionen\n"
+
+HINTS = hints(PROFILE)  # the profile's web-page leftovers
 
 
 def test_utf8_with_byte_order_mark():
@@ -37,13 +41,13 @@ def test_decomposed_characters_become_nfc():
 
 
 def test_external_link_text_is_removed_and_reported():
-    text, findings = normalise('Se filmen om Örebro län.länk till annan webbplats, öppnas i nytt fönster\n')
+    text, findings = normalise('Se filmen om Örebro län.länk till annan webbplats, öppnas i nytt fönster\n', HINTS)
     assert text == "Se filmen om Örebro län.\n"
     assert [f.code for f in findings] == ["web_leftover_removed"]
 
 
 def test_link_label_glued_to_pdf_badge_is_removed():
-    text, findings = normalise("får du en överblick. SammanställningPDF\n")
+    text, findings = normalise("får du en överblick. SammanställningPDF\n", HINTS)
     assert text == "får du en överblick.\n"
     assert findings[0].evidence == "SammanställningPDF"
 

@@ -1,11 +1,12 @@
-"""Stage: every section's text becomes organisation, place and person spans (spaCy, rule-based).
+"""Entities, spaCy part: every section's text becomes organisation, place and person spans.
 
 ``spacy.blank("sv")`` tokenises; two entity rulers built from the reference data tag names with
 their canonical id. Multi-word aliases match case-insensitively; one-word aliases, abbreviations
 ("NC", "AF") and bare place names match as written, so the word "nätverket" is not the
 organisation "Nätverket". Known misspellings ("Coomapanion") are patterns of their own. Then:
 
-- "regionen" is the region's own body and a bare "Länsstyrelsen" its county board;
+- "regionen" is the region's own body and a bare "Länsstyrelsen" its county board (the words are
+  the profile's ``entities.own_region_words`` and ``own_county_board_words``);
 - an organisation followed by a place is a regional office ("Coompanion Sörmland");
 - a capitalised word close to a registry name is a misspelling, corrected and reported;
 - a garbled word ("Eks00,,,,,,0000käret") is reported, and resolved only when its letters spell
@@ -25,17 +26,16 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from pipeline import reference
-from pipeline.organisations import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
+from pipeline.entities.registry import registry
+from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
+from pipeline.profile import Profile
 from pipeline.reference import County
 
 ORG, PLACE, MISSPELLING = "ORG", "PLACE", "MISSPELLING"
-_OFFICE_LEAD = {"regionens", "länets", "en", "ett", "två", "tre", "fyra", "fem", "sex"}
 _SENTENCE_END = {".", "!", "?", ":", ";", "\n", "\n\n"}
-MUNICIPAL_ROLE_WORDS = {"näringslivschef", "kommunchef", "kommunrepresentant", "kommunrepresentanter",
-                        "kommunalråd", "kommunstyrelsen"}
-"""A place named after one of these words is the municipality acting as an organisation:
-"näringslivschef Östersund", "kommunrepresentanter från Upplands Bro, Botkyrka, Lidingö och Värmdö"."""
-_LIST_GLUE = {",", "och", "samt", "&", "från", "i"}
+_PLACE_LIST_GLUE = {",", "från", "i"}
+"""Words that join a list of places after a municipal role word ("från A, B och C"), besides the
+profile's list conjunctions."""
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,13 @@ class SectionEntities:
     garbled: tuple[tuple[str, int, int], ...]
 
 
-def _patterns() -> tuple[list[dict], list[dict]]:
-    """(case-insensitive, as-written) entity-ruler patterns from the reference data."""
+def _patterns(profile: Profile) -> tuple[list[dict], list[dict]]:
+    """(case-insensitive, as-written) entity-ruler patterns from the registry."""
     nlp = spacy.blank("sv")
     lower: list[dict] = []
     exact: list[dict] = []
-    for entity in reference.organisations():
+    entities = registry(profile)
+    for entity in entities:
         place = entity.kind == "county"
         forms = set(entity.aliases) | {entity.name}
         if entity.kind == "region":
@@ -77,10 +78,11 @@ def _patterns() -> tuple[list[dict], list[dict]]:
         for form in entity.misspellings:
             exact.append({"label": MISSPELLING, "pattern": form, "id": entity.organisation_id})
     municipal_names = set()
+    by_code = reference.entity_by_municipality_code()
     for m in reference.municipalities():
-        if m.bare_name_ambiguous or m.name == "Gotland":
-            continue
-        entity_id = next(o.organisation_id for o in reference.organisations() if o.municipality_code == m.municipality_code)
+        if m.bare_name_ambiguous or m.municipality_code not in by_code:
+            continue  # a municipality that is also the region (Gotland) is named as the county
+        entity_id = by_code[m.municipality_code].organisation_id
         municipal_names.add(m.name)
         for form in {m.name, reference.genitive(m.name), m.name.replace("-", " ")}:
             exact.append({"label": PLACE, "pattern": form, "id": entity_id})
@@ -92,15 +94,24 @@ def _patterns() -> tuple[list[dict], list[dict]]:
     return lower, exact
 
 
-@lru_cache(maxsize=1)
-def build_nlp() -> Language:
-    """A blank Swedish pipeline with the two rulers; built once per process."""
-    nlp = spacy.blank("sv")
-    lower, exact = _patterns()
-    nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
-    nlp.add_pipe("entity_ruler", name="exact_ruler",
-                 config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
-    return nlp
+MAX_TEXT_LENGTH = 25_000_000
+"""spaCy's ``max_length`` guards against texts it was not sized for; ours are bounded by the
+readers' limits (20 MiB of source), so the entity rulers may take any text they give."""
+
+_NLP: dict[str, Language] = {}
+
+
+def build_nlp(profile: Profile) -> Language:
+    """A blank Swedish pipeline with the two rulers; built once per process and profile."""
+    if profile.sha256 not in _NLP:
+        nlp = spacy.blank("sv")
+        nlp.max_length = MAX_TEXT_LENGTH
+        lower, exact = _patterns(profile)
+        nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
+        nlp.add_pipe("entity_ruler", name="exact_ruler",
+                     config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
+        _NLP[profile.sha256] = nlp
+    return _NLP[profile.sha256]
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +120,8 @@ def _municipality_ids() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _person_matcher() -> Matcher:
-    matcher = Matcher(build_nlp().vocab)
+def _person_matcher(vocab) -> Matcher:
+    matcher = Matcher(vocab)
     word = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
     hyphenated = [word, {"ORTH": "-"}, word]
     matcher.add("PERSON", [[word] * n for n in (2, 3, 4)] + [hyphenated + [word], hyphenated + [word, word]],
@@ -122,39 +133,64 @@ def _sentence_initial(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
 
 
-def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span]) -> tuple[int, int, str | None]:
+@dataclass(frozen=True)
+class _Words:
+    """The profile's entity words, case-folded for token tests."""
+
+    own_region: frozenset[str]
+    own_county_board: frozenset[str]
+    office_suffixes: tuple[str, ...]
+    office_lead: frozenset[str]
+    municipal_roles: frozenset[str]
+    place_list_glue: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: Profile) -> "_Words":
+        rules = profile.entities
+        return cls(
+            own_region=frozenset(w.casefold() for w in rules.own_region_words),
+            own_county_board=frozenset(rules.own_county_board_words),
+            office_suffixes=tuple(w.casefold() for w in rules.office_suffixes),
+            office_lead=frozenset(w.casefold() for w in rules.office_lead_words) | frozenset(reference.number_words()),
+            municipal_roles=frozenset(w.casefold() for w in rules.municipal_role_words),
+            place_list_glue=frozenset(w.casefold() for w in profile.lists.conjunctions) | _PLACE_LIST_GLUE,
+        )
+
+
+def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words) -> tuple[int, int, str | None]:
     """Extends an organisation over a following place ("Coompanion Sörmland") or a leading
     quantity ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
     start, end = ent.start, ent.end
     following = places_at.get(ent.end)
     if following is not None:
         return start, following.end, following.text
-    if ent.text.lower().endswith("kontor"):
-        while start > 0 and doc[start - 1].lower_ in _OFFICE_LEAD:
+    if words.office_suffixes and ent.text.lower().endswith(words.office_suffixes):
+        while start > 0 and doc[start - 1].lower_ in words.office_lead:
             start -= 1
         return start, end, doc[start:end].text
     return start, end, None
 
 
-def _after_municipal_role(doc: Doc, ent: Span) -> bool:
+def _after_municipal_role(doc: Doc, ent: Span, words: _Words) -> bool:
     """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C")."""
     i = ent.start - 1
     while i >= 0:
         token = doc[i]
-        if token.lower_ in MUNICIPAL_ROLE_WORDS:
+        if token.lower_ in words.municipal_roles:
             return True
-        if token.lower_ in _LIST_GLUE or token.ent_type_ == PLACE:
+        if token.lower_ in words.place_list_glue or token.ent_type_ == PLACE:
             i -= 1
             continue
         return False
     return False
 
 
-def find_entities(section: Span, county: County, resolver: Resolver, section_name: str,
+def find_entities(section: Span, county: County, resolver: Resolver, section_name: str, profile: Profile,
                   doc_ents: list[Span] | None = None) -> SectionEntities:
     """Returns the names in one section, a span of the document's ``Doc``; offsets are the text's.
     ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
     doc = section.doc
+    words = _Words.of(profile)
     all_ents = list(doc.ents) if doc_ents is None else doc_ents
     ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
     places_at = {e.start: e for e in ents if e.label_ == PLACE}
@@ -167,13 +203,13 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
         start, end, office = ent.start, ent.end, None
         method = "alias"
         if ent.label_ == ORG:
-            start, end, office = _office_span(doc, ent, places_at)
+            start, end, office = _office_span(doc, ent, places_at, words)
             start = max(start, section.start)
             if office:
                 method = "office"
                 absorbed.update(range(ent.end, end))
         elif ent.label_ == PLACE:
-            municipal = ent.ent_id_ in _municipality_ids() and _after_municipal_role(doc, ent)
+            municipal = ent.ent_id_ in _municipality_ids() and _after_municipal_role(doc, ent, words)
             method = "municipal" if municipal else "place"
         elif ent.label_ == MISSPELLING:
             method = "misspelling"
@@ -182,22 +218,22 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             office = span.text
         covered.update(range(start, end))
         mentions.append(EntitySpan(ent.ent_id_, span.text, span.start_char, span.end_char, method, None, office))
-    candidates = _candidate_tokens(section)
+    candidates = _candidate_tokens(section, profile)
     for token in candidates:
         if token.i in covered:
             continue
-        if token.lower_ == "regionen":
+        if token.lower_ in words.own_region:
             body = resolver.region_body(county)
             mentions.append(EntitySpan(body.organisation_id, token.text, token.idx, token.idx + len(token), "regional"))
             covered.add(token.i)
-        elif token.text == "Länsstyrelsen":
+        elif token.text in words.own_county_board:
             mentions.append(EntitySpan(reference.county_body_id(county), token.text, token.idx,
                                        token.idx + len(token), "regional"))
             covered.add(token.i)
 
     people: list[tuple[str, int, int]] = []
     if section_name == "contact":
-        for span in _person_matcher()(section, as_spans=True):
+        for span in _person_matcher(doc.vocab)(section, as_spans=True):
             if not covered.intersection(range(span.start, span.end)) and resolver.exact(span.text) is None:
                 people.append((span.text, span.start_char, span.end_char))
                 covered.update(range(span.start, span.end))
@@ -223,17 +259,27 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     return SectionEntities(tuple(mentions), tuple(people), tuple(garbled))
 
 
-_CANDIDATE = re.compile(rf"(?<!\w)(?:[Rr]egionen|Länsstyrelsen|\w*{GARBLED_WORD.pattern}\w*|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
-"""Words the token rules look at: "regionen", "Länsstyrelsen", garbled words and capitalised
-words of five letters or more. Finding them with one regular expression spares a Python loop over
-every token of the document."""
+_CANDIDATES: dict[str, re.Pattern[str]] = {}
 
 
-def _candidate_tokens(section: Span) -> list:
+def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
+    """Words the token rules look at: the own-region and county-board words ("regionen",
+    "Länsstyrelsen"), garbled words and capitalised words of five letters or more. Finding them
+    with one regular expression spares a Python loop over every token of the document."""
+    if profile.sha256 not in _CANDIDATES:
+        rules = profile.entities
+        own = [rf"(?i:{re.escape(w)})" for w in rules.own_region_words]
+        own += [re.escape(w) for w in rules.own_county_board_words]
+        _CANDIDATES[profile.sha256] = re.compile(
+            rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}\w*{GARBLED_WORD.pattern}\w*|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
+    return _CANDIDATES[profile.sha256]
+
+
+def _candidate_tokens(section: Span, profile: Profile) -> list:
     """The section's tokens that a token rule may apply to, in order, each once."""
     doc, seen, tokens = section.doc, set(), []
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
-    for match in _CANDIDATE.finditer(text, section.start_char, section.end_char):
+    for match in _candidate_pattern(profile).finditer(text, section.start_char, section.end_char):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         for token in span if span is not None else ():
             if token.i not in seen and section.start <= token.i < section.end:
@@ -247,8 +293,8 @@ def section_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand") if end > start else None
 
 
-def analyse(text: str) -> Doc:
+def analyse(text: str, profile: Profile) -> Doc:
     """Runs the pipeline once over a whole document's text."""
-    doc = build_nlp()(text)
+    doc = build_nlp(profile)(text)
     doc.user_data["text"] = text
     return doc

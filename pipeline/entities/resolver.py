@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from pipeline import reference
-from pipeline.reference import County, Organisation
+from pipeline.entities.registry import registry
+from pipeline.profile import Profile
+from pipeline.reference import County, Entity
 from pipeline.slugs import slugify
 
 FUZZY_THRESHOLD = 0.85
@@ -48,7 +50,6 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     return min(fuzz.ratio(a, b), fuzz.ratio(distinctive(a), distinctive(b))) / 100
 
-_OWN_REGION = {"regionen", "region"}
 _CONJUNCTION = re.compile(r"\s(?:och|samt|&)\s")
 
 
@@ -72,21 +73,23 @@ class Resolution:
     organisation_id: str
     method: str
     score: float | None
-    organisation: Organisation
+    organisation: Entity
 
 
 class Resolver:
     """Resolves surface forms against the organisation registry and remembers what it returned."""
 
-    def __init__(self) -> None:
-        self._by_alias: dict[str, Organisation] = {}
-        self._misspelled: dict[str, Organisation] = {}
-        for organisation in reference.organisations():
+    def __init__(self, profile: Profile) -> None:
+        self._own_region = {_key(word) for word in profile.entities.own_region_words}
+        self._by_alias: dict[str, Entity] = {}
+        self._misspelled: dict[str, Entity] = {}
+        entities = registry(profile)
+        for organisation in entities:
             for alias in (organisation.name, *organisation.aliases):
                 self._by_alias.setdefault(_key(alias), organisation)
             for misspelling in organisation.misspellings:
                 self._misspelled[_key(misspelling)] = organisation
-        self._by_id = {o.organisation_id: o for o in reference.organisations()}
+        self._by_id = {o.organisation_id: o for o in entities}
         self._fuzzy_keys = [k for k, o in self._by_alias.items() if len(distinctive(k)) >= FUZZY_MIN_LENGTH
                             and o.kind not in reference.REGISTRY_KINDS_EXCLUDED_FROM_FUZZY]
         self._cache: dict[tuple[str, str | None], Resolution] = {}
@@ -94,14 +97,17 @@ class Resolver:
         for k in sorted((k for k in self._by_alias if len(k) >= 4), key=len, reverse=True):
             self._prefixes.setdefault(re.split(r"[\s/(,-]", k, maxsplit=1)[0], []).append(k)
 
-    def exact(self, surface: str) -> Organisation | None:
+    def exact(self, surface: str) -> Entity | None:
         return self._by_alias.get(_key(surface))
 
     def is_known(self, surface: str) -> bool:
         """True when ``surface`` resolves to a registered organisation by any rule."""
         return self.resolve(surface).method != "unregistered"
 
-    def region_body(self, county: County) -> Organisation:
+    def entity(self, organisation_id: str) -> Entity | None:
+        return self._by_id.get(organisation_id)
+
+    def region_body(self, county: County) -> Entity:
         return self._by_id[county.region_organisation_id]
 
     def resolve(self, surface: str, county: County | None = None) -> Resolution:
@@ -113,7 +119,7 @@ class Resolver:
 
     def _resolve(self, surface: str, county: County | None) -> Resolution:
         key = _key(surface)
-        if county is not None and key in _OWN_REGION:
+        if county is not None and key in self._own_region:
             body = self.region_body(county)
             return Resolution(body.organisation_id, "regional", None, body)
         if key in self._by_alias:
@@ -145,7 +151,7 @@ class Resolver:
                 found = self._by_alias[best]
                 return Resolution(found.organisation_id, "fuzzy", round(score, 3), found)
         name = re.sub(r"\s+", " ", surface).strip(" .,;:")
-        unregistered = Organisation(
+        unregistered = Entity(
             organisation_id=f"unregistered-{slugify(name)}",
             name=name,
             kind=None,

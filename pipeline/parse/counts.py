@@ -1,12 +1,13 @@
 """A count line's text becomes a value with its basis, and the names it lists.
 
 - ``stated``: the text gives a number ("64 (Lokal samverkan: 4, …)" is 64, "2 ASF (…)" is 2,
-  "Totalt 40 företag …" is 40).
+  "Totalt 40 företag …" is 40: a number after one of the profile's ``counts.total_words``).
 - ``listed``: the text only lists names ("Borås stad, Tranemo kommun." is 2).
-- ``none``: empty, "-", "ej angett" and the like.
+- ``none``: empty, "-", "ej angett" and the like (the profile's ``counts.none_words``).
 
 A stated number next to a complete list of another length, or next to a breakdown that sums to
-another number, is a mismatch for a reviewer. A list introduced by "bland annat" is partial.
+another number, is a mismatch for a reviewer. A list introduced by one of the profile's
+``counts.partial_markers`` ("bland annat") is partial.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.lists import Item, split_items
+from pipeline.findings import Code
+from pipeline.models import Basis, Count, Findings
+from pipeline.parse.lists import Item, split_items
+from pipeline.parse.sections import SectionSpan
+from pipeline.profile import CountRules, ListRules, phrase_pattern
 
-NONE_VALUES = frozenset({"", "-", "–", "—", "ej angett", "ej angivet", "saknas", "uppgift saknas", "okänt", "vet ej"})
 _NUMBER = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"
-_PARTIAL = re.compile(r"^(?:bland annat|bl\.\s?a\.?|t\.\s?ex\.?|till exempel|exempelvis|bland andra)\s+", re.IGNORECASE)
 _BREAKDOWN = re.compile(r"([^\W\d_][\w ]*?)\s*:\s*(\d+)")
 _NESTED = re.compile(r"\([^()]*\)")
 
@@ -29,12 +33,30 @@ class ParsedCount:
     """The value read from one count line, the list it names, and any disagreement within it."""
 
     value: int | None
-    basis: str
+    basis: Basis
     listed: int | None
     list_is_partial: bool
     items: tuple[Item, ...]
     breakdown_total: int | None
-    problems: tuple[tuple[str, str, str], ...]  # (severity, code, message)
+    problems: tuple[tuple[Code, str], ...]
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    none_words: frozenset[str]
+    partial: re.Pattern[str]
+    total: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(rules: CountRules) -> _Patterns:
+    partial = "|".join(phrase_pattern(m) for m in sorted(rules.partial_markers, key=len, reverse=True))
+    total = "|".join(phrase_pattern(w) for w in rules.total_words)
+    return _Patterns(
+        none_words=frozenset(w.casefold() for w in rules.none_words),
+        partial=re.compile(rf"^(?:{partial})\s+" if partial else r"(?!)", re.IGNORECASE),
+        total=re.compile(rf"\b(?:{total})\s+({_NUMBER})\b" if total else r"(?!)", re.IGNORECASE),
+    )
 
 
 def _closing_paren(text: str, open_at: int) -> int:
@@ -67,18 +89,25 @@ def _by_name(item: Item) -> str:
     return item.name.casefold()
 
 
-def parse_count(text: str, start: int, end: int, is_name: Callable[[str], bool] = lambda _: False,
+def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: ListRules,
+                is_name: Callable[[str], bool] = lambda _: False,
                 identify: Callable[[Item], str] = _by_name) -> ParsedCount:
     """Reads the count line ``text[start:end]``; item spans point into ``text``. ``identify`` gives
     each listed item's entity, so the listed count is the number of distinct entities."""
     raw = text[start:end]
-    problems: list[tuple[str, str, str]] = []
-    if raw.strip().rstrip(".").strip().casefold() in NONE_VALUES:
+    patterns = _patterns(rules)
+    problems: list[tuple[Code, str]] = []
+    if raw.strip().rstrip(".").strip().casefold() in patterns.none_words:
         return ParsedCount(None, "none", None, False, (), None, ())
+
+    def items_of(a: int, b: int) -> list[Item]:
+        return split_items(text, list_rules, a, b, is_name)
 
     items: list[Item] = []
     partial = False
     breakdown_total = None
+    value: int | None
+    basis: Basis
     leading = re.match(rf"({_NUMBER})(?!\s*[:/])\b", raw)
     if leading:
         value = int(leading.group(1).replace(" ", ""))
@@ -92,35 +121,46 @@ def parse_count(text: str, start: int, end: int, is_name: Callable[[str], bool] 
             inner_start, inner_end = start + rest_at + 1, start + close
             inner = text[inner_start:inner_end]
             pairs = _BREAKDOWN.findall(_NESTED.sub(" ", inner))
-            marker = _PARTIAL.match(inner)
+            marker = patterns.partial.match(inner)
             if len(pairs) >= 2:
                 breakdown_total = sum(int(n) for _, n in pairs)
             elif marker:
                 partial = True
-                items = split_items(text, inner_start + marker.end(), inner_end, is_name)
+                items = items_of(inner_start + marker.end(), inner_end)
             elif "," in inner:
-                items = split_items(text, inner_start, inner_end, is_name)
+                items = items_of(inner_start, inner_end)
         elif rest[:1] in ("-", "–", ":"):
-            items = split_items(text, start + rest_at + 1, end, is_name)
-    elif totalt := re.search(rf"\btotalt\s+({_NUMBER})\b", raw, re.IGNORECASE):
-        value = int(totalt.group(1).replace(" ", ""))
+            items = items_of(start + rest_at + 1, end)
+    elif total := patterns.total.search(raw):
+        value = int(total.group(1).replace(" ", ""))
         basis = "stated"
     else:
-        items = split_items(text, start, end, is_name)
+        items = items_of(start, end)
         if items and all(_is_name_like(item, is_name) for item in items):
             value, basis = _distinct(items, identify), "listed"
         else:
             value, basis = None, "none"
-            problems.append(("warning", "count_unparsed", "no number and no list of names could be read"))
+            problems.append((Code.count_unparsed, "no number and no list of names could be read"))
             items = []
 
     listed = _distinct(items, identify) if items else None
     if basis == "stated" and listed is not None and listed != value and not partial:
-        problems.append(
-            ("warning", "count_list_mismatch", f"states {value} but lists {listed} names")
-        )
+        problems.append((Code.count_list_mismatch, f"states {value} but lists {listed} names"))
     if breakdown_total is not None and breakdown_total != value:
-        problems.append(
-            ("warning", "count_breakdown_mismatch", f"states {value} but its breakdown sums to {breakdown_total}")
-        )
+        problems.append((Code.count_breakdown_mismatch, f"states {value} but its breakdown sums to {breakdown_total}"))
     return ParsedCount(value, basis, listed, partial, tuple(items), breakdown_total, tuple(problems))
+
+
+def read_count(text: str, metric: str, spans: list[SectionSpan], rules: CountRules, list_rules: ListRules,
+               is_name: Callable[[str], bool], identify: Callable[[Item], str], findings: Findings) -> Count:
+    """The metric's count from its first line in the region (``spans``), with its findings."""
+    if not spans:
+        findings.add(Code.missing_count_line, f"no {metric} line; its value is recorded as none", metric)
+        return Count(basis="none", raw=None)
+    span = spans[0]
+    parsed = parse_count(text, span.start, span.end, rules, list_rules, is_name, lambda item: identify(item.name_item))
+    raw = text[span.start : span.end]
+    for code, message in parsed.problems:
+        findings.add(code, f"{metric}: {message}", raw, span.start, span.end)
+    return Count(value=parsed.value, basis=parsed.basis, raw=raw, listed=parsed.listed,
+                 list_is_partial=parsed.list_is_partial, start=span.start, end=span.end)

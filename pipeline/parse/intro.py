@@ -1,23 +1,23 @@
-"""The document's intro becomes its publisher, title, claim and the lists it gives.
+"""The document's intro becomes its publisher, title, claims and the lists it gives.
 
-"17 av 21 regioner driver idag projekt …" is the claim checked against the regions found.
-"Återkommande fokusområden i regionerna är upphandling, …" gives the focus areas, "Bland
-metoderna kan vi se hackathons, …" the methods, and the bullets the approaches.
+The claims are the profile's ``intro.claims``: regular expressions whose named groups fill the
+document's fields. In the seed, "17 av 21 regioner driver idag projekt …" is the region claim
+(checked against the regions found), "Återkommande fokusområden i regionerna är upphandling, …"
+gives the focus areas and "Bland metoderna kan vi se hackathons, …" the methods; the bullets are
+the approaches. An expected claim that no pattern finds is reported, never left empty in silence.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.lists import split_items
-from pipeline.sections import Line
-
-_CLAIM = re.compile(r"\b(\d+)\s+av\s+(\d+)\s+regioner", re.IGNORECASE)
-_FOCUS = re.compile(r"fokusområden[^.:]*?\bär\s+([^.]+)\.", re.IGNORECASE)
-_METHODS = re.compile(r"bland metoderna kan vi se\s+([^.]+)\.", re.IGNORECASE)
-_BULLET = re.compile(r"^[•\-–*]\s*")
-_OPEN_END = re.compile(r"^(?:mycket annat|annat|m\.?\s?fl\.?|etc\.?)$", re.IGNORECASE)
+from pipeline.findings import Code
+from pipeline.models import Findings
+from pipeline.parse.lists import split_items
+from pipeline.parse.sections import Line
+from pipeline.profile import IntroRules, ListRules, phrase_pattern
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,33 @@ def _is_heading(paragraph: list[Line]) -> bool:
     return len(paragraph) == 1 and len(paragraph[0].text) <= 80 and not re.search(r"[.:;!?,]$", paragraph[0].text)
 
 
-def _listed(sentence: str) -> tuple[str, ...]:
-    items = [item.text for item in split_items(sentence)]
-    return tuple(item for item in items if not _OPEN_END.match(item))
+@dataclass(frozen=True)
+class _Patterns:
+    bullet: re.Pattern[str]
+    open_end: re.Pattern[str]
+    claims: tuple[tuple[str, tuple[re.Pattern[str], ...], bool], ...]
 
 
-def parse_intro(text: str, lines: tuple[Line, ...]) -> Intro:
-    """Reads the lines before the first region heading."""
+@lru_cache(maxsize=8)
+def _patterns(rules: IntroRules) -> _Patterns:
+    open_ends = "|".join(phrase_pattern(p) for p in sorted(rules.list_open_ends, key=len, reverse=True))
+    return _Patterns(
+        bullet=re.compile(rules.bullet),
+        open_end=re.compile(rf"^(?:{open_ends})$" if open_ends else r"(?!)", re.IGNORECASE),
+        claims=tuple((c.field, tuple(re.compile(p, re.IGNORECASE) for p in c.patterns), c.expected)
+                     for c in rules.claims),
+    )
+
+
+def _listed(sentence: str, list_rules: ListRules, open_end: re.Pattern[str]) -> tuple[str, ...]:
+    items = [item.text for item in split_items(sentence, list_rules)]
+    return tuple(item for item in items if not open_end.match(item))
+
+
+def parse_intro(text: str, lines: tuple[Line, ...], rules: IntroRules, list_rules: ListRules,
+                findings: Findings) -> Intro:
+    """Reads the lines before the first region heading; expected claims not found are reported."""
+    patterns = _patterns(rules)
     paragraphs = _paragraphs(lines)
     publisher = title = None
     if len(paragraphs) >= 2 and _is_heading(paragraphs[0]) and _is_heading(paragraphs[1]):
@@ -68,20 +88,32 @@ def parse_intro(text: str, lines: tuple[Line, ...]) -> Intro:
         body = paragraphs
     intro_text = text[body[0][0].start : body[-1][-1].end] if body else None
     flat = intro_text or ""
-    claim = _CLAIM.search(flat)
-    focus = _FOCUS.search(flat)
-    methods = _METHODS.search(flat)
+    found: dict[str, re.Match[str]] = {}
+    for field, claim_patterns, expected in patterns.claims:
+        match = next((m for p in claim_patterns if (m := p.search(flat))), None)
+        if match is not None:
+            found[field] = match
+        elif expected:
+            findings.add(Code.intro_claim_not_found,
+                         f"the intro gives no {field} in any wording the profile knows; the field is empty",
+                         (intro_text or text)[:80])
     approaches = tuple(
-        _BULLET.sub("", line.text).rstrip(".") for p in body for line in p if _BULLET.match(line.text)
+        patterns.bullet.sub("", line.text).rstrip(".") for p in body for line in p if patterns.bullet.match(line.text)
     )
+    claim = found.get("regions_claimed")
+
+    def listed(field: str) -> tuple[str, ...]:
+        match = found.get(field)
+        return _listed(match.group("list"), list_rules, patterns.open_end) if match else ()
+
     return Intro(
         publisher=publisher,
         title=title,
         text=intro_text,
-        focus_areas=_listed(focus.group(1)) if focus else (),
-        methods=_listed(methods.group(1)) if methods else (),
+        focus_areas=listed("focus_areas"),
+        methods=listed("methods"),
         approaches=approaches,
-        regions_claimed=int(claim.group(1)) if claim else None,
-        regions_claimed_of=int(claim.group(2)) if claim else None,
+        regions_claimed=int(claim.group("claimed")) if claim else None,
+        regions_claimed_of=int(claim.group("of")) if claim else None,
         claim=claim.group(0) if claim else None,
     )

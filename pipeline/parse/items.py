@@ -12,6 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.findings import Code
+from pipeline.models import Findings
+from pipeline.parse.sections import SectionSpan
+
+ItemKind = Literal["goals", "purpose"]
 
 GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?\s?[.):])\s*")
 BARE_GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+))\s+(?=[A-ZÅÄÖ])")
@@ -48,7 +55,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return result
 
 
-def parse_items(text: str, start: int, end: int, kind: str = "goals") -> list[ListEntry]:
+def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals") -> list[ListEntry]:
     """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose"."""
     label_patterns = (GOAL_LABEL,) if kind == "goals" else (PURPOSE_LABEL,)
     entries: list[ListEntry] = []
@@ -103,3 +110,16 @@ def parse_items(text: str, start: int, end: int, kind: str = "goals") -> list[Li
         previous_line = line
     close()
     return [e for e in entries if e.text or e.label]
+
+
+def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Findings) -> list[tuple[int, ListEntry]]:
+    """The items of a region's goals or purpose sections, numbered from 1 across the sections."""
+    items: list[tuple[int, ListEntry]] = []
+    for span in spans:
+        for entry in parse_items(text, span.start, span.end, kind):
+            items.append((len(items) + 1, entry))
+            for number in entry.wrapped_numbers:
+                findings.add(Code.numbered_wrapped_line,
+                             f"{number!r} starts a wrapped line of item {entry.label!r}, not a new item",
+                             number, entry.start, entry.end)
+    return items

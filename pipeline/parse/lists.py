@@ -1,9 +1,10 @@
 """Comma-separated lists in the text become items with their spans.
 
 "NC, Drivhuset, företagsfabriken, Ung företagsamhet och Coompanion." is five items: commas split
-at bracket depth 0, and the last item also splits on "och"/"samt"/"&" unless it is a known name
-("Tanke och handling"). "privata som banker, jurister, fastighetsbolag etc" is one item: an
-example list closed by "etc"/"m.fl."/"osv" stays with the item that introduced it.
+at bracket depth 0, and the last item also splits on the profile's conjunctions ("och", "samt",
+"&") unless it is a known name ("Tanke och handling"). "privata som banker, jurister,
+fastighetsbolag etc" is one item: an example list closed by one of the profile's closers ("etc",
+"m.fl.", "osv") stays with the item that introduced it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-QUANTITY_WORDS = {
-    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5,
-    "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
-}
-_CLOSERS = re.compile(r"(?:\betc\.?|\bm\.?\s?fl\.?|\bosv\.?|\bmed flera)$", re.IGNORECASE)
-_CONJUNCTION = re.compile(r"\s+(?:och|samt|&)\s+")
+from pipeline import reference
+from pipeline.profile import ListRules, phrase_pattern
+
 _COMMA = re.compile(r",(?=\s|$)")
 """A comma separates items only before a space or the end: "Eks00,,,,,,0000käret" is one word."""
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
@@ -51,14 +50,33 @@ class Item:
         first = self.text.split(" ", 1)[0].casefold()
         if first.isdigit() and " " in self.text:
             return int(first)
-        return QUANTITY_WORDS.get(first, 1) if " " in self.text else 1
+        return reference.number_words().get(first, 1) if " " in self.text else 1
 
 
-def _trimmed(text: str, start: int, end: int) -> Item | None:
+@dataclass(frozen=True)
+class _Patterns:
+    closers: re.Pattern[str]
+    conjunction: re.Pattern[str]
+    example_word: str
+
+
+@lru_cache(maxsize=8)
+def _patterns(rules: ListRules) -> _Patterns:
+    closers = "|".join(rf"\b{phrase_pattern(c)}" + ("" if c.endswith(".") else r"\.?")
+                       for c in sorted(rules.closers, key=len, reverse=True))
+    conjunctions = "|".join(re.escape(c) for c in rules.conjunctions)
+    return _Patterns(
+        closers=re.compile(rf"(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
+        conjunction=re.compile(rf"\s+(?:{conjunctions})\s+" if conjunctions else r"(?!)"),
+        example_word=f" {rules.example_word} ",
+    )
+
+
+def _trimmed(text: str, start: int, end: int, closers: re.Pattern[str]) -> Item | None:
     while start < end and text[start] in " \n":
         start += 1
     while end > start and text[end - 1] in " \n.;":
-        if text[end - 1] == "." and _CLOSERS.search(text[start:end]):
+        if text[end - 1] == "." and closers.search(text[start:end]):
             break
         end -= 1
     return Item(text[start:end], start, end) if end > start else None
@@ -84,21 +102,24 @@ def _split_depth0(text: str, start: int, end: int, separator: re.Pattern[str]) -
 
 
 def split_items(
-    text: str, start: int = 0, end: int | None = None, is_name: Callable[[str], bool] = lambda _: False
+    text: str, rules: ListRules, start: int = 0, end: int | None = None,
+    is_name: Callable[[str], bool] = lambda _: False,
 ) -> list[Item]:
     """Returns the items of the list in ``text[start:end]``, with spans into ``text``."""
     end = len(text) if end is None else end
-    raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b))]
+    patterns = _patterns(rules)
+    raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b, patterns.closers))]
     merged: list[Item] = []
     for item in raw:
         previous = merged[-1] if merged else None
-        open_examples = previous is not None and " som " in previous.text and not _CLOSERS.search(previous.text)
+        open_examples = (previous is not None and patterns.example_word in previous.text
+                         and not patterns.closers.search(previous.text))
         if open_examples and item.text[:1].islower():
             merged[-1] = Item(text[previous.start : item.end], previous.start, item.end)
         else:
             merged.append(item)
     if merged and not is_name(merged[-1].name):
         last = merged.pop()
-        pieces = _split_depth0(text, last.start, last.end, _CONJUNCTION)
-        merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b)))
+        pieces = _split_depth0(text, last.start, last.end, patterns.conjunction)
+        merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b, patterns.closers)))
     return merged

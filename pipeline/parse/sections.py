@@ -1,21 +1,25 @@
-"""Stage 2: the interim text becomes an intro, region blocks and labelled sections, as spans.
+"""Sections: the interim text becomes an intro, region blocks and labelled sections, as spans.
 
-Region headings are standalone one-line paragraphs that start with a region's name and end
-without sentence punctuation; summaries and goals that also start with "Region X" are sentences.
-Inside a block, a known label (any spelling in ``reference/labels.csv``) starts a section at any
-line start. A misspelled label is matched fuzzily and reported. An unforeseen ``Label:`` at the
-start of a paragraph, or a sub-heading (Örebro's shape), starts an ``other`` section and is
-reported. Text before the first label is the summary.
+Region headings are standalone one-line paragraphs that start with one of the profile's heading
+forms ("Region {short_name}") and end without sentence punctuation; summaries and goals that
+also start with "Region X" are sentences. Inside a block, a label of the profile (its canonical
+form or a listed variant, case-insensitively) starts a section at any line start; a variant is
+reported as ``label_variant``, a spelling only close to a label as ``label_misspelled``. An
+unforeseen ``Label:`` at the start of a paragraph, or a sub-heading (Örebro's shape), starts an
+``other`` section and is reported. Text before the first label is the summary. Sections the
+profile expects but a region lacks, empty sections and repeated sections are reported too.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import reference
+from pipeline.findings import Code
 from pipeline.models import Finding
+from pipeline.profile import OTHER, SUMMARY, Profile
 from pipeline.reference import County
 
 LABEL_SIMILARITY = 0.85
@@ -59,6 +63,16 @@ class RegionBlock:
     sections: tuple[SectionSpan, ...]
     findings: tuple[Finding, ...]
 
+    def by_section(self) -> dict[str, list[SectionSpan]]:
+        """The block's section spans by section id, in text order."""
+        grouped: dict[str, list[SectionSpan]] = {}
+        for span in self.sections:
+            grouped.setdefault(span.section, []).append(span)
+        return grouped
+
+    def with_findings(self, more: list[Finding]) -> "RegionBlock":
+        return replace(self, findings=(*self.findings, *more))
+
 
 @dataclass(frozen=True)
 class Segmentation:
@@ -77,18 +91,24 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _region_aliases() -> list[tuple[str, County]]:
+def _heading_names(profile: Profile) -> list[tuple[str, County]]:
+    """Every heading form of every county, longest first."""
     aliases = []
     for county in reference.counties():
-        names = set(county.region_aliases) | {f"Region {county.short_name}"}
+        names: set[str] = set()
+        for form in profile.regions.heading_forms:
+            if "{region_aliases}" in form:
+                names |= {form.replace("{region_aliases}", alias) for alias in county.region_aliases}
+            else:
+                names.add(form.format(short_name=county.short_name, county_name=county.county_name))
         aliases.extend((name, county) for name in names)
     return sorted(aliases, key=lambda pair: -len(pair[0]))
 
 
-def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]]) -> tuple[str, County] | None:
+def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], max_length: int) -> tuple[str, County] | None:
     line = lines[i]
     standalone = (i == 0 or lines[i - 1].blank) and (i + 1 >= len(lines) or lines[i + 1].blank)
-    if line.blank or not standalone or _TERMINAL.search(line.text) or len(line.text) > 200:
+    if line.blank or not standalone or _TERMINAL.search(line.text) or len(line.text) > max_length:
         return None
     for alias, county in aliases:
         if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " "):
@@ -96,29 +116,26 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]]) -> tu
     return None
 
 
-def _known_label(text: str) -> tuple[str, str, int, float] | None:
+def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | None:
     """Returns (section, label as written, end of ``label:`` and spaces, similarity) or None."""
-    for label in reference.section_labels():
-        match = label.at_line_start.match(text)
-        if match:
-            return label.section, match.group(1), match.end() + text.startswith(" ", match.end()), 1.0
+    labels = profile.labels
+    found = labels.match(text)
+    if found:
+        section, written, end = found
+        return section, written, end + text.startswith(" ", end), 1.0
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
     best: tuple[float, str] = (0.0, "")
-    for label in reference.section_labels():
-        score = difflib.SequenceMatcher(None, prefix.casefold(), label.label.casefold()).ratio()
-        best = max(best, (score, label.section))
+    for spelling, section in labels.section_of.items():
+        score = difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio()
+        best = max(best, (score, section))
     if best[0] >= LABEL_SIMILARITY:
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
             end += 1
         return best[1], prefix.rstrip(), end, best[0]
     return None
-
-
-def _is_sub_label(text: str) -> bool:
-    return any(s.at_line_start.match(text) for s in reference.sub_labels())
 
 
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
@@ -139,41 +156,46 @@ def _content_span(lines: list[Line], first: int, last: int, content_start: int, 
 
 
 def _segment_block(
-    lines: list[Line], first: int, last: int, county: County
+    lines: list[Line], first: int, last: int, county: County, profile: Profile
 ) -> tuple[list[SectionSpan], list[Finding]]:
     """Splits lines[first..last] (the block after its heading) into sections."""
     starts: list[tuple[int, str, str | None, int | None, int]] = []  # line index, section, label, label_start, content_start
     findings: list[Finding] = []
-    current = "summary"
+    current = SUMMARY
+    canonical = profile.labels.canonical
     for i in range(first, last + 1):
         line = lines[i]
         if line.blank:
             continue
         paragraph_start = lines[i - 1].blank
-        known = _known_label(line.text)
+        known = _known_label(line.text, profile)
         if known:
             section, label, end, score = known
             starts.append((i, section, label, line.start, line.start + end))
             current = section
             if score < 1.0:
-                findings.append(_finding(county, "warning", "label_misspelled",
-                    f"label {label!r} read as the {section} label (similarity {score:.2f})", line, label))
+                findings.append(_finding(county, Code.label_misspelled,
+                    f"label {label!r} read as the {section} label {canonical[section]!r} (similarity {score:.2f})",
+                    line, label))
+            elif label != canonical[section]:
+                findings.append(_finding(county, Code.label_variant,
+                    f"label {label!r} read as {canonical[section]!r} (a variant the profile lists)", line, label))
             continue
-        if not paragraph_start or _is_sub_label(line.text):
+        if not paragraph_start or profile.labels.sub_label.match(line.text):
             continue
         unknown = _UNKNOWN_LABEL.match(line.text)
         if unknown:
             end = unknown.end()
             while end < len(line.text) and line.text[end] == " ":
                 end += 1
-            starts.append((i, "other", unknown.group(1), line.start, line.start + end))
-            current = "other"
-            findings.append(_finding(county, "warning", "unknown_label",
+            starts.append((i, OTHER, unknown.group(1), line.start, line.start + end))
+            current = OTHER
+            findings.append(_finding(county, Code.unknown_label,
                 f"unforeseen label {unknown.group(1)!r} kept as section 'other'", line, unknown.group(1)))
             continue
         next_line = lines[i + 1] if i + 1 <= last else None
         if (
-            current in ("summary", "other")
+            current in (SUMMARY, OTHER)
             and next_line is not None
             and not next_line.blank
             and len(line.text.split()) <= 8
@@ -181,16 +203,16 @@ def _segment_block(
             and not _TERMINAL.search(line.text)
             and not _LIST_MARKER.match(line.text)
         ):
-            starts.append((i, "other", line.text, line.start, next_line.start))
-            current = "other"
-            findings.append(_finding(county, "info", "subheading_section",
+            starts.append((i, OTHER, line.text, line.start, next_line.start))
+            current = OTHER
+            findings.append(_finding(county, Code.subheading_section,
                 f"sub-heading {line.text!r} kept as section 'other'", line, line.text))
 
     spans: list[SectionSpan] = []
     summary_last = (starts[0][0] - 1) if starts else last
     if any(not ln.blank for ln in lines[first : summary_last + 1]):
         start, end = _content_span(lines, first, summary_last, lines[first].start, lines[first].start)
-        spans.append(SectionSpan("summary", None, None, start, end))
+        spans.append(SectionSpan(SUMMARY, None, None, start, end))
     for n, (i, section, label, label_start, content_start) in enumerate(starts):
         section_last = (starts[n + 1][0] - 1) if n + 1 < len(starts) else last
         start, end = _content_span(lines, i, section_last, content_start, content_start)
@@ -198,10 +220,10 @@ def _segment_block(
     return spans, findings
 
 
-def _finding(county: County | None, severity: str, code: str, message: str, line: Line, evidence: str) -> Finding:
+def _finding(county: County | None, code: Code, message: str, line: Line, evidence: str) -> Finding:
     return Finding(
         county_code=county.county_code if county else None,
-        severity=severity,  # type: ignore[arg-type]
+        severity=code.severity,
         code=code,
         message=f"line {line.number}: {message}",
         evidence=evidence,
@@ -210,36 +232,54 @@ def _finding(county: County | None, severity: str, code: str, message: str, line
     )
 
 
-def segment(text: str) -> Segmentation:
+def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
+    """Expected sections a region lacks, empty sections and repeated sections."""
+    findings = []
+    by_section = block.by_section()
+    county = block.county.county_code
+    for name in profile.expected_sections:
+        spans = by_section.get(name, [])
+        if not spans:
+            findings.append(Finding(county_code=county, severity=Code.missing_section.severity,
+                                    code=Code.missing_section, message=f"the region has no {name} section",
+                                    evidence=block.title, start=block.heading_start, end=block.heading_end))
+        for span in spans:
+            if span.start == span.end:
+                findings.append(Finding(county_code=county, severity=Code.empty_section.severity,
+                                        code=Code.empty_section, message=f"the {name} section ({span.label}) is empty",
+                                        evidence=span.label or name, start=span.label_start, end=span.end))
+    for name, spans in by_section.items():
+        if name != OTHER and len(spans) > 1:
+            findings.append(Finding(county_code=county, severity=Code.duplicate_section.severity,
+                                    code=Code.duplicate_section,
+                                    message=f"{len(spans)} {name} sections; counts use the first, all text is kept",
+                                    evidence=spans[1].label or name, start=spans[1].label_start, end=spans[1].end))
+    return findings
+
+
+def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines = split_lines(text)
-    aliases = _region_aliases()
-    headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases))]
+    aliases = _heading_names(profile)
+    max_length = profile.regions.heading_max_length
+    headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, max_length))]
     regions: list[RegionBlock] = []
     findings: list[Finding] = []
     seen: dict[str, Line] = {}
     for n, (i, (alias, county)) in enumerate(headings):
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else len(lines) - 1
-        sections, block_findings = _segment_block(lines, i + 1, last, county)
+        sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
         heading = lines[i]
         if county.county_code in seen:
-            block_findings.insert(0, _finding(county, "error", "duplicate_region",
+            block_findings.insert(0, _finding(county, Code.duplicate_region,
                 f"{county.county_name} appears again (first at line {seen[county.county_code].number}); both are kept",
                 heading, heading.text))
         seen.setdefault(county.county_code, heading)
         if not sections:
-            block_findings.append(_finding(county, "warning", "region_without_sections",
+            block_findings.append(_finding(county, Code.region_without_sections,
                 "region heading is followed by no text", heading, heading.text))
-        regions.append(
-            RegionBlock(
-                county=county,
-                region_name=alias,
-                title=heading.text,
-                heading_start=heading.start,
-                heading_end=heading.end,
-                sections=tuple(sections),
-                findings=tuple(block_findings),
-            )
-        )
+        block = RegionBlock(county=county, region_name=alias, title=heading.text, heading_start=heading.start,
+                            heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings))
+        regions.append(block.with_findings(_section_findings(block, profile)))
     intro_end = headings[0][0] if headings else len(lines)
     return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings))

@@ -18,12 +18,14 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from pipeline import models
-from pipeline.models import COUNT_METRICS
-from pipeline.tables import GRAINS, SCHEMAS
+from pipeline.findings import CATALOGUE
+from pipeline.profile import Profile
+from pipeline.publish.tables import GRAINS, schemas
 
 TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "documents": (models.Document,),
     "regions": (models.Region,),
+    "counts": (models.Count, models.Region),
     "sections": (models.Section, models.Region),
     "contacts": (models.Contact, models.Region),
     "goals": (models.Goal, models.Region),
@@ -36,6 +38,7 @@ TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
 PRIMARY_KEYS = {
     "documents": ["document_id"],
     "regions": ["document_id", "heading_start"],
+    "counts": ["document_id", "start", "metric"],
     "sections": ["document_id", "start", "section"],
     "contacts": ["document_id", "start"],
     "goals": ["document_id", "start"],
@@ -48,19 +51,23 @@ PRIMARY_KEYS = {
 FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but may be null
     "mentions": [(["document_id", "organisation_id"], "organisations", ["document_id", "organisation_id"])],
     "regions": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
+    "counts": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     **{table: [(["document_id"], "documents", ["document_id"])]
        for table in ("sections", "goals", "purpose_items", "organisations", "counties")},
 }
 _TYPES = {pa.string(): "string", pa.int64(): "integer", pa.bool_(): "boolean", pa.float64(): "number"}
 
 
-def _field(table: str, column: str) -> tuple[FieldInfo, str]:
+def _field(table: str, column: str, profile: Profile) -> tuple[FieldInfo, str]:
     """The model field a column comes from, and a description prefix for count columns."""
-    for metric in COUNT_METRICS:
-        if column.startswith(metric):
-            part = column[len(metric):].lstrip("_") or "value"
-            region_field = models.Region.model_fields[metric]
-            return models.Count.model_fields[part], f"{metric} ({region_field.description}): "
+    if table == "regions":
+        for metric in profile.metrics:
+            if column == metric.id or column.startswith(f"{metric.id}_"):
+                part = column[len(metric.id):].lstrip("_") or "value"
+                return models.Count.model_fields[part], f"{metric.id} ({metric.description}): "
+    if table == "counts" and column == "metric":
+        return FieldInfo(annotation=str, description="the count metric's id in the profile: "
+                         + ", ".join(profile.metric_ids)), ""
     for model in TABLE_MODELS[table]:
         if column in model.model_fields:
             return model.model_fields[column], ""
@@ -75,10 +82,10 @@ def _enum(info: FieldInfo) -> list[str] | None:
     return None
 
 
-def table_schema(table: str) -> dict:
+def table_schema(table: str, profile: Profile) -> dict:
     fields = []
-    for arrow_field in SCHEMAS[table]:
-        info, prefix = _field(table, arrow_field.name)
+    for arrow_field in schemas(profile.metric_ids)[table]:
+        info, prefix = _field(table, arrow_field.name, profile)
         description = prefix + (info.description or "")
         if pa.types.is_list(arrow_field.type):  # Parquet lists arrive as arrays, which only "any" accepts
             kind, description = "any", f"{description} (a list of strings)"
@@ -88,6 +95,12 @@ def table_schema(table: str) -> dict:
         constraints: dict = {"required": not arrow_field.nullable}
         if (enum := _enum(info)) is not None:
             constraints["enum"] = enum
+        elif arrow_field.name == "code" and table == "quality":
+            constraints["enum"] = [code.value for code in CATALOGUE]
+        elif arrow_field.name == "section":
+            constraints["enum"] = list(profile.section_ids)
+        elif arrow_field.name == "metric":
+            constraints["enum"] = list(profile.metric_ids)
         field["constraints"] = constraints
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if extra.get("personal_data"):
@@ -102,10 +115,10 @@ def table_schema(table: str) -> dict:
     return schema
 
 
-def datapackage(output: Path) -> dict:
+def datapackage(output: Path, profile: Profile) -> dict:
     """The data package for the Parquet tables under ``output/parquet``, with their hashes and sizes."""
     resources = []
-    for table in SCHEMAS:
+    for table in schemas(profile.metric_ids):
         path = output / "parquet" / f"{table}.parquet"
         data = path.read_bytes()
         resources.append({
@@ -116,7 +129,7 @@ def datapackage(output: Path) -> dict:
             "description": GRAINS[table],
             "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
             "bytes": len(data),
-            "schema": table_schema(table),
+            "schema": table_schema(table, profile),
         })
     return {
         "name": "regional-social-enterprise-projects",
@@ -127,15 +140,31 @@ def datapackage(output: Path) -> dict:
     }
 
 
-def json_schemas() -> dict[str, dict]:
+def region_json_schema(profile: Profile) -> dict:
+    """The region file's schema: the model's, with ``counts`` spread into one property per metric
+    of the profile, in profile order, as the JSON writes them."""
+    schema = models.Region.model_json_schema()
+    properties: dict = {}
+    for name, prop in schema["properties"].items():
+        if name != "counts":
+            properties[name] = prop
+            continue
+        for metric in profile.metrics:
+            properties[metric.id] = {"$ref": "#/$defs/Count", "description": f"{metric.label!r}: {metric.description}"}
+    schema["properties"] = properties
+    schema["required"] = [n for n in schema.get("required", []) if n != "counts"] + list(profile.metric_ids)
+    return schema
+
+
+def json_schemas(profile: Profile) -> dict[str, dict]:
     return {"document.schema.json": models.Document.model_json_schema(),
-            "region.schema.json": models.Region.model_json_schema()}
+            "region.schema.json": region_json_schema(profile)}
 
 
-def write(output: Path) -> None:
+def write(output: Path, profile: Profile) -> None:
     """Writes the JSON Schemas and the data package into an output tree."""
     (output / "schema").mkdir(exist_ok=True)
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(profile).items():
         (output / "schema" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (output / "datapackage.json").write_text(json.dumps(datapackage(output), ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
+    (output / "datapackage.json").write_text(
+        json.dumps(datapackage(output, profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

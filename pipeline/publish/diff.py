@@ -17,8 +17,6 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-METRICS = ("known_social_enterprises", "municipalities_promoting", "business_promoters")
-
 
 class DiffError(PipelineError):
     """A side of the diff that cannot be read."""
@@ -124,13 +122,20 @@ def _finding_lines(old: list[dict], new: list[dict]) -> list[str]:
     return lines
 
 
+def metrics(region: dict) -> list[str]:
+    """The count metrics of a region file, in file order: the keys whose value is a count (an
+    object with a ``basis``), so two extractions made with different profiles compare too."""
+    return [key for key, value in region.items() if isinstance(value, dict) and "basis" in value]
+
+
 def compare_regions(old: dict, new: dict, names: dict[str, str]) -> list[str]:
     """The changes of one region, one Markdown bullet each."""
     lines = []
     if old["title"] != new["title"]:
         lines.append(f"- title: {word_diff(old['title'], new['title'])}")
-    for metric in METRICS:
-        a, b = old[metric], new[metric]
+    absent = {"value": None, "basis": "none", "raw": None}
+    for metric in dict.fromkeys(metrics(old) + metrics(new)):
+        a, b = old.get(metric, absent), new.get(metric, absent)
         if (a["value"], a["basis"]) != (b["value"], b["basis"]):
             lines.append(f"- **{metric}**: {_count(a)} → {_count(b)}")
         elif a["raw"] != b["raw"]:

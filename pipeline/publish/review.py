@@ -15,7 +15,8 @@ import shutil
 from pathlib import Path
 
 from pipeline import reference
-from pipeline.models import COUNT_METRICS, Extraction, Region
+from pipeline.models import Extraction, Region
+from pipeline.profile import Profile
 
 BASIS_RULES = {
     "stated": "stated: the number written in the line",
@@ -44,8 +45,7 @@ def _spans(region: Region, names: dict[str, str]) -> list[dict]:
             "text before the first label" if s.section == "summary" else f"unforeseen label {s.label!r} (reported)")
         spans.append({"kind": "section", "field": f"section {s.section}", "value": s.label or s.section,
                       "rule": rule, "start": s.start, "end": s.end})
-    for metric in COUNT_METRICS:
-        count = getattr(region, metric)
+    for metric, count in region.counts.items():
         if count.start is not None and count.end is not None and count.end > count.start:
             listed = "" if count.listed is None else f"; {count.listed} listed"
             spans.append({"kind": "count", "field": metric, "value": f"{count.value} ({count.basis}{listed})",
@@ -99,24 +99,31 @@ def _highlighted(text: str, offset: int, spans: list[dict], anchors: dict[int, s
     return "".join(out)
 
 
-def _chart(extraction: Extraction) -> str:
-    """Inline SVG: per county, known social enterprises and business promoters."""
+_BAR_CLASSES = ("b-1", "b-2", "b-3", "b-4")
+
+
+def _chart(extraction: Extraction, profile: Profile) -> str:
+    """Inline SVG: per county, the profile's chart metrics (known social enterprises and business
+    promoters in this family's profile)."""
+    metrics = [m for m in profile.metrics if m.chart][: len(_BAR_CLASSES)]
     by_county = {r.county_code: r for r in extraction.regions}
-    values = [v for r in extraction.regions for v in (r.known_social_enterprises.value, r.business_promoters.value)
-              if v is not None]
+    values = [c.value for r in extraction.regions for m in metrics if (c := r.counts.get(m.id)) and c.value is not None]
     top = max(values, default=1) or 1
+    bar = 9
+    row_height = max(22, 4 + bar * len(metrics))
     rows = []
     for n, county in enumerate(reference.counties()):
-        y = 24 + n * 22
+        y = 24 + n * row_height
         label = html.escape(f"{county.county_code} {county.county_name}")
         rows.append(f'<text x="0" y="{y + 12}" class="c-label">{label}</text>')
         region = by_county.get(county.county_code)
         if region is None:
             rows.append(f'<text x="190" y="{y + 12}" class="c-none">no project</text>')
             continue
-        for k, (metric, css) in enumerate((("known_social_enterprises", "b-known"), ("business_promoters", "b-prom"))):
-            value = getattr(region, metric).value
-            bar_y = y + k * 9
+        for k, (metric, css) in enumerate(zip((m.id for m in metrics), _BAR_CLASSES)):
+            count = region.counts.get(metric)
+            value = count.value if count else None
+            bar_y = y + k * bar
             if value is None:
                 rows.append(f'<text x="190" y="{bar_y + 8}" class="c-na">not stated</text>')
                 continue
@@ -124,14 +131,17 @@ def _chart(extraction: Extraction) -> str:
             rows.append(f'<rect x="190" y="{bar_y}" width="{width}" height="8" class="{css}">'
                         f'<title>{html.escape(metric)}: {value}</title></rect>'
                         f'<text x="{194 + width}" y="{bar_y + 8}" class="c-val">{value}</text>')
-    height = 30 + 22 * len(reference.counties())
-    legend = ('<rect x="190" y="2" width="10" height="8" class="b-known"/><text x="204" y="10">known social enterprises</text>'
-              '<rect x="360" y="2" width="10" height="8" class="b-prom"/><text x="374" y="10">business promoters</text>')
-    return (f'<svg class="chart" role="img" aria-label="Known social enterprises and business promoters per county" '
+    height = 30 + row_height * len(reference.counties())
+    legend = "".join(
+        f'<rect x="{190 + 170 * k}" y="2" width="10" height="8" class="{css}"/>'
+        f'<text x="{204 + 170 * k}" y="10">{html.escape(metric.id.replace("_", " "))}</text>'
+        for k, (metric, css) in enumerate(zip(metrics, _BAR_CLASSES)))
+    label = " and ".join(m.id.replace("_", " ") for m in metrics) or "counts"
+    return (f'<svg class="chart" role="img" aria-label="{html.escape(label.capitalize())} per county" '
             f'viewBox="0 0 560 {height}" width="560" height="{height}">{legend}{"".join(rows)}</svg>')
 
 
-def document_fragment(extraction: Extraction) -> str:
+def document_fragment(extraction: Extraction, profile: Profile) -> str:
     """The review section of one document."""
     doc = extraction.document
     names = {o.organisation_id: o.name for o in doc.organisations}
@@ -141,7 +151,7 @@ def document_fragment(extraction: Extraction) -> str:
              f"<h2>{html.escape(doc.title or doc.document_id)}</h2>",
              f'<p class="meta">{html.escape(doc.source_path)} · {doc.source_format} · {doc.regions_found} regions '
              f"(claimed {doc.regions_claimed if doc.regions_claimed is not None else '–'})</p>",
-             "<h3>Overview</h3>", _chart(extraction)]
+             "<h3>Overview</h3>", _chart(extraction, profile)]
     if doc.quality:
         parts.append("<details><summary>Document findings</summary><ul class=\"findings\">" + "".join(
             f'<li class="sev-{f.severity}">{f.severity} <code>{html.escape(f.code)}</code> {html.escape(f.message)}</li>'
@@ -164,8 +174,8 @@ def document_fragment(extraction: Extraction) -> str:
         body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, anchors, prefix)
         spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule")}
                            for i, s in enumerate(spans)})
-        counts = " · ".join(f"{m.replace('_', ' ')}: {getattr(region, m).value if getattr(region, m).value is not None else '–'}"
-                            for m in COUNT_METRICS)
+        counts = " · ".join(f"{m.replace('_', ' ')}: {c.value if c.value is not None else '–'}"
+                            for m, c in region.counts.items())
         parts.append(
             f'<article class="region" data-county="{region.county_code}">'
             f"<h3>{region.county_code} {html.escape(region.county_name)} — {html.escape(region.title)}</h3>"
@@ -193,7 +203,7 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;padding:0 2
 .k-contact{background:#ffd3b6}.k-mention{background:#cfe3ff;border-bottom:2px solid #4a7fd0}
 .hl.selected{outline:2px solid #d00}.flash{animation:flash 1.5s}@keyframes flash{from{background:#f66}}
 .findings li{font-size:13px}.sev-error{color:#a00}.sev-warning{color:#8a5a00}
-.chart text{font-size:11px}.b-known{fill:#3b7dd8}.b-prom{fill:#e08a2c}.c-none{fill:#888;font-style:italic}.c-na{fill:#888}
+.chart text{font-size:11px}.b-1{fill:#3b7dd8}.b-2{fill:#e08a2c}.b-3{fill:#3a9a5b}.b-4{fill:#8e5bb5}.c-none{fill:#888;font-style:italic}.c-na{fill:#888}
 """
 
 SCRIPT = """
@@ -243,14 +253,15 @@ class ReviewWriter:
     """Collects document fragments in a folder (one file each), then streams them into ``index.html``,
     so memory holds one document at a time however many there are."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, profile: Profile) -> None:
+        self.profile = profile
         self.parts = folder / ".parts"
         self.parts.mkdir(parents=True)
         self.titles: list[tuple[str, str]] = []
 
     def add(self, extraction: Extraction) -> None:
         number = len(self.titles)
-        (self.parts / f"{number:08d}.html").write_text(document_fragment(extraction), encoding="utf-8")
+        (self.parts / f"{number:08d}.html").write_text(document_fragment(extraction, self.profile), encoding="utf-8")
         self.titles.append((extraction.document.document_id,
                             f"{extraction.document.title or extraction.document.document_id} ({extraction.document.document_id})"))
 

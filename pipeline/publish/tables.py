@@ -1,16 +1,22 @@
-"""Stage 4: extractions become the flat tables of the data contract, with explicit Arrow types.
+"""Tables: extractions become the flat tables of the data contract, with explicit Arrow types.
 
 Every table carries ``document_id``; tables about a region carry ``county_code``. Offsets
 (``start``/``end``) point into ``interim/<document_id>/text.txt``.
+
+Counts meet the profile twice: the long ``counts`` table has one row per metric per region, for
+any profile; the ``regions`` table has a column group per metric of the profile (``<metric>``,
+``<metric>_basis``, ``<metric>_raw``, …), generated from its metric list, for people who want one
+row per region.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.models import COUNT_METRICS, Extraction
+from pipeline.models import Extraction
 
 _S, _I, _B, _F = pa.string(), pa.int64(), pa.bool_(), pa.float64()
 
@@ -23,48 +29,69 @@ _DOC = ("document_id", _S, False)
 _COUNTY = ("county_code", _S, False)
 _SPAN = (("start", _I, False), ("end", _I, False))
 
-SCHEMAS: dict[str, pa.Schema] = {  # the grain of each is in GRAINS
-    "documents": _schema(
-        _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
-        ("encoding", _S, False), ("pages", _I, True), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
-        ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
-    ),
-    "regions": _schema(
-        _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
-        ("summary", _S, True),
-        *[col for metric in COUNT_METRICS for col in (
-            (metric, _I, True), (f"{metric}_basis", _S, False), (f"{metric}_raw", _S, True),
-            (f"{metric}_listed", _I, True), (f"{metric}_list_is_partial", _B, False))],
-        ("heading_start", _I, False), ("heading_end", _I, False),
-    ),
-    "sections": _schema(_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    "contacts": _schema(
-        _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
-        ("organisation_id", _S, True), ("organisation_raw", _S, True), ("status", _S, False),
-        ("note", _S, True), ("source_line", _S, False), *_SPAN,
-    ),
-    "goals": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    "purpose_items": _schema(_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-    "organisations": _schema(
-        _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
-        ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
-        ("county_code", _S, True), ("municipality_code", _S, True),
-    ),
-    "mentions": _schema(
-        _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
-        ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
-    ),
-    "quality": _schema(
-        _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("message", _S, False),
-        ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
-    ),
-    "counties": _schema(_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),
-}
+COUNT_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
+    ("value", _I, True), ("basis", _S, False), ("raw", _S, True), ("listed", _I, True),
+    ("list_is_partial", _B, False),
+)
+"""The fields of a ``Count``, in column order; in ``regions`` a metric's ``value`` is the column
+named after the metric and the others are ``<metric>_<part>``."""
+
+
+def count_column(metric: str, part: str) -> str:
+    return metric if part == "value" else f"{metric}_{part}"
+
+
+@lru_cache(maxsize=8)
+def schemas(metrics: tuple[str, ...]) -> dict[str, pa.Schema]:
+    """Every table's Arrow schema for a profile's metric ids; the grain of each is in GRAINS."""
+    return {name: _schema(*columns) for name, columns in _columns(metrics).items()}
+
+
+def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType, bool], ...]]:
+    return {
+        "documents": (
+            _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
+            ("encoding", _S, False), ("pages", _I, True), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
+            ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
+        ),
+        "regions": (
+            _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
+            ("summary", _S, True),
+            *[(count_column(metric, part), kind, nullable) for metric in metrics for part, kind, nullable in COUNT_PARTS],
+            ("heading_start", _I, False), ("heading_end", _I, False),
+        ),
+        "counts": (
+            _DOC, _COUNTY, ("metric", _S, False), *COUNT_PARTS, ("start", _I, True), ("end", _I, True),
+        ),
+        "sections": (_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "contacts": (
+            _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
+            ("organisation_id", _S, True), ("organisation_raw", _S, True), ("status", _S, False),
+            ("note", _S, True), ("source_line", _S, False), *_SPAN,
+        ),
+        "goals": (_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "purpose_items": (_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "organisations": (
+            _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
+            ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
+            ("county_code", _S, True), ("municipality_code", _S, True),
+        ),
+        "mentions": (
+            _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
+            ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
+        ),
+        "quality": (
+            _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("message", _S, False),
+            ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
+        ),
+        "counties": (_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),
+    }
 
 
 GRAINS = {
     "documents": "One row per source document",
-    "regions": "One row per region per document",
+    "regions": "One row per region per document, with a column group per count metric of the profile",
+    "counts": "One row per count metric per region",
     "sections": "One row per labelled section per region",
     "contacts": "One row per person per contact line per region",
     "goals": "One row per goal per region, in document order",
@@ -77,32 +104,32 @@ GRAINS = {
 """The grain of every table: what one row is."""
 
 
-def rows(extraction: Extraction) -> dict[str, list[dict]]:
+def rows(extraction: Extraction, metrics: tuple[str, ...]) -> dict[str, list[dict]]:
     """Returns the rows of every table for one extraction."""
     doc = extraction.document
     d = {"document_id": doc.document_id}
-    out: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    out: dict[str, list[dict]] = {name: [] for name in _columns(metrics)}
     out["documents"].append(d | doc.model_dump(include={
         "source_path", "source_sha256", "source_format", "encoding", "pages", "publisher", "title",
         "regions_found", "regions_claimed", "regions_claimed_of"}))
     out["counties"].extend(d | c.model_dump() for c in doc.counties)
     out["organisations"].extend(d | o.model_dump() for o in doc.organisations)
-    out["quality"].extend(d | f.model_dump() for f in doc.quality)
+    out["quality"].extend(d | f.model_dump(mode="json") for f in doc.quality)
     for region in extraction.regions:
         r = d | {"county_code": region.county_code}
         row = r | region.model_dump(include={"county_name", "region_name", "title", "summary",
                                              "heading_start", "heading_end"})
-        for metric in COUNT_METRICS:
-            count = getattr(region, metric)
-            row |= {metric: count.value, f"{metric}_basis": count.basis, f"{metric}_raw": count.raw,
-                    f"{metric}_listed": count.listed, f"{metric}_list_is_partial": count.list_is_partial}
+        for metric in metrics:
+            count = region.counts[metric].model_dump()
+            row |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
+            out["counts"].append(r | {"metric": metric} | count)
         out["regions"].append(row)
         out["sections"].extend(r | s.model_dump() for s in region.sections)
         out["contacts"].extend(r | c.model_dump() for c in region.contacts)
         out["goals"].extend(r | g.model_dump() for g in region.goals)
         out["purpose_items"].extend(r | p.model_dump() for p in region.purpose_items)
         out["mentions"].extend(r | m.model_dump() for m in region.mentions)
-        out["quality"].extend(d | f.model_dump() for f in region.quality)
+        out["quality"].extend(d | f.model_dump(mode="json") for f in region.quality)
     return out
 
 

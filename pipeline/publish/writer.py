@@ -1,29 +1,26 @@
-"""Stage 5: extractions are written as JSON and Parquet, and swapped in atomically.
+"""Output: extractions are written as JSON and Parquet into a new output tree.
 
 JSON is byte-stable for reviewers: UTF-8 as is, two-space indent, model field order, document
-order, a final newline, no timestamps. A new output tree is built beside the old one and the two
-are exchanged in one step, so a failed or killed run leaves the previous output intact.
+order, a final newline, no timestamps. The tree is built in a staging folder that the runner
+swaps in (``runner/swap.py``), so a failed or killed run leaves the previous output intact.
 """
 
 from __future__ import annotations
 
-import ctypes
-import orjson
-import os
-import shutil
 from collections import Counter
 from pathlib import Path
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from pipeline import dictionary
 from pipeline.models import Extraction
-from pipeline.review import ReviewWriter
-from pipeline.tables import SCHEMAS, rows, with_pandas_metadata
+from pipeline.profile import Profile
+from pipeline.publish import dictionary
+from pipeline.publish.review import ReviewWriter
+from pipeline.publish.tables import rows, schemas, with_pandas_metadata
 
-_RENAME_EXCHANGE = 2
 ROW_GROUP_ROWS = 5_000
 """Rows a table buffers before it writes a Parquet row group: few, large groups for readers, and
 memory bounded by this, not by the corpus."""
@@ -46,56 +43,20 @@ def _write(path: Path, content: str) -> None:
     path.write_text(content, encoding="utf-8", newline="\n")
 
 
-def _exchange(new: Path, old: Path) -> bool:
-    """Atomically swaps two directories (Linux ``renameat2``); False where that is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(old), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Makes ``staging`` the new ``target``; the old tree is removed once the swap is done."""
-    if target.exists():
-        if not _exchange(staging, target):
-            retired = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.rename(target, retired)
-            os.rename(staging, target)
-            staging = retired
-        shutil.rmtree(staging)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(staging, target)
-
-
-def staging_dir(target: Path) -> Path:
-    """A fresh empty folder beside ``target`` (same file system), with leftovers of killed runs removed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.*-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
-    staging.mkdir()
-    return staging
-
-
 class OutputWriter:
-    """Builds a new output tree beside ``output``, one document at a time, and swaps it in on
-    ``commit``: memory holds one document's rows, never the corpus."""
+    """Builds a new output tree in ``staging``, one document at a time: memory holds one
+    document's rows, never the corpus."""
 
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.staging = staging_dir(output)
+    def __init__(self, staging: Path, profile: Profile) -> None:
+        self.staging = staging
+        self.profile = profile
         (self.staging / "parquet").mkdir()
-        self.schemas = {name: with_pandas_metadata(schema) for name, schema in SCHEMAS.items()}
+        self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_ids).items()}
         self.writers = {name: pq.ParquetWriter(self.staging / "parquet" / f"{name}.parquet", schema)
                         for name, schema in self.schemas.items()}
         self.rows: Counter[str] = Counter()
-        self.pending: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
-        self.review = ReviewWriter(self.staging / "review")
+        self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
+        self.review = ReviewWriter(self.staging / "review", profile)
 
     def add(self, extraction: Extraction) -> None:
         """Writes one document's JSON files and appends its rows to every table."""
@@ -104,7 +65,7 @@ class OutputWriter:
         _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
         for name, region in zip(doc.region_files, extraction.regions):
             _write(folder / name, to_json(region))
-        self.add_rows(rows(extraction))
+        self.add_rows(rows(extraction, self.profile.metric_ids))
         self.review.add(extraction)
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
@@ -126,21 +87,19 @@ class OutputWriter:
     def write_file(self, relative: str, content: str) -> None:
         _write(self.staging / relative, content)
 
-    def commit(self) -> dict[str, int]:
-        """Closes the tables and makes the new tree the output; returns the rows per table."""
+    def finish(self) -> dict[str, int]:
+        """Closes the tables, writes the review page and the data dictionary; returns the rows per table."""
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()
         self.review.finish()
-        dictionary.write(self.staging)
-        swap_in(self.staging, self.output)
-        return {name: self.rows[name] for name in SCHEMAS}
+        dictionary.write(self.staging, self.profile)
+        return {name: self.rows[name] for name in self.schemas}
 
     def abort(self) -> None:
-        """Leaves the previous output exactly as it was."""
+        """Closes what is open; the staging folder is the runner's to remove."""
         for writer in self.writers.values():
             try:
                 writer.close()
             except Exception:  # already broken; it is being thrown away
                 pass
-        shutil.rmtree(self.staging, ignore_errors=True)

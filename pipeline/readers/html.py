@@ -1,4 +1,4 @@
-"""Stage 1, web pages: the main content becomes the same normalised interim text as a text source.
+"""Reader for web pages: the main content becomes the same normalised interim text as a text source.
 
 Only ``<main>`` (or ``[role=main]``, ``<article>``) is read; navigation, cookie banners, headers,
 footers, scripts and asides are dropped. Headings and paragraphs become blocks, ``<br>`` keeps
@@ -16,8 +16,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.errors import UnusableInputError
+from pipeline.findings import Code
 from pipeline.models import Finding
-from pipeline.text import NormalisedText, decode, normalise, read_source_bytes
+from pipeline.readers.text import NormalisedText, ReaderHints, decode, normalise, read_source_bytes
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "dl", "figure"}
 CONTAINERS = {"div", "section", "article", "main", "body", "html", "header", "span", "form"}
@@ -110,7 +111,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     return decode(data, path)
 
 
-def read_html_source(path: Path, data: bytes | None = None) -> NormalisedText:
+def read_html_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one web page (or its ``data``, already read) into its normalised interim text."""
     markup, encoding = _decode(read_source_bytes(path) if data is None else data, path)
     soup = BeautifulSoup(markup, "html.parser")
@@ -118,7 +119,7 @@ def read_html_source(path: Path, data: bytes | None = None) -> NormalisedText:
     findings: list[Finding] = []
     if root is None:
         root = soup.body or soup
-        findings.append(Finding(county_code=None, severity="warning", code="html_no_main",
+        findings.append(Finding(county_code=None, severity=Code.html_no_main.severity, code=Code.html_no_main,
                                 message="the page has no <main> or <article>; read the whole body", evidence=path.name))
     blocks = _blocks(root)
     site = soup.find("meta", attrs={"property": "og:site_name"})
@@ -126,5 +127,5 @@ def read_html_source(path: Path, data: bytes | None = None) -> NormalisedText:
         blocks.insert(0, _clean(_WHITESPACE.sub(" ", site["content"])))
     if not blocks:
         raise UnusableInputError(path, "web page has no text in its main content")
-    text, normalise_findings = normalise("\n\n".join(blocks))
+    text, normalise_findings = normalise("\n\n".join(blocks), hints)
     return NormalisedText(text=text, encoding=encoding, findings=tuple(findings) + normalise_findings)

@@ -1,4 +1,4 @@
-"""Stage 1, PDF sources: pages become the same normalised interim text as a text source.
+"""Reader for PDF sources: pages become the same normalised interim text as a text source.
 
 Lines are read in reading order with pdfplumber, then rebuilt into paragraphs from the layout:
 a line that stops short of the right edge ends its paragraph (the next word would have fitted),
@@ -20,10 +20,10 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from pipeline import reference
 from pipeline.errors import UnusableInputError
+from pipeline.findings import Code
 from pipeline.models import Finding
-from pipeline.text import NormalisedText, normalise
+from pipeline.readers.text import NormalisedText, ReaderHints, normalise
 
 MARGIN_BAND = 0.08
 """Lines within this share of the page height from the top or bottom edge may be furniture."""
@@ -110,19 +110,6 @@ def _furniture(pages: list[list[PdfLine]], heights: list[float]) -> tuple[set[in
     return dropped, sorted(report.items())
 
 
-def _label_start(text: str) -> bool:
-    return any(label.at_line_start.match(text) for label in reference.section_labels())
-
-
-_IN_BLOCK_LABELS = {"municipalities_promoting", "business_promoters"}
-
-
-def _block_label(text: str) -> bool:
-    """True for a label that starts a block of its own (all but the second and third count lines)."""
-    return any(label.at_line_start.match(text)
-               for label in reference.section_labels() if label.section not in _IN_BLOCK_LABELS)
-
-
 _CID = re.compile(r"\(cid:(\d+)\)")
 
 
@@ -131,13 +118,15 @@ def _unmapped_glyphs(text: str) -> tuple[str, list[Finding]]:
     findings = []
     bullets = re.findall(r"^\(cid:\d+\)(?= )", text, re.MULTILINE)
     if bullets:
-        findings.append(Finding(county_code=None, severity="info", code="pdf_unmapped_glyph",
+        findings.append(Finding(county_code=None, severity=Code.pdf_glyph_read_as_bullet.severity,
+                                code=Code.pdf_glyph_read_as_bullet,
                                 message=f"{len(bullets)} unmapped glyph(s) at line starts read as list bullets",
                                 evidence=bullets[0]))
     text = re.sub(r"^\(cid:\d+\)(?= )", "•", text, flags=re.MULTILINE)
     others = _CID.findall(text)
     if others:
-        findings.append(Finding(county_code=None, severity="warning", code="pdf_unmapped_glyph",
+        findings.append(Finding(county_code=None, severity=Code.pdf_unmapped_glyph.severity,
+                                code=Code.pdf_unmapped_glyph,
                                 message=f"{len(others)} glyph(s) with no character in the PDF, kept as U+FFFD",
                                 evidence=f"(cid:{others[0]})"))
     return _CID.sub("\ufffd", text), findings
@@ -154,8 +143,9 @@ def _join(previous: str, line: str) -> str:
     return f"{previous} {line}"
 
 
-def paragraphs(pages: list[list[PdfLine]]) -> str:
-    """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks."""
+def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> str:
+    """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks.
+    ``hints`` gives the labels that start a line (any label) and a block (a section's label)."""
     lines = [line for page in pages for line in page]
     if not lines:
         return ""
@@ -184,11 +174,11 @@ def paragraphs(pages: list[list[PdfLine]]) -> str:
         if previous.page == line.page:
             new_block = line.top - previous.bottom > line_gap + body_size * 0.4 or heading
         else:  # a page break hides the gap: a heading or a block label starts a block
-            new_block = heading or _block_label(line.text)
+            new_block = heading or hints.block_labels.match(line.text) is not None
         if new_block:
             out.append("")
             out.append(line.text)
-        elif style_change or not wrapped or numbered_item or _BULLET_START.match(line.text) or _label_start(line.text):
+        elif style_change or not wrapped or numbered_item or _BULLET_START.match(line.text) or hints.line_labels.match(line.text):
             out.append(line.text)
         else:
             out[-1] = _join(out[-1], line.text)
@@ -198,7 +188,7 @@ def paragraphs(pages: list[list[PdfLine]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def read_pdf_source(path: Path, data: bytes | None = None) -> NormalisedText:
+def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one PDF (or its ``data``, already read) into its normalised interim text; unusable PDFs
     raise ``UnusableInputError``."""
     try:
@@ -217,11 +207,11 @@ def read_pdf_source(path: Path, data: bytes | None = None) -> NormalisedText:
                                        "(scanned or image-only); run OCR first")
     dropped, report = _furniture(pages, heights)
     body = [[line for line in page if id(line) not in dropped] for page in pages]
-    rebuilt, glyph_findings = _unmapped_glyphs(paragraphs(body))
-    text, findings = normalise(rebuilt)
+    rebuilt, glyph_findings = _unmapped_glyphs(paragraphs(body, hints))
+    text, findings = normalise(rebuilt, hints)
     findings = tuple(glyph_findings) + findings
     furniture = tuple(
-        Finding(county_code=None, severity="info", code="pdf_furniture_dropped",
+        Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity, code=Code.pdf_furniture_dropped,
                 message=f"dropped a running header, footer or page number on {times} page(s)", evidence=key)
         for key, times in report
     )

@@ -1,4 +1,4 @@
-"""Stage 1, text sources: raw bytes become the normalised interim text.
+"""Reader for text sources: raw bytes become the normalised interim text.
 
 The normalised text is what every character offset in the dataset points into. It has one
 paragraph per line, a single blank line between blocks, single spaces, NFC characters, ``\\n``
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from charset_normalizer.md import mess_ratio
 
-from pipeline import reference
 from pipeline.errors import UnusableInputError
+from pipeline.findings import Code
 from pipeline.models import Finding
 
 CP1252_MESS_LIMIT = 0.2
@@ -28,6 +28,16 @@ _SPACES = re.compile(r" {2,}|[\t\u00a0\u2007\u2009\u202f\u3000][ \t\u00a0\u2007\
 """Runs of spaces or any other horizontal space: they become one space (single spaces match nothing)."""
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class ReaderHints:
+    """What a reader is told about the report family: web-page furniture to remove, and the
+    labels that start a line or a block (the PDF reader rebuilds paragraphs with them)."""
+
+    web_leftovers: tuple[tuple[re.Pattern[str], str], ...] = ()
+    line_labels: re.Pattern[str] = re.compile(r"(?!)")
+    block_labels: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @dataclass(frozen=True)
@@ -82,18 +92,18 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     )
 
 
-def _remove_leftovers(text: str) -> tuple[str, list[Finding]]:
+def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str, list[Finding]]:
     """Removes web-page furniture; the findings come in source-line order."""
     findings: list[tuple[int, Finding]] = []
-    for pattern, note in reference.web_leftovers():
+    for pattern, note in leftovers:
         matches = list(pattern.finditer(text))
         for match in matches:
             line_number = text.count("\n", 0, match.start()) + 1
             findings.append((line_number,
                 Finding(
                     county_code=None,
-                    severity="info",
-                    code="web_leftover_removed",
+                    severity=Code.web_leftover_removed.severity,
+                    code=Code.web_leftover_removed,
                     message=f"removed web-page leftover on source line {line_number}: {note}",
                     evidence=match.group(0).strip(),
                 )
@@ -107,11 +117,11 @@ _LINE_EDGES = re.compile(r" *\n *")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def normalise(text: str) -> tuple[str, tuple[Finding, ...]]:
+def normalise(text: str, hints: ReaderHints = ReaderHints()) -> tuple[str, tuple[Finding, ...]]:
     """Returns ``text`` with line ends, spaces and blank lines normalised and web leftovers removed."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
-    text, findings = _remove_leftovers(_LINE_EDGES.sub("\n", text))
+    text, findings = _remove_leftovers(_LINE_EDGES.sub("\n", text), hints.web_leftovers)
     text = _BLANK_RUNS.sub("\n\n", _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))).strip(" \n")
     return text + "\n", tuple(findings)
 
@@ -124,10 +134,10 @@ def read_source_bytes(path: Path) -> bytes:
         raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
 
 
-def read_text_source(path: Path, data: bytes | None = None) -> NormalisedText:
+def read_text_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one plain-text source file (or its ``data``, already read) into its normalised interim text."""
     decoded, encoding = decode(read_source_bytes(path) if data is None else data, path)
-    text, findings = normalise(decoded)
+    text, findings = normalise(decoded, hints)
     if not text.strip():
         raise UnusableInputError(path, "file holds no text once web-page leftovers are removed")
     return NormalisedText(text=text, encoding=encoding, findings=findings)

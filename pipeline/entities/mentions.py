@@ -1,0 +1,174 @@
+"""Entities of one region: every name the spaCy rules and the resolver find becomes a mention of
+a canonical organisation, with the findings it raises; the organisations are collected per document.
+
+- each span of the entity rulers and token rules is a mention (``nlp.find_entities``);
+- short capitalised items of a partner list that no rule recognised still become entities
+  (unregistered ones are kept and reported), unless they start like a sentence (a Swedish stop
+  word or one of the profile's ``lists.never_names``);
+- a list item of a count line or contact line is the organisation named inside it, or else what
+  the resolver makes of the whole item;
+- the PERSON spans of a contact section are checked against the contact parser's people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from spacy.lang.sv.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from pipeline import models
+from pipeline.entities.nlp import EntitySpan, find_entities, section_span
+from pipeline.entities.resolver import Resolver
+from pipeline.entities.registry import registry
+from pipeline.findings import Code
+from pipeline.models import Findings
+from pipeline.parse.lists import Item, split_items
+from pipeline.parse.sections import RegionBlock
+from pipeline.profile import Profile
+from pipeline.reference import County, Entity
+
+PARTNER_ITEM_MAX_WORDS = 5
+"""A partner-list item of more words than this is a sentence, not a name."""
+
+
+class DocumentOrganisations:
+    """The organisations an extraction refers to, in order of first reference."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.by_id: dict[str, models.Organisation] = {}
+        self._registry = {o.organisation_id: o for o in registry(profile)}
+
+    def use(self, organisation_id: str, fallback: Entity | None = None) -> str:
+        org = self._registry.get(organisation_id, fallback)
+        assert org is not None, organisation_id
+        if org.organisation_id not in self.by_id:
+            self.by_id[org.organisation_id] = models.Organisation(
+                organisation_id=org.organisation_id,
+                name=org.name,
+                kind=org.kind,
+                aliases=list(org.aliases),
+                registered=org.organisation_id in self._registry,
+                parent_id=org.parent_id,
+                county_code=org.county_code,
+                municipality_code=org.municipality_code,
+            )
+            if org.parent_id:
+                self.use(org.parent_id)
+        return org.organisation_id
+
+    def name(self, organisation_id: str) -> str:
+        return self._registry[organisation_id].name if organisation_id in self._registry else organisation_id
+
+    def in_order(self) -> list[models.Organisation]:
+        return sorted(self.by_id.values(), key=lambda o: o.organisation_id)
+
+
+class RegionMentions:
+    """One region's organisation mentions, one per span, with the findings they raise."""
+
+    def __init__(self, county: County, resolver: Resolver, organisations: DocumentOrganisations,
+                 findings: Findings) -> None:
+        self.county = county
+        self.resolver = resolver
+        self.findings = findings
+        self.organisations = organisations
+        self.by_span: dict[tuple[int, int], models.Mention] = {}
+
+    def covering(self, start: int, end: int) -> list[models.Mention]:
+        """The mentions that lie inside ``[start, end)``, in text order."""
+        return sorted((m for (a, b), m in self.by_span.items() if a >= start and b <= end), key=lambda m: m.start)
+
+    def add(self, section: str, span: EntitySpan, fallback: Entity | None = None) -> str:
+        if (span.start, span.end) in self.by_span:
+            return self.by_span[(span.start, span.end)].organisation_id
+        if span.method in ("misspelling", "fuzzy"):
+            how = f"similarity {span.score}" if span.score is not None else "a misspelling the registry lists"
+            self.findings.add(Code.typo_corrected,
+                              f"{span.surface!r} read as {self.organisations.name(span.organisation_id)!r} ({how})",
+                              span.surface, span.start, span.end)
+        elif span.method == "unregistered":
+            closest = ", ".join(fallback.aliases[1:]) if fallback else ""
+            self.findings.add(Code.unregistered_organisation,
+                              f"{span.surface!r} is in no registry (closest: {closest or 'none'})",
+                              span.surface, span.start, span.end)
+        organisation_id = self.organisations.use(span.organisation_id, fallback)
+        self.by_span[(span.start, span.end)] = models.Mention(
+            section=section, organisation_id=organisation_id, surface=span.surface, method=span.method,
+            score=span.score, office=span.office, start=span.start, end=span.end)
+        return organisation_id
+
+    def identify(self, section: str, item: Item) -> str:
+        """The id of a list item: the first name found inside it, or else the resolver's answer."""
+        inside = self.covering(item.start, item.end)
+        if inside:
+            return inside[0].organisation_id
+        resolution = self.resolver.resolve(item.text, self.county)
+        fallback = resolution.organisation
+        if resolution.method == "unregistered":  # keep the suggestions for the finding
+            fallback = Entity(fallback.organisation_id, fallback.name, None,
+                              (fallback.name, *self.resolver.suggestions(item.text)), fallback.source)
+        return self.add(section, EntitySpan(resolution.organisation_id, item.text, item.start, item.end,
+                                            resolution.method, resolution.score), fallback)
+
+    def in_order(self) -> list[models.Mention]:
+        return sorted(self.by_span.values(), key=lambda m: (m.start, m.end))
+
+
+@lru_cache(maxsize=8)
+def _not_a_name_start(never_names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(STOP_WORDS) | frozenset(w.casefold() for w in never_names)
+
+
+def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:
+    """Short capitalised items of a partner list that no rule recognised still become entities."""
+    stop = _not_a_name_start(profile.lists.never_names)
+    for item in split_items(text, profile.lists, start, end):
+        words = item.text.split()
+        if (item.text[:1].isupper() and len(words) <= PARTNER_ITEM_MAX_WORDS and words[0].lower() not in stop
+                and not re.search(r"[.:;\n]", item.text) and not mentions.covering(item.start, item.end)):
+            mentions.identify(section, item)
+
+
+def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list[Span], mentions: RegionMentions,
+                         profile: Profile) -> list[tuple[str, int, int]]:
+    """Adds every name the entity rules find in the block's sections to ``mentions``; returns the
+    person spans of its contact sections."""
+    people: list[tuple[str, int, int]] = []
+    for span in block.sections:
+        tokens = section_span(doc, span.start, span.end)
+        if tokens is None:
+            continue
+        found = find_entities(tokens, block.county, mentions.resolver, span.section, profile, doc_ents)
+        for entity in found.mentions:
+            mentions.add(span.section, entity)
+        people.extend(found.people)
+        for surface, start, end in found.garbled:
+            resolved = [m for m in mentions.covering(start, end) if m.method == "garbled"]
+            how = (f"its letters spell only {mentions.organisations.name(resolved[0].organisation_id)!r}, "
+                   "so it is resolved to that") if resolved else "it is not resolved"
+            mentions.findings.add(Code.garbled_text, f"garbled word {surface!r}; {how}", surface, start, end)
+    partner_sections = set(profile.sections_read_as("partners"))
+    for span in block.sections:
+        if span.section in partner_sections:
+            _partner_items(text, span.start, span.end, span.section, mentions, profile)
+    return people
+
+
+def check_people(people: Iterable[tuple[str, int, int]], contacts: list[models.Contact], findings: Findings) -> None:
+    """A name that the PERSON rule and the contact parser do not both find is reported."""
+    people = list(people)
+    spans = {(start, end) for _, start, end in people}
+    parsed = {(c.start, c.end) for c in contacts}
+    for name, start, end in people:
+        if (start, end) not in parsed:
+            findings.add(Code.person_not_a_contact,
+                         f"{name!r} looks like a person's name but the contact parser found no contact there",
+                         name, start, end)
+    for contact in contacts:
+        if (contact.start, contact.end) not in spans:
+            findings.add(Code.contact_not_a_person,
+                         f"contact {contact.name!r} was not found by the person-name rule", contact.name,
+                         contact.start, contact.end)

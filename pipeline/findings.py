@@ -1,0 +1,138 @@
+"""The catalogue of quality findings: every code the pipeline can report, its severity and meaning.
+
+A finding says what a reviewer should know about a value or a passage. Codes are declared here
+once; the models' enum, the data package, the review page and the docs read them from here.
+Stages create findings only through ``Findings.add(code, …)``, so a code's severity cannot drift.
+
+Severities: ``error`` — the data is wrong or missing; ``warning`` — a reviewer should look;
+``info`` — recorded, nothing is wrong with the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    severity: Severity
+    stage: str
+    meaning: str
+
+
+class Code(str, Enum):
+    """A kind of finding. The catalogue (pipeline/findings.py, the data dictionary) gives each code its
+    severity and meaning."""
+
+    # run
+    unusable_source = "unusable_source"
+    duplicate_document = "duplicate_document"
+    # readers
+    web_leftover_removed = "web_leftover_removed"
+    html_no_main = "html_no_main"
+    pdf_furniture_dropped = "pdf_furniture_dropped"
+    pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
+    pdf_unmapped_glyph = "pdf_unmapped_glyph"
+    # sections
+    no_regions_found = "no_regions_found"
+    region_count_mismatch = "region_count_mismatch"
+    duplicate_region = "duplicate_region"
+    region_without_sections = "region_without_sections"
+    label_variant = "label_variant"
+    label_misspelled = "label_misspelled"
+    unknown_label = "unknown_label"
+    subheading_section = "subheading_section"
+    missing_section = "missing_section"
+    empty_section = "empty_section"
+    duplicate_section = "duplicate_section"
+    intro_claim_not_found = "intro_claim_not_found"
+    # entities
+    typo_corrected = "typo_corrected"
+    garbled_text = "garbled_text"
+    unregistered_organisation = "unregistered_organisation"
+    person_not_a_contact = "person_not_a_contact"
+    contact_not_a_person = "contact_not_a_person"
+    # counts
+    missing_count_line = "missing_count_line"
+    count_unparsed = "count_unparsed"
+    count_list_mismatch = "count_list_mismatch"
+    count_breakdown_mismatch = "count_breakdown_mismatch"
+    # contacts
+    contact_status_unclear = "contact_status_unclear"
+    unknown_role = "unknown_role"
+    # goals and purpose items
+    numbered_wrapped_line = "numbered_wrapped_line"
+
+    @property
+    def info(self) -> CodeInfo:
+        return CATALOGUE[self]
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self].severity
+
+    @property
+    def meaning(self) -> str:
+        return CATALOGUE[self].meaning
+
+
+CATALOGUE: dict[Code, CodeInfo] = {
+    Code.unusable_source: CodeInfo("error", "run", "a source file could not be read at all; with --keep-going the "
+                                   "other documents are published"),
+    Code.duplicate_document: CodeInfo("warning", "run", "two source files hold the same report; both are kept, so "
+                                      "its counts appear twice"),
+    Code.web_leftover_removed: CodeInfo("info", "readers", "web-page furniture (a link icon's screen-reader text, a "
+                                        "file-type badge) was removed from the text"),
+    Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "
+                                "read, so site chrome may be in the text"),
+    Code.pdf_furniture_dropped: CodeInfo("info", "readers", "a running header, footer or page number of the PDF was "
+                                         "dropped"),
+    Code.pdf_glyph_read_as_bullet: CodeInfo("info", "readers", "glyphs with no character at line starts of the PDF "
+                                            "were read as list bullets"),
+    Code.pdf_unmapped_glyph: CodeInfo("warning", "readers", "glyphs with no character in the PDF were kept as "
+                                      "U+FFFD; the text around them may be incomplete"),
+    Code.no_regions_found: CodeInfo("warning", "sections", "no region heading was found in the document"),
+    Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
+                                         "the number of region headings found"),
+    Code.duplicate_region: CodeInfo("error", "sections", "a region appears twice; both blocks are kept"),
+    Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
+    Code.label_variant: CodeInfo("info", "sections", "a label written other than in its canonical form (a variant "
+                                 "the profile lists); read as its section"),
+    Code.label_misspelled: CodeInfo("warning", "sections", "a label close to a known one but listed nowhere; read "
+                                    "as that section"),
+    Code.unknown_label: CodeInfo("warning", "sections", "an unforeseen 'Label:' kept as section 'other'"),
+    Code.subheading_section: CodeInfo("info", "sections", "a sub-heading kept as section 'other'"),
+    Code.missing_section: CodeInfo("info", "sections", "a region lacks a section the profile expects"),
+    Code.empty_section: CodeInfo("info", "sections", "a section's label has no text after it"),
+    Code.duplicate_section: CodeInfo("warning", "sections", "a section appears twice in one region; values come "
+                                     "from the first, all text is kept"),
+    Code.intro_claim_not_found: CodeInfo("warning", "intro", "a claim the profile expects in the intro was not "
+                                         "found, so its document field is empty"),
+    Code.typo_corrected: CodeInfo("info", "entities", "a misspelled organisation name read as the registry's "
+                                  "organisation"),
+    Code.garbled_text: CodeInfo("warning", "entities", "a word broken by digits or punctuation; resolved only when "
+                                "its letters spell one known name"),
+    Code.unregistered_organisation: CodeInfo("info", "entities", "a name in no registry, kept as an unregistered "
+                                             "organisation"),
+    Code.person_not_a_contact: CodeInfo("warning", "entities", "a person's name in a contact section that the "
+                                        "contact parser did not read as a contact"),
+    Code.contact_not_a_person: CodeInfo("warning", "entities", "a contact the person-name rule did not find"),
+    Code.missing_count_line: CodeInfo("warning", "counts", "a region has no line for a count metric; its value is "
+                                      "none"),
+    Code.count_unparsed: CodeInfo("warning", "counts", "a count line gives neither a number nor a list of names"),
+    Code.count_list_mismatch: CodeInfo("warning", "counts", "a count line states a number and lists a different "
+                                       "number of names"),
+    Code.count_breakdown_mismatch: CodeInfo("warning", "counts", "a count line's breakdown sums to another number "
+                                            "than it states"),
+    Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
+                                          "'tidigare'; kept as current"),
+    Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list"),
+    Code.numbered_wrapped_line: CodeInfo("info", "items", "a number that starts a wrapped line of an item, not a "
+                                         "new item"),
+}
+
+assert set(CATALOGUE) == set(Code), "every finding code has exactly one catalogue entry"

@@ -1,0 +1,312 @@
+"""The document profile: what the pipeline knows about one report family, read from a TOML file.
+
+``pipeline/profiles/<id>.toml`` holds the family's section labels and their variants, its count
+metrics, intro claims, region-heading rule, list, contact and entity words, and the web-page
+furniture its sources carry. This module validates the file into a frozen ``Profile`` and
+compiles the patterns every stage uses from it; stages never hold these words themselves.
+A bad profile raises ``ProfileError`` with one line that names the file and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.errors import PipelineError
+from pipeline.paths import PROFILES_DIR
+
+DEFAULT_PROFILE = PROFILES_DIR / "sa-arbetar-regionerna.toml"
+SUMMARY = "summary"
+"""The implicit section: a region's text between its heading and its first label."""
+OTHER = "other"
+"""An unforeseen label or sub-heading: its text is kept and reported."""
+_ID = r"^[a-z][a-z0-9_]*$"
+
+ReadsAs = Literal["contacts", "partners", "goals", "purpose", "text"]
+
+
+class ProfileError(PipelineError):
+    """A profile file that cannot be read or does not validate."""
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Labelled(_Part):
+    """Something a label at a line start introduces: a section or a count line."""
+
+    id: str = Field(pattern=_ID)
+    label: str = Field(min_length=1)
+    variants: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+class SectionDef(Labelled):
+    reads_as: ReadsAs = "text"
+    expected: bool = True
+
+
+class MetricDef(Labelled):
+    chart: bool = False
+
+
+class SubLabel(_Part):
+    section: str
+    label: str = Field(min_length=1)
+    role: str | None = None
+
+
+class RegionRule(_Part):
+    heading_forms: tuple[str, ...] = Field(min_length=1)
+    heading_max_length: int = Field(200, gt=0)
+
+    @field_validator("heading_forms")
+    @classmethod
+    def _known_placeholders(cls, forms: tuple[str, ...]) -> tuple[str, ...]:
+        for form in forms:
+            for name in re.findall(r"\{(\w+)\}", form):
+                if name not in ("short_name", "region_aliases", "county_name"):
+                    raise ValueError(f"unknown placeholder {{{name}}} (short_name, region_aliases, county_name)")
+        return forms
+
+
+class CountRules(_Part):
+    none_words: tuple[str, ...] = ("", "-")
+    partial_markers: tuple[str, ...] = ()
+    total_words: tuple[str, ...] = ()
+
+
+class IntroClaim(_Part):
+    field: Literal["regions_claimed", "focus_areas", "methods"]
+    patterns: tuple[str, ...] = Field(min_length=1)
+    expected: bool = True
+
+    @model_validator(mode="after")
+    def _compiles_with_its_groups(self) -> "IntroClaim":
+        groups = {"claimed", "of"} if self.field == "regions_claimed" else {"list"}
+        for pattern in self.patterns:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from exc
+            missing = groups - set(compiled.groupindex)
+            if missing:
+                raise ValueError(f"{pattern!r} lacks the named group(s) {sorted(missing)} that {self.field} needs")
+        return self
+
+
+class IntroRules(_Part):
+    bullet: str = r"^[•\-–*]\s*"
+    list_open_ends: tuple[str, ...] = ()
+    claims: tuple[IntroClaim, ...] = ()
+
+
+class ListRules(_Part):
+    conjunctions: tuple[str, ...] = ("och",)
+    closers: tuple[str, ...] = ()
+    example_word: str = "som"
+    never_names: tuple[str, ...] = ()
+
+
+class ContactRules(_Part):
+    roles: dict[str, str] = {}
+    former_markers: tuple[str, ...] = ()
+    people_separators: tuple[str, ...] = ("och",)
+    note_words: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:  # the dict makes the default hash fail; the profile hashes by content
+        return hash(tuple(sorted(self.roles.items())))
+
+
+class EntityRules(_Part):
+    own_region_words: tuple[str, ...] = ()
+    own_county_board_words: tuple[str, ...] = ()
+    office_suffixes: tuple[str, ...] = ()
+    office_lead_words: tuple[str, ...] = ()
+    municipal_role_words: tuple[str, ...] = ()
+    municipality_abbreviations: tuple[str, ...] = ()
+
+
+class WebLeftover(_Part):
+    pattern: str
+    note: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from exc
+        return pattern
+
+
+class Profile(_Part):
+    """One report family, as validated from its TOML file."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    publisher: str = ""
+    description: str = ""
+    regions: RegionRule
+    sections: tuple[SectionDef, ...] = Field(min_length=1)
+    sub_labels: tuple[SubLabel, ...] = ()
+    metrics: tuple[MetricDef, ...] = ()
+    counts: CountRules = CountRules()
+    intro: IntroRules = IntroRules()
+    lists: ListRules = ListRules()
+    contacts: ContactRules = ContactRules()
+    entities: EntityRules = EntityRules()
+    web_leftovers: tuple[WebLeftover, ...] = ()
+    sha256: str = Field("", description="SHA-256 of the profile file's bytes (set on load)")
+
+    @model_validator(mode="after")
+    def _ids_and_labels_are_unique(self) -> "Profile":
+        ids = [s.id for s in self.sections] + [m.id for m in self.metrics]
+        for reserved in (SUMMARY, OTHER):
+            if reserved in ids:
+                raise ValueError(f"sections: {reserved!r} is reserved for the pipeline's own sections")
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"sections and metrics: duplicate id {duplicates}")
+        spellings = [s.casefold() for d in (*self.sections, *self.metrics) for s in d.spellings]
+        clashes = sorted({s for s in spellings if spellings.count(s) > 1})
+        if clashes:
+            raise ValueError(f"sections and metrics: the spelling {clashes} is given for two labels")
+        for sub in self.sub_labels:
+            if sub.section not in ids:
+                raise ValueError(f"sub_labels: section {sub.section!r} is not a section or metric id")
+        return self
+
+    # -- derived views every stage uses ---------------------------------------------------------
+
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        """Every section a region can have, in profile order: summary, sections, metrics, other."""
+        return (SUMMARY, *(s.id for s in self.sections), *(m.id for m in self.metrics), OTHER)
+
+    @property
+    def expected_sections(self) -> tuple[str, ...]:
+        return (SUMMARY, *(s.id for s in self.sections if s.expected))
+
+    @property
+    def metric_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.metrics)
+
+    def sections_read_as(self, reads_as: ReadsAs) -> tuple[str, ...]:
+        return tuple(s.id for s in self.sections if s.reads_as == reads_as)
+
+    @cached_property
+    def labels(self) -> "LabelSet":
+        return LabelSet(self)
+
+
+class LabelSet:
+    """The profile's labels compiled for matching at a line start."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.canonical: dict[str, str] = {}
+        self.section_of: dict[str, str] = {}
+        for definition in (*profile.sections, *profile.metrics):
+            self.canonical[definition.id] = definition.label
+            for spelling in definition.spellings:
+                self.section_of[_fold(spelling)] = definition.id
+        self.any_label = _at_line_start(list(self.section_of))
+        first_metric = profile.metrics[0].spellings if profile.metrics else ()
+        block_spellings = [*(s for d in profile.sections for s in d.spellings), *first_metric]
+        self.block_label = _at_line_start(block_spellings)
+        """Labels that start a block of their own: every section and the first count line (the
+        other count lines follow it in the same block). The PDF reader is given this."""
+        self.sub_label = _at_line_start([s.label for s in profile.sub_labels])
+        self.sub_labels = {_fold(s.label): s for s in profile.sub_labels}
+
+    def match(self, line: str) -> tuple[str, str, int] | None:
+        """(section id, label as written, end of ``label:``) for a label at the start of ``line``."""
+        found = self.any_label.match(line)
+        if found is None:
+            return None
+        written = found.group(1)
+        return self.section_of[_fold(written)], written, found.end()
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A regular expression for a word or abbreviation of the profile, written loosely as people
+    write it: a full stop may be left out and may be followed by a space ("m.fl." matches "m.fl.",
+    "mfl", "m. fl."), and spaces may be any run of white space."""
+    out = []
+    for ch in phrase:
+        if ch == ".":
+            out.append(r"\.?\s?")
+        elif ch == " ":
+            out.append(r"\s*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _at_line_start(spellings: list[str]) -> re.Pattern[str]:
+    """One pattern for ``spelling:`` at a line start, longest spelling first; group 1 is the label."""
+    if not spellings:
+        return re.compile(r"(?!)")
+    alternatives = sorted({r"\s+".join(map(re.escape, s.split())) for s in spellings}, key=len, reverse=True)
+    return re.compile(rf"({'|'.join(alternatives)})[ \t]*:", re.IGNORECASE)
+
+
+def _location(error: dict) -> str:
+    parts = []
+    for part in error["loc"]:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}" if parts else str(part))
+    return "".join(parts) or "(top level)"
+
+
+def load(path: Path) -> Profile:
+    """Reads and validates a profile file; raises ``ProfileError`` with one line on any problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror or exc})") from exc
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{path}: not a valid TOML file ({exc})") from exc
+    try:
+        return Profile.model_validate({**raw, "sha256": hashlib.sha256(data).hexdigest()})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        message = error["msg"].removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        raise ProfileError(f"{path}: profile key {_location(error)}: {message}{more}") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Profile:
+    return load(Path(path))
+
+
+def load_cached(path: Path = DEFAULT_PROFILE) -> Profile:
+    """``load``, once per file version and process."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror or exc})") from exc
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def default() -> Profile:
+    """The profile used when none is given."""
+    return load_cached(DEFAULT_PROFILE)

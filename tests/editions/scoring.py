@@ -1,0 +1,215 @@
+"""Scores an extraction against an edition's hand-written expectations (``FORMAT.md``).
+
+Every expected value is one point; the score is the share of points the pipeline got right. A
+wrong value is *flagged* when the region carries a finding at that value's field, and *silent*
+otherwise — the outcome the pipeline must never produce. Values and their fields:
+
+- ``title`` (field ``title``): the heading as written (white space compared normalised, as the
+  interim text normalises it);
+- each count (field: the metric): value, basis and qualifier all right; an ``unreadable`` count is
+  right only when its value is null *and* a finding is at the metric;
+- each contact (field ``contacts``): the person at that position of the name order has the same
+  name, status, role, e-mail and phone; a contact the pipeline found that the expectations do
+  not have is a wrong value too;
+- each goal and purpose item (fields ``goals``, ``purpose_items``): the label at that position; an
+  extra item is a wrong value;
+- each partner organisation (field ``partner_organisations``): a mention in a partners section
+  whose text is the expected name (or contains it, or lies inside it) and whose kind is right;
+- the intro's region claim (document field ``regions_claimed``);
+- a region the pipeline did not find: each of its values is wrong, flagged only when the
+  document has a finding about regions.
+
+A finding is *at* a field when its ``field`` says so, or when its span lies in the section that
+holds the field (a count line, the contact section, …).
+
+Run ``python -m tests.editions.scoring [EDITION …]`` for a report of every miss.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import profile as profiles
+from pipeline.models import Extraction, Region
+from pipeline.runner.run import extract_text
+from pipeline.runner.sources import Source
+
+EDITIONS = Path(__file__).resolve().parent
+KIND_OF = {"municipality": "municipality", "county": "county", "region": "region", "county board": "county board"}
+"""Registry kinds the expectations name; every other kind (or none, unregistered) is 'organisation'."""
+SECTION_FIELDS = {"contact": "contacts", "partners": "partner_organisations", "goals": "goals",
+                  "purpose": "purpose_items", "summary": "title"}
+REGION_CODES = {"region_count_mismatch", "no_regions_found", "duplicate_region", "region_heading_without_blank_line"}
+
+
+@dataclass
+class Miss:
+    county_code: str | None
+    field: str
+    expected: object
+    found: object
+    flagged: bool
+
+
+@dataclass
+class Score:
+    edition: str
+    values: int = 0
+    right: int = 0
+    misses: list[Miss] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.right / self.values if self.values else 1.0
+
+    @property
+    def silent(self) -> list[Miss]:
+        return [m for m in self.misses if not m.flagged]
+
+    def check(self, ok: bool, county_code: str | None, field_name: str, expected: object, found: object,
+              flagged: bool) -> None:
+        self.values += 1
+        if ok:
+            self.right += 1
+        else:
+            self.misses.append(Miss(county_code, field_name, expected, found, flagged))
+
+
+def _norm(text: str | None) -> str | None:
+    return None if text is None else " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def extract(edition: str, folder: Path = EDITIONS) -> Extraction:
+    path = folder / f"{edition}.txt"
+    extraction, _ = extract_text(Source(path, f"raw/{path.name}", edition, "text"), path.read_bytes(),
+                                 profiles.default())
+    return extraction
+
+
+def _fields_with_findings(region: Region) -> set[str]:
+    """The fields of a region that carry a finding (by its ``field``, or by where its span lies)."""
+    fields: set[str] = set()
+    for finding in region.quality:
+        explicit = getattr(finding, "field", None)
+        if explicit:
+            fields.add(explicit)
+            continue
+        if finding.start is None:
+            continue
+        for section in region.sections:
+            if section.start <= finding.start <= max(section.end, finding.start) and (
+                    finding.start < section.end or finding.start == section.start):
+                fields.add(SECTION_FIELDS.get(section.section, section.section))
+        for metric, count in region.counts.items():
+            if count.start is not None and count.end is not None and finding.start <= count.end and (
+                    finding.end or finding.start) >= count.start:
+                fields.add(metric)
+        if region.heading_start <= finding.start < region.heading_end:
+            fields.add("title")
+    return fields
+
+
+def _kind(extraction: Extraction, organisation_id: str) -> str:
+    kinds = {o.organisation_id: o.kind for o in extraction.document.organisations}
+    return KIND_OF.get(kinds.get(organisation_id) or "", "organisation")
+
+
+def _score_region(score: Score, expected: dict, region: Region | None, extraction: Extraction,
+                  document_flagged: bool) -> None:
+    code = expected["county_code"]
+    flagged_fields = _fields_with_findings(region) if region is not None else set()
+
+    def check(ok: bool, field_name: str, want: object, got: object) -> None:
+        flagged = document_flagged if region is None else field_name in flagged_fields
+        score.check(ok, code, field_name, want, got, flagged)
+
+    check(region is not None and _norm(region.title) == _norm(expected["title"]), "title", expected["title"],
+          region.title if region else None)
+    for metric, want in expected["counts"].items():
+        count = region.counts.get(metric) if region else None
+        got = None if count is None else {"value": count.value, "basis": count.basis,
+                                          "qualifier": getattr(count, "qualifier", None)}
+        if want.get("unreadable"):
+            ok = got is not None and got["value"] is None and metric in flagged_fields
+        else:
+            ok = got == {k: want[k] for k in ("value", "basis", "qualifier")}
+        check(ok, metric, want, got)
+    contacts = list(region.contacts) if region else []
+    for n, want in enumerate(expected["contacts"]):
+        got_contact = contacts[n] if n < len(contacts) else None
+        got = None if got_contact is None else {
+            "name": got_contact.name, "status": got_contact.status, "role": got_contact.role,
+            "email": getattr(got_contact, "email", None), "phone": getattr(got_contact, "phone", None)}
+        want_norm = {k: _norm(v) if isinstance(v, str) else v for k, v in want.items()}
+        got_norm = None if got is None else {k: _norm(v) if isinstance(v, str) else v for k, v in got.items()}
+        check(got_norm == want_norm, "contacts", want, got)
+    for extra in contacts[len(expected["contacts"]):]:
+        check(False, "contacts", None, extra.name)
+    for name, items in (("goals", region.goals if region else []), ("purpose_items", region.purpose_items if region else [])):
+        labels = [item.label for item in items]
+        for n, want in enumerate(expected[name]):
+            got = labels[n] if n < len(labels) else None
+            check(got == want, name, want, got)
+        for extra in labels[len(expected[name]):]:
+            check(False, name, None, extra)
+    partner_sections = [s for s in region.sections if s.section == "partners"] if region else []
+    mentions = [m for m in region.mentions if m.section == "partners"] if region else []
+    for want in expected["partner_organisations"]:
+        name = _norm(want["name"]).casefold()
+        candidates = [m for m in mentions if name in _norm(m.surface).casefold() or _norm(m.surface).casefold() in name]
+        exact = [m for m in candidates if _norm(m.surface).casefold() == name]
+        best = (exact or candidates or [None])[0]
+        got = None if best is None else {"surface": best.surface, "kind": _kind(extraction, best.organisation_id)}
+        ok = best is not None and got["kind"] == want["kind"] and bool(partner_sections)
+        check(ok, "partner_organisations", want, got)
+
+
+def score(edition: str, expectations: dict | None = None, folder: Path = EDITIONS) -> Score:
+    """Extracts an edition and scores it against its expectations."""
+    expectations = expectations or json.loads((folder / f"{edition}.expected.json").read_text(encoding="utf-8"))
+    extraction = extract(edition, folder)
+    result = Score(edition)
+    document = extraction.document
+    document_flagged = any(f.code.value in REGION_CODES for f in document.quality)
+    claimed_ok = (document.regions_claimed, document.regions_claimed_of) == (
+        expectations["regions_claimed"], expectations["regions_claimed_of"])
+    result.check(claimed_ok, None, "regions_claimed",
+                 [expectations["regions_claimed"], expectations["regions_claimed_of"]],
+                 [document.regions_claimed, document.regions_claimed_of],
+                 any(f.code.value == "intro_claim_not_found" for f in document.quality))
+    remaining = list(extraction.regions)
+    for expected in expectations["regions"]:
+        region = next((r for r in remaining if r.county_code == expected["county_code"]), None)
+        if region is not None:
+            remaining.remove(region)
+        _score_region(result, expected, region, extraction, document_flagged)
+    for extra in remaining:
+        flagged = any(f.code.value in REGION_CODES for f in (*extra.quality, *document.quality))
+        result.check(False, extra.county_code, "region", None, extra.title, flagged)
+    return result
+
+
+def report(scores: list[Score]) -> str:
+    lines = []
+    for s in scores:
+        lines.append(f"{s.edition}: {s.right}/{s.values} right ({100 * s.share:.1f} %), "
+                     f"{len(s.misses)} wrong, {len(s.silent)} of them silent")
+        for miss in s.misses:
+            mark = "flagged" if miss.flagged else "SILENT "
+            lines.append(f"  {mark} {miss.county_code or '--'} {miss.field}: expected {miss.expected!r}, "
+                         f"found {miss.found!r}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    editions = argv or sorted(p.name.removesuffix(".expected.json") for p in EDITIONS.glob("*.expected.json"))
+    print(report([score(e) for e in editions]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
