@@ -33,8 +33,8 @@ extract: $(EXTRACTED) ## Extract raw/ into interim/ and output/ (skipped when so
 review: extract ## Write output/review/index.html (make extract writes it too) and print its address
 	@echo "file://$(CURDIR)/output/review/index.html"
 
-test: $(VENV_STAMP) ## Run the test suite
-	$(PY) -m pytest
+test: $(VENV_STAMP) ## Run the test suite (on every core)
+	$(PY) -m pytest -n auto
 
 bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
 	$(PY) -m benchmarks.run

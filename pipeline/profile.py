@@ -294,7 +294,7 @@ def load(path: Path) -> Profile:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: str, mtime_ns: int, size: int) -> Profile:
+def _load_cached(path: str, resolved: str, mtime_ns: int, size: int) -> Profile:
     return load(Path(path))
 
 
@@ -304,7 +304,7 @@ def load_cached(path: Path = DEFAULT_PROFILE) -> Profile:
         stat = path.stat()
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile ({exc.strerror or exc})") from exc
-    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return _load_cached(str(path), str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def default() -> Profile:

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
 
 from pipeline.runner import run as runner
 from pipeline.runner.run import extract_document
@@ -36,6 +43,31 @@ def seed_output(tmp_path_factory) -> Path:
 def regions(seed: Extraction) -> dict[str, Region]:
     """The seed's regions by county code."""
     return {region.county_code: region for region in seed.regions}
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, cwd: Path) -> CliResult:
+    """Runs ``python -m pipeline ARGS`` in-process from ``cwd`` (a few tests run the real
+    subprocess; the rest save its start-up this way)."""
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def run_subprocess_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Runs the real ``python -m pipeline ARGS`` in a subprocess from ``cwd``."""
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
 
 def codes(findings, code: str) -> list:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.runner import run as runner
 from pipeline.readers.text import MAX_SOURCE_BYTES
-from tests.conftest import ROOT, SEED
+from tests.conftest import SEED, CliResult, cli
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-ENV = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
 
 
-def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", "extract", "-q", *args], cwd=cwd, capture_output=True,
-                          text=True, env=ENV)
+def run_cli(cwd: Path, *args: str) -> CliResult:
+    return cli("extract", "-q", *args, cwd=cwd)
 
 
 def one_document(tmp_path: Path, name: str, content: str | bytes) -> Path:

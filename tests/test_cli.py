@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.conftest import SEED, cli, run_subprocess_cli
 
 TABLES = ["documents", "regions", "counts", "sections", "contacts", "goals", "purpose_items", "organisations", "mentions",
           "quality", "counties"]
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +20,7 @@ def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("project")
     (root / "raw").mkdir()
     shutil.copy(SEED, root / "raw" / SEED.name)
-    result = run_cli("extract", cwd=root)
+    result = run_subprocess_cli("extract", cwd=root)  # the real command, once
     assert result.returncode == 0, result.stderr
     return root
 
@@ -74,7 +67,7 @@ def test_json_is_byte_stable_utf8_with_final_newline(project, tmp_path):
     again = tmp_path / "again"
     (again / "raw").mkdir(parents=True)
     shutil.copy(SEED, again / "raw" / SEED.name)
-    assert run_cli("extract", cwd=again).returncode == 0
+    assert cli("extract", cwd=again).returncode == 0
     assert snapshot(again / "output" / "json") == before
     document = before["tillvaxtverket-sa-arbetar-regionerna/document.json"].decode("utf-8")
     assert "\\u" not in document and "Västra Götalands län" in document and document.endswith("}\n")
@@ -88,7 +81,7 @@ def test_changing_one_region_changes_only_its_file(project, tmp_path):
     (edited / "raw" / SEED.name).write_text(
         SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 232", "Kända sociala företag: 233"),
         encoding="utf-8")
-    assert run_cli("extract", cwd=edited).returncode == 0
+    assert cli("extract", cwd=edited).returncode == 0
     after = snapshot(edited / "output" / "json")
     changed = sorted(name for name in before if before[name] != after[name])
     assert changed == ["tillvaxtverket-sa-arbetar-regionerna/14-vastra-gotaland.json"]
@@ -99,7 +92,7 @@ def test_unusable_input_leaves_output_untouched(project, tmp_path):
     shutil.copytree(project, work)
     before = snapshot(work / "output") | snapshot(work / "interim")
     (work / "raw" / "tom fil ÅÄÖ.txt").write_bytes(b"")
-    result = run_cli("extract", cwd=work)
+    result = cli("extract", cwd=work)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "tom fil ÅÄÖ.txt" in result.stderr and "empty" in result.stderr
@@ -109,13 +102,13 @@ def test_unusable_input_leaves_output_untouched(project, tmp_path):
 def test_binary_file_with_txt_name_is_refused(tmp_path):
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "bild.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    result = run_cli("extract", cwd=tmp_path)
+    result = cli("extract", cwd=tmp_path)
     assert result.returncode == 1 and "bild.txt" in result.stderr and "not a text file" in result.stderr
     assert not (tmp_path / "output").exists()
 
 
 def test_missing_raw_folder_is_one_line(tmp_path):
-    result = run_cli("extract", "--raw-dir", "nowhere", cwd=tmp_path)
+    result = cli("extract", "--raw-dir", "nowhere", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == "error: nowhere: the raw folder does not exist"
 
@@ -125,7 +118,7 @@ def test_symlink_outside_raw_is_refused(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("Region Skåne bygger\n", encoding="utf-8")
     (tmp_path / "raw" / "link.txt").symlink_to(outside)
-    result = run_cli("extract", cwd=tmp_path)
+    result = cli("extract", cwd=tmp_path)
     assert result.returncode == 1 and "outside the raw folder" in result.stderr
 
 
@@ -134,7 +127,7 @@ def test_summary_is_printed(project, tmp_path):
     (work / "raw").mkdir(parents=True)
     shutil.copy(SEED, work / "raw" / SEED.name)
     (work / "raw" / "notes.docx").write_bytes(b"x")
-    result = run_cli("extract", cwd=work)
+    result = cli("extract", cwd=work)
     assert result.returncode == 0
     assert "extracted 1 document(s), 17 region(s)" in result.stdout
     assert "contacts 53" in result.stdout and "quality findings: error 0" in result.stdout
@@ -145,5 +138,5 @@ def test_same_stem_in_two_folders_gets_two_ids(tmp_path):
     for folder in ("2019", "2020"):
         (tmp_path / "raw" / folder).mkdir(parents=True)
         shutil.copy(SEED, tmp_path / "raw" / folder / "plan.txt")
-    assert run_cli("extract", cwd=tmp_path).returncode == 0
+    assert cli("extract", cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["2019--plan", "2020--plan"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.runner import run as runner
 from pipeline.publish.diff import load_folder, load_revision, report, word_diff
-from tests.conftest import ROOT, SEED
+from tests.conftest import SEED, cli
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -87,8 +86,7 @@ def test_git_revisions_are_read(base, tmp_path):
 @pytest.mark.parametrize("args, status", [(["BASE", "BASE"], 0), (["BASE", "nowhere"], 2)])
 def test_exit_codes(base, args, status):
     args = [str(base) if a == "BASE" else a for a in args]
-    result = subprocess.run([sys.executable, "-m", "pipeline", "diff", *args], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, cwd=base)
+    result = cli("diff", *args, cwd=base)
     assert result.returncode == status
     if status == 2:
         assert result.stderr.count("\n") == 1 and re.match(r"error: nowhere: ", result.stderr)

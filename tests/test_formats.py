@@ -51,20 +51,26 @@ def extract(path, fmt) -> Extraction:
     return extract_document(Source(path, path.name, "seed", fmt))[0]
 
 
-@pytest.mark.parametrize("name, fmt", [("seed.pdf", "pdf"), ("seed.html", "html")])
-def test_format_gives_the_same_dataset_as_the_text(renderings, seed, name, fmt):
+@pytest.fixture(scope="module")
+def extracted(renderings) -> dict[str, Extraction]:
+    """The seed's PDF and HTML renderings, each extracted once for the tests of this module."""
     folder, _ = renderings
-    got = essence(extract(folder / name, fmt))
+    return {fmt: extract(folder / f"seed.{fmt}", fmt) for fmt in ("pdf", "html")}
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_format_gives_the_same_dataset_as_the_text(extracted, seed, fmt):
+    got = essence(extracted[fmt])
     want = essence(seed)
     assert got["document"] == want["document"]
     for mine, theirs in zip(got["regions"], want["regions"], strict=True):
         assert mine == theirs, mine["county_code"]
 
 
-def test_pdf_has_page_breaks_inside_sections_and_furniture_is_reported(renderings, seed):
-    folder, pages = renderings
+def test_pdf_has_page_breaks_inside_sections_and_furniture_is_reported(renderings, extracted):
+    _, pages = renderings
     assert pages >= 10
-    extraction = extract(folder / "seed.pdf", "pdf")
+    extraction = extracted["pdf"]
     dropped = {f.evidence: f.message for f in extraction.document.quality if f.code == "pdf_furniture_dropped"}
     assert set(dropped) == {"Tillväxtverket – Så arbetar regionerna", "Sida # (#)"}
     assert all(f"on {pages} page(s)" in message for message in dropped.values())

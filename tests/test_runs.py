@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.runner import run as runner
 from pipeline.redact import pseudonym
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, cli
 from tests.renderings import render_html
 from tests.test_cli import snapshot
 
@@ -31,7 +31,7 @@ def make_corpus(raw: Path, copies: int = 3) -> None:
 
 
 def test_parallel_run_is_byte_identical_to_serial(tmp_path):
-    make_corpus(tmp_path / "raw", 4)
+    make_corpus(tmp_path / "raw", 2)
     (tmp_path / "raw" / "webb.html").write_text(render_html(SEED_TEXT.replace("232", "233")), encoding="utf-8")
     for jobs in (1, 2):
         runner.run(tmp_path / "raw", tmp_path / f"interim{jobs}", tmp_path / f"out{jobs}", jobs=jobs)
@@ -78,14 +78,12 @@ def test_one_bad_document_stops_the_run_and_every_failure_is_named(tmp_path):
 def test_keep_going_publishes_the_rest_and_records_the_failure(tmp_path):
     make_corpus(tmp_path / "raw", 2)
     (tmp_path / "raw" / "tom.txt").write_bytes(b"")
-    summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out", keep_going=True)
-    assert summary.documents == 2 and len(summary.failures) == 1
-    quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
+    result = cli("extract", "--keep-going", "-q", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "tom.txt" in result.stderr
+    assert len(list((tmp_path / "output" / "json").iterdir())) == 2
+    quality = pd.read_parquet(tmp_path / "output" / "parquet" / "quality.parquet")
     errors = quality[quality.severity == "error"]
     assert list(errors.code) == ["unusable_source"] and list(errors.document_id) == ["tom"]
-    cli = subprocess.run([sys.executable, "-m", "pipeline", "extract", "--keep-going", "-q"], cwd=tmp_path,
-                         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    assert cli.returncode == 1 and "tom.txt" in cli.stderr
 
 
 def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path):
@@ -115,21 +113,42 @@ def test_redacted_names_are_stable_pseudonyms(tmp_path):
     assert len(former) == 5
 
 
+def _wait_for(condition, process: subprocess.Popen, timeout: float = 60) -> bool:
+    """Polls until ``condition()`` holds; False when the process ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.01)
+    raise AssertionError("the run neither reached the moment nor ended")
+
+
 def test_a_killed_run_leaves_the_previous_output_intact(tmp_path):
     make_corpus(tmp_path / "raw", 2)
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "pipeline", "extract", "-q", "--jobs", "1"]
-    subprocess.run(command, cwd=tmp_path, env=env, check=True)
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
     before = snapshot(tmp_path / "output")
-    make_corpus(tmp_path / "raw", 12)  # ten more documents to extract: a run of a few seconds
-    for delay in (0.3, 0.8, 1.5, 2.5, 3.5):
+    make_corpus(tmp_path / "raw", 5)  # three more documents to extract
+
+    def parts(n: int):
+        return lambda: len(list(tmp_path.glob(".output.staging-*/review/.parts/*.html"))) >= n
+
+    moments = {  # the new output is staged, then written document by document, then swapped in
+        "the first documents are written": parts(2),
+        "all but the last document are written": parts(4),
+    }
+    for moment, reached in moments.items():
         process = subprocess.Popen(command, cwd=tmp_path, env=env)
-        time.sleep(delay)
+        killed = _wait_for(reached, process)
         process.send_signal(signal.SIGKILL)
         process.wait()
         after = snapshot(tmp_path / "output")
-        if after != before:  # the run finished before the kill: then it is the complete new output
-            assert len(json.loads(after["json/plan-11/document.json"])["region_files"]) == 17
-            break
+        if not killed:  # the run finished first: then it is the complete new output
+            assert len(json.loads(after["json/plan-04/document.json"])["region_files"]) == 17, moment
+            continue
+        assert after == before, moment
         for table in ("regions", "contacts", "mentions"):
             assert len(pd.read_parquet(tmp_path / "output" / "parquet" / f"{table}.parquet")) > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import UnusableInputError
-from pipeline.readers import hints
+from pipeline.readers.registry import hints
 from tests.conftest import PROFILE
 from pipeline.readers.text import decode, normalise, read_text_source
 

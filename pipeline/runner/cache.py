@@ -16,7 +16,7 @@ import orjson
 
 from pipeline.models import Extraction, Finding
 from pipeline.publish.writer import to_json
-from pipeline.readers import NormalisedText
+from pipeline.readers.text import NormalisedText
 
 
 def _read_json(path: Path) -> dict | None:

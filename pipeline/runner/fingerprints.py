@@ -59,11 +59,11 @@ def closure(module: str) -> tuple[Path, ...]:
         if path is None or path in seen:
             continue
         seen.add(path)
+        todo.extend(_imports(path))
         package = path.parent
         while package != PACKAGE_DIR.parent and (package / "__init__.py").is_file():  # a module runs its packages' __init__
-            seen.add(package / "__init__.py")
+            todo.append(".".join(("pipeline", *package.relative_to(PACKAGE_DIR).parts)))
             package = package.parent
-        todo.extend(_imports(path))
     files = set(seen)
     for path in seen:
         files |= _data_files(path)

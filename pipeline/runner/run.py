@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import profile as profiles
-from pipeline import readers
+from pipeline.readers import registry as readers
 from pipeline.entities import build_nlp
 from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError
 from pipeline.extraction import SourceInfo, build_extraction, resolver_for
@@ -30,7 +30,8 @@ from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
 from pipeline.publish.writer import OutputWriter
-from pipeline.readers import READERS, NormalisedText, read_source_bytes
+from pipeline.readers.registry import READERS
+from pipeline.readers.text import NormalisedText, read_source_bytes
 from pipeline.redact import redact, salt_fingerprint
 from pipeline.runner import cache
 from pipeline.runner.fingerprints import fingerprint

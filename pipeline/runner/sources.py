@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import ConfigurationError, UnusableInputError
 from pipeline.models import SourceFormat
-from pipeline.readers import READERS
+from pipeline.readers.registry import READERS
 from pipeline.slugs import slugify
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".gitignore"}
