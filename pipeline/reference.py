@@ -52,6 +52,9 @@ class Entity:
     source: str
     parent_id: str | None = None
     misspellings: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()
+    """Names of regional offices or companies written after the organisation's name ("Almi Mitt"),
+    besides any place; "Coompanion Fyrbodal" is Coompanion with its office "Fyrbodal"."""
     county_code: str | None = None
     municipality_code: str | None = None
 
@@ -189,6 +192,7 @@ def organisations() -> tuple[Entity, ...]:
             source=row["source"],
             parent_id=row["parent_id"] or None,
             misspellings=_split(row["misspellings"]),
+            offices=_split(row["offices"]),
         )
         for row in _rows("organisations.csv")
     ]

@@ -133,6 +133,9 @@ def _sentence_initial(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
 
 
+_WORDS: dict[str, "_Words"] = {}
+
+
 @dataclass(frozen=True)
 class _Words:
     """The profile's entity words, case-folded for token tests."""
@@ -146,6 +149,12 @@ class _Words:
 
     @classmethod
     def of(cls, profile: Profile) -> "_Words":
+        if profile.sha256 not in _WORDS:
+            _WORDS[profile.sha256] = cls._build(profile)
+        return _WORDS[profile.sha256]
+
+    @classmethod
+    def _build(cls, profile: Profile) -> "_Words":
         rules = profile.entities
         return cls(
             own_region=frozenset(w.casefold() for w in rules.own_region_words),
@@ -157,13 +166,32 @@ class _Words:
         )
 
 
-def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words) -> tuple[int, int, str | None]:
-    """Extends an organisation over a following place ("Coompanion Sörmland") or a leading
-    quantity ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
+_OFFICES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _offices(profile: Profile) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Organisation id -> the token sequences of its registered office names, longest first."""
+    if profile.sha256 not in _OFFICES:
+        nlp = spacy.blank("sv")
+        _OFFICES[profile.sha256] = {
+            e.organisation_id: tuple(sorted((tuple(t.text for t in nlp.make_doc(o)) for o in e.offices),
+                                            key=len, reverse=True))
+            for e in registry(profile) if e.offices}
+    return _OFFICES[profile.sha256]
+
+
+def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
+                 offices: dict[str, tuple[tuple[str, ...], ...]]) -> tuple[int, int, str | None]:
+    """Extends an organisation over a following place ("Coompanion Sörmland") or registered office
+    name ("Coompanion Fyrbodal", "Almi Mitt"), or over a leading quantity ("Regionens fyra
+    Coompanionkontor"); returns token bounds and the office."""
     start, end = ent.start, ent.end
     following = places_at.get(ent.end)
     if following is not None:
         return start, following.end, following.text
+    for office in offices.get(ent.ent_id_, ()):
+        if tuple(t.text for t in doc[ent.end : ent.end + len(office)]) == office:
+            return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
     if words.office_suffixes and ent.text.lower().endswith(words.office_suffixes):
         while start > 0 and doc[start - 1].lower_ in words.office_lead:
             start -= 1
@@ -191,6 +219,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
     doc = section.doc
     words = _Words.of(profile)
+    offices = _offices(profile)
     all_ents = list(doc.ents) if doc_ents is None else doc_ents
     ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
     places_at = {e.start: e for e in ents if e.label_ == PLACE}
@@ -203,7 +232,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
         start, end, office = ent.start, ent.end, None
         method = "alias"
         if ent.label_ == ORG:
-            start, end, office = _office_span(doc, ent, places_at, words)
+            start, end, office = _office_span(doc, ent, places_at, words, offices)
             start = max(start, section.start)
             if office:
                 method = "office"
