@@ -22,6 +22,8 @@ class CodeInfo:
     severity: Severity
     stage: str
     meaning: str
+    field: str | None = None
+    """The field every finding of this code is about, when it is always the same one."""
 
 
 class Code(str, Enum):
@@ -42,6 +44,7 @@ class Code(str, Enum):
     region_count_mismatch = "region_count_mismatch"
     duplicate_region = "duplicate_region"
     region_without_sections = "region_without_sections"
+    heading_without_blank_line = "heading_without_blank_line"
     label_variant = "label_variant"
     label_misspelled = "label_misspelled"
     unknown_label = "unknown_label"
@@ -56,16 +59,25 @@ class Code(str, Enum):
     unregistered_organisation = "unregistered_organisation"
     person_not_a_contact = "person_not_a_contact"
     contact_not_a_person = "contact_not_a_person"
+    organisations_not_found = "organisations_not_found"
+    name_not_read = "name_not_read"
     # counts
     missing_count_line = "missing_count_line"
     count_unparsed = "count_unparsed"
     count_list_mismatch = "count_list_mismatch"
     count_breakdown_mismatch = "count_breakdown_mismatch"
+    count_range = "count_range"
+    count_from_sentence = "count_from_sentence"
+    count_other_numbers = "count_other_numbers"
+    count_item_not_a_name = "count_item_not_a_name"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
+    contacts_not_found = "contacts_not_found"
+    contact_part_not_read = "contact_part_not_read"
     # goals and purpose items
     numbered_wrapped_line = "numbered_wrapped_line"
+    items_not_found = "items_not_found"
 
     @property
     def info(self) -> CodeInfo:
@@ -78,6 +90,10 @@ class Code(str, Enum):
     @property
     def meaning(self) -> str:
         return CATALOGUE[self].meaning
+
+    @property
+    def field(self) -> str | None:
+        return CATALOGUE[self].field
 
 
 CATALOGUE: dict[Code, CodeInfo] = {
@@ -95,11 +111,14 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                             "were read as list bullets"),
     Code.pdf_unmapped_glyph: CodeInfo("warning", "readers", "glyphs with no character in the PDF were kept as "
                                       "U+FFFD; the text around them may be incomplete"),
-    Code.no_regions_found: CodeInfo("warning", "sections", "no region heading was found in the document"),
+    Code.no_regions_found: CodeInfo("warning", "sections", "no region heading was found in the document",
+                                    "regions"),
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
-                                         "the number of region headings found"),
+                                         "the number of region headings found", "regions"),
     Code.duplicate_region: CodeInfo("error", "sections", "a region appears twice; both blocks are kept"),
     Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
+    Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
+                                              "after it (it directly follows the previous region's text)", "title"),
     Code.label_variant: CodeInfo("info", "sections", "a label written other than in its canonical form (a variant "
                                  "the profile lists); read as its section"),
     Code.label_misspelled: CodeInfo("warning", "sections", "a label close to a known one but listed nowhere; read "
@@ -113,14 +132,19 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.intro_claim_not_found: CodeInfo("warning", "intro", "a claim the profile expects in the intro was not "
                                          "found, so its document field is empty"),
     Code.typo_corrected: CodeInfo("info", "entities", "a misspelled organisation name read as the registry's "
-                                  "organisation"),
+                                  "organisation", "mentions"),
     Code.garbled_text: CodeInfo("warning", "entities", "a word broken by digits or punctuation; resolved only when "
-                                "its letters spell one known name"),
+                                "its letters spell one known name", "mentions"),
     Code.unregistered_organisation: CodeInfo("info", "entities", "a name in no registry, kept as an unregistered "
-                                             "organisation"),
+                                             "organisation (with the place its name contains, if any)", "mentions"),
     Code.person_not_a_contact: CodeInfo("warning", "entities", "a person's name in a contact section that the "
-                                        "contact parser did not read as a contact"),
-    Code.contact_not_a_person: CodeInfo("warning", "entities", "a contact the person-name rule did not find"),
+                                        "contact parser did not read as a contact", "contacts"),
+    Code.contact_not_a_person: CodeInfo("warning", "entities", "a contact the person-name rule did not find",
+                                        "contacts"),
+    Code.name_not_read: CodeInfo("info", "entities", "capitalised words in a partners section that no rule read as an "
+                                 "organisation; a reviewer should say whether they name one", "mentions"),
+    Code.organisations_not_found: CodeInfo("warning", "entities", "a partners section names something (capitalised "
+                                           "words) but no organisation was read from it", "mentions"),
     Code.missing_count_line: CodeInfo("warning", "counts", "a region has no line for a count metric; its value is "
                                       "none"),
     Code.count_unparsed: CodeInfo("warning", "counts", "a count line gives neither a number nor a list of names"),
@@ -128,11 +152,27 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                        "number of names"),
     Code.count_breakdown_mismatch: CodeInfo("warning", "counts", "a count line's breakdown sums to another number "
                                             "than it states"),
+    Code.count_range: CodeInfo("info", "counts", "a count given as a range ('20–25'): the value is the lower bound, "
+                               "qualifier at_least"),
+    Code.count_from_sentence: CodeInfo("info", "counts", "a count read from a number inside a sentence, not at the "
+                                       "start of the line"),
+    Code.count_other_numbers: CodeInfo("info", "counts", "a count line has more numbers outside brackets than the "
+                                       "one read as its value"),
+    Code.count_item_not_a_name: CodeInfo("info", "counts", "an item of a listed count that does not look like a "
+                                         "name; it is kept and counted as one"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
-                                          "'tidigare'; kept as current"),
-    Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list"),
+                                          "'tidigare'; kept as current", "contacts"),
+    Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",
+                                "contacts"),
+    Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "
+                                      "from it", "contacts"),
+    Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "
+                                         "a role, an organisation, an e-mail address nor a phone number; kept as the "
+                                         "contact's note", "contacts"),
     Code.numbered_wrapped_line: CodeInfo("info", "items", "a number that starts a wrapped line of an item, not a "
                                          "new item"),
+    Code.items_not_found: CodeInfo("info", "items", "a goals or purpose section has text but no numbered, "
+                                   "lettered or bulleted items"),
 }
 
 assert set(CATALOGUE) == set(Code), "every finding code has exactly one catalogue entry"

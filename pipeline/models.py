@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 from pipeline.findings import Code, Severity
 
 Basis = Literal["stated", "listed", "none"]
+Qualifier = Literal["exact", "approximate", "at_least", "at_most"]
+"""What a count's number means: as written; about ("ca 60", "ett 20-tal"); that many or more
+("drygt 30", "40+", the lower bound of "20–25", a partial list); that many or fewer ("knappt 20")."""
 Status = Literal["current", "former"]
 SourceFormat = Literal["text", "pdf", "html"]
 SectionName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -67,6 +70,10 @@ class Finding(Model):
     county_code: str | None = D(f"{_COUNTY}; null for a finding about the whole document")
     severity: Severity = D("error: the data is wrong or missing; warning: a reviewer should look; info: recorded")
     code: Code = D("kind of finding; the catalogue (pipeline/findings.py, docs) gives each code's meaning")
+    field: str | None = D("the value the finding is about, named as in the region JSON: a count metric's id, "
+                          "'contacts', 'goals', 'purpose_items', 'mentions', 'sections', 'summary' or 'title' "
+                          "(for a document: 'regions_claimed', 'focus_areas', 'methods', 'regions'); null when it "
+                          "is about the text as a whole", default=None)
     message: str = D("what was found, in one sentence")
     evidence: str = D("the offending text as written in the source", json_schema_extra={"personal_data": True})
     start: int | None = D(f"{_START}, where the finding has a place", default=None)
@@ -88,9 +95,11 @@ class Findings:
         self.items: list[Finding] = []
 
     def add(self, code: Code, message: str, evidence: str, start: int | None = None,
-            end: int | None = None) -> None:
+            end: int | None = None, field: str | None = None) -> None:
+        """Records a finding; ``field`` defaults to the code's own field in the catalogue."""
         self.items.append(Finding(county_code=self.county_code, severity=code.severity, code=code,
-                                  message=message, evidence=evidence, start=start, end=end))
+                                  field=field or code.field, message=message, evidence=evidence, start=start,
+                                  end=end))
 
     def extend(self, findings: "Iterable[Finding]") -> None:
         self.items.extend(findings)
@@ -111,6 +120,9 @@ class Count(Model):
 
     value: int | None = D("the count; null when the line gives none", default=None, ge=0)
     basis: Basis = D("stated: a number is written; listed: names are counted; none: no value")
+    qualifier: Qualifier | None = D("exact; approximate ('ca 60', 'ett 20-tal'); at_least ('drygt 30', '40+', the "
+                                    "lower bound of a range '20–25', a partial list); at_most ('knappt 20'); null "
+                                    "when the value is null", default=None)
     raw: str | None = D("the line's text after its label, as written; null when the line is missing")
     listed: int | None = D("distinct organisations the line names, when it names any", default=None, ge=0)
     list_is_partial: bool = D("the list says it is partial ('bland annat'), so it may be shorter", default=False)
@@ -121,6 +133,8 @@ class Count(Model):
     def _basis_matches_value(self) -> "Count":
         if (self.value is None) != (self.basis == "none"):
             raise ValueError(f"count basis {self.basis!r} does not fit value {self.value!r}")
+        if (self.value is None) != (self.qualifier is None):
+            raise ValueError(f"count qualifier {self.qualifier!r} does not fit value {self.value!r}")
         return self
 
 
@@ -132,7 +146,11 @@ class Contact(Spanned):
     role_raw: str | None = D("the role as written, e.g. PL")
     organisation_id: str | None = D(f"{_ORGANISATION}; 'regionen' is the region's own body")
     organisation_raw: str | None = D("the organisation as written in the contact line")
-    status: Status = D("former for holders marked 'fd' or 'tidigare'")
+    email: str | None = D("the person's e-mail address as written (personal data)", default=None,
+                          json_schema_extra={"personal_data": True})
+    phone: str | None = D("the person's phone number as written (personal data)", default=None,
+                          json_schema_extra={"personal_data": True})
+    status: Status = D("former for holders marked 'fd', 'f.d.', 'tidigare', 'slutat' or replaced ('ersätter')")
     note: str | None = D("anything else the line says about the person, e.g. 'fokus ESBR', 'slutat'")
     source_line: str = D("the whole contact line as written", json_schema_extra={"personal_data": True})
     start: int = D(f"{_START} (the name)")
@@ -178,12 +196,15 @@ class Organisation(Model):
     organisation_id: str = D(_ORGANISATION)
     name: str = D("canonical name")
     kind: str | None = D("cooperative development agency, public agency, university, municipality, region, "
-                         "incubator, association, company, foundation, …; null when unregistered")
+                         "incubator, association, company, foundation, …; for an unregistered name, the kind its "
+                         "organisation word gives ('… universitet': university), else null")
     aliases: list[str] = D("names and abbreviations it is known by")
     registered: bool = D("false for a name found in no registry (kept with an 'unregistered-' id)")
     parent_id: str | None = D("the parent organisation of a unit or programme", default=None)
     county_code: str | None = D(f"{_COUNTY}, for regions, county boards, counties and municipalities", default=None)
     municipality_code: str | None = D("SCB municipality code, four digits, for municipalities", default=None)
+    place_id: str | None = D("for an unregistered name that holds a place ('Högskolan i Gävle'), that place's "
+                             "entity id", default=None)
 
 
 class Region(Model):

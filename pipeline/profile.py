@@ -29,6 +29,8 @@ OTHER = "other"
 _ID = r"^[a-z][a-z0-9_]*$"
 
 ReadsAs = Literal["contacts", "partners", "goals", "purpose", "text"]
+_FIELDS_READ_AS: dict[str, str] = {"contacts": "contacts", "partners": "mentions", "goals": "goals",
+                                   "purpose": "purpose_items", "text": "sections"}
 
 
 class ProfileError(PipelineError):
@@ -85,6 +87,12 @@ class CountRules(_Part):
     none_words: tuple[str, ...] = ("", "-")
     partial_markers: tuple[str, ...] = ()
     total_words: tuple[str, ...] = ()
+    approximate_markers: tuple[str, ...] = ()
+    at_least_markers: tuple[str, ...] = ()
+    at_most_markers: tuple[str, ...] = ()
+    all_words: tuple[str, ...] = ()
+    unit_words: tuple[str, ...] = ()
+    vague_words: tuple[str, ...] = ()
 
 
 class IntroClaim(_Part):
@@ -121,9 +129,14 @@ class ListRules(_Part):
 
 class ContactRules(_Part):
     roles: dict[str, str] = {}
+    role_suffixes: tuple[str, ...] = ()
     former_markers: tuple[str, ...] = ()
+    left_words: tuple[str, ...] = ()
+    replaced_markers: tuple[str, ...] = ()
     people_separators: tuple[str, ...] = ("och",)
     note_words: tuple[str, ...] = ()
+    email_prefixes: tuple[str, ...] = ()
+    phone_prefixes: tuple[str, ...] = ()
 
     def __hash__(self) -> int:  # the dict makes the default hash fail; the profile hashes by content
         return hash(tuple(sorted(self.roles.items())))
@@ -206,6 +219,14 @@ class Profile(_Part):
 
     def sections_read_as(self, reads_as: ReadsAs) -> tuple[str, ...]:
         return tuple(s.id for s in self.sections if s.reads_as == reads_as)
+
+    def field_of(self, section: str) -> str:
+        """The region JSON field that holds a section's values: a metric's own key, 'contacts',
+        'mentions' (partners), 'goals', 'purpose_items', 'summary', or 'sections' (text only)."""
+        if section in self.metric_ids or section == SUMMARY:
+            return section
+        reads_as = next((s.reads_as for s in self.sections if s.id == section), "text")
+        return _FIELDS_READ_AS[reads_as]
 
     @cached_property
     def labels(self) -> "LabelSet":

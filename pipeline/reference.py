@@ -57,6 +57,8 @@ class Entity:
     besides any place; "Coompanion Fyrbodal" is Coompanion with its office "Fyrbodal"."""
     county_code: str | None = None
     municipality_code: str | None = None
+    place_id: str | None = None
+    """For an unregistered name that holds a place ("Högskolan i Gävle"): that place's entity id."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,13 @@ def counties() -> tuple[County, ...]:
 @lru_cache(maxsize=None)
 def county_by_code(code: str) -> County:
     return next(c for c in counties() if c.county_code == code)
+
+
+@lru_cache(maxsize=None)
+def organisation_words() -> dict[str, str]:
+    """Swedish nouns that make a name an organisation's (case-folded, maybe two words) -> kind:
+    "universitet" -> "university", "science park" -> "science park"."""
+    return {row["word"].casefold(): row["kind"] for row in _rows("organisation_words.csv")}
 
 
 @lru_cache(maxsize=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PROFILE
 from pipeline import reference
 from pipeline.parse.contacts import is_person_name, parse_contacts
@@ -117,3 +119,57 @@ def test_name_spans_slice_the_text():
 def test_person_name_shapes():
     assert is_person_name("Marie-Louise Lövgren") and is_person_name("Elizabeth George Chandy")
     assert not is_person_name("Coompanion") and not is_person_name("Region Jönköpings län")
+
+
+def test_email_and_phone_are_their_own_columns_never_the_organisation():
+    rows = people("Sara Lindqvist, projektledare, Region Blekinge, sara.lindqvist@regionblekinge.se, 0455-73 50 00",
+                  "10")
+    assert [(r.name.text, r.role, r.email, r.phone, r.organisation_item.text) for r in rows] == [
+        ("Sara Lindqvist", "projektledare", "sara.lindqvist@regionblekinge.se", "0455-73 50 00", "Region Blekinge")]
+    row, = people("Anders Bro, strateg, anders.bro@regionorebrolan.se", "18")
+    assert (row.role, row.email, row.organisation_item) == ("strateg", "anders.bro@regionorebrolan.se", None)
+
+
+def test_the_address_of_one_of_two_people_goes_to_that_person():
+    rows = people("Caroline Kjellgren och Helen Nilsson, Coompanion, helen.nilsson@coompanion.se", "25")
+    assert [(r.name.text, r.email) for r in rows] == [("Caroline Kjellgren", None),
+                                                      ("Helen Nilsson", "helen.nilsson@coompanion.se")]
+
+
+@pytest.mark.parametrize("line, former", [
+    ("Lina Andersson (tidigare)", ["Lina Andersson"]),
+    ("Johan Nilsson, PL regionen (slutat)", ["Johan Nilsson"]),
+    ("Emma Hansson, koordinator, regionen (fd)", ["Emma Hansson"]),
+    ("Lena Karlsson, ALMI (f.d.)", ["Lena Karlsson"]),
+    ("Anders Jönsson, Wille Lopez (slutat) och Nina Englund, Coompanion", ["Wille Lopez"]),
+    ("Hanna Nyroos, f.d. PL", ["Hanna Nyroos"]),
+    ("Julia Martinsson, PL, regionen (ersätter Pernilla Conley Pettersson, tidigare projektledare)",
+     ["Pernilla Conley Pettersson"]),
+])
+def test_former_holders_in_every_way_editors_write_them(line, former):
+    rows = people(line, "19")
+    assert [r.name.text for r in rows if r.status == "former"] == former
+    assert all(r.name.text[:1].isupper() and " " in r.name.text for r in rows)  # "PL" is never a person
+
+
+def test_a_former_marker_with_a_role_gives_the_role():
+    row, = people("Greta Isaksson (f.d. PL)", "25")
+    assert (row.status, row.role, row.role_raw) == ("former", "projektledare", "PL")
+
+
+@pytest.mark.parametrize("role", ["projektkoordinator", "processledare", "samordnare", "strateg", "handläggare",
+                                  "verksamhetsutvecklare", "näringslivsutvecklare", "enhetschef"])
+def test_role_words_of_the_profile(role):
+    row, = people(f"Anna Ek, {role}, Almi", "10")
+    assert (row.role, row.role_raw, row.organisation_item.text) == (role, role, "Almi")
+
+
+def test_an_unlisted_role_word_is_a_role_not_an_organisation():
+    row, = people("Lisa Ahl, kommunikatörsstöd, Region Jönköpings län", "06")
+    assert (row.role_raw, row.organisation_item.text) == ("kommunikatörsstöd", "Region Jönköpings län")
+
+
+def test_an_organisation_with_its_office_is_not_a_person():
+    rows = people("Caroline Kjellgren, Coompanion Norrbotten, 0920-22 44 10", "25")
+    assert [(r.name.text, r.phone, r.organisation_item.text) for r in rows] == [
+        ("Caroline Kjellgren", "0920-22 44 10", "Coompanion Norrbotten")]

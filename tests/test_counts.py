@@ -96,3 +96,84 @@ def test_item_spans_slice_the_text():
     text = "Kända: 17 (Coomp, Nätverket, Almi)"
     parsed = parse_count(text, 7, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
     assert [text[i.start : i.end] for i in parsed.items] == ["Coomp", "Nätverket", "Almi"]
+
+
+# Next-edition wordings (the forms issue 11 lists; tests/editions uses them in running text)
+@pytest.mark.parametrize(
+    "raw, value, qualifier",
+    [
+        ("ca 60", 60, "approximate"),
+        ("cirka 25", 25, "approximate"),
+        ("ungefär 30 sociala företag", 30, "approximate"),
+        ("drygt 30", 30, "at_least"),
+        ("knappt 20", 20, "at_most"),
+        ("över 100", 100, "at_least"),
+        ("fler än 40", 40, "at_least"),
+        ("minst 12", 12, "at_least"),
+        ("högst 9", 9, "at_most"),
+        ("ett 20-tal", 20, "approximate"),
+        ("ett tjugotal", 20, "approximate"),
+        ("tolv", 12, "exact"),
+        ("sju kommuner", 7, "exact"),
+        ("tjugotre", 23, "exact"),
+        ("alla 12 kommuner", 12, "exact"),
+        ("samtliga 8", 8, "exact"),
+        ("samtliga fem kommuner", 5, "exact"),
+        ("12 st", 12, "exact"),
+        ("44 (2020)", 44, "exact"),
+        ("20 (varav 6 nya)", 20, "exact"),
+        ("40+", 40, "at_least"),
+        ("1 200", 1200, "exact"),
+    ],
+)
+def test_approximate_bounded_and_worded_counts(raw, value, qualifier):
+    parsed = parse(raw)
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (value, "stated", qualifier)
+    assert parsed.problems == ()
+
+
+def test_a_range_is_its_lower_bound_and_reported():
+    parsed = parse("20–25")
+    assert (parsed.value, parsed.qualifier) == (20, "at_least")
+    assert [p[0] for p in parsed.problems] == ["count_range"]
+
+
+def test_a_number_inside_a_sentence_is_read_and_reported():
+    parsed = parse("Vi känner till 45 sociala företag i länet")
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (45, "stated", "exact")
+    assert [p[0] for p in parsed.problems] == ["count_from_sentence"]
+
+
+def test_a_year_in_a_sentence_is_not_the_count():
+    assert parse("Sedan 2019 har 45 företag fått stöd").value == 45
+
+
+def test_other_numbers_outside_brackets_are_reported():
+    parsed = parse("45 sociala företag, varav 10 nya")
+    assert parsed.value == 45 and [p[0] for p in parsed.problems] == ["count_other_numbers"]
+
+
+@pytest.mark.parametrize("raw", ["de flesta kommunerna i länet", "alla kommuner i länet", "ett antal kommuner",
+                                 "Uppdateras snart."])
+def test_an_unreadable_value_is_null_and_quoted(raw):
+    parsed = parse(raw)
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (None, "none", None)
+    (code, message), = parsed.problems
+    assert code == "count_unparsed" and repr(raw) in message
+
+
+def test_a_partial_list_without_a_number_is_at_least_its_names():
+    parsed = parse("bland annat Coompanion, Almi och Drivhuset")
+    assert (parsed.value, parsed.basis, parsed.qualifier, parsed.list_is_partial) == (3, "listed", "at_least", True)
+
+
+def test_one_odd_item_never_voids_a_list():
+    parsed = parse("Coompanion, Almi, flera privata aktörer")
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (3, "listed", "exact")
+    assert [i.text for i in parsed.items] == ["Coompanion", "Almi", "flera privata aktörer"]
+    assert [p[0] for p in parsed.problems] == ["count_item_not_a_name"]
+
+
+def test_a_quantity_item_in_a_list_is_not_a_stated_number():
+    parsed = parse("Coompanion, Almi och två Leaderkontor")
+    assert (parsed.value, parsed.basis) == (4, "listed")

@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from pipeline import reference
 from pipeline.entities.nlp import analyse, find_entities, section_span
 from pipeline.entities.resolver import Resolver, _key
+from pipeline.extraction import SourceInfo, build_extraction
 from tests.conftest import PROFILE, codes
+
+INFO = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
+                  encoding="utf-8")
+
+
+def text_with_region(body: str) -> str:
+    return f"Region Blekinge sprider kunskap\n\n{body}\n"
 
 RESOLVER = Resolver(PROFILE)
 
@@ -175,3 +183,31 @@ def test_entity_stage_never_raises(text):
         for mention in found.mentions:
             assert text[mention.start : mention.end] == mention.surface
             assert section.start_char <= mention.start and mention.end <= section.end_char
+
+
+PLACE_KINDS = {"municipality", "county", "county board", "region"}
+
+
+@pytest.mark.parametrize("name, place", [
+    ("Örebro universitet", "orebro-kommun"),
+    ("Högskolan Väst", None),
+    ("Luleå Science Park", "lulea-kommun"),
+    ("Sparbanken Nord", None),
+    ("Linnéuniversitetet i Växjö", "vaxjo-kommun"),
+    ("Stockholms Stadsmission", None),  # registered: the seed names it
+    ("Högskolan i Gävle", "gavle-kommun"),
+    ("Blekinge Tekniska Högskola", "lan-blekinge"),
+    ("Uppsala Stadsmission", "uppsala-kommun"),
+])
+def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
+    text = f"Samverkanspartners: Coompanion, {name} och Almi."
+    extraction = build_extraction(text_with_region(text), INFO, PROFILE)
+    region, = extraction.regions
+    mentions = [m for m in region.mentions if name in m.surface or m.surface in name]
+    assert [m.surface for m in mentions] == [name]  # the longest name wins: no place mention inside it
+    organisations = {o.organisation_id: o for o in extraction.document.organisations}
+    organisation = organisations[mentions[0].organisation_id]
+    assert organisation.kind not in PLACE_KINDS
+    if not organisation.registered:
+        assert organisation.place_id == place
+        assert [f.code for f in region.quality if f.evidence == name] == ["unregistered_organisation"]

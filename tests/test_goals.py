@@ -75,3 +75,37 @@ def test_numbered_purpose_items():
 
 def test_year_at_line_start_is_not_a_goal():
     assert goals("1. Starta.\n\n2019 testades ett draknäste.") == [("1.", "Starta.")]
+
+
+def test_goals_written_as_bullets_become_items_labelled_by_their_bullet():
+    text = ("• Parterna har en samsyn om vad socialt entreprenörskap är.\n"
+            "• Ta fram en arbetsmetod som kan appliceras på befintliga processer.\n"
+            "• Starta upp ett Social Business Board i Blekinge.")
+    assert goals(text) == [("•", "Parterna har en samsyn om vad socialt entreprenörskap är."),
+                           ("•", "Ta fram en arbetsmetod som kan appliceras på befintliga processer."),
+                           ("•", "Starta upp ett Social Business Board i Blekinge.")]
+
+
+def test_purpose_items_written_with_dashes():
+    text = ("– utveckla regionalt ledningsarbete för att stärka social innovation\n"
+            "– sammanföra sociala entreprenörer med övriga näringslivet")
+    assert [label for label, _ in goals(text, "purpose")] == ["–", "–"]
+
+
+def test_a_wrapped_bullet_line_stays_with_its_item():
+    text = "– att deltagande sociala företag ökat sin\nomsättning\n– etablerad samverkan"
+    assert goals(text) == [("–", "att deltagande sociala företag ökat sin\nomsättning"), ("–", "etablerad samverkan")]
+
+
+def test_bullets_under_numbered_goals_are_sub_points_not_items():
+    text = '1. "Visionsdokument", inkl.\n- en aktörskarta,\n- en visionsprocess.\n2. "Kommunikation"'
+    assert [label for label, _ in goals(text)] == ["1.", "2."]
+
+
+def test_purpose_numbered_with_dots_and_goals_lettered_are_read_too():
+    assert [label for label, _ in goals("1. Stärka företagen.\n2. Bredda marknaden.", "purpose")] == ["1.", "2."]
+    assert [label for label, _ in goals("a) Fler affärer.\nb) Ökad kunskap.")] == ["a)", "b)"]
+
+
+def test_prose_only_is_no_items():
+    assert goals("Målet med projektet är att socialt entreprenörskap är en del av strategin.") == []

@@ -180,3 +180,10 @@ def test_web_leftovers_are_removed_and_reported(seed):
 def test_no_error_findings_on_the_seed(seed):
     findings = list(seed.document.quality) + [f for r in seed.regions for f in r.quality]
     assert [f for f in findings if f.severity == "error"] == []
+
+
+def test_every_count_the_seed_gives_is_exact(seed):
+    # no seed count line says "ca", "drygt", "knappt" or gives a range; the missing and empty ones have no qualifier
+    for region in seed.regions:
+        for metric, count in region.counts.items():
+            assert count.qualifier == ("exact" if count.value is not None else None), (region.county_code, metric)

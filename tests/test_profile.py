@@ -30,8 +30,8 @@ EDITED_SEED = (SEED_TEXT
                         "Nyföretagarcentrum-kontor i kommunerna.\nDeltagare i projektets aktiviteter: 120\n"))
 
 EDITED_PROFILE = (DEFAULT_TOML
-                  .replace('variants = ["Samverkanspartner", "Samverkar med"]',
-                           'variants = ["Samverkanspartner", "Samverkar med", "Parter i projektet"]')
+                  .replace('label = "Samverkanspartners"\nvariants = [',
+                           'label = "Samverkanspartners"\nvariants = ["Parter i projektet", ')
                   .replace('[[sections]]\nid = "concrete"',
                            '[[sections]]\nid = "budget"\nlabel = "Budget"\nreads_as = "text"\nexpected = false\n'
                            'description = "the project\'s budget"\n\n[[sections]]\nid = "concrete"')
@@ -56,6 +56,7 @@ def test_the_edits_really_changed_the_seed_and_the_profile():
     assert EDITED_SEED.count("Parter i projektet:") == 1 and EDITED_SEED.count("Budget:") == 1
     assert EDITED_SEED.count("Deltagare i projektets aktiviteter: 120") == 1
     assert EDITED_PROFILE.count('id = "budget"') == 1 and EDITED_PROFILE.count('id = "participants"') == 1
+    assert EDITED_PROFILE.count('"Parter i projektet"') == 1
 
 
 def test_label_rename_new_section_and_new_count_line_need_only_a_profile_edit(tmp_path):
@@ -67,7 +68,7 @@ def test_label_rename_new_section_and_new_count_line_need_only_a_profile_edit(tm
     assert sections["partners"]["label"] == "Parter i projektet"
     assert sections["budget"]["text"] == "4,2 miljoner kronor, varav hälften från ERUF."
     # the new count line is a count like the others, after them in the JSON
-    assert region["participants"] == {"value": 120, "basis": "stated", "raw": "120", "listed": None,
+    assert region["participants"] == {"value": 120, "basis": "stated", "qualifier": "exact", "raw": "120", "listed": None,
                                       "list_is_partial": False, "start": region["participants"]["start"],
                                       "end": region["participants"]["end"]}
     keys = list(region)

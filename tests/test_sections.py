@@ -15,8 +15,9 @@ def seg(text: str):
 
 def found(region) -> list[str]:
     """The codes of a region's findings about its labels and headings (these one-passage texts
-    lack most expected sections, which ``test_missing_expected_sections_are_reported`` covers)."""
-    return [f.code for f in region.findings if f.code != "missing_section"]
+    lack most expected sections and leave some empty, which ``test_missing_expected_sections_are_reported``
+    and ``test_empty_and_repeated_sections_are_reported`` cover)."""
+    return [f.code for f in region.findings if f.code not in ("missing_section", "empty_section")]
 
 
 def sections_of(text: str) -> list[tuple[str, str | None, str]]:
@@ -140,3 +141,32 @@ def test_empty_and_repeated_sections_are_reported():
     region = seg("Region Skåne bygger\n\nSyfte:\n\nKonkret: a.\n\nKonkret: b.\n").regions[0]
     assert [f.code for f in region.findings if f.code in ("empty_section", "duplicate_section")] == [
         "empty_section", "duplicate_section"]
+
+
+def test_empty_count_line_is_reported_at_its_metric():
+    # Jönköping's three count lines have no text after their labels
+    region = seg("Region Jönköpings län arbetar\n\nKända sociala företag:\nKommuner som arbetar med att främja "
+                 "sociala företag:\n").regions[0]
+    empty = [(f.code, f.field) for f in region.findings if f.code == "empty_section"]
+    assert empty == [("empty_section", "known_social_enterprises"), ("empty_section", "municipalities_promoting")]
+
+
+def test_heading_directly_after_the_previous_regions_count_line():
+    result = seg("Region Gävleborg formar stödstrukturer\n\nKända sociala företag: 52\n"
+                 "Företagsfrämjare som aktivt stöttar sociala företag: Coompanion\n"
+                 "Region Jämtland Härjedalen stärker affärsmässigheten\n\nSammanfattning.\n")
+    assert [r.county.county_code for r in result.regions] == ["21", "23"]
+    assert found(result.regions[1]) == ["heading_without_blank_line"]
+    assert result.regions[0].sections[-1].section == "business_promoters"
+
+
+def test_heading_directly_followed_by_its_summary():
+    result = seg("Region Skåne bygger samverkan\nRegion Skåne bygger regional samverkan kring socialt företagande.\n\n"
+                 "Kontakt: Elin Dagerbo, Coompanion\n")
+    assert [r.title for r in result.regions] == ["Region Skåne bygger samverkan"]
+    assert found(result.regions[0]) == ["heading_without_blank_line"]
+
+
+def test_a_line_inside_a_paragraph_is_not_a_heading():
+    result = seg("Region Skåne bygger\n\nSyfte: att stärka\nRegion Skåne i samverkan\nmed kommunerna.\n")
+    assert len(result.regions) == 1

@@ -54,6 +54,7 @@ class DocumentOrganisations:
                 parent_id=org.parent_id,
                 county_code=org.county_code,
                 municipality_code=org.municipality_code,
+                place_id=org.place_id,
             )
             if org.parent_id:
                 self.use(org.parent_id)
@@ -84,6 +85,10 @@ class RegionMentions:
     def add(self, section: str, span: EntitySpan, fallback: Entity | None = None) -> str:
         if (span.start, span.end) in self.by_span:
             return self.by_span[(span.start, span.end)].organisation_id
+        if span.method == "unregistered" and fallback is None:
+            name = " ".join(span.surface.split())
+            fallback = Entity(span.organisation_id, name, span.kind, (name, *self.resolver.suggestions(name)),
+                              "not in the registry", place_id=span.place_id)
         if span.method in ("misspelling", "fuzzy"):
             how = f"similarity {span.score}" if span.score is not None else "a misspelling the registry lists"
             self.findings.add(Code.typo_corrected,
@@ -91,8 +96,12 @@ class RegionMentions:
                               span.surface, span.start, span.end)
         elif span.method == "unregistered":
             closest = ", ".join(fallback.aliases[1:]) if fallback else ""
+            place = (f"; it names the place {self.organisations.name(fallback.place_id)!r}"
+                     if fallback and fallback.place_id else "")
+            kind = f" {fallback.kind}" if fallback and fallback.kind else ""
+            kept = f"; kept as an unregistered{kind} organisation{place}" if kind or place else ""
             self.findings.add(Code.unregistered_organisation,
-                              f"{span.surface!r} is in no registry (closest: {closest or 'none'})",
+                              f"{span.surface!r} is in no registry{kept} (closest: {closest or 'none'})",
                               span.surface, span.start, span.end)
         organisation_id = self.organisations.use(span.organisation_id, fallback)
         self.by_span[(span.start, span.end)] = models.Mention(
@@ -154,7 +163,47 @@ def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list
     for span in block.sections:
         if span.section in partner_sections:
             _partner_items(text, span.start, span.end, span.section, mentions, profile)
+            _names_not_read(doc, span.start, span.end, mentions, profile)
+            if not mentions.covering(span.start, span.end) and _NAME_INSIDE.search(text, span.start, span.end):
+                mentions.findings.add(Code.organisations_not_found, "the partners section names something but no "
+                                      "organisation was read from it", text[span.start : span.end][:200],
+                                      span.start, span.end)
     return people
+
+
+_NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
+"""A capitalised word that does not start a sentence."""
+
+
+def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, profile: Profile) -> None:
+    """Runs of capitalised words in a partners section that no rule read as an organisation are
+    reported, so a name the registry and the rules miss ("Mötesplats Social Innovation") is never
+    lost in silence."""
+    tokens = section_span(doc, start, end)
+    if tokens is None:
+        return
+    covered = [(m.start, m.end) for m in mentions.covering(start, end)]
+    stop = _not_a_name_start(profile.lists.never_names)
+    run: list = []
+
+    def flush() -> None:
+        words = [t for t in run if t.lower_ not in stop]
+        if len(words) >= 2:
+            first, last = run[0], run[-1]
+            surface = doc.text[first.idx : last.idx + len(last)] if "text" not in doc.user_data else \
+                doc.user_data["text"][first.idx : last.idx + len(last)]
+            mentions.findings.add(Code.name_not_read, f"{surface!r} looks like a name but was not read as an "
+                                  "organisation; add it to the registry if it is one", surface, first.idx,
+                                  last.idx + len(last))
+        run.clear()
+
+    for token in tokens:
+        inside = any(a <= token.idx < b for a, b in covered)
+        if not inside and (token.is_title or (token.is_upper and len(token) > 1)) and token.is_alpha:
+            run.append(token)
+        else:
+            flush()
+    flush()
 
 
 def check_people(people: Iterable[tuple[str, int, int]], contacts: list[models.Contact], findings: Findings) -> None:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import reference
 from pipeline.entities.registry import registry
+from pipeline.models import MatchMethod
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
 from pipeline.profile import Profile
 from pipeline.reference import County
@@ -46,9 +47,60 @@ class EntitySpan:
     surface: str
     start: int
     end: int
-    method: str
+    method: MatchMethod
     score: float | None = None
     office: str | None = None
+    kind: str | None = None
+    """For a name the registry lacks: the kind its organisation word gives ("university")."""
+    place_id: str | None = None
+    """For a name the registry lacks: the place it contains ("Högskolan i Gävle": gavle-kommun)."""
+
+
+def _organisation_word(doc: Doc, i: int, org_words: dict[str, str]) -> tuple[int, str] | None:
+    """(end, kind) when an organisation word starts at token i: "universitet", "Science Park",
+    or a compound ending in one ("Linnéuniversitetet")."""
+    if i >= len(doc):
+        return None
+    two = f"{doc[i].lower_} {doc[i + 1].lower_}" if i + 1 < len(doc) else ""
+    if two in org_words:
+        return i + 2, org_words[two]
+    word = doc[i].lower_
+    if word in org_words:
+        return i + 1, org_words[word]
+    if doc[i].is_title and len(word) >= 8:
+        suffix = next((w for w in org_words if " " not in w and len(w) >= 7 and word.endswith(w)), None)
+        if suffix is not None:
+            return i + 1, org_words[suffix]
+    return None
+
+
+def _is_name_word(token) -> bool:
+    return token.is_title or (token.is_upper and len(token) > 1)
+
+
+def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int, org_words: dict[str, str]
+                             ) -> tuple[int, int, str] | None:
+    """Token bounds and kind of an organisation whose name holds the place ``ent``: the place
+    followed by an organisation word, maybe after capitalised words ("Örebro universitet",
+    "Blekinge Tekniska Högskola", "Luleå Science Park"), or an organisation word before it, maybe
+    with "i" ("Högskolan i Gävle", "Linnéuniversitetet i Växjö", "Samordningsförbundet Gävleborg")."""
+    j = ent.end
+    for _ in range(3):
+        found = _organisation_word(doc, j, org_words) if j < hi else None
+        if found is not None and found[0] <= hi:
+            return ent.start, found[0], found[1]
+        if j < hi and _is_name_word(doc[j]) and not doc[j].ent_type_:
+            j += 1
+            continue
+        break
+    i = ent.start - 1
+    if i > lo and doc[i].lower_ == "i":
+        i -= 1
+    if i >= lo and _is_name_word(doc[i]):
+        found = _organisation_word(doc, i, org_words)
+        if found is not None and found[0] == i + 1:
+            return i, ent.end, found[1]
+    return None
 
 
 @dataclass(frozen=True)
@@ -199,6 +251,17 @@ def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
     return start, end, None
 
 
+def _named_organisation(span: Span, kind: str, place_id: str | None, resolver: Resolver) -> EntitySpan:
+    """A name built from an organisation word: the registry's organisation if it knows the name,
+    else an unregistered one of the word's kind, with the place the name holds."""
+    resolution = resolver.resolve(span.text)
+    if resolution.method in ("alias", "misspelling", "fuzzy"):
+        return EntitySpan(resolution.organisation_id, span.text, span.start_char, span.end_char, resolution.method,
+                          resolution.score)
+    return EntitySpan(resolution.organisation_id, span.text, span.start_char, span.end_char, "unregistered",
+                      kind=kind, place_id=place_id)
+
+
 def _after_municipal_role(doc: Doc, ent: Span, words: _Words) -> bool:
     """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C")."""
     i = ent.start - 1
@@ -220,6 +283,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     doc = section.doc
     words = _Words.of(profile)
     offices = _offices(profile)
+    org_words = reference.organisation_words()
     all_ents = list(doc.ents) if doc_ents is None else doc_ents
     ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
     places_at = {e.start: e for e in ents if e.label_ == PLACE}
@@ -238,6 +302,13 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
                 method = "office"
                 absorbed.update(range(ent.end, end))
         elif ent.label_ == PLACE:
+            named = _organisation_with_place(doc, ent, section.start, section.end, org_words)
+            if named is not None and not covered.intersection(range(named[0], named[1])):
+                start, end, kind = named
+                mentions.append(_named_organisation(doc[start:end], kind, ent.ent_id_, resolver))
+                covered.update(range(start, end))
+                absorbed.update(range(start, end))
+                continue
             municipal = ent.ent_id_ in _municipality_ids() and _after_municipal_role(doc, ent, words)
             method = "municipal" if municipal else "place"
         elif ent.label_ == MISSPELLING:
@@ -247,6 +318,20 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             office = span.text
         covered.update(range(start, end))
         mentions.append(EntitySpan(ent.ent_id_, span.text, span.start_char, span.end_char, method, None, office))
+    for token in section:  # an organisation word with a name but no place: "Högskolan Väst", "Sparbanken Nord"
+        if token.i in covered or not _is_name_word(token):
+            continue
+        found = _organisation_word(doc, token.i, org_words)
+        if found is None or covered.intersection(range(token.i, found[0])):
+            continue
+        end = found[0]
+        while end < section.end and end - found[0] < 2 and _is_name_word(doc[end]) and end not in covered \
+                and not doc[end].ent_type_:
+            end += 1
+        if end == found[0] and token.i + 1 == found[0] and doc[token.i].lower_ in org_words:
+            continue  # the bare word ("Stiftelsen") names nothing
+        mentions.append(_named_organisation(doc[token.i : end], found[1], None, resolver))
+        covered.update(range(token.i, end))
     candidates = _candidate_tokens(section, profile)
     for token in candidates:
         if token.i in covered:

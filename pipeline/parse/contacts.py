@@ -13,6 +13,7 @@ organisations, separated by full stops, and gives them its role.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,22 +34,38 @@ _SENTENCE = re.compile(r"\.\s+(?=[A-ZÅÄÖ])")
 @dataclass(frozen=True)
 class _Patterns:
     former: re.Pattern[str]
+    former_alone: re.Pattern[str]
+    replaced: re.Pattern[str]
     people_separator: re.Pattern[str]
     leading_separator: re.Pattern[str]
     note_start: re.Pattern[str]
+    email: re.Pattern[str]
+    phone: re.Pattern[str]
+    role_suffix: re.Pattern[str]
     roles: dict[str, str]
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 @lru_cache(maxsize=8)
 def _patterns(rules: ContactRules) -> _Patterns:
-    former = "|".join(phrase_pattern(m) for m in sorted(rules.former_markers, key=len, reverse=True))
-    separators = "|".join(re.escape(s) for s in rules.people_separators)
-    notes = "|".join(re.escape(w) for w in rules.note_words)
+    former = _alternatives(rules.former_markers)
+    separators = "|".join(re.escape(s) for s in rules.people_separators) or "(?!)"
+    notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
     return _Patterns(
-        former=re.compile(rf"^(?:{former})\s+" if former else r"(?!)", re.IGNORECASE),
-        people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+" if separators else r"(?!)"),
-        leading_separator=re.compile(rf"(?:{separators})\s+" if separators else r"(?!)"),
-        note_start=re.compile(rf"\s(?:{notes})\b" if notes else r"(?!)", re.IGNORECASE),
+        former=re.compile(rf"^(?:{former})(?:\s+|$)", re.IGNORECASE),
+        former_alone=re.compile(rf"^(?:{former}|{_alternatives(rules.left_words)})[.\s]*$", re.IGNORECASE),
+        replaced=re.compile(rf"^(?:{_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
+        people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+"),
+        leading_separator=re.compile(rf"(?:{separators})\s+"),
+        note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
+        email=re.compile(rf"^(?:(?:{_alternatives(rules.email_prefixes)})\s*:?\s*)?"
+                         r"(?P<value>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE),
+        phone=re.compile(rf"^(?:(?:{_alternatives(rules.phone_prefixes)})\s*:?\s*)?"
+                         r"(?P<value>(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?(?:[\s\-–]?\d{1,4}){2,6})$", re.IGNORECASE),
+        role_suffix=re.compile(rf"^[a-zåäöé]+(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})$"),
         roles={raw.casefold(): role for raw, role in rules.roles.items()},
     )
 
@@ -59,6 +76,7 @@ class Person:
     status: Status
     note: str | None = None
     parenthesised: bool = False
+    role_raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,10 +87,22 @@ class ContactRow:
     role: str | None
     role_raw: str | None
     organisation_item: Item | None
+    email: str | None
+    phone: str | None
     status: Status
     note: str | None
     source_line: str
     parenthesised: bool
+    unread: tuple[str, ...] = ()
+    """Parts of the line that are neither a person, role, organisation, e-mail nor phone number."""
+
+
+@dataclass(frozen=True)
+class _StatusMark:
+    """A parenthesis that only says its person left: "(slutat)", "(fd)", "(f.d. PL)"."""
+
+    at: int
+    role_raw: str | None
 
 
 def is_person_name(text: str) -> bool:
@@ -109,30 +139,64 @@ def _people(text: str, segment: Item, visible: str, patterns: _Patterns) -> list
     return names if names and all(is_person_name(n.text) for n in names) else None
 
 
-def _parenthesised(text: str, start: int, end: int, patterns: _Patterns) -> tuple[str, list[Person], list[str]]:
-    """Returns ``text`` with the entry's parentheses blanked out, the people they name, and notes."""
+def _names_an_organisation(text: str, resolver: Resolver) -> bool:
+    """True for a registry name, or one with an office or unit after it ("Coompanion Norrbotten"):
+    such capitalised words are an organisation, not a person."""
+    return resolver.exact(text) is not None or resolver.resolve(text).method in ("alias", "prefix", "misspelling")
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _role_after_former(text: str, patterns: _Patterns, roles: dict[str, str]) -> tuple[bool, str | None]:
+    """(True, role) when ``text`` is a former marker alone or with a role: "fd", "f.d. PL",
+    "tidigare projektledare", "slutat"; (False, None) otherwise."""
+    text = text.strip(" ,.")
+    if patterns.former_alone.match(text):
+        return True, None
+    former = patterns.former.match(text)
+    if former:
+        rest = text[former.end():].strip(" ,")
+        if rest.casefold() in roles or patterns.role_suffix.match(rest):
+            return True, rest
+    return False, None
+
+
+def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: dict[str, str]
+                   ) -> tuple[str, list[Person], list[str], list[_StatusMark]]:
+    """Returns ``text`` with the entry's parentheses blanked out, the people they name, notes, and
+    the marks that say the person before them left."""
     people: list[Person] = []
     notes: list[str] = []
+    marks: list[_StatusMark] = []
     masked = list(text[start:end])
     for paren in _PAREN.finditer(text, start, end):
         inner_start, inner_end = paren.start(1), paren.end(1)
         inner = paren.group(1)
         masked[paren.start() - start : paren.end() - start] = " " * (paren.end() - paren.start())
-        former = patterns.former.match(inner)
-        if former:
-            head = inner[former.end() :].split(",", 1)[0]
-            tail = inner[former.end() + len(head) :].strip(" ,")
-            names = _split(text, inner_start + former.end(), inner_start + former.end() + len(head),
-                           patterns.people_separator, patterns)
-            people.extend(Person(name, "former", tail or None) for name in names)
+        left, role_raw = _role_after_former(inner, patterns, roles)
+        if left:
+            marks.append(_StatusMark(paren.start(), role_raw))
             continue
+        lead = patterns.former.match(inner) or patterns.replaced.match(inner)
+        if lead:
+            head = inner[lead.end() :].split(",", 1)[0]
+            tail = inner[lead.end() + len(head) :].strip(" ,")
+            names = _split(text, inner_start + lead.end(), inner_start + lead.end() + len(head),
+                           patterns.people_separator, patterns)
+            if names and all(is_person_name(n.text) for n in names):
+                tail_left, tail_role = _role_after_former(tail, patterns, roles) if tail else (False, None)
+                note = None if tail_left and tail_role else tail or None
+                people.extend(Person(name, "former", note, role_raw=tail_role) for name in names)
+                continue
         names = _split(text, inner_start, inner_end, patterns.people_separator, patterns)
         if names and all(is_person_name(n.text) for n in names):
             bare = not patterns.leading_separator.match(inner.lstrip())
             people.extend(Person(n, "current", None, parenthesised=bare) for n in names)
         else:
             notes.append(inner.strip())
-    return text[:start] + "".join(masked) + text[end:], people, notes
+    return text[:start] + "".join(masked) + text[end:], people, notes, marks
 
 
 _COMMA = re.compile(",")
@@ -154,51 +218,108 @@ def parse_entry(
     """Reads one contact entry ``text[start:end]`` into people rows; ``default_role`` is the role
     word of a sub-label that introduces the entry ("Arbetsgrupp")."""
     patterns = _patterns(profile.contacts)
-    visible, later, notes = _parenthesised(text, start, end, patterns)
+    roles = role_words(profile)
+    own_region = {w.casefold() for w in profile.entities.own_region_words}
+    visible, later, notes, marks = _parenthesised(text, start, end, patterns, roles)
     segments = _split(text, start, end, _COMMA, patterns, visible)
     people: list[Person] = []
     index = 0
     while index < len(segments) and (len(segments) == 1 or index < len(segments) - 1):
         names = _people(text, segments[index], visible, patterns)
-        if names is None or resolver.exact(segments[index].text):
+        if names is None or _names_an_organisation(segments[index].text, resolver):
             break
         people.extend(Person(n, "current") for n in names)
         index += 1
-    roles = role_words(profile)
     role_raw = default_role
+    everyone_left = False
     organisation_item: Item | None = None
+    emails: list[str] = []
+    phones: list[str] = []
+    unread: list[str] = []
     for segment in segments[index:]:
-        first, _, rest = segment.text.partition(" ")
-        if segment.text.casefold() in roles:
-            role_raw = segment.text
+        piece = segment.text
+        first, _, rest = piece.partition(" ")
+        left, left_role = _role_after_former(piece, patterns, roles)
+        if (found := patterns.email.match(piece)) is not None:
+            emails.append(found.group("value"))
+        elif (found := patterns.phone.match(piece)) is not None and _digits(piece) >= 6:
+            phones.append(found.group("value"))
+        elif left:
+            everyone_left = True
+            role_raw = left_role or role_raw
+        elif piece.casefold() in roles:
+            role_raw = piece
         elif first.casefold() in roles and rest and organisation_item is None:
             role_raw = first
             organisation_item = _item(text, segment.start + len(first) + 1, segment.end, patterns)
+        elif (role_raw is None and " " not in piece and piece.islower() and piece.casefold() not in own_region
+              and not resolver.is_known(piece)):
+            role_raw = piece  # an unlisted role word ("kommunikatör"); reported, never an organisation
         elif organisation_item is None:
             organisation_item = segment
         else:
-            notes.append(segment.text)
+            notes.append(piece)
+            unread.append(piece)
     if organisation_item is not None:
         note_start = patterns.note_start.search(organisation_item.text)
         if note_start:
             notes.insert(0, organisation_item.text[note_start.start() + 1 :])
             organisation_item = Item(organisation_item.text[: note_start.start()], organisation_item.start,
                                      organisation_item.start + note_start.start())
-    role = roles.get(role_raw.casefold(), role_raw.casefold()) if role_raw else None
+    people = _apply_marks(people, marks, everyone_left, text)
     note = "; ".join(notes) or None
+    everyone = sorted(people + later, key=lambda p: p.name.start)
     return [
         ContactRow(
             name=person.name,
-            role=role,
-            role_raw=role_raw,
+            role=_normalised(person.role_raw or role_raw, roles),
+            role_raw=person.role_raw or role_raw,
             organisation_item=organisation_item,
+            email=_owned(emails, person, everyone),
+            phone=_owned(phones, person, everyone),
             status=person.status,
             note="; ".join(n for n in (note, person.note) if n) or None,
             source_line=text[start:end],
             parenthesised=person.parenthesised,
+            unread=tuple(unread),
         )
-        for person in sorted(people + later, key=lambda p: p.name.start)
+        for person in everyone
     ]
+
+
+def _normalised(role_raw: str | None, roles: dict[str, str]) -> str | None:
+    return roles.get(role_raw.casefold(), role_raw.casefold()) if role_raw else None
+
+
+def _apply_marks(people: list[Person], marks: list[_StatusMark], everyone_left: bool, text: str) -> list[Person]:
+    """Marks people former: the person right before a "(slutat)" mark, or everyone in the entry
+    when the mark (or a "f.d. PL" part) follows the role or organisation."""
+    result = list(people)
+    for mark in marks:
+        before = [n for n, p in enumerate(result) if p.name.end <= mark.at and not text[p.name.end : mark.at].strip()]
+        targets = before or range(len(result))
+        for n in targets:
+            result[n] = Person(result[n].name, "former", result[n].note, result[n].parenthesised,
+                               mark.role_raw or result[n].role_raw)
+    if everyone_left:
+        result = [Person(p.name, "former", p.note, p.parenthesised, p.role_raw) for p in result]
+    return result
+
+
+def _owned(values: list[str], person: Person, everyone: list[Person]) -> str | None:
+    """The e-mail address or phone number of a person: the only one for the only person, else the
+    one whose text names the person (an address "anna.ek@…" is Anna Ek's)."""
+    if not values:
+        return None
+    current = [p for p in everyone if p.status == "current"]
+    if len(everyone) == 1 or (len(current) == 1 and person is current[0] and len(values) == 1):
+        return values[0]
+    folded = [_ascii(part) for part in person.name.text.split()]
+    return next((v for v in values if all(part in _ascii(v) for part in folded)), None)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
 
 
 def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: Resolver,
@@ -235,7 +356,12 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
     contacts: list[Contact] = []
     roles = role_words(profile)
     for span in spans:
-        for row in parse_contacts(text, span.start, span.end, profile, resolver, span.section):
+        rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section)
+        if not rows and span.end > span.start:
+            findings.add(Code.contacts_not_found, f"no person read from the contact text {text[span.start:span.end]!r}",
+                         text[span.start : span.end], span.start, span.end)
+        reported: set[tuple[str, str]] = set()
+        for row in rows:
             organisation_id = None
             if row.organisation_item is not None:
                 organisation_id = identify(span.section, row.organisation_item)
@@ -244,11 +370,17 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
                              f"{row.name.text} is named in parentheses without 'fd' or 'tidigare'; kept as current",
                              row.source_line, row.name.start, row.name.end)
             if row.role_raw and row.role_raw.casefold() not in roles:
-                findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles",
-                             row.role_raw, row.name.start, row.name.end)
+                findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
+                             "kept as written", row.role_raw, row.name.start, row.name.end)
+            for part in row.unread:
+                if (row.source_line, part) not in reported:
+                    reported.add((row.source_line, part))
+                    findings.add(Code.contact_part_not_read, f"{part!r} in the contact line is not a person, role, "
+                                 "organisation, e-mail address or phone number; kept as the note",
+                                 part, row.name.start, row.name.end)
             contacts.append(Contact(
                 name=row.name.text, role=row.role, role_raw=row.role_raw, organisation_id=organisation_id,
                 organisation_raw=row.organisation_item.text if row.organisation_item else None,
-                status=row.status, note=row.note, source_line=row.source_line,
+                email=row.email, phone=row.phone, status=row.status, note=row.note, source_line=row.source_line,
                 start=row.name.start, end=row.name.end))
     return contacts

@@ -1,13 +1,32 @@
-"""A count line's text becomes a value with its basis, and the names it lists.
+"""A count line's text becomes a value with its basis and qualifier, and the names it lists.
 
-- ``stated``: the text gives a number ("64 (Lokal samverkan: 4, …)" is 64, "2 ASF (…)" is 2,
-  "Totalt 40 företag …" is 40: a number after one of the profile's ``counts.total_words``).
-- ``listed``: the text only lists names ("Borås stad, Tranemo kommun." is 2).
-- ``none``: empty, "-", "ej angett" and the like (the profile's ``counts.none_words``).
+Basis — how the value was read:
 
-A stated number next to a complete list of another length, or next to a breakdown that sums to
-another number, is a mismatch for a reviewer. A list introduced by one of the profile's
-``counts.partial_markers`` ("bland annat") is partial.
+- ``stated``: the text gives a number, in digits or words: "44", "64 (Lokal samverkan: 4, …)",
+  "2 ASF (…)", "tolv", "alla 12 kommuner", "samtliga 8", "12 st", "44 (2020)", "Totalt 40 företag"
+  (after one of the profile's ``counts.total_words``), or a number inside a sentence ("Vi känner
+  till 45 sociala företag", reported as ``count_from_sentence``).
+- ``listed``: the text only names organisations ("Borås stad, Tranemo kommun." is 2). Every item is
+  kept and counts once ("två Leaderkontor" counts two); an item that does not look like a name
+  ("flera privata aktörer") still counts once and is reported (``count_item_not_a_name``).
+- ``none``: empty, "-", "ej angett" (the profile's ``counts.none_words``), or text with neither a
+  number nor a name, which is reported (``count_unparsed``) quoting the text.
+
+Qualifier — what the number means:
+
+- ``exact``: a plain number or list;
+- ``approximate``: after ``counts.approximate_markers`` ("ca 60", "cirka 25"), or a round number
+  of ``-tal`` ("ett 20-tal", "ett tjugotal" is 20);
+- ``at_least``: after ``counts.at_least_markers`` ("drygt 30", "över 100", "minst 12"), "40+", a
+  range ("20–25" is at least 20, reported as ``count_range``), or a list said to be partial
+  (``counts.partial_markers``: "bland annat …") with no number;
+- ``at_most``: after ``counts.at_most_markers`` ("knappt 20", "högst 20", "upp till 20");
+- null when the value is null.
+
+Brackets hold notes: "44 (2020)" is 44 and the year is not a count; a list or breakdown in
+brackets is checked against the number. A stated number next to a complete list of another length,
+or a breakdown that sums to another number, is a mismatch for a reviewer. Other numbers outside
+brackets are reported (``count_other_numbers``), never silently used.
 """
 
 from __future__ import annotations
@@ -17,23 +36,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline import reference
 from pipeline.findings import Code
-from pipeline.models import Basis, Count, Findings
+from pipeline.models import Basis, Count, Findings, Qualifier
 from pipeline.parse.lists import Item, split_items
 from pipeline.parse.sections import SectionSpan
 from pipeline.profile import CountRules, ListRules, phrase_pattern
 
-_NUMBER = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"
-_BREAKDOWN = re.compile(r"([^\W\d_][\w ]*?)\s*:\s*(\d+)")
-_NESTED = re.compile(r"\([^()]*\)")
+_DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"
+"""A number in digits, with spaces between thousands ("1 200")."""
+_BREAKDOWN = re.compile(r"([^\W\d_][\w ]{0,80}?)\s*:\s*(\d+)")
+"""A labelled part of a breakdown ("Skola: 4"); the label is bounded, so the search stays linear."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LIST_START = re.compile(r"\s*(?:[-–—:]\s*|\()")
 
 
 @dataclass(frozen=True)
 class ParsedCount:
-    """The value read from one count line, the list it names, and any disagreement within it."""
+    """The value read from one count line, the list it names, and what a reviewer should know."""
 
     value: int | None
     basis: Basis
+    qualifier: Qualifier | None
     listed: int | None
     list_is_partial: bool
     items: tuple[Item, ...]
@@ -42,21 +66,118 @@ class ParsedCount:
 
 
 @dataclass(frozen=True)
+class _Number:
+    value: int
+    qualifier: Qualifier
+    start: int
+    end: int
+    note: tuple[Code, str] | None = None
+
+
+def _number_words() -> str:
+    """Swedish number words as one alternation: compounds first ("tjugotre"), then single words."""
+    words = reference.number_words()
+    units = [w for w, v in words.items() if 1 <= v <= 9]
+    tens = [w for w, v in words.items() if v % 10 == 0 and 20 <= v <= 90]
+    singles = sorted(words, key=len, reverse=True)
+    return (rf"(?:{'|'.join(tens)})(?:{'|'.join(sorted(units, key=len, reverse=True))})"
+            rf"|{'|'.join(singles)}")
+
+
+def _word_value(word: str) -> int:
+    words = reference.number_words()
+    word = word.casefold()
+    if word in words:
+        return words[word]
+    for ten, value in words.items():
+        if 20 <= value <= 90 and value % 10 == 0 and word.startswith(ten) and word[len(ten):] in words:
+            return value + words[word[len(ten):]]
+    raise ValueError(word)
+
+
+@dataclass(frozen=True)
 class _Patterns:
     none_words: frozenset[str]
     partial: re.Pattern[str]
-    total: re.Pattern[str]
+    leading: re.Pattern[str]
+    inside: re.Pattern[str]
+    qualifiers: dict[str, Qualifier]
+    vague_words: frozenset[str]
+
+
+def _markers(rules: CountRules) -> dict[str, Qualifier]:
+    pairs: list[tuple[str, Qualifier]] = [(m, "approximate") for m in rules.approximate_markers]
+    pairs += [(m, "at_least") for m in rules.at_least_markers]
+    pairs += [(m, "at_most") for m in rules.at_most_markers]
+    pairs += [(m, "exact") for m in (*rules.total_words, *rules.all_words)]
+    return {" ".join(m.split()).casefold(): q for m, q in pairs}
 
 
 @lru_cache(maxsize=8)
 def _patterns(rules: CountRules) -> _Patterns:
-    partial = "|".join(phrase_pattern(m) for m in sorted(rules.partial_markers, key=len, reverse=True))
-    total = "|".join(phrase_pattern(w) for w in rules.total_words)
+    markers = _markers(rules)
+    marker = "|".join(phrase_pattern(m) for m in sorted(markers, key=len, reverse=True)) or "(?!)"
+    partial = "|".join(phrase_pattern(m) for m in sorted(rules.partial_markers, key=len, reverse=True)) or "(?!)"
+    units = "|".join(phrase_pattern(u) for u in rules.unit_words) or "(?!)"
+    words = _number_words()
+    # one number expression: a range, a round "-tal" number, digits (maybe "+"), or a number word
+    number = (rf"(?P<low>{_DIGITS})\s*(?:[-–—]|till)\s*(?P<high>{_DIGITS})(?!\d)"
+              rf"|(?:ett\s+)?(?:(?P<tal>{_DIGITS})-tal|(?P<taltext>{words})tal)\b"
+              rf"|(?P<digits>{_DIGITS})(?P<plus>\s*\+)?(?!\d)(?!\s*[:/])"
+              rf"|(?P<word>{words})\b")
+    lead = rf"(?:(?P<marker>{marker})\s+)?(?:(?P<marker2>{marker})\s+)?"
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
-        partial=re.compile(rf"^(?:{partial})\s+" if partial else r"(?!)", re.IGNORECASE),
-        total=re.compile(rf"\b(?:{total})\s+({_NUMBER})\b" if total else r"(?!)", re.IGNORECASE),
+        partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),
+        leading=re.compile(rf"^{lead}(?:{number})(?:\s+(?:{units})\b\.?)?", re.IGNORECASE),
+        # inside a sentence only digits and "-tal" numbers count: a number word there is prose ("en")
+        inside=re.compile(rf"(?<![\w-]){lead}(?:(?P<low>{_DIGITS})\s*[-–—]\s*(?P<high>{_DIGITS})(?!\d)"
+                          rf"|(?:ett\s+)?(?P<tal>{_DIGITS})-tal\b|(?P<digits>{_DIGITS})(?P<plus>\s*\+)?(?!\d))",
+                          re.IGNORECASE),
+        qualifiers=markers,
+        vague_words=frozenset(w.casefold() for w in rules.vague_words),
     )
+
+
+def _int(digits: str) -> int:
+    return int(re.sub(r"\D", "", digits))
+
+
+def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Number | None:
+    """The number a leading or inside match gives, with its qualifier."""
+    groups = match.groupdict()
+    qualifier: Qualifier = "exact"
+    for key in ("marker", "marker2"):
+        found = _qualifier_of(groups[key], patterns) if groups.get(key) else None
+        if found and found != "exact":
+            qualifier = found
+    start, end = offset + match.start(), offset + match.end()
+    if groups.get("low"):
+        low, high = _int(groups["low"]), _int(groups["high"])
+        if low >= high:
+            return None
+        return _Number(low, "at_least", start, end,
+                       (Code.count_range, f"range {match.group(0).strip()!r} read as at least {low}"))
+    if groups.get("tal"):
+        return _Number(_int(groups["tal"]), "approximate", start, end)
+    if groups.get("taltext"):
+        return _Number(_word_value(groups["taltext"]), "approximate", start, end)
+    if groups.get("digits"):
+        return _Number(_int(groups["digits"]), "at_least" if groups.get("plus") else qualifier, start, end)
+    if groups.get("word"):
+        following = match.string[match.end():].split(maxsplit=1)
+        if following and following[0].casefold().strip(".,") in patterns.vague_words:
+            return None  # "ett antal", "ett fåtal": no number
+        return _Number(_word_value(groups["word"]), qualifier, start, end)
+    return None
+
+
+def _qualifier_of(marker: str, patterns: _Patterns) -> Qualifier | None:
+    """The qualifier of a marker as written, matched as loosely as the pattern that found it."""
+    for known, qualifier in patterns.qualifiers.items():
+        if re.fullmatch(phrase_pattern(known), marker.strip(), re.IGNORECASE):
+            return qualifier
+    return None
 
 
 def _closing_paren(text: str, open_at: int) -> int:
@@ -66,6 +187,18 @@ def _closing_paren(text: str, open_at: int) -> int:
         if depth == 0:
             return i
     return len(text)
+
+
+def _outside_brackets(text: str) -> str:
+    """``text`` with every bracketed part (nested ones too) blanked out, offsets kept."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        out.append(" " if depth else ch)
+        if ch == ")" and depth:
+            depth -= 1
+    return "".join(out)
 
 
 def _is_name_like(item: Item, is_name: Callable[[str], bool]) -> bool:
@@ -98,21 +231,37 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     patterns = _patterns(rules)
     problems: list[tuple[Code, str]] = []
     if raw.strip().rstrip(".").strip().casefold() in patterns.none_words:
-        return ParsedCount(None, "none", None, False, (), None, ())
+        return ParsedCount(None, "none", None, None, False, (), None, ())
 
     def items_of(a: int, b: int) -> list[Item]:
         return split_items(text, list_rules, a, b, is_name)
 
+    outside = _outside_brackets(raw)
+    leading_match = patterns.leading.match(raw)
+    number = _read_number(leading_match, patterns, 0) if leading_match else None
+    marker = patterns.partial.match(raw)
+    candidates = items_of(start + (marker.end() if marker else 0), end) if number is None else []
+    names = [item for item in candidates if _is_name_like(item, is_name)]
+    is_list = bool(names) and (len(candidates) > 1 or not re.search(r"\d", outside))
+    if number is None and not is_list:
+        for match in patterns.inside.finditer(outside):
+            candidate = _read_number(match, patterns, 0)
+            if candidate is not None and not _YEAR.fullmatch(match.group("digits") or ""):
+                number = candidate
+                problems.append((Code.count_from_sentence,
+                                 f"{candidate.value} read from inside the sentence {raw.strip()!r}"))
+                break
     items: list[Item] = []
     partial = False
     breakdown_total = None
     value: int | None
     basis: Basis
-    leading = re.match(rf"({_NUMBER})(?!\s*[:/])\b", raw)
-    if leading:
-        value = int(leading.group(1).replace(" ", ""))
-        basis = "stated"
-        rest_at = leading.end()
+    qualifier: Qualifier | None
+    if number is not None:
+        value, basis, qualifier = number.value, "stated", number.qualifier
+        if number.note:
+            problems.append(number.note)
+        rest_at = number.end
         while rest_at < len(raw) and raw[rest_at] == " ":
             rest_at += 1
         rest = raw[rest_at:]
@@ -120,47 +269,53 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             close = _closing_paren(raw, rest_at)
             inner_start, inner_end = start + rest_at + 1, start + close
             inner = text[inner_start:inner_end]
-            pairs = _BREAKDOWN.findall(_NESTED.sub(" ", inner))
-            marker = patterns.partial.match(inner)
+            pairs = _BREAKDOWN.findall(_outside_brackets(inner))
+            inner_marker = patterns.partial.match(inner)
             if len(pairs) >= 2:
                 breakdown_total = sum(int(n) for _, n in pairs)
-            elif marker:
+            elif inner_marker:
                 partial = True
-                items = items_of(inner_start + marker.end(), inner_end)
+                items = items_of(inner_start + inner_marker.end(), inner_end)
             elif "," in inner:
                 items = items_of(inner_start, inner_end)
         elif rest[:1] in ("-", "–", ":"):
             items = items_of(start + rest_at + 1, end)
-    elif total := patterns.total.search(raw):
-        value = int(total.group(1).replace(" ", ""))
-        basis = "stated"
+        others = [m.group(0) for m in re.finditer(rf"(?<![\w-])(?:{_DIGITS})(?![\w-])", outside)
+                  if not number.start <= m.start() < number.end]
+        if others and not items:
+            problems.append((Code.count_other_numbers,
+                             f"{value} is the value; the other numbers {others} outside brackets are not read"))
+    elif is_list:
+        partial = marker is not None
+        items = candidates
+        value, basis, qualifier = _distinct(items, identify), "listed", "at_least" if partial else "exact"
+        for item in items:
+            if item not in names:
+                problems.append((Code.count_item_not_a_name,
+                                 f"{item.text!r} does not look like a name; it is counted as one"))
     else:
-        items = items_of(start, end)
-        if items and all(_is_name_like(item, is_name) for item in items):
-            value, basis = _distinct(items, identify), "listed"
-        else:
-            value, basis = None, "none"
-            problems.append((Code.count_unparsed, "no number and no list of names could be read"))
-            items = []
+        value, basis, qualifier = None, "none", None
+        problems.append((Code.count_unparsed, f"{raw.strip()!r} gives neither a number nor a list of names"))
 
     listed = _distinct(items, identify) if items else None
     if basis == "stated" and listed is not None and listed != value and not partial:
         problems.append((Code.count_list_mismatch, f"states {value} but lists {listed} names"))
     if breakdown_total is not None and breakdown_total != value:
         problems.append((Code.count_breakdown_mismatch, f"states {value} but its breakdown sums to {breakdown_total}"))
-    return ParsedCount(value, basis, listed, partial, tuple(items), breakdown_total, tuple(problems))
+    return ParsedCount(value, basis, qualifier, listed, partial, tuple(items), breakdown_total, tuple(problems))
 
 
 def read_count(text: str, metric: str, spans: list[SectionSpan], rules: CountRules, list_rules: ListRules,
                is_name: Callable[[str], bool], identify: Callable[[Item], str], findings: Findings) -> Count:
     """The metric's count from its first line in the region (``spans``), with its findings."""
     if not spans:
-        findings.add(Code.missing_count_line, f"no {metric} line; its value is recorded as none", metric)
+        findings.add(Code.missing_count_line, f"no {metric} line; its value is recorded as none", metric,
+                     field=metric)
         return Count(basis="none", raw=None)
     span = spans[0]
     parsed = parse_count(text, span.start, span.end, rules, list_rules, is_name, lambda item: identify(item.name_item))
     raw = text[span.start : span.end]
     for code, message in parsed.problems:
-        findings.add(code, f"{metric}: {message}", raw, span.start, span.end)
-    return Count(value=parsed.value, basis=parsed.basis, raw=raw, listed=parsed.listed,
+        findings.add(code, f"{metric}: {message}", raw, span.start, span.end, field=metric)
+    return Count(value=parsed.value, basis=parsed.basis, qualifier=parsed.qualifier, raw=raw, listed=parsed.listed,
                  list_is_partial=parsed.list_is_partial, start=span.start, end=span.end)

@@ -55,9 +55,51 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return result
 
 
+BULLET = re.compile(r"(?P<label>[•●▪◦‣–—\-*])\s+")
+"""A bullet that starts an item when a section has no numbered or lettered items."""
+
+
 def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals") -> list[ListEntry]:
-    """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose"."""
-    label_patterns = (GOAL_LABEL,) if kind == "goals" else (PURPOSE_LABEL,)
+    """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose".
+
+    Goals are numbered ("1.") and purpose items lettered ("a)") by habit; a section written the
+    other way is read the other way, and a section with neither is read as bulleted items ("•",
+    "–"), each labelled with its bullet."""
+    primary, secondary = (GOAL_LABEL, PURPOSE_LABEL) if kind == "goals" else (PURPOSE_LABEL, GOAL_LABEL)
+    for label_pattern in (primary, secondary):
+        entries = _labelled_items(text, start, end, label_pattern, bare_numbers=label_pattern is GOAL_LABEL)
+        if entries:
+            return entries
+    return _bulleted_items(text, start, end)
+
+
+def _bulleted_items(text: str, start: int, end: int) -> list[ListEntry]:
+    """Bullet lines become items; a wrapped line (lower case, after an unfinished one) joins its item."""
+    entries: list[ListEntry] = []
+    current: _Open | None = None
+    previous_line = ""
+    for line_start, line_end, line in _lines(text, start, end):
+        match = BULLET.match(line)
+        if match:
+            if current is not None:
+                entries.append(ListEntry(current.label, text[current.start : current.end], current.start, current.end))
+            current = _Open(match.group("label"), line_start + match.end(), line_end, None, [])
+        elif current is not None and line and _UNFINISHED.search(previous_line) and line[:1].islower():
+            current.end = line_end
+        elif current is not None:
+            entries.append(ListEntry(current.label, text[current.start : current.end], current.start, current.end))
+            current = None
+        previous_line = line
+    if current is not None:
+        entries.append(ListEntry(current.label, text[current.start : current.end], current.start, current.end))
+    return [e for e in entries if e.text]
+
+
+def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[str], bare_numbers: bool
+                    ) -> list[ListEntry]:
+    """Items that start at a label of ``label_pattern`` (and, for numbers, at a bare number that
+    continues the count)."""
+    label_patterns = (label_pattern,)
     entries: list[ListEntry] = []
     current: _Open | None = None
     previous_line = ""
@@ -77,7 +119,7 @@ def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals") -> li
             previous_line = ""
             continue
         match = next((m for p in label_patterns if (m := p.match(line))), None)
-        if match is None and kind == "goals" and last_number is not None:
+        if match is None and bare_numbers and last_number is not None:
             bare = BARE_GOAL_LABEL.match(line)
             if bare and int(bare.group("number")) == last_number + 1:
                 match = bare
@@ -113,13 +155,20 @@ def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals") -> li
 
 
 def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Findings) -> list[tuple[int, ListEntry]]:
-    """The items of a region's goals or purpose sections, numbered from 1 across the sections."""
+    """The items of a region's goals or purpose sections, numbered from 1 across the sections; a
+    section with text but no items is reported."""
+    field = "goals" if kind == "goals" else "purpose_items"
     items: list[tuple[int, ListEntry]] = []
     for span in spans:
-        for entry in parse_items(text, span.start, span.end, kind):
+        entries = parse_items(text, span.start, span.end, kind)
+        if not entries and span.end > span.start:
+            findings.add(Code.items_not_found, f"the {kind} text has no numbered, lettered or bulleted items; "
+                         "it is kept as the section's text", text[span.start : span.end][:200], span.start, span.end,
+                         field=field)
+        for entry in entries:
             items.append((len(items) + 1, entry))
             for number in entry.wrapped_numbers:
                 findings.add(Code.numbered_wrapped_line,
                              f"{number!r} starts a wrapped line of item {entry.label!r}, not a new item",
-                             number, entry.start, entry.end)
+                             number, entry.start, entry.end, field=field)
     return items

@@ -1,8 +1,10 @@
 """Sections: the interim text becomes an intro, region blocks and labelled sections, as spans.
 
-Region headings are standalone one-line paragraphs that start with one of the profile's heading
-forms ("Region {short_name}") and end without sentence punctuation; summaries and goals that
-also start with "Region X" are sentences. Inside a block, a label of the profile (its canonical
+Region headings are one-line paragraphs that start with one of the profile's heading forms
+("Region {short_name}") and end without sentence punctuation; summaries and goals that also start
+with "Region X" are sentences. A heading normally stands between blank lines; one that directly
+follows the previous region's count line, or is directly followed by its summary sentence, is
+still a heading, and is reported (``heading_without_blank_line``). Inside a block, a label of the profile (its canonical
 form or a listed variant, case-insensitively) starts a section at any line start; a variant is
 reported as ``label_variant``, a spelling only close to a label as ``label_misspelled``. An
 unforeseen ``Label:`` at the start of a paragraph, or a sub-heading (Örebro's shape), starts an
@@ -105,15 +107,32 @@ def _heading_names(profile: Profile) -> list[tuple[str, County]]:
     return sorted(aliases, key=lambda pair: -len(pair[0]))
 
 
-def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], max_length: int) -> tuple[str, County] | None:
+HEADING_MAX_WORDS_BEFORE_TEXT = 20
+"""A heading line directly followed by text (no blank line) has at most this many words."""
+
+
+def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], profile: Profile
+             ) -> tuple[str, County, bool] | None:
+    """(heading form, county, whether a blank line is missing around it) for a heading at line i."""
     line = lines[i]
-    standalone = (i == 0 or lines[i - 1].blank) and (i + 1 >= len(lines) or lines[i + 1].blank)
-    if line.blank or not standalone or _TERMINAL.search(line.text) or len(line.text) > max_length:
+    if line.blank or _TERMINAL.search(line.text) or len(line.text) > profile.regions.heading_max_length:
         return None
-    for alias, county in aliases:
-        if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " "):
-            return alias, county
-    return None
+    found = next(((alias, county) for alias, county in aliases
+                  if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " ")), None)
+    if found is None:
+        return None
+    blank_before = i == 0 or lines[i - 1].blank
+    blank_after = i + 1 >= len(lines) or lines[i + 1].blank
+    if not blank_before:
+        previous = profile.labels.match(lines[i - 1].text)
+        if previous is None or previous[0] not in profile.metric_ids:  # only a count line may run into a heading
+            return None
+    if not blank_after:
+        following = lines[i + 1].text
+        if (not _TERMINAL.search(following) or len(line.text.split()) > HEADING_MAX_WORDS_BEFORE_TEXT
+                or profile.labels.match(following) is not None or _LIST_MARKER.match(following)):
+            return None
+    return found[0], found[1], not (blank_before and blank_after)
 
 
 def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | None:
@@ -176,10 +195,11 @@ def _segment_block(
             if score < 1.0:
                 findings.append(_finding(county, Code.label_misspelled,
                     f"label {label!r} read as the {section} label {canonical[section]!r} (similarity {score:.2f})",
-                    line, label))
+                    line, label, profile.field_of(section)))
             elif label != canonical[section]:
                 findings.append(_finding(county, Code.label_variant,
-                    f"label {label!r} read as {canonical[section]!r} (a variant the profile lists)", line, label))
+                    f"label {label!r} read as {canonical[section]!r} (a variant the profile lists)", line, label,
+                    profile.field_of(section)))
             continue
         if not paragraph_start or profile.labels.sub_label.match(line.text):
             continue
@@ -191,7 +211,7 @@ def _segment_block(
             starts.append((i, OTHER, unknown.group(1), line.start, line.start + end))
             current = OTHER
             findings.append(_finding(county, Code.unknown_label,
-                f"unforeseen label {unknown.group(1)!r} kept as section 'other'", line, unknown.group(1)))
+                f"unforeseen label {unknown.group(1)!r} kept as section 'other'", line, unknown.group(1), "sections"))
             continue
         next_line = lines[i + 1] if i + 1 <= last else None
         if (
@@ -206,7 +226,7 @@ def _segment_block(
             starts.append((i, OTHER, line.text, line.start, next_line.start))
             current = OTHER
             findings.append(_finding(county, Code.subheading_section,
-                f"sub-heading {line.text!r} kept as section 'other'", line, line.text))
+                f"sub-heading {line.text!r} kept as section 'other'", line, line.text, "sections"))
 
     spans: list[SectionSpan] = []
     summary_last = (starts[0][0] - 1) if starts else last
@@ -220,11 +240,13 @@ def _segment_block(
     return spans, findings
 
 
-def _finding(county: County | None, code: Code, message: str, line: Line, evidence: str) -> Finding:
+def _finding(county: County | None, code: Code, message: str, line: Line, evidence: str,
+             field: str | None = None) -> Finding:
     return Finding(
         county_code=county.county_code if county else None,
         severity=code.severity,
         code=code,
+        field=field or code.field,
         message=f"line {line.number}: {message}",
         evidence=evidence,
         start=line.start,
@@ -233,27 +255,30 @@ def _finding(county: County | None, code: Code, message: str, line: Line, eviden
 
 
 def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
-    """Expected sections a region lacks, empty sections and repeated sections."""
+    """Expected sections a region lacks, empty sections and count lines, and repeated sections."""
     findings = []
     by_section = block.by_section()
     county = block.county.county_code
+
+    def add(code: Code, section: str, message: str, evidence: str, start: int | None, end: int | None) -> None:
+        findings.append(Finding(county_code=county, severity=code.severity, code=code,
+                                field=profile.field_of(section), message=message, evidence=evidence,
+                                start=start, end=end))
+
     for name in profile.expected_sections:
-        spans = by_section.get(name, [])
-        if not spans:
-            findings.append(Finding(county_code=county, severity=Code.missing_section.severity,
-                                    code=Code.missing_section, message=f"the region has no {name} section",
-                                    evidence=block.title, start=block.heading_start, end=block.heading_end))
-        for span in spans:
+        if not by_section.get(name):
+            add(Code.missing_section, name, f"the region has no {name} section", block.title,
+                block.heading_start, block.heading_end)
+    for name in (*profile.expected_sections, *profile.metric_ids):
+        for span in by_section.get(name, []):
             if span.start == span.end:
-                findings.append(Finding(county_code=county, severity=Code.empty_section.severity,
-                                        code=Code.empty_section, message=f"the {name} section ({span.label}) is empty",
-                                        evidence=span.label or name, start=span.label_start, end=span.end))
+                what = "count line" if name in profile.metric_ids else "section"
+                add(Code.empty_section, name, f"the {name} {what} ({span.label}) is empty", span.label or name,
+                    span.label_start, span.end)
     for name, spans in by_section.items():
         if name != OTHER and len(spans) > 1:
-            findings.append(Finding(county_code=county, severity=Code.duplicate_section.severity,
-                                    code=Code.duplicate_section,
-                                    message=f"{len(spans)} {name} sections; counts use the first, all text is kept",
-                                    evidence=spans[1].label or name, start=spans[1].label_start, end=spans[1].end))
+            add(Code.duplicate_section, name, f"{len(spans)} {name} sections; counts use the first, all text is kept",
+                spans[1].label or name, spans[1].label_start, spans[1].end)
     return findings
 
 
@@ -261,15 +286,18 @@ def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines = split_lines(text)
     aliases = _heading_names(profile)
-    max_length = profile.regions.heading_max_length
-    headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, max_length))]
+    headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, profile))]
     regions: list[RegionBlock] = []
     findings: list[Finding] = []
     seen: dict[str, Line] = {}
-    for n, (i, (alias, county)) in enumerate(headings):
+    for n, (i, (alias, county, crowded)) in enumerate(headings):
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else len(lines) - 1
         sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
         heading = lines[i]
+        if crowded:
+            block_findings.insert(0, _finding(county, Code.heading_without_blank_line,
+                "region heading has no blank line before or after it; read as a heading all the same",
+                heading, heading.text))
         if county.county_code in seen:
             block_findings.insert(0, _finding(county, Code.duplicate_region,
                 f"{county.county_name} appears again (first at line {seen[county.county_code].number}); both are kept",

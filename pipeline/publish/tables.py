@@ -30,7 +30,7 @@ _COUNTY = ("county_code", _S, False)
 _SPAN = (("start", _I, False), ("end", _I, False))
 
 COUNT_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
-    ("value", _I, True), ("basis", _S, False), ("raw", _S, True), ("listed", _I, True),
+    ("value", _I, True), ("basis", _S, False), ("qualifier", _S, True), ("raw", _S, True), ("listed", _I, True),
     ("list_is_partial", _B, False),
 )
 """The fields of a ``Count``, in column order; in ``regions`` a metric's ``value`` is the column

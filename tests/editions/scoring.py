@@ -40,6 +40,7 @@ from pipeline.runner.sources import Source
 
 EDITIONS = Path(__file__).resolve().parent
 KIND_OF = {"municipality": "municipality", "county": "county", "region": "region", "county board": "county board"}
+FIELD_OF_SECTION = {"partners": "partner_organisations"}
 """Registry kinds the expectations name; every other kind (or none, unregistered) is 'organisation'."""
 SECTION_FIELDS = {"contact": "contacts", "partners": "partner_organisations", "goals": "goals",
                   "purpose": "purpose_items", "summary": "title"}
@@ -95,7 +96,7 @@ def _fields_with_findings(region: Region) -> set[str]:
     fields: set[str] = set()
     for finding in region.quality:
         explicit = getattr(finding, "field", None)
-        if explicit:
+        if explicit and explicit != "mentions":
             fields.add(explicit)
             continue
         if finding.start is None:

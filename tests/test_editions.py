@@ -1,0 +1,22 @@
+"""Next editions written by an author who never read the parser (tests/editions): at least 98 % of
+their hand-read values right, and every wrong value carrying a finding at its region and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.editions.scoring import EDITIONS, report, score
+
+NAMES = sorted(p.name.removesuffix(".expected.json") for p in EDITIONS.glob("*.expected.json"))
+
+
+def test_there_are_editions_to_score():
+    assert len(NAMES) >= 2
+
+
+@pytest.mark.parametrize("edition", NAMES)
+def test_next_edition_is_read_or_flagged(edition):
+    result = score(edition)
+    assert result.values > 300  # every region's counts, contacts, goals, items and partners
+    assert result.silent == [], report([result])
+    assert result.share >= 0.98, report([result])
