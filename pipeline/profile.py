@@ -133,6 +133,7 @@ class ContactRules(_Part):
     former_markers: tuple[str, ...] = ()
     left_words: tuple[str, ...] = ()
     replaced_markers: tuple[str, ...] = ()
+    successor_markers: tuple[str, ...] = ()
     people_separators: tuple[str, ...] = ("och",)
     note_words: tuple[str, ...] = ()
     email_prefixes: tuple[str, ...] = ()

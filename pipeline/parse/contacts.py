@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline.entities.resolver import Resolver
@@ -25,8 +25,6 @@ from pipeline.parse.lists import Item
 from pipeline.parse.sections import SectionSpan
 from pipeline.profile import ContactRules, Profile, phrase_pattern
 
-_NAME_WORD = r"[A-ZÅÄÖÉÜØ][a-zåäöéüøèáíóú'’]+(?:-[A-ZÅÄÖÉÜ][a-zåäöéüøèáíóú'’]+)?"
-_PERSON = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SENTENCE = re.compile(r"\.\s+(?=[A-ZÅÄÖ])")
 
@@ -36,6 +34,8 @@ class _Patterns:
     former: re.Pattern[str]
     former_alone: re.Pattern[str]
     replaced: re.Pattern[str]
+    successor: re.Pattern[str]
+    left_after: re.Pattern[str]
     people_separator: re.Pattern[str]
     leading_separator: re.Pattern[str]
     note_start: re.Pattern[str]
@@ -56,16 +56,19 @@ def _patterns(rules: ContactRules) -> _Patterns:
     notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
     return _Patterns(
         former=re.compile(rf"^(?:{former})(?:\s+|$)", re.IGNORECASE),
-        former_alone=re.compile(rf"^(?:{former}|{_alternatives(rules.left_words)})[.\s]*$", re.IGNORECASE),
+        former_alone=re.compile(rf"^(?:{former}|{_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
+                                rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
         replaced=re.compile(rf"^(?:{_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
+        successor=re.compile(rf"^(?:{_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
+        left_after=re.compile(rf"\s+(?:{_alternatives(rules.left_words)})[.\s]*$", re.IGNORECASE),
         people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+"),
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
-        email=re.compile(rf"^(?:(?:{_alternatives(rules.email_prefixes)})\s*:?\s*)?"
+        email=re.compile(rf"^(?:(?:{_alternatives(rules.email_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE),
-        phone=re.compile(rf"^(?:(?:{_alternatives(rules.phone_prefixes)})\s*:?\s*)?"
+        phone=re.compile(rf"^(?:(?:{_alternatives(rules.phone_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?(?:[\s\-–]?\d{1,4}){2,6})$", re.IGNORECASE),
-        role_suffix=re.compile(rf"^[a-zåäöé]+(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})$"),
+        role_suffix=re.compile(rf"^(?:[a-zåäöé]+\s){{0,2}}[a-zåäöé]*(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})$"),
         roles={raw.casefold(): role for raw, role in rules.roles.items()},
     )
 
@@ -77,6 +80,8 @@ class Person:
     note: str | None = None
     parenthesised: bool = False
     role_raw: str | None = None
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,9 +110,18 @@ class _StatusMark:
     role_raw: str | None
 
 
+def _is_name_word(word: str) -> bool:
+    """A capitalised name word in any alphabet ("Lövgren", "Hadžić", "Marie-Louise", "O’Neill")."""
+    parts = word.split("-")
+    return all(len(p) >= 2 and p[0].isupper() and p[1:].replace("'", "").replace("’", "").isalpha()
+               and p[1:].replace("'", "").replace("’", "").islower() for p in parts)
+
+
 def is_person_name(text: str) -> bool:
-    """True for two to four capitalised words ("Marie-Louise Lövgren", "Elizabeth George Chandy")."""
-    return _PERSON.fullmatch(text) is not None
+    """True for two to four capitalised words ("Marie-Louise Lövgren", "Elizabeth George Chandy",
+    "Emir Hadžić"), single spaces between them."""
+    words = text.split(" ")
+    return 2 <= len(words) <= 4 and all(_is_name_word(w) for w in words)
 
 
 def _item(text: str, start: int, end: int, patterns: _Patterns, visible: str | None = None) -> Item | None:
@@ -166,37 +180,83 @@ def _role_after_former(text: str, patterns: _Patterns, roles: dict[str, str]) ->
 def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: dict[str, str]
                    ) -> tuple[str, list[Person], list[str], list[_StatusMark]]:
     """Returns ``text`` with the entry's parentheses blanked out, the people they name, notes, and
-    the marks that say the person before them left."""
+    the marks that say the person before them left.
+
+    A parenthesis is read part by part (comma-separated): "fd"/"slutat 2021"/"f.d. PL" alone mark
+    the person before it as former; a name after a former or replaced marker is a former holder
+    ("fd Greta Isaksson", "ersätter Pernilla Conley Pettersson"); a name followed by "har slutat"
+    too; any other name is a current person ("och Nina Englund", "ersatt av Kim Andersson", "nås
+    via Sara Lind"); a role word, e-mail address or phone number after a name is that person's;
+    anything else is a note."""
     people: list[Person] = []
     notes: list[str] = []
     marks: list[_StatusMark] = []
     masked = list(text[start:end])
     for paren in _PAREN.finditer(text, start, end):
-        inner_start, inner_end = paren.start(1), paren.end(1)
-        inner = paren.group(1)
         masked[paren.start() - start : paren.end() - start] = " " * (paren.end() - paren.start())
+        inner = paren.group(1)
         left, role_raw = _role_after_former(inner, patterns, roles)
         if left:
             marks.append(_StatusMark(paren.start(), role_raw))
             continue
-        lead = patterns.former.match(inner) or patterns.replaced.match(inner)
-        if lead:
-            head = inner[lead.end() :].split(",", 1)[0]
-            tail = inner[lead.end() + len(head) :].strip(" ,")
-            names = _split(text, inner_start + lead.end(), inner_start + lead.end() + len(head),
-                           patterns.people_separator, patterns)
-            if names and all(is_person_name(n.text) for n in names):
-                tail_left, tail_role = _role_after_former(tail, patterns, roles) if tail else (False, None)
-                note = None if tail_left and tail_role else tail or None
-                people.extend(Person(name, "former", note, role_raw=tail_role) for name in names)
-                continue
-        names = _split(text, inner_start, inner_end, patterns.people_separator, patterns)
+        names = _split(text, paren.start(1), paren.end(1), patterns.people_separator, patterns)
         if names and all(is_person_name(n.text) for n in names):
             bare = not patterns.leading_separator.match(inner.lstrip())
             people.extend(Person(n, "current", None, parenthesised=bare) for n in names)
-        else:
-            notes.append(inner.strip())
+            continue
+        here: list[Person] = []
+        for part in _split(text, paren.start(1), paren.end(1), _COMMA, patterns):
+            found = _people_in_part(text, part, patterns)
+            if found is not None:
+                here.extend(found)
+                continue
+            left, role_raw = _role_after_former(part.text, patterns, roles)
+            if here and (left or part.text.casefold() in roles or patterns.role_suffix.match(part.text)):
+                last = here[-1]
+                role = role_raw or (None if left else part.text)
+                note = last.note if not left or role_raw else "; ".join(n for n in (last.note, part.text) if n)
+                here[-1] = Person(last.name, last.status, note, last.parenthesised, role or last.role_raw,
+                                  last.email, last.phone)
+            elif left:
+                marks.append(_StatusMark(paren.start(), role_raw))
+            elif here and (found_email := patterns.email.match(part.text)) is not None:
+                here[-1] = replace(here[-1], email=found_email.group("value"))
+            elif here and (found_phone := patterns.phone.match(part.text)) is not None and _digits(part.text) >= 6:
+                here[-1] = replace(here[-1], phone=found_phone.group("value"))
+            else:
+                notes.append(part.text)
+        people.extend(here)
     return text[:start] + "".join(masked) + text[end:], people, notes, marks
+
+
+def _people_in_part(text: str, part: Item, patterns: _Patterns) -> list[Person] | None:
+    """The people a part of a parenthesis names, with their status: "fd Greta Isaksson", "ersätter
+    X" (former), "Nina Englund har slutat" (former), "ersatt av Kim Andersson", "via Sara Lind"."""
+    body = part.text
+    status: Status = "current"
+    offset = part.start
+    lead = patterns.former.match(body) or patterns.replaced.match(body)
+    if lead:
+        status = "former"
+    else:
+        lead = patterns.successor.match(body)
+    if lead:
+        body, offset = body[lead.end():], offset + lead.end()
+    left = patterns.left_after.search(body)
+    if left:
+        body, status = body[: left.start()], "former"
+    names = _split(text, offset, offset + len(body), patterns.people_separator, patterns)
+    if names and all(is_person_name(n.text) for n in names):
+        return [Person(n, status) for n in names]
+    if lead or left:
+        return None
+    words = body.split(" ")
+    for size in (4, 3, 2):  # the longest name that ends the part: "… nås projektet via Sara Lind"
+        name = " ".join(words[-size:])
+        if len(words) > size and is_person_name(name):
+            at = offset + len(body) - len(name)
+            return [Person(Item(name, at, at + len(name)), "current", body[: len(body) - len(name)].strip() or None)]
+    return None
 
 
 _COMMA = re.compile(",")
@@ -252,6 +312,8 @@ def parse_entry(
         elif first.casefold() in roles and rest and organisation_item is None:
             role_raw = first
             organisation_item = _item(text, segment.start + len(first) + 1, segment.end, patterns)
+        elif role_raw is None and patterns.role_suffix.match(piece):
+            role_raw = piece  # "regional koordinator", "affärscoach": a role the list may lack
         elif (role_raw is None and " " not in piece and piece.islower() and piece.casefold() not in own_region
               and not resolver.is_known(piece)):
             role_raw = piece  # an unlisted role word ("kommunikatör"); reported, never an organisation
@@ -275,8 +337,8 @@ def parse_entry(
             role=_normalised(person.role_raw or role_raw, roles),
             role_raw=person.role_raw or role_raw,
             organisation_item=organisation_item,
-            email=_owned(emails, person, everyone),
-            phone=_owned(phones, person, everyone),
+            email=person.email or _owned(emails, person, everyone),
+            phone=person.phone or _owned(phones, person, everyone),
             status=person.status,
             note="; ".join(n for n in (note, person.note) if n) or None,
             source_line=text[start:end],
@@ -299,10 +361,9 @@ def _apply_marks(people: list[Person], marks: list[_StatusMark], everyone_left: 
         before = [n for n, p in enumerate(result) if p.name.end <= mark.at and not text[p.name.end : mark.at].strip()]
         targets = before or range(len(result))
         for n in targets:
-            result[n] = Person(result[n].name, "former", result[n].note, result[n].parenthesised,
-                               mark.role_raw or result[n].role_raw)
+            result[n] = replace(result[n], status="former", role_raw=mark.role_raw or result[n].role_raw)
     if everyone_left:
-        result = [Person(p.name, "former", p.note, p.parenthesised, p.role_raw) for p in result]
+        result = [replace(p, status="former") for p in result]
     return result
 
 
@@ -341,6 +402,16 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         if match and sub is not None and sub.section == section:
             default_role = match.group(1)
             line_start += match.end() + len(line[match.end():]) - len(line[match.end():].lstrip())
+        piece = text[line_start:line_end].strip()
+        email, phone = patterns.email.match(piece), patterns.phone.match(piece)
+        if rows and (email or (phone and _digits(piece) >= 6)):  # the previous person's address or number, on a line of its own
+            last = rows[-1]
+            if email and last.email is None:
+                rows[-1] = replace(last, email=email.group("value"))
+                continue
+            if phone and not email and last.phone is None:
+                rows[-1] = replace(last, phone=phone.group("value"))
+                continue
         if default_role:
             for entry in _split(text, line_start, line_end, _SENTENCE, patterns):
                 rows.extend(parse_entry(text, entry.start, entry.end, profile, resolver, default_role))
