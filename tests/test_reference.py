@@ -7,6 +7,7 @@ import re
 
 from tests.conftest import PROFILE
 from pipeline import reference
+from pipeline.entities.nlp import analyse, find_entities, section_span
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, FUZZY_THRESHOLD, Resolver, _key, distinctive, similarity
 
 
@@ -72,3 +73,141 @@ def test_misspelled_place_names_are_not_guessed():
     assert resolver.resolve("Region Sörmland").organisation_id == "region-sormland"
     assert resolver.resolve("Avesta kommun").organisation_id == "avesta-kommun"
     assert resolver.resolve("Avestaa kommun").method == "unregistered"
+
+
+# Coverage from public lists. Names are copied from the lists as published; ids are the registry's slugs
+# of those names (pipeline/reference/README.md names the sources).
+
+# UKÄ, "List of higher education institutions in Sweden" (Swedish names), and UHR's studera.nu list of
+# independent higher education providers: every university and university college by its Swedish name.
+HIGHER_EDUCATION = {
+    "Uppsala universitet": "uppsala-universitet", "Lunds universitet": "lunds-universitet",
+    "Göteborgs universitet": "goteborgs-universitet", "Stockholms universitet": "stockholms-universitet",
+    "Umeå universitet": "umea-universitet", "Linköpings universitet": "linkopings-universitet",
+    "Karolinska institutet": "karolinska-institutet", "Kungl. Tekniska högskolan": "kth",
+    "Luleå tekniska universitet": "lulea-tekniska-universitet",
+    "Sveriges lantbruksuniversitet": "sveriges-lantbruksuniversitet",
+    "Karlstads universitet": "karlstads-universitet", "Linnéuniversitetet": "linneuniversitetet",
+    "Mittuniversitetet": "mittuniversitetet", "Örebro universitet": "orebro-universitet",
+    "Malmö universitet": "malmo-universitet", "Mälardalens universitet": "malardalens-universitet",
+    "Blekinge tekniska högskola": "blekinge-tekniska-hogskola", "Försvarshögskolan": "forsvarshogskolan",
+    "Gymnastik- och idrottshögskolan": "gymnastik-och-idrottshogskolan", "Högskolan i Borås": "hogskolan-i-boras",
+    "Högskolan Dalarna": "hogskolan-dalarna", "Högskolan i Gävle": "hogskolan-i-gavle",
+    "Högskolan i Halmstad": "hogskolan-i-halmstad", "Högskolan Kristianstad": "hogskolan-kristianstad",
+    "Högskolan i Skövde": "hogskolan-i-skovde", "Högskolan Väst": "hogskolan-vast", "Konstfack": "konstfack",
+    "Kungl. Konsthögskolan": "kungl-konsthogskolan", "Kungl. Musikhögskolan i Stockholm": "kungl-musikhogskolan",
+    "Södertörns högskola": "sodertorns-hogskola",
+    "Stockholms konstnärliga högskola": "stockholms-konstnarliga-hogskola",
+    "Chalmers tekniska högskola": "chalmers", "Handelshögskolan i Stockholm": "handelshogskolan-i-stockholm",
+    "Jönköping University": "jonkoping-university", "Marie Cederschiöld högskola": "marie-cederschiold-hogskola",
+    "Sophiahemmet Högskola": "sophiahemmet-hogskola", "Röda Korsets Högskola": "roda-korsets-hogskola",
+    "Enskilda Högskolan Stockholm": "enskilda-hogskolan-stockholm", "Newmaninstitutet": "newmaninstitutet",
+    "Beckmans designhögskola": "beckmans-designhogskola",
+    "Johannelunds teologiska högskola": "johannelunds-teologiska-hogskola",
+    "Stockholms Musikpedagogiska Institut": "stockholms-musikpedagogiska-institut",
+    "Akademi för ledarskap och teologi": "akademi-for-ledarskap-och-teologi",
+}
+
+
+def resolved(surfaces) -> dict[str, tuple[str, str | None]]:
+    resolver = Resolver(PROFILE)
+    return {s: (r.organisation_id, r.organisation.kind) for s in surfaces for r in [resolver.resolve(s)]}
+
+
+def test_every_university_and_university_college_of_the_public_lists_is_registered():
+    assert resolved(HIGHER_EDUCATION) == {name: (oid, "university") for name, oid in HIGHER_EDUCATION.items()}
+    # the forestry school on the independent providers' list is a school
+    assert resolved(["Gammelkroppa skogsskola"]) == {"Gammelkroppa skogsskola": ("gammelkroppa-skogsskola", "school")}
+
+
+def test_usual_university_abbreviations_and_former_names_resolve():
+    # abbreviations the universities use of themselves (uu.se, gu.se, kth.se, ki.se, slu.se, kau.se, lnu.se, oru.se)
+    # and names before a rename (Ersta Sköndal Bräcke högskola -> Marie Cederschiöld högskola, 2022)
+    expected = {"UU": "uppsala-universitet", "GU": "goteborgs-universitet", "KTH": "kth",
+                "Kungliga Tekniska högskolan": "kth", "KI": "karolinska-institutet", "SLU": "sveriges-lantbruksuniversitet",
+                "KAU": "karlstads-universitet", "LNU": "linneuniversitetet", "ORU": "orebro-universitet",
+                "BTH": "blekinge-tekniska-hogskola", "Chalmers": "chalmers",
+                "Ersta Sköndal Bräcke högskola": "marie-cederschiold-hogskola",
+                "Teologiska högskolan Stockholm": "enskilda-hogskolan-stockholm"}
+    assert {s: oid for s, (oid, _) in resolved(expected).items()} == expected
+
+
+def test_science_parks_and_incubators_of_the_public_lists_are_registered():
+    # SISP members' own sites, Invest in Gothenburg's three science parks and the regional incubator list
+    expected = {
+        "Uppsala Science Park": ("uppsala-science-park", "company"),
+        "Lindholmen Science Park": ("lindholmen-science-park", "company"),
+        "Sahlgrenska Science Park": ("sahlgrenska-science-park", "company"),
+        "Johanneberg Science Park": ("johanneberg-science-park", "company"),
+        "Science Park Jönköping": ("science-park-jonkoping", "company"),
+        "Kista Science City": ("kista-science-city", "company"),
+        "Södertälje Science Park": ("sodertalje-science-park", "company"),
+        "Flemingsberg Science": ("flemingsberg-science", "foundation"),
+        "Växjö Linnaeus Science Park": ("vaxjo-linnaeus-science-park", "company"),
+        "Uppsala Innovation Centre": ("uppsala-innovation-centre", "incubator"),
+        "Umeå Biotech Incubator": ("umea-biotech-incubator", "incubator"),
+        "Arctic Business Incubator": ("arctic-business-incubator", "incubator"),
+        "Chalmers Ventures": ("chalmers-ventures", "incubator"),
+        "SmiLe Incubator": ("smile-incubator", "incubator"),
+        "Swedish Incubators & Science Parks": ("sisp", "association"),
+    }
+    assert resolved(expected) == expected
+
+
+def test_savings_banks_of_the_public_lists_are_registered():
+    # the Riksbank's 2025 list of credit institutions and Enable Banking's list of Swedish savings banks
+    expected = {name: (oid, "savings bank") for name, oid in {
+        "Sparbanken Skåne": "sparbanken-skane", "Sparbanken Nord": "sparbanken-nord",
+        "Sparbanken Sjuhärad": "sparbanken-sjuharad", "Sparbanken Skaraborg": "sparbanken-skaraborg",
+        "Sparbanken Alingsås": "sparbanken-alingsas", "Sörmlands Sparbank": "sormlands-sparbank",
+        "Hälsinglands Sparbank": "halsinglands-sparbank", "Vimmerby Sparbank": "vimmerby-sparbank",
+        "Westra Wermlands Sparbank": "westra-wermlands-sparbank", "Ölands Bank": "olands-bank"}.items()}
+    assert resolved(expected) == expected
+
+
+def test_funders_of_social_enterprise_and_city_missions_are_registered():
+    expected = {
+        "Mikrofonden": ("mikrofonden", "cooperative"),
+        "Familjen Kamprads stiftelse": ("familjen-kamprads-stiftelse", "foundation"),
+        "Postkodstiftelsen": ("postkodstiftelsen", "foundation"),
+        "Reach for Change": ("reach-for-change", "foundation"),
+        "Ashoka": ("ashoka", "association"),
+        "Allmänna arvsfonden": ("allmanna-arvsfonden", "public agency"),
+        "Arvsfonden": ("allmanna-arvsfonden", "public agency"),
+        "Vinnova": ("vinnova", "public agency"),
+        "Tillväxtverket": ("tillvaxtverket", "public agency"),
+        # the ten members of Sveriges Stadsmissioner
+        "Stockholms Stadsmission": ("stockholms-stadsmission", "foundation"),
+        "Göteborgs Stadsmission": ("goteborgs-stadsmission", "association"),
+        "Skåne Stadsmission": ("skane-stadsmission", "association"),
+        "Uppsala Stadsmission": ("uppsala-stadsmission", "association"),
+        "Linköpings Stadsmission": ("linkopings-stadsmission", "association"),
+        "Västerås Stadsmission": ("vasteras-stadsmission", "association"),
+        "Kalmar Stadsmission": ("kalmar-stadsmission", "association"),
+        "Eskilstuna Stadsmission": ("eskilstuna-stadsmission", "association"),
+        "Örebro Stadsmission": ("orebro-stadsmission", "association"),
+        "Umeå Stadsmission": ("umea-stadsmission", "association"),
+    }
+    assert resolved(expected) == expected
+
+
+def test_regional_companies_and_offices_are_offices_not_organisations():
+    """Almi's regional companies, Coompanion's regional offices and Mikrofonden's regional funds are offices of the
+    one organisation: "Almi Mitt" is Almi with its office "Mitt"."""
+    text = "Almi Mitt, Almi GävleDala, Coompanion Fyrbodal, Coompanion Sjuhärad, Mikrofonden Väst och Högskolan Väst."
+    doc = analyse(text, PROFILE)
+    mentions = find_entities(section_span(doc, 0, len(text)), reference.county_by_code("14"), Resolver(PROFILE),
+                             "partners", PROFILE, list(doc.ents)).mentions
+    assert [(m.organisation_id, m.office) for m in mentions] == [
+        ("almi", "Mitt"), ("almi", "GävleDala"), ("coompanion", "Fyrbodal"), ("coompanion", "Sjuhärad"),
+        ("mikrofonden", "Väst"), ("hogskolan-vast", None)]
+
+
+def test_names_too_alike_for_the_fuzzy_rule_are_never_guessed_as_each_other():
+    """Real organisations whose names are within the fuzzy threshold of each other ("Linköping Science Park",
+    "Norrköping Science Park") are not registered (README); written correctly, neither may become the other."""
+    resolver = Resolver(PROFILE)
+    for name in ("Linköping Science Park", "Norrköping Science Park", "Ideon Science Park", "Luleå Science Park",
+                 "Kalmar Science Park", "Dalarna Science Park", "Varbergs Sparbank", "Falkenbergs Sparbank",
+                 "Leksands Sparbank", "Roslagens Sparbank", "Sparbanken Eken", "KTH Innovation"):
+        assert resolver.resolve(name).method != "fuzzy", name
