@@ -203,11 +203,17 @@ def test_regional_companies_and_offices_are_offices_not_organisations():
         ("mikrofonden", "Väst"), ("hogskolan-vast", None)]
 
 
-def test_names_too_alike_for_the_fuzzy_rule_are_never_guessed_as_each_other():
-    """Real organisations whose names are within the fuzzy threshold of each other ("Linköping Science Park",
-    "Norrköping Science Park") are not registered (README); written correctly, neither may become the other."""
+def test_names_alike_but_for_their_place_are_each_their_own_organisation():
+    """Science parks and savings banks named after their towns differ only in the town
+    ("Linköping Science Park", "Norrköping Science Park"): "science park" and "sparbank" are generic
+    words for the fuzzy rule, so each resolves to itself and never to its look-alike."""
     resolver = Resolver(PROFILE)
-    for name in ("Linköping Science Park", "Norrköping Science Park", "Ideon Science Park", "Luleå Science Park",
-                 "Kalmar Science Park", "Dalarna Science Park", "Varbergs Sparbank", "Falkenbergs Sparbank",
-                 "Leksands Sparbank", "Roslagens Sparbank", "Sparbanken Eken", "KTH Innovation"):
-        assert resolver.resolve(name).method != "fuzzy", name
+    expected = {"Linköping Science Park": "linkoping-science-park", "Norrköping Science Park": "norrkoping-science-park",
+                "Ideon Science Park": "ideon-science-park", "Luleå Science Park": "lulea-science-park",
+                "Kalmar Science Park": "kalmar-science-park", "Dalarna Science Park": "dalarna-science-park",
+                "Varbergs Sparbank": "varbergs-sparbank", "Åtvidabergs Sparbank": "atvidabergs-sparbank",
+                "Falkenbergs Sparbank": "falkenbergs-sparbank", "Sparbanken Eken": "sparbanken-eken",
+                "Sparbanken Boken": "sparbanken-boken", "KTH Innovation": "kth-innovation"}
+    assert {name: resolver.resolve(name).organisation_id for name in expected} == expected
+    assert resolver.resolve("Varbegs Sparbank").organisation_id == "varbergs-sparbank"  # a misspelled town still resolves
+    assert resolver.resolve("Vadstena Science Park").method == "unregistered"  # not Västerås, not any other

@@ -234,16 +234,18 @@ def _offices(profile: Profile) -> dict[str, tuple[tuple[str, ...], ...]]:
 
 def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
                  offices: dict[str, tuple[tuple[str, ...], ...]]) -> tuple[int, int, str | None]:
-    """Extends an organisation over a following place ("Coompanion Sörmland") or registered office
-    name ("Coompanion Fyrbodal", "Almi Mitt"), or over a leading quantity ("Regionens fyra
-    Coompanionkontor"); returns token bounds and the office."""
+    """Extends an organisation over a registered office name ("Coompanion Fyrbodal", "Almi Mitt"),
+    a following place ("Coompanion Sörmland", "Linnéuniversitetet i Växjö"), or a leading quantity
+    ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
     start, end = ent.start, ent.end
+    for office in offices.get(ent.ent_id_, ()):  # a registered office first: "Almi Stockholm Sörmland"
+        if tuple(t.text for t in doc[ent.end : ent.end + len(office)]) == office:
+            return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
     following = places_at.get(ent.end)
     if following is not None:
         return start, following.end, following.text
-    for office in offices.get(ent.ent_id_, ()):
-        if tuple(t.text for t in doc[ent.end : ent.end + len(office)]) == office:
-            return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
+    if ent.end < len(doc) and doc[ent.end].lower_ == "i" and (campus := places_at.get(ent.end + 1)) is not None:
+        return start, campus.end, campus.text  # "Linnéuniversitetet i Växjö"
     if words.office_suffixes and ent.text.lower().endswith(words.office_suffixes):
         while start > 0 and doc[start - 1].lower_ in words.office_lead:
             start -= 1

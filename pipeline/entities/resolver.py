@@ -29,7 +29,8 @@ FUZZY_MIN_LENGTH = 5
 """Shorter names (NC, AF, UF, SU) are abbreviations: they resolve exactly or not at all."""
 
 GENERIC_WORDS = frozenset({"region", "regionen", "län", "kommun", "kn", "stad", "universitet", "högskola", "i", "och",
-                           "ab", "stiftelsen", "förening", "ekonomisk", "länsstyrelsen"})
+                           "ab", "stiftelsen", "förening", "ekonomisk", "länsstyrelsen", "science", "park", "sparbank",
+                           "sparbanken", "innovation", "innovations"})
 """Words many names share. Two names must be alike both whole and without these words, so
 "Region Sörmland" never resolves to "Region Värmland" (0.87 alike whole, 0.75 without "region")
 and "Stockholms universitet" never to "Region Stockholm" (0.95 without, 0.50 whole)."""
