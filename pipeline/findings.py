@@ -47,6 +47,8 @@ class Code(str, Enum):
     heading_without_blank_line = "heading_without_blank_line"
     label_variant = "label_variant"
     label_misspelled = "label_misspelled"
+    label_extended = "label_extended"
+    label_inside_line = "label_inside_line"
     unknown_label = "unknown_label"
     subheading_section = "subheading_section"
     missing_section = "missing_section"
@@ -123,6 +125,10 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                  "the profile lists); read as its section"),
     Code.label_misspelled: CodeInfo("warning", "sections", "a label close to a known one but listed nowhere; read "
                                     "as that section"),
+    Code.label_extended: CodeInfo("info", "sections", "a known label with words added before its colon ('Kända "
+                                  "sociala företag i länet:'); read as that label"),
+    Code.label_inside_line: CodeInfo("warning", "sections", "a label in the middle of a line (a missing line "
+                                     "break); read as the start of its section"),
     Code.unknown_label: CodeInfo("warning", "sections", "an unforeseen 'Label:' kept as section 'other'"),
     Code.subheading_section: CodeInfo("info", "sections", "a sub-heading kept as section 'other'"),
     Code.missing_section: CodeInfo("info", "sections", "a region lacks a section the profile expects"),

@@ -27,6 +27,8 @@ SUMMARY = "summary"
 OTHER = "other"
 """An unforeseen label or sub-heading: its text is kept and reported."""
 _ID = r"^[a-z][a-z0-9_]*$"
+EXTRA_LABEL_WORDS = 3
+"""A known label followed by at most this many words before its colon is still that label."""
 
 ReadsAs = Literal["contacts", "partners", "goals", "purpose", "text"]
 _FIELDS_READ_AS: dict[str, str] = {"contacts": "contacts", "partners": "mentions", "goals": "goals",
@@ -245,6 +247,13 @@ class LabelSet:
             for spelling in definition.spellings:
                 self.section_of[_fold(spelling)] = definition.id
         self.any_label = _at_line_start(list(self.section_of))
+        alternatives = "|".join(sorted({r"\s+".join(map(re.escape, k.split())) for k in self.section_of},
+                                       key=len, reverse=True)) or "(?!)"
+        self.extended_label = re.compile(rf"({alternatives})((?:[ \t]+[^\W\d_][\w-]*){{1,{EXTRA_LABEL_WORDS}}})[ \t]*:",
+                                         re.IGNORECASE)
+        """A label with a few words added before its colon ("Kända sociala företag i länet:")."""
+        self.inside_line = re.compile(rf"(?<=[^\s:] )({alternatives})[ \t]*:", re.IGNORECASE)
+        """A label in the middle of a line, after a value (a missing line break)."""
         first_metric = profile.metrics[0].spellings if profile.metrics else ()
         block_spellings = [*(s for d in profile.sections for s in d.spellings), *first_metric]
         self.block_label = _at_line_start(block_spellings)
@@ -252,6 +261,14 @@ class LabelSet:
         other count lines follow it in the same block). The PDF reader is given this."""
         self.sub_label = _at_line_start([s.label for s in profile.sub_labels])
         self.sub_labels = {_fold(s.label): s for s in profile.sub_labels}
+
+    def match_extended(self, line: str) -> tuple[str, str, int] | None:
+        """(section id, label with its added words, end of ``label:``) for a label followed by a few
+        words before its colon; None when ``match`` finds the label itself."""
+        found = self.extended_label.match(line)
+        if found is None or self.any_label.match(line):
+            return None
+        return self.section_of[_fold(found.group(1))], found.group(1) + found.group(2), found.end()
 
     def match(self, line: str) -> tuple[str, str, int] | None:
         """(section id, label as written, end of ``label:``) for a label at the start of ``line``."""

@@ -173,3 +173,30 @@ def test_an_organisation_with_its_office_is_not_a_person():
     rows = people("Caroline Kjellgren, Coompanion Norrbotten, 0920-22 44 10", "25")
     assert [(r.name.text, r.phone, r.organisation_item.text) for r in rows] == [
         ("Caroline Kjellgren", "0920-22 44 10", "Coompanion Norrbotten")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Anders Jönsson och Wille Lopez, Coompanion (Nina Englund har slutat)",
+     [("Anders Jönsson", "current", None), ("Wille Lopez", "current", None), ("Nina Englund", "former", None)]),
+    ("Petra Ärlsjö, Västerås Science Park (slutat, ersatt av Kim Andersson, affärscoach)",
+     [("Petra Ärlsjö", "former", None), ("Kim Andersson", "current", "affärscoach")]),
+    ("Annette Lassinger, PL, regionen (slutat 2021)", [("Annette Lassinger", "former", "projektledare")]),
+    ("Emir Hadžić, affärsrådgivare, Almi", [("Emir Hadžić", "current", "affärsrådgivare")]),
+    ("Emma Hansson, regional koordinator, regionen", [("Emma Hansson", "current", "regional koordinator")]),
+])
+def test_parentheses_and_names_editors_write(line, expected):
+    assert [(r.name.text, r.status, r.role) for r in people(line)] == expected
+
+
+def test_a_person_reached_via_another_in_a_parenthesis():
+    rows = people("Lina Andersson, PL regionen (föräldraledig, under tiden nås projektet via Sara Lind, "
+                  "projektkoordinator, sara.lind@regiongavleborg.se)", "21")
+    assert [(r.name.text, r.status, r.role, r.email) for r in rows] == [
+        ("Lina Andersson", "current", "projektledare", None),
+        ("Sara Lind", "current", "projektkoordinator", "sara.lind@regiongavleborg.se")]
+
+
+def test_an_address_and_a_number_on_lines_of_their_own_are_the_persons_before():
+    text = "Anders Bro, utvecklingsledare\nanders.bro@regionorebrolan.se\nTelefon: 019-602 12 34"
+    row, = parse_contacts(text, 0, len(text), PROFILE, RESOLVER)
+    assert (row.name.text, row.email, row.phone) == ("Anders Bro", "anders.bro@regionorebrolan.se", "019-602 12 34")

@@ -177,3 +177,9 @@ def test_one_odd_item_never_voids_a_list():
 def test_a_quantity_item_in_a_list_is_not_a_stated_number():
     parsed = parse("Coompanion, Almi och två Leaderkontor")
     assert (parsed.value, parsed.basis) == (4, "listed")
+
+
+def test_a_list_closed_by_m_fl_names_only_some():
+    parsed = parse("Coompanion, Almi Dalarna, Dalarna Science Park m.fl.")
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (3, "listed", "at_least")
+    assert [i.text for i in parsed.items] == ["Coompanion", "Almi Dalarna", "Dalarna Science Park"]

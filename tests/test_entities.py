@@ -211,3 +211,22 @@ def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
     if not organisation.registered:
         assert organisation.place_id == place
         assert [f.code for f in region.quality if f.evidence == name] == ["unregistered_organisation"]
+
+
+def test_a_partner_named_with_a_place_at_the_end_is_one_organisation():
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Coompanion och Fontänhuset Uppsala. Lokalt deltar Arvika och Torsby."), INFO, PROFILE)
+    region, = extraction.regions
+    assert [(m.surface, m.method) for m in region.mentions] == [
+        ("Coompanion", "alias"), ("Fontänhuset Uppsala", "unregistered"), ("Arvika", "place"), ("Torsby", "place")]
+    organisation = next(o for o in extraction.document.organisations if o.name == "Fontänhuset Uppsala")
+    assert organisation.place_id == "uppsala-kommun" and not organisation.registered
+
+
+def test_an_unread_name_in_a_partners_section_is_reported():
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Aktiviteter har genomförts med Stockholms universitet och nätverket Mötesplats Social "
+        "Innovation."), INFO, PROFILE)
+    region, = extraction.regions
+    assert [(f.code, f.evidence, f.field) for f in region.quality if f.code == "name_not_read"] == [
+        ("name_not_read", "Mötesplats Social Innovation", "mentions")]

@@ -109,3 +109,8 @@ def test_purpose_numbered_with_dots_and_goals_lettered_are_read_too():
 
 def test_prose_only_is_no_items():
     assert goals("Målet med projektet är att socialt entreprenörskap är en del av strategin.") == []
+
+
+def test_purpose_items_with_capital_letters():
+    text = "A. Kartlägga sociala företag.\nB. Samordna rådgivningen.\nC. Öka kunskapen om upphandling."
+    assert [label for label, _ in goals(text, "purpose")] == ["A.", "B.", "C."]

@@ -170,3 +170,27 @@ def test_heading_directly_followed_by_its_summary():
 def test_a_line_inside_a_paragraph_is_not_a_heading():
     result = seg("Region Skåne bygger\n\nSyfte: att stärka\nRegion Skåne i samverkan\nmed kommunerna.\n")
     assert len(result.regions) == 1
+
+
+def test_a_label_with_words_added_before_its_colon():
+    region = seg("Region Blekinge sprider kunskap\n\nKända sociala företag i länet: ca 50\n"
+                 "Syfte och inriktning: att stärka företagen.\n").regions[0]
+    assert [(s.section, s.label) for s in region.sections] == [
+        ("known_social_enterprises", "Kända sociala företag i länet"), ("purpose", "Syfte och inriktning")]
+    assert found(region) == ["label_extended", "label_extended"]
+
+
+def test_a_shortened_count_label_is_read_and_reported_as_misspelled():
+    region = seg("Region Stockholm ökar\n\nKommuner som främjar sociala företag: minst 7\n").regions[0]
+    assert [s.section for s in region.sections] == ["municipalities_promoting"]
+    assert found(region) == ["label_misspelled"]
+
+
+def test_two_count_lines_on_one_line_are_two_sections():
+    text = ("Region Västerbotten arbetar\n\nKända sociala företag: 58 Kommuner som arbetar med att främja sociala "
+            "företag: 8\nFöretagsfrämjare som aktivt stöttar sociala företag: sju\n")
+    region = seg(text).regions[0]
+    normalised = normalise(text)[0]
+    assert [(s.section, normalised[s.start : s.end]) for s in region.sections] == [
+        ("known_social_enterprises", "58"), ("municipalities_promoting", "8"), ("business_promoters", "sju")]
+    assert found(region) == ["label_inside_line"]

@@ -28,6 +28,7 @@ from pipeline.models import Findings
 from pipeline.parse.lists import Item, split_items
 from pipeline.parse.sections import RegionBlock
 from pipeline.profile import Profile
+from pipeline.slugs import slugify
 from pipeline.reference import County, Entity
 
 PARTNER_ITEM_MAX_WORDS = 5
@@ -122,6 +123,10 @@ class RegionMentions:
         return self.add(section, EntitySpan(resolution.organisation_id, item.text, item.start, item.end,
                                             resolution.method, resolution.score), fallback)
 
+    def remove(self, mention: models.Mention) -> models.Mention:
+        """Takes back a mention that a longer name replaces."""
+        return self.by_span.pop((mention.start, mention.end))
+
     def in_order(self) -> list[models.Mention]:
         return sorted(self.by_span.values(), key=lambda m: (m.start, m.end))
 
@@ -131,14 +136,43 @@ def _not_a_name_start(never_names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(STOP_WORDS) | frozenset(w.casefold() for w in never_names)
 
 
+_SENTENCE_END = re.compile(r"(?<=[a-zåäö)][.:;])\s+(?=[A-ZÅÄÖ])")
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as spans, so a list item never runs across a full stop."""
+    spans, last = [], start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        spans.append((last, match.start()))
+        last = match.end()
+    spans.append((last, end))
+    return spans
+
+
 def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:
-    """Short capitalised items of a partner list that no rule recognised still become entities."""
+    """Short capitalised items of a partner list that no rule recognised still become entities;
+    an item that ends in a place after words no rule read is one organisation ("Fontänhuset
+    Uppsala", read sentence by sentence so an item never runs across a full stop)."""
     stop = _not_a_name_start(profile.lists.never_names)
-    for item in split_items(text, profile.lists, start, end):
+
+    def short_name(item: Item) -> bool:
         words = item.text.split()
-        if (item.text[:1].isupper() and len(words) <= PARTNER_ITEM_MAX_WORDS and words[0].lower() not in stop
-                and not re.search(r"[.:;\n]", item.text) and not mentions.covering(item.start, item.end)):
+        return (item.text[:1].isupper() and len(words) <= PARTNER_ITEM_MAX_WORDS and words[0].lower() not in stop
+                and not re.search(r"[.:;\n]", item.text))
+
+    for item in split_items(text, profile.lists, start, end):
+        if short_name(item) and not mentions.covering(item.start, item.end):
             mentions.identify(section, item)
+    for a, b in _sentences(text, start, end):
+        for item in split_items(text, profile.lists, a, b):
+            inside = mentions.covering(item.start, item.end)
+            if (short_name(item) and len(inside) == 1 and inside[0].method == "place"
+                    and inside[0].end == item.end and inside[0].start > item.start
+                    and all(word[:1].isupper() for word in text[item.start : inside[0].start].split())):
+                place = mentions.remove(inside[0])
+                name = " ".join(item.text.split())
+                mentions.add(section, EntitySpan(f"unregistered-{slugify(name)}", item.text, item.start, item.end,
+                                                 "unregistered", place_id=place.organisation_id))
 
 
 def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list[Span], mentions: RegionMentions,

@@ -39,7 +39,7 @@ from functools import lru_cache
 from pipeline import reference
 from pipeline.findings import Code
 from pipeline.models import Basis, Count, Findings, Qualifier
-from pipeline.parse.lists import Item, split_items
+from pipeline.parse.lists import Item, close_list, split_items
 from pipeline.parse.sections import SectionSpan
 from pipeline.profile import CountRules, ListRules, phrase_pattern
 
@@ -286,8 +286,8 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             problems.append((Code.count_other_numbers,
                              f"{value} is the value; the other numbers {others} outside brackets are not read"))
     elif is_list:
-        partial = marker is not None
-        items = candidates
+        items, open_ended = close_list(candidates, list_rules)
+        partial = marker is not None or open_ended
         value, basis, qualifier = _distinct(items, identify), "listed", "at_least" if partial else "exact"
         for item in items:
             if item not in names:

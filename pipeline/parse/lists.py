@@ -56,6 +56,7 @@ class Item:
 @dataclass(frozen=True)
 class _Patterns:
     closers: re.Pattern[str]
+    closer_at_end: re.Pattern[str]
     conjunction: re.Pattern[str]
     example_word: str
 
@@ -67,6 +68,7 @@ def _patterns(rules: ListRules) -> _Patterns:
     conjunctions = "|".join(re.escape(c) for c in rules.conjunctions)
     return _Patterns(
         closers=re.compile(rf"(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
+        closer_at_end=re.compile(rf"[\s,]*(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
         conjunction=re.compile(rf"\s+(?:{conjunctions})\s+" if conjunctions else r"(?!)"),
         example_word=f" {rules.example_word} ",
     )
@@ -123,3 +125,18 @@ def split_items(
         pieces = _split_depth0(text, last.start, last.end, patterns.conjunction)
         merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b, patterns.closers)))
     return merged
+
+
+def close_list(items: list[Item], rules: ListRules) -> tuple[list[Item], bool]:
+    """The items without a closer ending the last one ("Coompanion, Almi m.fl."), and whether there
+    was one: such a list names only some of what it counts."""
+    if not items:
+        return items, False
+    last = items[-1]
+    closer = _patterns(rules).closer_at_end.search(last.text)
+    if closer is None:
+        return items, False
+    kept = last.text[: closer.start()]
+    if not kept:
+        return items[:-1], True
+    return [*items[:-1], Item(kept, last.start, last.start + len(kept))], True

@@ -18,6 +18,8 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
+from spacy.lang.sv.stop_words import STOP_WORDS
+
 from pipeline import reference
 from pipeline.findings import Code
 from pipeline.models import Finding
@@ -135,26 +137,69 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], profi
     return found[0], found[1], not (blank_before and blank_after)
 
 
-def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | None:
-    """Returns (section, label as written, end of ``label:`` and spaces, similarity) or None."""
+LABEL_WORD_COVERAGE = 0.75
+"""A ``Something:`` prefix that has this share of a label's words (compared by their first
+five letters, Swedish stop words aside), and starts with the same word, is taken as that label:
+"Kommuner som främjar sociala företag" is the municipalities label."""
+
+
+def _stems(text: str) -> list[str]:
+    return [w[:5] for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in STOP_WORDS]
+
+
+def _word_coverage(prefix: str, label: str) -> float:
+    """The share of a label's words that ``prefix`` has, for labels of three or more words (a one-
+    or two-word label is compared letter by letter only); below 1, as it is never the label itself."""
+    written, wanted = _stems(prefix), _stems(label)
+    if len(wanted) < 3 or not written or written[0] != wanted[0]:
+        return 0.0
+    return min(0.99, sum(1 for w in wanted if w in written) / len(wanted))
+
+
+def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, bool] | None:
+    """Returns (section, label as written, end of ``label:`` and spaces, similarity, whether words
+    were added to the label) or None."""
     labels = profile.labels
     found = labels.match(text)
+    extended = False
+    if found is None:
+        found = labels.match_extended(text)
+        extended = found is not None
     if found:
         section, written, end = found
-        return section, written, end + text.startswith(" ", end), 1.0
+        return section, written, end + text.startswith(" ", end), 1.0, extended
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
     best: tuple[float, str] = (0.0, "")
     for spelling, section in labels.section_of.items():
-        score = difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio()
+        score = max(difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio(),
+                    _word_coverage(prefix, spelling))
         best = max(best, (score, section))
-    if best[0] >= LABEL_SIMILARITY:
+    if best[0] >= min(LABEL_SIMILARITY, LABEL_WORD_COVERAGE):
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
             end += 1
-        return best[1], prefix.rstrip(), end, best[0]
+        return best[1], prefix.rstrip(), end, best[0], False
     return None
+
+
+def _split_inside_labels(lines: list[Line], profile: Profile) -> tuple[list[Line], list[tuple[Line, str]]]:
+    """Lines cut where a label of the profile starts in the middle of a line (a missing line break:
+    "Kända sociala företag: 58 Kommuner som arbetar med att främja sociala företag: 8"); returns
+    the lines and each cut with its label."""
+    result: list[Line] = []
+    cuts: list[tuple[Line, str]] = []
+    for line in lines:
+        rest = line
+        while (found := profile.labels.inside_line.search(rest.text)) is not None and found.group(1)[:1].isupper():
+            cut = found.start(1)
+            before = Line(rest.number, rest.start, rest.start + cut - 1, rest.text[: cut - 1])
+            rest = Line(rest.number, rest.start + cut, rest.end, rest.text[cut:])
+            result.append(before)
+            cuts.append((rest, found.group(1)))
+        result.append(rest)
+    return result, cuts
 
 
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
@@ -186,13 +231,17 @@ def _segment_block(
         line = lines[i]
         if line.blank:
             continue
-        paragraph_start = lines[i - 1].blank
+        paragraph_start = lines[i - 1].blank or lines[i - 1].number == line.number
         known = _known_label(line.text, profile)
         if known:
-            section, label, end, score = known
+            section, label, end, score, extended = known
             starts.append((i, section, label, line.start, line.start + end))
             current = section
-            if score < 1.0:
+            if extended:
+                findings.append(_finding(county, Code.label_extended,
+                    f"label {label!r} read as {canonical[section]!r} (the label with words added)", line, label,
+                    profile.field_of(section)))
+            elif score < 1.0:
                 findings.append(_finding(county, Code.label_misspelled,
                     f"label {label!r} read as the {section} label {canonical[section]!r} (similarity {score:.2f})",
                     line, label, profile.field_of(section)))
@@ -284,7 +333,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
 
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
-    lines = split_lines(text)
+    lines, cuts = _split_inside_labels(split_lines(text), profile)
     aliases = _heading_names(profile)
     headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, profile))]
     regions: list[RegionBlock] = []
@@ -306,6 +355,11 @@ def segment(text: str, profile: Profile) -> Segmentation:
         if not sections:
             block_findings.append(_finding(county, Code.region_without_sections,
                 "region heading is followed by no text", heading, heading.text))
+        block_findings.extend(_finding(county, Code.label_inside_line,
+                                       f"label {label!r} starts in the middle of a line; read as a new section",
+                                       cut, label, profile.field_of(profile.labels.section_of[" ".join(label.split()).casefold()]))
+                              for cut, label in cuts if heading.start <= cut.start and
+                              (n + 1 >= len(headings) or cut.start < lines[headings[n + 1][0]].start))
         block = RegionBlock(county=county, region_name=alias, title=heading.text, heading_start=heading.start,
                             heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings))
         regions.append(block.with_findings(_section_findings(block, profile)))
