@@ -49,6 +49,7 @@ class Code(str, Enum):
     label_misspelled = "label_misspelled"
     label_extended = "label_extended"
     label_inside_line = "label_inside_line"
+    label_across_lines = "label_across_lines"
     unknown_label = "unknown_label"
     subheading_section = "subheading_section"
     missing_section = "missing_section"
@@ -75,6 +76,7 @@ class Code(str, Enum):
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
+    role_inferred = "role_inferred"
     contacts_not_found = "contacts_not_found"
     contact_part_not_read = "contact_part_not_read"
     # goals and purpose items
@@ -129,6 +131,7 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                   "sociala företag i länet:'); read as that label"),
     Code.label_inside_line: CodeInfo("warning", "sections", "a label in the middle of a line (a missing line "
                                      "break); read as the start of its section"),
+    Code.label_across_lines: CodeInfo("warning", "sections", "a label broken over two lines; read as that label"),
     Code.unknown_label: CodeInfo("warning", "sections", "an unforeseen 'Label:' kept as section 'other'"),
     Code.subheading_section: CodeInfo("info", "sections", "a sub-heading kept as section 'other'"),
     Code.missing_section: CodeInfo("info", "sections", "a region lacks a section the profile expects"),
@@ -170,6 +173,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                           "'tidigare'; kept as current", "contacts"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",
                                 "contacts"),
+    Code.role_inferred: CodeInfo("info", "contacts", "a former holder named in parentheses ('(fd Greta Isaksson)') "
+                                 "is given the role of the line's current person, which the line does not say "
+                                 "outright", "contacts"),
     Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "
                                       "from it", "contacts"),
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "

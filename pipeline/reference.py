@@ -34,6 +34,8 @@ class County:
     short_name: str
     region_body: str
     region_aliases: tuple[str, ...]
+    place_aliases: tuple[str, ...] = ()
+    """Other names of the county as a place ("Jämtland" for Jämtland Härjedalen)."""
 
     @property
     def region_organisation_id(self) -> str:
@@ -84,6 +86,7 @@ def counties() -> tuple[County, ...]:
             short_name=row["short_name"],
             region_body=row["region_body"],
             region_aliases=tuple(a for a in row["region_aliases"].split("|") if a),
+            place_aliases=_split(row["place_aliases"]),
         )
         for row in _rows("counties.csv")
     )
@@ -159,7 +162,8 @@ def _county_entities() -> list[Entity]:
             source=f"counties.csv, SCB county code {code}", county_code=code))
         entities.append(Entity(
             organisation_id=county_place_id(county), name=county.county_name, kind="county",
-            aliases=(county.county_name,), source=f"counties.csv, SCB county code {code}", county_code=code))
+            aliases=(county.county_name, *county.place_aliases), source=f"counties.csv, SCB county code {code}",
+            county_code=code))
     return entities
 
 

@@ -200,3 +200,36 @@ def test_an_address_and_a_number_on_lines_of_their_own_are_the_persons_before():
     text = "Anders Bro, utvecklingsledare\nanders.bro@regionorebrolan.se\nTelefon: 019-602 12 34"
     row, = parse_contacts(text, 0, len(text), PROFILE, RESOLVER)
     assert (row.name.text, row.email, row.phone) == ("Anders Bro", "anders.bro@regionorebrolan.se", "019-602 12 34")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("(tidigare PL Johan Nilsson)", [("Johan Nilsson", "former", "projektledare")]),
+    ("Lina Andersson, f.d. PL regionen", [("Lina Andersson", "former", "projektledare")]),
+    ("Rebecka Strand, PL, regionen (före detta: Julia Martinsson, Pernilla Conley Pettersson)",
+     [("Rebecka Strand", "current", "projektledare"), ("Julia Martinsson", "former", "projektledare"),
+      ("Pernilla Conley Pettersson", "former", "projektledare")]),
+    ("Margareta Wandel, PL, Region Östergötland (fokus SET och generationsväxling) – slutat",
+     [("Margareta Wandel", "former", "projektledare")]),
+])
+def test_former_holders_of_a_later_edition(line, expected):
+    assert [(r.name.text, r.status, r.role) for r in people(line)] == expected
+
+
+def test_a_former_holder_in_parentheses_takes_the_lines_role_and_says_so():
+    rows = people("Kristin Bergwall (fd Greta Isaksson), PL, regionen", "25")
+    assert [(r.name.text, r.role, r.role_inferred) for r in rows] == [
+        ("Kristin Bergwall", "projektledare", False), ("Greta Isaksson", "projektledare", True)]
+
+
+def test_a_role_written_as_a_label_and_an_address_line_with_both():
+    text = ("Projektledare: Ida Svensson, Region Värmland\nSamordnare: Ola Berglund, Region Värmland\n"
+            "e-post: ola.berglund@regionvarmland.se, tfn 054-701 10 00")
+    rows = parse_contacts(text, 0, len(text), PROFILE, RESOLVER)
+    assert [(r.name.text, r.role, r.email, r.phone) for r in rows] == [
+        ("Ida Svensson", "projektledare", None, None),
+        ("Ola Berglund", "samordnare", "ola.berglund@regionvarmland.se", "054-701 10 00")]
+
+
+def test_a_phone_number_with_a_bracketed_zero():
+    row, = people("Fredrik Ahl, affärsrådgivare, UIC, +46 (0)18-471 00 00", "03")
+    assert (row.phone, row.note) == ("+46 (0)18-471 00 00", None)

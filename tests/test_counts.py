@@ -183,3 +183,7 @@ def test_a_list_closed_by_m_fl_names_only_some():
     parsed = parse("Coompanion, Almi Dalarna, Dalarna Science Park m.fl.")
     assert (parsed.value, parsed.basis, parsed.qualifier) == (3, "listed", "at_least")
     assert [i.text for i in parsed.items] == ["Coompanion", "Almi Dalarna", "Dalarna Science Park"]
+
+
+def test_a_marker_with_a_full_stop():
+    assert (parse("ca. 70 sociala företag").value, parse("ca. 70 sociala företag").qualifier) == (70, "approximate")

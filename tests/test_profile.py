@@ -107,7 +107,8 @@ def test_without_the_profile_edit_the_same_edition_is_reported_not_lost(tmp_path
     (('heading_forms = ["Region {short_name}", "{region_aliases}"]', 'heading_forms = ["Region {kortnamn}"]'),
      "regions.heading_forms"),
     (("[counts]\n", "[counts]\nnone_word = ['-']\n"), "counts.none_word"),
-    (("patterns = ['\\b(?P<claimed>\\d+)\\s+av\\s+(?P<of>\\d+)\\s+regioner']", "patterns = ['(\\d+) av']"),
+    (("patterns = ['\\b(?P<claimed>\\d+)\\s+av\\s+(?:\\w+\\s+){0,2}?(?P<of>\\d+)\\s+(?:\\w+\\s+)?regioner']",
+      "patterns = ['(\\d+) av']"),
      "intro.claims[0]"),
     (('id = "concrete"', 'id = "goals"'), "(top level)"),
 ])

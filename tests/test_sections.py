@@ -194,3 +194,13 @@ def test_two_count_lines_on_one_line_are_two_sections():
     assert [(s.section, normalised[s.start : s.end]) for s in region.sections] == [
         ("known_social_enterprises", "58"), ("municipalities_promoting", "8"), ("business_promoters", "sju")]
     assert found(region) == ["label_inside_line"]
+
+
+def test_a_label_broken_over_two_lines():
+    text = ("Region Dalarna utvecklar\n\nKända sociala företag: ca 70\nFöretagsfrämjare som aktivt stöttar\n"
+            "sociala företag: Coompanion, Almi och Drivhuset\n")
+    region = seg(text).regions[0]
+    normalised = normalise(text)[0]
+    assert [(s.section, normalised[s.start : s.end]) for s in region.sections] == [
+        ("known_social_enterprises", "ca 70"), ("business_promoters", "Coompanion, Almi och Drivhuset")]
+    assert found(region) == ["label_across_lines"]

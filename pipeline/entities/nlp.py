@@ -141,7 +141,8 @@ def _patterns(profile: Profile) -> tuple[list[dict], list[dict]]:
     for county in reference.counties():
         if county.short_name in municipal_names:
             continue  # "Uppsala" alone is the city; "Uppsala län" is the county
-        for form in {county.short_name, reference.genitive(county.short_name)}:
+        for form in {name for short in (county.short_name, *county.place_aliases)
+                     for name in (short, reference.genitive(short))}:
             exact.append({"label": PLACE, "pattern": form, "id": reference.county_place_id(county)})
     return lower, exact
 

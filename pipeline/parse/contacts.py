@@ -55,7 +55,7 @@ def _patterns(rules: ContactRules) -> _Patterns:
     separators = "|".join(re.escape(s) for s in rules.people_separators) or "(?!)"
     notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
     return _Patterns(
-        former=re.compile(rf"^(?:{former})(?:\s+|$)", re.IGNORECASE),
+        former=re.compile(rf"^(?:{former})\s*:?(?:\s+|$)", re.IGNORECASE),
         former_alone=re.compile(rf"^(?:{former}|{_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
                                 rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
         replaced=re.compile(rf"^(?:{_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
@@ -82,6 +82,9 @@ class Person:
     role_raw: str | None = None
     email: str | None = None
     phone: str | None = None
+    named_role: bool = False
+    """The role was written for this person (in a parenthesis), not taken from the line."""
+    in_parenthesis: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class ContactRow:
     parenthesised: bool
     unread: tuple[str, ...] = ()
     """Parts of the line that are neither a person, role, organisation, e-mail nor phone number."""
+    role_inferred: bool = False
+    """A former holder named in parentheses who is given the role the line gives its current person."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,17 @@ def _names_an_organisation(text: str, resolver: Resolver) -> bool:
     return resolver.exact(text) is not None or resolver.resolve(text).method in ("alias", "prefix", "misspelling")
 
 
+_ROLE_LABEL = re.compile(r"\s*([^\W\d_]+(?: [^\W\d_]+)?)\s*:\s*")
+"""A role written as a label before the person: "Projektledare: Ida Svensson"."""
+
+
+def _only_addresses(line: str, patterns: _Patterns) -> bool:
+    """True for a line of e-mail addresses and phone numbers only ("e-post: x@y.se, tfn 08-123 130 00")."""
+    parts = [p.strip() for p in line.split(",") if p.strip()]
+    return bool(parts) and all(patterns.email.match(p) or (patterns.phone.match(p) and _digits(p) >= 6)
+                               for p in parts)
+
+
 def _digits(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
 
@@ -193,8 +209,10 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
     marks: list[_StatusMark] = []
     masked = list(text[start:end])
     for paren in _PAREN.finditer(text, start, end):
-        masked[paren.start() - start : paren.end() - start] = " " * (paren.end() - paren.start())
         inner = paren.group(1)
+        if inner.strip().isdigit():
+            continue  # part of a phone number: "+46 (0)18-471 00 00"
+        masked[paren.start() - start : paren.end() - start] = " " * (paren.end() - paren.start())
         left, role_raw = _role_after_former(inner, patterns, roles)
         if left:
             marks.append(_StatusMark(paren.start(), role_raw))
@@ -206,7 +224,8 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
             continue
         here: list[Person] = []
         for part in _split(text, paren.start(1), paren.end(1), _COMMA, patterns):
-            found = _people_in_part(text, part, patterns)
+            former_before = bool(here) and here[-1].status == "former"  # "(före detta: A, B)"
+            found = _people_in_part(text, part, patterns, roles, former_before)
             if found is not None:
                 here.extend(found)
                 continue
@@ -215,8 +234,8 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
                 last = here[-1]
                 role = role_raw or (None if left else part.text)
                 note = last.note if not left or role_raw else "; ".join(n for n in (last.note, part.text) if n)
-                here[-1] = Person(last.name, last.status, note, last.parenthesised, role or last.role_raw,
-                                  last.email, last.phone)
+                here[-1] = replace(last, note=note, role_raw=role or last.role_raw, named_role=bool(role) or
+                                   last.named_role)
             elif left:
                 marks.append(_StatusMark(paren.start(), role_raw))
             elif here and (found_email := patterns.email.match(part.text)) is not None:
@@ -225,16 +244,18 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
                 here[-1] = replace(here[-1], phone=found_phone.group("value"))
             else:
                 notes.append(part.text)
-        people.extend(here)
+        people.extend(replace(p, in_parenthesis=True) for p in here)
     return text[:start] + "".join(masked) + text[end:], people, notes, marks
 
 
-def _people_in_part(text: str, part: Item, patterns: _Patterns) -> list[Person] | None:
+def _people_in_part(text: str, part: Item, patterns: _Patterns, roles: dict[str, str],
+                    former_before: bool = False) -> list[Person] | None:
     """The people a part of a parenthesis names, with their status: "fd Greta Isaksson", "ersätter
     X" (former), "Nina Englund har slutat" (former), "ersatt av Kim Andersson", "via Sara Lind"."""
     body = part.text
-    status: Status = "current"
+    status: Status = "former" if former_before else "current"
     offset = part.start
+    role_raw = None
     lead = patterns.former.match(body) or patterns.replaced.match(body)
     if lead:
         status = "former"
@@ -242,12 +263,17 @@ def _people_in_part(text: str, part: Item, patterns: _Patterns) -> list[Person] 
         lead = patterns.successor.match(body)
     if lead:
         body, offset = body[lead.end():], offset + lead.end()
+        colon = len(body) - len(body.lstrip(": "))
+        body, offset = body[colon:], offset + colon
+        first, _, rest = body.partition(" ")
+        if rest and first.casefold() in roles:  # "tidigare PL Johan Nilsson"
+            role_raw, body, offset = first, rest, offset + len(first) + 1
     left = patterns.left_after.search(body)
     if left:
         body, status = body[: left.start()], "former"
     names = _split(text, offset, offset + len(body), patterns.people_separator, patterns)
     if names and all(is_person_name(n.text) for n in names):
-        return [Person(n, status) for n in names]
+        return [Person(n, status, role_raw=role_raw, named_role=role_raw is not None) for n in names]
     if lead or left:
         return None
     words = body.split(" ")
@@ -260,6 +286,8 @@ def _people_in_part(text: str, part: Item, patterns: _Patterns) -> list[Person] 
 
 
 _COMMA = re.compile(",")
+_TRAILING_LEFT = re.compile(r"\s+[–—-]\s+\S.*$|(?<=\))\s+\S.*$")
+"""What follows a dash or a closing parenthesis at the end of an entry ("… – slutat")."""
 _ROLES: dict[str, dict[str, str]] = {}
 
 
@@ -281,6 +309,10 @@ def parse_entry(
     roles = role_words(profile)
     own_region = {w.casefold() for w in profile.entities.own_region_words}
     visible, later, notes, marks = _parenthesised(text, start, end, patterns, roles)
+    trailing = _TRAILING_LEFT.search(visible, start, end) if patterns.left_after.search(visible, start, end) else None
+    if trailing:  # "… (fokus SET) – slutat": the person left
+        marks.append(_StatusMark(end, None))
+        end = trailing.start()
     segments = _split(text, start, end, _COMMA, patterns, visible)
     people: list[Person] = []
     index = 0
@@ -298,8 +330,13 @@ def parse_entry(
     unread: list[str] = []
     for segment in segments[index:]:
         piece = segment.text
-        first, _, rest = piece.partition(" ")
         left, left_role = _role_after_former(piece, patterns, roles)
+        former = patterns.former.match(piece) if not left else None
+        if former and former.end() < len(piece):  # "f.d. PL regionen": the person left; read the rest
+            everyone_left = True
+            segment = Item(piece[former.end():], segment.start + former.end(), segment.end)
+            piece = segment.text
+        first, _, rest = piece.partition(" ")
         if (found := patterns.email.match(piece)) is not None:
             emails.append(found.group("value"))
         elif (found := patterns.phone.match(piece)) is not None and _digits(piece) >= 6:
@@ -344,6 +381,8 @@ def parse_entry(
             source_line=text[start:end],
             parenthesised=person.parenthesised,
             unread=tuple(unread),
+            role_inferred=person.in_parenthesis and person.status == "former" and not person.named_role
+            and role_raw is not None,
         )
         for person in everyone
     ]
@@ -402,16 +441,20 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         if match and sub is not None and sub.section == section:
             default_role = match.group(1)
             line_start += match.end() + len(line[match.end():]) - len(line[match.end():].lstrip())
-        piece = text[line_start:line_end].strip()
-        email, phone = patterns.email.match(piece), patterns.phone.match(piece)
-        if rows and (email or (phone and _digits(piece) >= 6)):  # the previous person's address or number, on a line of its own
-            last = rows[-1]
-            if email and last.email is None:
-                rows[-1] = replace(last, email=email.group("value"))
-                continue
-            if phone and not email and last.phone is None:
-                rows[-1] = replace(last, phone=phone.group("value"))
-                continue
+        if rows and _only_addresses(text[line_start:line_end], patterns):
+            # the previous person's e-mail address and phone number, on a line of their own
+            for part in text[line_start:line_end].split(","):
+                email, phone = patterns.email.match(part.strip()), patterns.phone.match(part.strip())
+                if email and rows[-1].email is None:
+                    rows[-1] = replace(rows[-1], email=email.group("value"))
+                elif phone and not email and rows[-1].phone is None:
+                    rows[-1] = replace(rows[-1], phone=phone.group("value"))
+            continue
+        role_label = _ROLE_LABEL.match(text, line_start, line_end)
+        if default_role is None and role_label and (role_label.group(1).casefold() in role_words(profile)
+                                                    or patterns.role_suffix.match(role_label.group(1).casefold())):
+            default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
+            line_start = role_label.end()
         if default_role:
             for entry in _split(text, line_start, line_end, _SENTENCE, patterns):
                 rows.extend(parse_entry(text, entry.start, entry.end, profile, resolver, default_role))
@@ -440,6 +483,10 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
                 findings.add(Code.contact_status_unclear,
                              f"{row.name.text} is named in parentheses without 'fd' or 'tidigare'; kept as current",
                              row.source_line, row.name.start, row.name.end)
+            if row.role_inferred:
+                findings.add(Code.role_inferred, f"{row.name.text} is named as a former holder in parentheses; "
+                             f"the line's role {row.role_raw!r} is taken to be theirs", row.source_line,
+                             row.name.start, row.name.end)
             if row.role_raw and row.role_raw.casefold() not in roles:
                 findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
                              "kept as written", row.role_raw, row.name.start, row.name.end)

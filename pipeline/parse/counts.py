@@ -125,7 +125,7 @@ def _patterns(rules: CountRules) -> _Patterns:
               rf"|(?:ett\s+)?(?:(?P<tal>{_DIGITS})-tal|(?P<taltext>{words})tal)\b"
               rf"|(?P<digits>{_DIGITS})(?P<plus>\s*\+)?(?!\d)(?!\s*[:/])"
               rf"|(?P<word>{words})\b")
-    lead = rf"(?:(?P<marker>{marker})\s+)?(?:(?P<marker2>{marker})\s+)?"
+    lead = rf"(?:(?P<marker>{marker})\.?\s+)?(?:(?P<marker2>{marker})\.?\s+)?"
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
         partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),

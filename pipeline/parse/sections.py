@@ -184,6 +184,22 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, boo
     return None
 
 
+def _label_across_lines(lines: list[Line], i: int, last: int, profile: Profile) -> tuple[str, str, int] | None:
+    """(section, label as written, content start) for a label that a line break cuts in two
+    ("Företagsfrämjare som aktivt stöttar" / "sociala företag: Coompanion, …")."""
+    line = lines[i]
+    if i + 1 > last or lines[i + 1].blank or ":" in line.text or lines[i + 1].number == line.number:
+        return None
+    found = profile.labels.match(f"{line.text} {lines[i + 1].text}")
+    if found is None or found[2] <= len(line.text) + 1:
+        return None
+    section, written, end = found
+    after = end - len(line.text) - 1
+    while after < len(lines[i + 1].text) and lines[i + 1].text[after] == " ":
+        after += 1
+    return section, written, lines[i + 1].start + after
+
+
 def _split_inside_labels(lines: list[Line], profile: Profile) -> tuple[list[Line], list[tuple[Line, str]]]:
     """Lines cut where a label of the profile starts in the middle of a line (a missing line break:
     "Kända sociala företag: 58 Kommuner som arbetar med att främja sociala företag: 8"); returns
@@ -209,13 +225,11 @@ def _content_span(lines: list[Line], first: int, last: int, content_start: int, 
         return label_end, label_end
     if content_start < body[0].start:
         start = body[0].start
-    elif content_start < body[0].end:
-        start = content_start
     else:
-        later = [ln for ln in body if ln.start >= content_start]
+        later = [ln for ln in body if ln.end > content_start]  # the line the content starts in, or after
         if not later:
             return label_end, label_end
-        start = later[0].start
+        start = max(later[0].start, content_start)
     return start, max(start, body[-1].end)
 
 
@@ -227,11 +241,22 @@ def _segment_block(
     findings: list[Finding] = []
     current = SUMMARY
     canonical = profile.labels.canonical
+    continued: set[int] = set()
     for i in range(first, last + 1):
         line = lines[i]
-        if line.blank:
+        if line.blank or i in continued:
             continue
         paragraph_start = lines[i - 1].blank or lines[i - 1].number == line.number
+        broken = _label_across_lines(lines, i, last, profile)
+        if broken is not None:
+            section, label, content_start = broken
+            starts.append((i, section, label, line.start, content_start))
+            current = section
+            continued.add(i + 1)
+            findings.append(_finding(county, Code.label_across_lines,
+                f"label {label!r} is broken over two lines; read as {canonical[section]!r}", line, label,
+                profile.field_of(section)))
+            continue
         known = _known_label(line.text, profile)
         if known:
             section, label, end, score, extended = known
