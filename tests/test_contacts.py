@@ -233,3 +233,8 @@ def test_a_role_written_as_a_label_and_an_address_line_with_both():
 def test_a_phone_number_with_a_bracketed_zero():
     row, = people("Fredrik Ahl, affärsrådgivare, UIC, +46 (0)18-471 00 00", "03")
     assert (row.phone, row.note) == ("+46 (0)18-471 00 00", None)
+
+
+def test_a_line_that_starts_with_a_former_holder():
+    row, = people("f.d. PL Mikael Källman", "20")
+    assert (row.name.text, row.status, row.role) == ("Mikael Källman", "former", "projektledare")

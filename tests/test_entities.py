@@ -230,3 +230,12 @@ def test_an_unread_name_in_a_partners_section_is_reported():
     region, = extraction.regions
     assert [(f.code, f.evidence, f.field) for f in region.quality if f.code == "name_not_read"] == [
         ("name_not_read", "Mötesplats Social Innovation", "mentions")]
+
+
+def test_two_names_joined_by_och_inside_a_list_are_two_organisations():
+    extraction = build_extraction(text_with_region(
+        "Samarbetspartners: Kalmar Science Park, Hushållningssällskapet Kalmar-Kronoberg-Blekinge och Länsstyrelsen "
+        "i Kalmar län, samt kommunerna Kalmar och Västervik."), INFO, PROFILE)
+    region, = extraction.regions
+    assert [m.surface for m in region.mentions][:3] == [
+        "Kalmar Science Park", "Hushållningssällskapet Kalmar-Kronoberg-Blekinge", "Länsstyrelsen i Kalmar län"]

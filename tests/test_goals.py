@@ -114,3 +114,9 @@ def test_prose_only_is_no_items():
 def test_purpose_items_with_capital_letters():
     text = "A. Kartlägga sociala företag.\nB. Samordna rådgivningen.\nC. Öka kunskapen om upphandling."
     assert [label for label, _ in goals(text, "purpose")] == ["A.", "B.", "C."]
+
+
+def test_purpose_items_with_small_letters_and_full_stops():
+    assert [label for label, _ in goals("a. utveckla sektorn\nb. integrera socialt företagande", "purpose")] == [
+        "a.", "b."]
+    assert goals("t.ex. genom att utveckla sektorn", "purpose") == []

@@ -149,6 +149,20 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _name_pieces(item: Item, profile: Profile) -> list[Item]:
+    """An item that joins two capitalised names with a conjunction inside a list ("Hushållningssällskapet
+    X och Länsstyrelsen i Kalmar län") is two names; any other item is itself."""
+    def name_like(text: str) -> bool:
+        return all(w[:1].isupper() for w in text.split() if len(w) > 3)
+
+    for word in profile.lists.conjunctions:
+        head, sep, tail = item.text.partition(f" {word} ")
+        if sep and name_like(head) and name_like(tail):
+            at = item.start + len(head) + len(sep)
+            return [Item(head, item.start, item.start + len(head)), Item(tail, at, item.end)]
+    return [item]
+
+
 def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:
     """Short capitalised items of a partner list that no rule recognised still become entities;
     an item that ends in a place after words no rule read is one organisation ("Fontänhuset
@@ -161,18 +175,19 @@ def _partner_items(text: str, start: int, end: int, section: str, mentions: Regi
                 and not re.search(r"[.:;\n]", item.text))
 
     for item in split_items(text, profile.lists, start, end):
-        if short_name(item) and not mentions.covering(item.start, item.end):
-            mentions.identify(section, item)
+        for piece in _name_pieces(item, profile):
+            if short_name(piece) and not mentions.covering(piece.start, piece.end):
+                mentions.identify(section, piece)
     for a, b in _sentences(text, start, end):
         for item in split_items(text, profile.lists, a, b):
             inside = mentions.covering(item.start, item.end)
-            if (short_name(item) and len(inside) == 1 and inside[0].method == "place"
-                    and inside[0].end == item.end and inside[0].start > item.start
+            if (short_name(item) and inside and all(m.method == "place" for m in inside)
+                    and inside[-1].end == item.end and inside[0].start > item.start
                     and all(word[:1].isupper() for word in text[item.start : inside[0].start].split())):
-                place = mentions.remove(inside[0])
+                places = [mentions.remove(m) for m in inside]  # "Hushållningssällskapet Kalmar-Kronoberg-Blekinge"
                 name = " ".join(item.text.split())
                 mentions.add(section, EntitySpan(f"unregistered-{slugify(name)}", item.text, item.start, item.end,
-                                                 "unregistered", place_id=place.organisation_id))
+                                                 "unregistered", place_id=places[0].organisation_id))
 
 
 def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list[Span], mentions: RegionMentions,

@@ -318,6 +318,10 @@ def parse_entry(
     index = 0
     while index < len(segments) and (len(segments) == 1 or index < len(segments) - 1):
         names = _people(text, segments[index], visible, patterns)
+        if names is None and index == 0 and (led := _people_in_part(text, segments[0], patterns, roles)):
+            people.extend(led)  # "f.d. PL Mikael Källman", "tidigare projektledare Anna Ek"
+            index += 1
+            continue
         if names is None or _names_an_organisation(segments[index].text, resolver):
             break
         people.extend(Person(n, "current") for n in names)

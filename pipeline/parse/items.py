@@ -22,7 +22,7 @@ ItemKind = Literal["goals", "purpose"]
 
 GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?\s?[.):])\s*")
 BARE_GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+))\s+(?=[A-ZÅÄÖ])")
-PURPOSE_LABEL = re.compile(r"(?P<label>\(?(?:[a-zåäö]|(?P<number>\d+))\)\.?|[A-ZÅÄÖ][.)](?= ))\s*")
+PURPOSE_LABEL = re.compile(r"(?P<label>\(?(?:[a-zåäö]|(?P<number>\d+))\)\.?|[A-ZÅÄÖa-zåäö][.)](?= ))\s*")
 _SUB_BULLET = re.compile(r"[-–•*]\s")
 _UNFINISHED = re.compile(r"[^.:;!?)\"”]$")
 
