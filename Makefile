@@ -44,8 +44,9 @@ check-output: extract ## Fail when the committed output/json or output/schema di
 	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema); \
 	if [ -n "$$untracked" ]; then echo "untracked extraction files:"; echo "$$untracked"; exit 1; fi
 
-diff: extract ## Show what the working tree's extraction changes against HEAD's committed output/json
-	@$(PY) -m pipeline diff HEAD output; status=$$?; [ $$status -le 1 ]
+DIFF_ARGS ?=
+diff: extract ## Report what the extraction changes against HEAD's output/json; fails when anything changed (DIFF_ARGS="--format json --html diff.html")
+	@$(PY) -m pipeline diff HEAD output $(DIFF_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -13,6 +13,7 @@ import click
 from pipeline import profile as profiles
 from pipeline.errors import PipelineError
 from pipeline.publish import diff as diff_stage
+from pipeline.publish import diff_page, diff_text
 from pipeline.redact import DEFAULT_SALT
 from pipeline.runner import run as runner
 
@@ -105,16 +106,25 @@ def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Pa
 @click.argument("new")
 @click.option("--repository", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
               help="Git repository in which OLD or NEW are revisions.")
-def diff(old: str, new: str, repository: Path) -> None:
-    """Report what changed between two extractions, in Markdown.
+@click.option("--format", "report_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True,
+              help="markdown: a summary, then every change; json: one record per change "
+                   "(schema: docs/diff-report.schema.json).")
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write one self-contained page with each changed region's old and new text side by side.")
+def diff(old: str, new: str, repository: Path, report_format: str, html_path: Path | None) -> None:
+    """Report what changed between two extractions, field by field.
 
     OLD and NEW are output folders (output or output/json) or git revisions of output/json.
     Exit status: 0 nothing changed, 1 something changed, 2 error.
     """
     try:
-        text, changed = diff_stage.report(diff_stage.load(old, repository), diff_stage.load(new, repository))
+        old_side, new_side = diff_stage.load(old, repository), diff_stage.load(new, repository)
+        report = diff_stage.compare(old_side, new_side)
+        if html_path is not None:
+            diff_page.write(html_path, report, old_side, new_side)
     except PipelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DIFF_ERROR)
-    click.echo(text, nl=False)
-    sys.exit(1 if changed else 0)
+    click.echo(diff_text.as_json(report) if report_format == "json" else diff_text.markdown(report), nl=False)
+    sys.exit(1 if report.changed else 0)

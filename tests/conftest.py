@@ -72,3 +72,57 @@ def run_subprocess_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def codes(findings, code: str) -> list:
     return [f for f in findings if f.code == code]
+
+
+KALMAR = """Region Kalmar stärker sociala företag
+
+Region Kalmar arbetar med att stärka sociala företag i länet.
+
+Kontakt: Eva Berg, PL, regionen
+
+Kända sociala företag: 12
+
+"""
+"""A region the seed lacks (Kalmar), written in the seed's form for tests that add a region."""
+
+EVERY_KIND_EDITS = (
+    # a count, in the first region (Blekinge)
+    ("Kända sociala företag: 44\n", "Kända sociala företag: 47\n"),
+    # a region added, right after the first one, so every later region moves down
+    ("Region Dalarna utvecklar ledningsarbetet\n", KALMAR + "Region Dalarna utvecklar ledningsarbetet\n"),
+    # a goal added (Kronoberg)
+    ("6. Ökad kompetens i att driva företag hos de sociala företagen.\n",
+     "6. Ökad kompetens i att driva företag hos de sociala företagen.\n"
+     "7. Fler sociala företag deltar i offentliga upphandlingar.\n"),
+    # a partner organisation removed (Dalarna)
+    ("Fornby folkhögskola, Högskolan Dalarna och Samarkand2015", "Fornby folkhögskola och Samarkand2015"),
+    # a contact renamed, role and organisation kept (Jämtland Härjedalen)
+    ("Jessica Ottosson, Coompanion, PL", "Lina Holm, Coompanion, PL"),
+    # a section's text (Stockholm, Tidigare engagemang)
+    ("sociala företag har främst gällt", "sociala företag har framför allt gällt"),
+    # a summary (Uppsala)
+    ("samarbeta med sociala företag och entreprenörer.", "samarbeta med sociala företag och lokala entreprenörer."),
+)
+"""One edit of every kind a reviewer meets, each (old, new) occurring once in the seed."""
+
+
+def edited_seed(edits=EVERY_KIND_EDITS) -> str:
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def extract_text_into(root: Path, text: str) -> Path:
+    """Extracts ``text`` as the seed's file in a project folder ``root``; returns its output folder."""
+    (root / "raw").mkdir(parents=True, exist_ok=True)
+    (root / "raw" / SEED.name).write_text(text, encoding="utf-8")
+    runner.run(root / "raw", root / "interim", root / "output")
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def every_kind_output(tmp_path_factory) -> Path:
+    """The seed with EVERY_KIND_EDITS, extracted into a temporary project; tests only read it."""
+    return extract_text_into(tmp_path_factory.mktemp("every-kind"), edited_seed())

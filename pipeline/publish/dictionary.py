@@ -21,6 +21,7 @@ from pipeline import models
 from pipeline.findings import CATALOGUE
 from pipeline.profile import Profile
 from pipeline.publish.tables import GRAINS, schemas
+from pipeline.publish.region_file import OFFSET_KEYS
 
 TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "documents": (models.Document,),
@@ -140,10 +141,45 @@ def datapackage(output: Path, profile: Profile) -> dict:
     }
 
 
+REGION_OFFSETS = (
+    "Offsets are region-local: every start, end, heading_start and heading_end in this file counts characters "
+    "from the first character of the region's heading, so heading_start is 0 and a value's text is "
+    "region_text[start:end], where region_text is interim/<document_id>/text.txt from the region's heading on. "
+    "Adding the region's heading_start from the regions table (whose offsets, like every Parquet table's, point "
+    "into text.txt) gives the document offset. A finding message that names a line ('region line 3: …') counts "
+    "lines from the heading's line, which is line 1. So an edit elsewhere in the document, or a region moved, "
+    "never changes this file."
+)
+"""The rule of a region file's offsets (``publish/writer.py`` applies it), as its schema states it."""
+
+
+def _region_local(node: object) -> None:
+    """Rewrites, in place, the description of every offset property of a region schema."""
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            if name in OFFSET_KEYS and isinstance(prop.get("description"), str):
+                prop["description"] = (prop["description"]
+                                       .replace("in interim/<document_id>/text.txt",
+                                                "counted from the region heading's first character")
+                                       .replace("text.txt[start:end]", "region_text[start:end]"))
+        for value in node.values():
+            _region_local(value)
+    elif isinstance(node, list):
+        for value in node:
+            _region_local(value)
+
+
 def region_json_schema(profile: Profile) -> dict:
     """The region file's schema: the model's, with ``counts`` spread into one property per metric
-    of the profile, in profile order, as the JSON writes them."""
+    of the profile, in profile order, as the JSON writes them, and its offsets described as the
+    region-local ones the file holds."""
     schema = models.Region.model_json_schema()
+    schema["description"] = f"{schema['description']}\n\n{REGION_OFFSETS}"
+    _region_local(schema)
+    schema["properties"]["heading_start"].update(
+        const=0, description="always 0: this file's offsets count from the heading's first character")
+    message = schema["$defs"]["Finding"]["properties"]["message"]
+    message["description"] += "; a line it names is counted from the region's heading line ('region line 3: …')"
     properties: dict = {}
     for name, prop in schema["properties"].items():
         if name != "counts":

@@ -1,19 +1,39 @@
-"""The diff command: two extractions become a field-level change report in Markdown.
+"""The diff stage: two extractions become a list of changes, one record per value added, removed or
+changed (``Change``); ``diff_text`` renders them as Markdown or JSON, ``diff_page`` as a web page.
 
 Either side is an output folder (``output`` or ``output/json``) or a git revision whose
-``output/json`` is read from the repository. Records are matched on stable keys (document id,
-county code, contact name, goal label, organisation id, finding code and evidence), never on
-list positions, so a reordered source is not a change.
+``output/json`` is read from the repository. The comparison walks the JSON itself, so a field a
+later model adds (a count's ``qualifier``, a contact's ``email``) is compared without a change here:
+
+- a scalar (``title``, ``summary``, ``regions_claimed``) is compared as a value;
+- an object (a count) is one change listing its keys that differ (``value``, ``basis``, ``raw`` …);
+- a list is matched element by element on a stable key (``LIST_KEYS``): sections by section id,
+  contacts by name, mentions by section and surface, findings by code and evidence, organisations
+  and counties by id; a list of other objects (goals, purpose items) is aligned on its texts, so an
+  inserted goal is one goal added and a reworded one is one goal changed; a list of strings
+  (``focus_areas``) is compared as a multiset.
+
+Positions are not values (``POSITIONAL``): a region that moved, or a goal pushed down the list by a
+new one, is not a change; nor is a line number in a finding message. A contact whose name changed
+while its role and organisation did not is one contact changed, not one removed and one added. A
+text said twice is reported once: a section whose text is also a field of its own (the summary, a
+count line's ``raw``) under that field, a contact's ``source_line`` under its section. A region's
+``organisations`` change is derived: the organisations its mentions and contacts name.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import PipelineError
 
@@ -36,6 +56,8 @@ def _add(snapshot: Snapshot, document_id: str, name: str, content: str) -> None:
         data = json.loads(content)
     except ValueError as exc:
         raise DiffError(f"{snapshot.label}: {document_id}/{name} is not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or (name != "document.json" and "county_code" not in data):
+        raise DiffError(f"{snapshot.label}: {document_id}/{name} is not a region file (it has no county_code)")
     if name == "document.json":
         snapshot.documents[document_id] = data
     else:
@@ -58,15 +80,16 @@ def load_folder(path: Path) -> Snapshot:
 def _git(*args: str, cwd: Path) -> str:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
-        raise DiffError(f"git {' '.join(args)}: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'failed'}")
+        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed"
+        raise DiffError(f"git {' '.join(args)}: {reason}")
     return result.stdout
 
 
 def load_revision(revision: str, repository: Path, folder: str = "output/json") -> Snapshot:
     _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", cwd=repository)
     snapshot = Snapshot(f"{revision}:{folder}")
-    names = _git("ls-tree", "-r", "--name-only", revision, "--", folder, cwd=repository).split()
-    for name in sorted(names):
+    names = _git("ls-tree", "-r", "--name-only", revision, "--", folder, cwd=repository).split("\n")
+    for name in sorted(filter(None, names)):
         parts = Path(name).relative_to(folder).parts
         if len(parts) == 2 and parts[1].endswith(".json"):
             _add(snapshot, parts[0], parts[1], _git("show", f"{revision}:{name}", cwd=repository))
@@ -86,122 +109,364 @@ def load(side: str, repository: Path) -> Snapshot:
         raise DiffError(f"{side}: neither an output folder nor a git revision with output/json ({exc})") from exc
 
 
-def word_diff(old: str, new: str) -> str:
-    """``old`` → ``new`` as words, removed ones ~~struck~~ and added ones **bold**."""
-    a, b = old.split(), new.split()
-    parts = []
+# ---------------------------------------------------------------------------------------------
+# The change records
+
+
+Kind = Literal["added", "removed", "changed"]
+
+
+class Change(BaseModel):
+    """One change between two extractions: a value added, removed or changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_id: str = Field(description="the document: its folder under output/json")
+    region: str | None = Field(description="the region's county code ('01'; '12#2' for a region the document "
+                                           "repeats); null for a change to document.json")
+    county_name: str | None = Field(description="the region's county name, for people; null for document.json")
+    field: str = Field(description=(
+        "the key of the region file or document.json whose value changed: 'title', 'summary', a count metric "
+        "('known_social_enterprises'), 'sections', 'contacts', 'goals', 'purpose_items', 'mentions', 'quality' "
+        "(findings), 'regions_claimed', 'focus_areas', 'counties', 'organisations' (for a region: derived, the "
+        "organisations its mentions and contacts name) or any key a later model adds; 'region' for a region "
+        "added or removed, 'document' for a document added or removed"))
+    item: str | None = Field(description=(
+        "which element of a list changed: the section id ('other: <label>' for a sub-heading), the contact's "
+        "name (the old one when it was renamed), the goal's or purpose item's label ('#3' when it has none), "
+        "'<section>: <surface>' for a mention, '<code>: <evidence>' for a finding, the organisation id, the "
+        "county code, or the string itself in a list of strings; ' #2' is appended to a key that repeats. "
+        "Null for a field that is not a list"))
+    kind: Kind = Field(description="added: only the new side has it; removed: only the old side; changed: both, "
+                                   "with different values")
+    changed: list[str] = Field(description="for an object that changed: its keys whose values differ, in file "
+                                           "order (e.g. ['value', 'raw'] for a count, ['name', 'source_line'] "
+                                           "for a renamed contact); empty otherwise")
+    old: Any = Field(description="the old value, without positions (start, end, heading_start, heading_end, "
+                                 "ordinal); null when added")
+    new: Any = Field(description="the new value, without positions; null when removed")
+
+
+class DiffReport(BaseModel):
+    """The result of ``pipeline diff --format json``: every change between two extractions, one record
+    each, document-level changes first, then regions in county-code order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="pipeline diff report")
+
+    format: Literal["pipeline-diff"] = Field(description="identifies the report", default="pipeline-diff")
+    version: Literal[1] = Field(description="schema version; it changes whenever the report's or a record's fields do",
+                                default=1)
+    old: str = Field(description="the old side as given: an output folder or '<revision>:output/json'")
+    new: str = Field(description="the new side as given")
+    changed: bool = Field(description="whether anything changed (the exit status is 1 when it did, 0 when not)")
+    changes: list[Change] = Field(description="one record per change")
+
+
+def report_schema() -> dict:
+    """The JSON Schema of ``pipeline diff --format json`` (``docs/diff-report.schema.json``)."""
+    return DiffReport.model_json_schema()
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison
+
+POSITIONAL = frozenset({"start", "end", "heading_start", "heading_end", "ordinal"})
+"""Keys that say where a value sits, not what it is; they never make a change."""
+REGION_IDENTITY = frozenset({"document_id", "county_code", "county_name"})
+"""The keys a region is matched on."""
+DOCUMENT_DERIVED = frozenset({"document_id", "region_files"})
+"""document.json keys that are the document's identity or follow from its regions (reported as
+regions added and removed)."""
+PAIR_SIMILARITY = 0.5
+"""Two list items that take each other's place and whose texts share at least this share of words
+(difflib ratio) are one item changed; below it, one removed and one added. A goal of the seed with
+one word changed stays above it (0.75 for a four-word goal, more for longer ones); of the 227 pairs
+of different goals or purpose items in one region, one scores above it (Östergötland's goals 5 and
+6 share a clause: 0.75), the next 0.45."""
+
+
+def plain(value: Any) -> Any:
+    """``value`` without its positions."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if k not in POSITIONAL}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def _differing(old: dict, new: dict, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The keys of two objects whose values differ; a key one side lacks counts as null there, so a
+    field a later model adds is a change only where it holds a value."""
+    return [key for key in dict.fromkeys([*old, *new]) if key not in POSITIONAL and key not in ignore
+            and plain(old.get(key)) != plain(new.get(key))]
+
+
+@dataclass
+class _Scope:
+    """Where changes are being recorded: a document, and a region of it or document.json."""
+
+    document_id: str
+    region: str | None
+    county_name: str | None
+    changes: list[Change]
+
+    def add(self, field_name: str, kind: Kind, old: Any = None, new: Any = None, item: str | None = None,
+            changed: list[str] | None = None) -> None:
+        self.changes.append(Change(document_id=self.document_id, region=self.region, county_name=self.county_name,
+                                   field=field_name, item=item, kind=kind, changed=changed or [], old=plain(old),
+                                   new=plain(new)))
+
+
+def keyed_items(items: list[dict], key: Callable[[dict], str]) -> dict[str, dict]:
+    seen: Counter[str] = Counter()
+    out = {}
+    for item in items:
+        k = key(item)
+        seen[k] += 1
+        out[k if seen[k] == 1 else f"{k} #{seen[k]}"] = item
+    return out
+
+
+def _compare_keyed(scope: _Scope, name: str, a: dict[str, dict], b: dict[str, dict],
+                   ignore: frozenset[str] = frozenset(), normalise: Callable[[dict], dict] = lambda x: x,
+                   skip: Callable[[str], bool] = lambda key: False) -> None:
+    for key in dict.fromkeys([*b, *a]):
+        if skip(key):
+            continue
+        if key not in a:
+            scope.add(name, "added", new=b[key], item=key)
+        elif key not in b:
+            scope.add(name, "removed", old=a[key], item=key)
+        elif changed := _differing(normalise(a[key]), normalise(b[key]), ignore):
+            scope.add(name, "changed", a[key], b[key], item=key, changed=changed)
+
+
+def keyed(key: Callable[[dict], str], normalise: Callable[[dict], dict] = lambda x: x
+          ) -> Callable[[_Scope, str, list, list, dict, dict], None]:
+    """A list whose elements are matched on ``key``; their order is not a change."""
+    def compare(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+        _compare_keyed(scope, name, keyed_items(old, key), keyed_items(new, key), normalise=normalise)
+    return compare
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _signature(item: Any) -> str:
+    if isinstance(item, dict) and isinstance(item.get("text"), str):
+        return item["text"]
+    return json.dumps(plain(item), ensure_ascii=False, sort_keys=True)
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
+
+
+def _item_name(item: dict, position: int) -> str:
+    return item.get("label") or f"#{item.get('ordinal', position + 1)}"
+
+
+def _aligned(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+    """A list of objects whose order is its meaning (goals, purpose items): aligned on the items' texts
+    (or whole values), so an item inserted is one added; items that moved are not changed, and a
+    label that changed with the item's position (a goal renumbered below an inserted one) is not
+    a change."""
+    a, b = [_signature(x) for x in old], [_signature(x) for x in new]
+    pairs: list[tuple[int, int]] = []
+    removed: list[int] = []
+    added: list[int] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            parts.append(" ".join(a[i1:i2]))
-        if op in ("delete", "replace"):
-            parts.append(f"~~{' '.join(a[i1:i2])}~~")
-        if op in ("insert", "replace"):
-            parts.append(f"**{' '.join(b[j1:j2])}**")
-    return " ".join(parts)
+            pairs += zip(range(i1, i2), range(j1, j2))
+            continue
+        free = list(range(j1, j2))
+        for i in range(i1, i2):
+            best = max(free, key=lambda j: similarity(a[i], b[j]), default=None)
+            if best is not None and similarity(a[i], b[best]) >= PAIR_SIMILARITY:
+                pairs.append((i, best))
+                free.remove(best)
+            else:
+                removed.append(i)
+        added += free
+    for i in list(removed):  # moved, not changed
+        j = next((j for j in added if b[j] == a[i]), None)
+        if j is not None:
+            removed.remove(i)
+            added.remove(j)
+            pairs.append((i, j))
+    records: list[tuple[tuple[int, int], dict]] = []  # in the new list's order, removed ones last
+    for i, j in pairs:
+        renumbered = old[i].get("ordinal") != new[j].get("ordinal")  # its label follows its position then
+        if changed := _differing(old[i], new[j], frozenset({"label"}) if renumbered else frozenset()):
+            records.append(((j, 1), {"kind": "changed", "old": old[i], "new": new[j], "item": _item_name(new[j], j),
+                                     "changed": changed}))
+    records += [((j, 0), {"kind": "added", "new": new[j], "item": _item_name(new[j], j)}) for j in added]
+    records += [((len(new) + i, 2), {"kind": "removed", "old": old[i], "item": _item_name(old[i], i)})
+                for i in removed]
+    for _, record in sorted(records, key=lambda r: r[0]):
+        scope.add(name, **record)
 
 
-def _count(count: dict) -> str:
-    value = "–" if count["value"] is None else count["value"]
-    return f"{value} ({count['basis']})"
+def _strings(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+    """A list of plain values: compared as a multiset."""
+    before, after = Counter(map(_signature_value, old)), Counter(map(_signature_value, new))
+    for value in (after - before).elements():
+        scope.add(name, "added", new=json.loads(value), item=_display(json.loads(value)))
+    for value in (before - after).elements():
+        scope.add(name, "removed", old=json.loads(value), item=_display(json.loads(value)))
 
 
-def _goal_keys(goals: list[dict]) -> dict[str, dict]:
-    labels = [g["label"] for g in goals]
-    unique = all(labels) and len(set(labels)) == len(labels)
-    return {(g["label"] if unique else f"#{g['ordinal']}"): g for g in goals}
+def _signature_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _findings(findings: list[dict]) -> Counter:
-    return Counter((f["severity"], f["code"], f["evidence"]) for f in findings)
+def _display(value: Any) -> str:
+    return value if isinstance(value, str) else _signature_value(value)
 
 
-def _finding_lines(old: list[dict], new: list[dict]) -> list[str]:
-    before, after = _findings(old), _findings(new)
-    lines = [f"- finding new: {s} `{c}` — {e!r}" for (s, c, e) in sorted((after - before).elements())]
-    lines += [f"- finding resolved: {s} `{c}` — {e!r}" for (s, c, e) in sorted((before - after).elements())]
-    return lines
+def _any_list(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+    if all(isinstance(x, dict) for x in [*old, *new]):
+        _aligned(scope, name, old, new, old_parent, new_parent)
+    else:
+        _strings(scope, name, old, new, old_parent, new_parent)
 
 
-def metrics(region: dict) -> list[str]:
-    """The count metrics of a region file, in file order: the keys whose value is a count (an
-    object with a ``basis``), so two extractions made with different profiles compare too."""
-    return [key for key, value in region.items() if isinstance(value, dict) and "basis" in value]
+def section_key(section: dict) -> str:
+    return section["section"] if section["section"] != "other" else f"other: {section.get('label')}"
 
 
-def compare_regions(old: dict, new: dict, names: dict[str, str]) -> list[str]:
-    """The changes of one region, one Markdown bullet each."""
-    lines = []
-    if old["title"] != new["title"]:
-        lines.append(f"- title: {word_diff(old['title'], new['title'])}")
-    absent = {"value": None, "basis": "none", "raw": None}
-    for metric in dict.fromkeys(metrics(old) + metrics(new)):
-        a, b = old.get(metric, absent), new.get(metric, absent)
-        if (a["value"], a["basis"]) != (b["value"], b["basis"]):
-            lines.append(f"- **{metric}**: {_count(a)} → {_count(b)}")
-        elif a["raw"] != b["raw"]:
-            lines.append(f"- {metric} text: {word_diff(a['raw'] or '', b['raw'] or '')}")
-    old_contacts = {c["name"]: c for c in old["contacts"]}
-    new_contacts = {c["name"]: c for c in new["contacts"]}
-    for name in sorted(new_contacts.keys() - old_contacts.keys()):
-        c = new_contacts[name]
-        lines.append(f"- contact added: {name} ({c['role'] or 'no role'}, {c['organisation_id'] or 'no organisation'}, {c['status']})")
-    for name in sorted(old_contacts.keys() - new_contacts.keys()):
-        lines.append(f"- contact removed: {name}")
-    for name in sorted(old_contacts.keys() & new_contacts.keys()):
-        a, b = old_contacts[name], new_contacts[name]
-        for key in ("status", "role", "organisation_id"):
-            if a[key] != b[key]:
-                lines.append(f"- contact {name}: {key} {a[key]} → {b[key]}")
-    old_goals, new_goals = _goal_keys(old["goals"]), _goal_keys(new["goals"])
-    for key in new_goals.keys() - old_goals.keys():
-        lines.append(f"- goal {key} added: {new_goals[key]['text']!r}")
-    for key in old_goals.keys() - new_goals.keys():
-        lines.append(f"- goal {key} removed: {old_goals[key]['text']!r}")
-    for key in sorted(old_goals.keys() & new_goals.keys()):
-        if old_goals[key]["text"] != new_goals[key]["text"]:
-            lines.append(f"- goal {key} reworded: {word_diff(old_goals[key]['text'], new_goals[key]['text'])}")
-    old_orgs = {m["organisation_id"] for m in old["mentions"]}
-    new_orgs = {m["organisation_id"] for m in new["mentions"]}
-    lines += [f"- organisation gained: {o} ({names.get(o, o)})" for o in sorted(new_orgs - old_orgs)]
-    lines += [f"- organisation lost: {o} ({names.get(o, o)})" for o in sorted(old_orgs - new_orgs)]
-    return lines + _finding_lines(old["quality"], new["quality"])
+def _said_elsewhere(section: dict | None, region: dict) -> bool:
+    """Whether a section's text is also a field of its own (the summary; a count line's ``raw``)."""
+    if section is None:
+        return True
+    own = region.get(section.get("section"))
+    if isinstance(own, dict):
+        own = own.get("raw")
+    return isinstance(own, str) and own == section.get("text")
 
 
-def report(old: Snapshot, new: Snapshot) -> tuple[str, bool]:
-    """The Markdown change report and whether anything changed."""
-    out = ["# Extraction changes", "", f"- old: `{old.label}`", f"- new: `{new.label}`", ""]
-    changed = False
+def _sections(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+    a, b = keyed_items(old, section_key), keyed_items(new, section_key)
+    _compare_keyed(scope, name, a, b, skip=lambda key: _said_elsewhere(a.get(key), old_parent)
+                   and _said_elsewhere(b.get(key), new_parent))
+
+
+CONTACT_LINE = "source_line"
+"""A contact's whole line as written. The contact section's text shows it, so when it is all that
+changed (another person on the same line was renamed), that is the section's change, not this
+contact's."""
+
+
+def _role_and_organisation(contact: dict) -> tuple:
+    return contact.get("role"), contact.get("organisation_id")
+
+
+def _contacts(scope: _Scope, name: str, old: list, new: list, old_parent: dict, new_parent: dict) -> None:
+    """Contacts by name; a name that went while one with the same role and organisation came is a rename."""
+    a, b = keyed_items(old, lambda c: c["name"]), keyed_items(new, lambda c: c["name"])
+    gone, came = [k for k in a if k not in b], [k for k in b if k not in a]
+    renamed: dict[str, str] = {}
+    for key in gone:
+        match = next((k for k in came if k not in renamed.values() and _role_and_organisation(b[k])
+                      == _role_and_organisation(a[key])), None)
+        if match is not None:
+            renamed[key] = match
+    for key in dict.fromkeys([*b, *a]):
+        if key in renamed.values():
+            continue
+        if key in renamed:
+            scope.add(name, "changed", a[key], b[renamed[key]], item=key, changed=_differing(a[key], b[renamed[key]]))
+        elif key not in a:
+            scope.add(name, "added", new=b[key], item=key)
+        elif key not in b:
+            scope.add(name, "removed", old=a[key], item=key)
+        elif (changed := _differing(a[key], b[key])) and changed != [CONTACT_LINE]:
+            scope.add(name, "changed", a[key], b[key], item=key, changed=changed)
+
+
+LINE_NUMBER = re.compile(r"\b(?:region )?line \d+\b")
+"""A line number in a finding message ("line 412: …", "region line 12: …", "source line 486: …"): a
+position, so a line added above the finding, or a region file written region-local, does not change it."""
+
+
+def _without_line(finding: dict) -> dict:
+    """A finding with the line numbers its message names left out."""
+    message = finding.get("message")
+    return finding | {"message": LINE_NUMBER.sub("line …", message)} if isinstance(message, str) else finding
+
+
+LIST_KEYS: dict[str, Callable[[_Scope, str, list, list, dict, dict], None]] = {
+    "sections": _sections,
+    "contacts": _contacts,
+    "mentions": keyed(lambda m: f"{m['section']}: {m['surface']}"),
+    "quality": keyed(lambda f: f"{f['code']}: {f['evidence']}", normalise=_without_line),
+    "organisations": keyed(lambda o: o["organisation_id"]),
+    "counties": keyed(lambda c: c["county_code"]),
+}
+"""How the elements of each list field are matched; any other list is aligned (``_any_list``)."""
+
+
+def _compare_fields(scope: _Scope, old: dict, new: dict, skip: frozenset[str]) -> None:
+    for key in dict.fromkeys([*old, *new]):
+        if key in skip or key in POSITIONAL:
+            continue
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, list) or isinstance(b, list):
+            LIST_KEYS.get(key, _any_list)(scope, key, a or [], b or [], old, new)
+        elif isinstance(a, dict) or isinstance(b, dict):
+            if changed := _differing(a or {}, b or {}):
+                kind: Kind = "changed" if a and b else ("added" if b else "removed")
+                scope.add(key, kind, a, b, changed=changed if kind == "changed" else [])
+        elif a != b:
+            scope.add(key, "changed", a, b)
+
+
+def region_organisations(region: dict) -> list[str]:
+    """The organisations a region names, in first-mention order: its mentions', then its contacts'."""
+    ids = [m.get("organisation_id") for m in region.get("mentions", [])]
+    ids += [c.get("organisation_id") for c in region.get("contacts", [])]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def _organisations(scope: _Scope, old: dict, new: dict, names: dict[str, str]) -> None:
+    a, b = region_organisations(old), region_organisations(new)
+    for org in b:
+        if org not in a:
+            scope.add("organisations", "added", new={"organisation_id": org, "name": names.get(org, org)}, item=org)
+    for org in a:
+        if org not in b:
+            scope.add("organisations", "removed", old={"organisation_id": org, "name": names.get(org, org)}, item=org)
+
+
+def _region_summary(region: dict) -> dict:
+    return {k: v for k, v in region.items() if k not in ("document_id",)}
+
+
+def compare(old: Snapshot, new: Snapshot) -> DiffReport:
+    """Every change from ``old`` to ``new``: per document, document.json first, then its regions in
+    county-code order."""
+    changes: list[Change] = []
     for document_id in sorted(old.documents.keys() | new.documents.keys()):
-        if document_id not in new.documents:
-            out += [f"## {document_id}", "", "- document disappeared", ""]
-            changed = True
+        a_doc, b_doc = old.documents.get(document_id), new.documents.get(document_id)
+        scope = _Scope(document_id, None, None, changes)
+        if a_doc is None or b_doc is None:
+            scope.add("document", "added" if a_doc is None else "removed", a_doc, b_doc)
             continue
-        if document_id not in old.documents:
-            regions = len(new.regions.get(document_id, {}))
-            out += [f"## {document_id}", "", f"- document appeared ({regions} regions)", ""]
-            changed = True
-            continue
-        names = {o["organisation_id"]: o["name"] for doc in (old.documents[document_id], new.documents[document_id])
-                 for o in doc["organisations"]}
-        section: list[str] = []
-        a_doc, b_doc = old.documents[document_id], new.documents[document_id]
-        for key in ("title", "regions_found", "regions_claimed"):
-            if a_doc.get(key) != b_doc.get(key):
-                section.append(f"- document {key}: {a_doc.get(key)} → {b_doc.get(key)}")
-        section += _finding_lines(a_doc["quality"], b_doc["quality"])
+        _compare_fields(scope, a_doc, b_doc, DOCUMENT_DERIVED)
+        names = {o["organisation_id"]: o["name"] for doc in (a_doc, b_doc) for o in doc.get("organisations", [])}
         a_regions, b_regions = old.regions.get(document_id, {}), new.regions.get(document_id, {})
-        for key in sorted(b_regions.keys() - a_regions.keys()):
-            section.append(f"- region appeared: {key} {b_regions[key]['county_name']} ({b_regions[key]['title']})")
-        for key in sorted(a_regions.keys() - b_regions.keys()):
-            section.append(f"- region disappeared: {key} {a_regions[key]['county_name']}")
-        for key in sorted(a_regions.keys() & b_regions.keys()):
-            lines = compare_regions(a_regions[key], b_regions[key], names)
-            if lines:
-                heading = f"### {key} {b_regions[key]['county_name']} ({b_regions[key]['region_name']})"
-                section += (["", heading, ""] if section else [heading, ""]) + lines
-        if section:
-            changed = True
-            out += [f"## {document_id}", "", *section, ""]
-    if not changed:
-        out.append("No changes.")
-    return "\n".join(out).rstrip("\n") + "\n", changed
+        for key in sorted(a_regions.keys() | b_regions.keys()):
+            a, b = a_regions.get(key), b_regions.get(key)
+            region = _Scope(document_id, key, (b or a or {}).get("county_name"), changes)
+            if a is None or b is None:
+                region.add("region", "added" if a is None else "removed",
+                           a and _region_summary(a), b and _region_summary(b))
+                continue
+            _compare_fields(region, a, b, REGION_IDENTITY)
+            _organisations(region, a, b, names)
+    return DiffReport(old=old.label, new=new.label, changed=bool(changes), changes=changes)
+
+
+if __name__ == "__main__":  # python -m pipeline.publish.diff > docs/diff-report.schema.json
+    print(json.dumps(report_schema(), ensure_ascii=False, indent=2))

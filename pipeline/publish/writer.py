@@ -3,6 +3,10 @@
 JSON is byte-stable for reviewers: UTF-8 as is, two-space indent, model field order, document
 order, a final newline, no timestamps. The tree is built in a staging folder that the runner
 swaps in (``runner/swap.py``), so a failed or killed run leaves the previous output intact.
+
+A region file is region-local (``region_file``): an edit to one region's source changes that
+region's file and no other. The ``Extraction``, the stage cache, the Parquet tables and the review
+page keep document offsets into ``interim/<document_id>/text.txt``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pydantic import BaseModel
 from pipeline.models import Extraction
 from pipeline.profile import Profile
 from pipeline.publish import dictionary
+from pipeline.publish.region_file import region_json
 from pipeline.publish.review import ReviewWriter
 from pipeline.publish.tables import rows, schemas, with_pandas_metadata
 
@@ -64,7 +69,7 @@ class OutputWriter:
         folder = self.staging / "json" / doc.document_id
         _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
         for name, region in zip(doc.region_files, extraction.regions):
-            _write(folder / name, to_json(region))
+            _write(folder / name, to_json(region_json(region, extraction.text)))
         self.add_rows(rows(extraction, self.profile.metric_ids))
         self.review.add(extraction)
 
