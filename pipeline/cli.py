@@ -189,7 +189,8 @@ def export(fmt: str, output_dir: Path, to: Path | None, profile_path: Path) -> N
 
 @main.command()
 @click.option("--output", "-o", "path", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("docs") / "data-dictionary.md", show_default=True, help="Markdown file to write; - for stdout.")
+              default=Path("docs") / "data-dictionary.md", show_default=True,
+              help="Markdown file to write; - for stdout.")
 @_profile_option
 def dictionary(path: Path, profile_path: Path) -> None:
     """Write the data dictionary for people (Markdown), from the models."""

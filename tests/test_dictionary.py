@@ -153,7 +153,8 @@ def test_data_dictionary_lists_every_table_column_and_finding_code():
         assert [row.split("`")[1] for row in rows] == schema.names
     contacts = text.split("### `contacts`\n\n", 1)[1].split("\n### ", 1)[0]
     assert "| `name` | string | no | the person's name as written (personal data) |  | yes |" in contacts
-    assert "| `status` | string | no | former for holders marked 'fd' or 'tidigare' | `current`, `former` |  |" in contacts
+    assert ("| `status` | string | no | former for holders marked 'fd' or 'tidigare' | `current`, `former` |  |"
+            in contacts)
     for code, info in CATALOGUE.items():
         assert f"| `{code.value}` | {info.severity} | {info.stage} |" in text
     for model in (models.Document, models.Region, models.Contact, models.Count, models.Finding, models.Mention):

@@ -290,3 +290,23 @@ def test_axe_finds_no_serious_or_critical_wcag_violation(viewport, request):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{viewport}.json").write_text(json.dumps(violations, indent=2) + "\n", encoding="utf-8")
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+
+
+@browser_only
+def test_index_of_many_documents_in_chromium(browser, seed, tmp_path, monkeypatch):
+    from selenium.webdriver.common.by import By
+
+    monkeypatch.setattr(review, "DOCUMENTS_PER_PAGE", 1)
+    writer = ReviewWriter(tmp_path / "review", PROFILE)
+    for n in range(2):
+        writer.add(seed.model_copy(update={"document": seed.document.model_copy(update={"document_id": f"d{n}"})}))
+    writer.finish()
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get((tmp_path / "review" / "index.html").as_uri())
+    assert [v for v in _axe_violations(browser) if v["impact"] in ("serious", "critical")] == []
+    browser.find_element(By.LINK_TEXT, "Så arbetar regionerna").click()
+    assert browser.current_url.endswith("/documents/d0.html")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "article.region[data-county]")) == 17
+    browser.find_element(By.TAG_NAME, "body").send_keys("n")
+    assert browser.find_elements(By.CSS_SELECTOR, ".source .hl.selected")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -343,14 +343,16 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
         body = _highlighted(text[: starts[0]], 0, [], placed, f"{key}:intro:")
         parts.append(f'<article class="region intro" aria-labelledby="{key}--intro-title">'
                      f'<h4 id="{key}--intro-title">Introduction</h4>'
-                     f'<div class="source" lang="sv" role="group" aria-label="Introduction text">{body}</div></article>')
+                     f'<div class="source" lang="sv" role="group" aria-label="Introduction text">{body}</div>'
+                     "</article>")
     for n, (region, anchor) in enumerate(zip(extraction.regions, region_ids)):
         prefix = f"{key}:{n}:"
         spans = _spans(region, names)
         body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, placed, prefix)
         spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule", "details")}
                            for i, s in enumerate(spans)})
-        counts = " · ".join(f"{_label(m)}: {c.value if c.value is not None else '–'}" for m, c in region.counts.items())
+        counts = " · ".join(f"{_label(m)}: {c.value if c.value is not None else '–'}"
+                            for m, c in region.counts.items())
         title = f"{region.county_code} {region.county_name}"
         parts.append(
             f'<article class="region" id="{anchor}" data-county="{region.county_code}" '
@@ -374,21 +376,31 @@ def _json(data: object) -> str:
 STYLE = """
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}
-a{color:#0b5394}a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,.hl:focus-visible{outline:3px solid #1a5fb4;outline-offset:1px}
-.skip{position:absolute;left:8px;top:-60px;background:#fff;color:#0b3d5c;padding:8px 12px;z-index:10;border:2px solid #0b3d5c}
+a{color:#0b5394}
+a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,.hl:focus-visible{
+ outline:3px solid #1a5fb4;outline-offset:1px}
+.skip{
+ position:absolute;left:8px;top:-60px;background:#fff;color:#0b3d5c;padding:8px 12px;z-index:10;
+ border:2px solid #0b3d5c}
 .skip:focus{top:8px}
 .vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 header{padding:12px 24px;background:#0b3d5c;color:#fff}header h1{margin:0;font-size:20px}
 header a{color:#fff}header ul{margin:6px 0 0;padding-left:20px}
 .toolbar{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center;padding:6px 24px;
  background:#f3f6f9;border-bottom:1px solid #c8d1da}
-.toolbar button{font:inherit;padding:4px 10px;border:1px solid #5a6b7b;border-radius:4px;background:#fff;color:#1b1b1b;cursor:pointer}
+.toolbar button{
+ font:inherit;padding:4px 10px;border:1px solid #5a6b7b;border-radius:4px;background:#fff;color:#1b1b1b;
+ cursor:pointer}
 .toolbar .pos{font-size:13px}.toolbar label{font-size:13px}
 main{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;padding:0 24px}
-#documents{min-width:0}
-#panel{position:sticky;top:44px;align-self:start;max-height:calc(100vh - 44px);overflow:auto;border-left:1px solid #ccc;padding:12px}
+#documents{min-width:0}main.single{grid-template-columns:minmax(0,1fr)}
+#panel{
+ position:sticky;top:44px;align-self:start;max-height:calc(100vh - 44px);overflow:auto;
+ border-left:1px solid #ccc;padding:12px}
 #panel h2{font-size:17px;margin:0 0 8px}#panel h3{font-size:15px;margin:8px 0 4px}
-#panel dl{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:2px 10px;margin:0 0 12px;padding:6px 8px}
+#panel dl{
+ display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:2px 10px;margin:0 0 12px;
+ padding:6px 8px}
 #panel dt{font-weight:600}#panel dd{margin:0;overflow-wrap:anywhere}
 #panel .on-value li{margin-bottom:6px}#panel .back{display:none}
 .legend ul{list-style:none;padding:0;margin:0 0 8px;display:flex;flex-wrap:wrap;gap:4px 16px}
@@ -396,15 +408,20 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;padding:0 2
 .swatch{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:-2px;border:1px solid #8a8a8a}
 .region{border-top:1px solid #ddd;padding-top:8px;scroll-margin-top:48px}.meta,.sub{color:#4a4a4a;font-size:13px}
 h3{scroll-margin-top:48px}
-.source{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.6 ui-monospace,monospace;background:#fafafa;padding:8px;border:1px solid #e2e2e2}
-.hl{cursor:pointer;scroll-margin:80px}.k-section{background:#eef3fa}.k-count{background:#ffe59e}.k-goal,.k-purpose{background:#d9f2d9}
+.source{
+ white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.6 ui-monospace,monospace;background:#fafafa;
+ padding:8px;border:1px solid #e2e2e2}
+.hl{cursor:pointer;scroll-margin:80px}.k-section{background:#eef3fa}.k-count{background:#ffe59e}
+.k-goal,.k-purpose{background:#d9f2d9}
 .k-contact{background:#ffd3b6}.k-mention{background:#cfe3ff;box-shadow:inset 0 -2px #3d6fb8}
 .has-f{text-decoration:underline wavy;text-decoration-thickness:2px;text-underline-offset:3px}
 .f-error{text-decoration-color:#b00020}.f-warning{text-decoration-color:#9a5b00}.f-info{text-decoration-color:#3d6fb8}
 .k-finding{background:#fff4e5}
-.hl.selected,.sample-selected{outline:2px solid #c00000;outline-offset:1px}.flash{animation:flash 1.5s}@keyframes flash{from{outline:4px solid #c00000}}
+.hl.selected,.sample-selected{outline:2px solid #c00000;outline-offset:1px}.flash{animation:flash 1.5s}
+@keyframes flash{from{outline:4px solid #c00000}}
 @media (prefers-reduced-motion:reduce){.flash{animation:none}}
-.sev-error .sev{color:#a00000;font-weight:600}.sev-warning .sev{color:#7a4a00;font-weight:600}.sev-info .sev{color:#3a3a3a}
+.sev-error .sev{color:#a00000;font-weight:600}.sev-warning .sev{color:#7a4a00;font-weight:600}
+.sev-info .sev{color:#3a3a3a}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
 caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{text-align:left;vertical-align:top;padding:3px 6px;border-bottom:1px solid #e4e4e4}
@@ -421,7 +438,9 @@ tr.current{background:#fff0c2}
 @media (max-width:800px){
  main{grid-template-columns:minmax(0,1fr);padding:0 12px;gap:0}
  header,.toolbar{padding-left:12px;padding-right:12px}
- #panel{position:static;max-height:none;border-left:0;border-top:3px solid #0b3d5c;background:#f7f9fb;margin:8px 0 16px}
+ #panel{
+ position:static;max-height:none;border-left:0;border-top:3px solid #0b3d5c;background:#f7f9fb;
+ margin:8px 0 16px}
  #panel .back{display:inline}
  .toolbar .keys{display:none}
  .index thead,.flist thead{display:none}
@@ -471,7 +490,11 @@ function show(piece) {
   }
   details.replaceChildren();
   const back = el('a', 'Back to the selected value', {'href': '#', 'class': 'back'});
-  back.addEventListener('click', e => { e.preventDefault(); selected.scrollIntoView({block: 'center'}); selected.focus({preventScroll: true}); });
+  back.addEventListener('click', e => {
+    e.preventDefault();
+    selected.scrollIntoView({block: 'center'});
+    selected.focus({preventScroll: true});
+  });
   details.append(back);
   const ids = (piece.dataset.f || '').split(' ').filter(Boolean);
   const h = el('h3', ids.length ? 'Findings on this value' : 'No findings on this value');
@@ -495,7 +518,8 @@ function show(piece) {
   if (narrow.matches) {  // one column: the panel goes just below the text it explains, and into view
     piece.closest('.region').after(panel);
     const toolbar = document.querySelector('.toolbar');
-    window.scrollTo({top: panel.getBoundingClientRect().top + window.scrollY - (toolbar ? toolbar.offsetHeight : 0) - 8});
+    const offset = (toolbar ? toolbar.offsetHeight : 0) + 8;
+    window.scrollTo({top: panel.getBoundingClientRect().top + window.scrollY - offset});
   }
 }
 function placeHome() { if (!narrow.matches && panel.parentNode !== home) home.append(panel); }
@@ -513,7 +537,8 @@ document.addEventListener('keydown', e => {
     if (e.key in moves) {
       const all = [...t.closest('.source').querySelectorAll('.hl[tabindex]')];
       const i = all.indexOf(t), step = moves[e.key];
-      const j = Math.max(0, Math.min(all.length - 1, Number.isFinite(step) ? i + step : (step > 0 ? all.length - 1 : 0)));
+      const to = Number.isFinite(step) ? i + step : (step > 0 ? all.length - 1 : 0);
+      const j = Math.max(0, Math.min(all.length - 1, to));
       e.preventDefault();
       all.forEach(x => x.setAttribute('tabindex', '-1'));
       all[j].setAttribute('tabindex', '0');
@@ -532,7 +557,10 @@ function visibleFindings() {
 }
 function goTo(id) {
   const piece = document.querySelector('.hl[data-f~="' + id + '"]');
-  document.querySelectorAll('tr.current').forEach(r => { r.classList.remove('current'); r.removeAttribute('aria-current'); });
+  document.querySelectorAll('tr.current').forEach(r => {
+    r.classList.remove('current');
+    r.removeAttribute('aria-current');
+  });
   const row = document.querySelector('tr[data-fid="' + id + '"]');
   if (row) { row.classList.add('current'); row.setAttribute('aria-current', 'true'); }
   current = id;
@@ -580,9 +608,9 @@ def _legend() -> str:
     return ('<section class="legend" aria-labelledby="legend-title"><h2 id="legend-title" class="vh">How to read '
             f'this page</h2><ul aria-label="Colours">{items}{findings}'
             '<li><span class="sample-selected">text</span> the selected value</li></ul>'
-            '<p class="sub">Select a highlighted value (click, or Tab into a text, move with ← →, press Enter) to see '
-            'its field, value, rule and findings. Keys <kbd>n</kbd> and <kbd>p</kbd> step to the next and previous '
-            'finding of the findings list, as filtered.</p></section>')
+            '<p class="sub">Select a highlighted value (tap or click it; or Tab into a text, move with ← →, '
+            'press Enter) to see its field, value, rule and findings. The toolbar, or the keys <kbd>n</kbd> and '
+            '<kbd>p</kbd>, step to the next and previous finding of the findings list, as filtered.</p></section>')
 
 
 def page_head(title: str, documents_nav: str, findings_tools: bool = True) -> str:
@@ -591,14 +619,16 @@ def page_head(title: str, documents_nav: str, findings_tools: bool = True) -> st
                '<button type="button" id="next-finding" aria-keyshortcuts="n">Next finding ▶</button>'
                '<label class="keys"><input type="checkbox" id="keys" checked> keys n/p</label>'
                '<span class="pos" id="position" role="status"></span></nav>') if findings_tools else ""
+    main_class, legend = ("", _legend()) if findings_tools else (' class="single"', "")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>\n'
             f'<body><a class="skip" href="#main">Skip to the content</a>'
             f'<header><h1>{html.escape(title)}</h1>{documents_nav}</header>\n{toolbar}'
-            f'<main id="main" tabindex="-1"><div id="documents">{_legend() if findings_tools else ""}\n')
+            f'<main id="main" tabindex="-1"{main_class}><div id="documents">{legend}\n')
 
 
-PAGE_TAIL = ('\n</div><aside id="panel" aria-labelledby="panel-title" tabindex="0"><h2 id="panel-title">Selected value</h2>'
+PAGE_TAIL = ('\n</div><aside id="panel" aria-labelledby="panel-title" tabindex="0">'
+             '<h2 id="panel-title">Selected value</h2>'
              '<div id="details" aria-live="polite"><p>Select a highlighted value to see its field, normalised value, '
              'the rule that produced it and the findings on it.</p></div></aside></main>\n'
              f"<script>{SCRIPT}</script></body></html>\n")
