@@ -58,7 +58,7 @@ output/export/tables.xlsx: $(OUTPUTS)
 	$(PIPELINE) export --format xlsx
 
 export: $(EXPORTS) ## Write every table as CSV (output/export/csv/) and as one Excel workbook (output/export/tables.xlsx)
-	@printf '%s\n' $(EXPORTS:%=file://$(CURDIR)/%)
+	@echo "CSV files: $(CURDIR)/output/export/csv/  workbook: $(CURDIR)/output/export/tables.xlsx"
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error

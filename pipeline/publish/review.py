@@ -564,6 +564,9 @@ function goTo(id) {
   const row = document.querySelector('tr[data-fid="' + id + '"]');
   if (row) { row.classList.add('current'); row.setAttribute('aria-current', 'true'); }
   current = id;
+  const rows = visibleFindings(), i = rows.findIndex(r => r.dataset.fid === id);
+  const where = i < 0 ? '' : 'Finding ' + (i + 1) + ' of ' + rows.length + ': ';
+  position.textContent = where + FINDINGS[id].code;
   if (!piece) return;
   piece.scrollIntoView({block: 'center'});
   piece.classList.add('flash');
@@ -577,7 +580,6 @@ function step(direction) {
   let i = rows.findIndex(r => r.dataset.fid === current);
   i = i < 0 ? (direction > 0 ? 0 : rows.length - 1) : (i + direction + rows.length) % rows.length;
   goTo(rows[i].dataset.fid);
-  position.textContent = 'Finding ' + (i + 1) + ' of ' + rows.length + ': ' + FINDINGS[rows[i].dataset.fid].code;
 }
 document.getElementById('next-finding').addEventListener('click', () => step(1));
 document.getElementById('prev-finding').addEventListener('click', () => step(-1));
