@@ -25,6 +25,7 @@ import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -72,13 +73,16 @@ def _details(model: BaseModel, shown: set[str] = frozenset()) -> list[list[str]]
     """Every other field of the model that has a value, as [name, text] pairs: a field added to the
     models appears in the panel without a change here."""
     out = []
-    for name, value in model.model_dump(mode="json").items():
+    for name in type(model).model_fields:
+        value = getattr(model, name)
         if name in _DETAILS_EXCLUDE or name in shown or value is None or value == [] or value == "":
             continue
         if isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
+        elif isinstance(value, Enum):
+            value = value.value
         out.append([name, str(value)])
     return out
 
@@ -145,6 +149,7 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
     for k, f in enumerate(findings):
         cuts |= {max(f.start, offset), min(f.end, end_of_text)}
         finding_starts.setdefault(max(f.start, offset), []).append(k)
+    section_starts = {s["start"] for s in spans if s["kind"] == "section"}
     active: set[int] = {i for i, s in enumerate(spans) if s["start"] < offset < s["end"]}
     active_findings: set[int] = set()
     out = []
@@ -152,12 +157,13 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
     ordered = sorted(c for c in cuts if offset <= c <= end_of_text)
     for a, b in zip(ordered, ordered[1:]):
         active = {i for i in active if spans[i]["end"] > a} | set(starting.get(a, ()))
-        active_findings = {k for k in active_findings if findings[k].end > a} | set(finding_starts.get(a, ()))
-        for k in finding_starts.get(a, ()):
-            out.append(f'<span id="{findings[k].finding_id}"></span>')
+        if active_findings or a in finding_starts:
+            active_findings = {k for k in active_findings if findings[k].end > a} | set(finding_starts.get(a, ()))
+            for k in finding_starts.get(a, ()):
+                out.append(f'<span id="{findings[k].finding_id}"></span>')
         piece = html.escape(text[a - offset : b - offset])
         covering = [i for i in active if spans[i]["end"] >= b]
-        on = [findings[k] for k in sorted(active_findings)]
+        on = [findings[k] for k in sorted(active_findings)] if active_findings else []
         if not covering and not on:
             out.append(piece)
             continue
@@ -169,7 +175,7 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
             specific_first = sorted(covering, key=lambda i: (spans[i]["end"] - spans[i]["start"],
                                                              -KIND_ORDER[spans[i]["kind"]], i))
             attributes += f' data-s="{" ".join(f"{prefix}{i}" for i in specific_first)}"'
-            button = kind != "section" or any(spans[i]["start"] == a for i in covering)
+            button = kind != "section" or a in section_starts
         else:
             kind, button = "finding", True
         classes.append(f"k-{kind}")
