@@ -6,12 +6,21 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PIPELINE := $(VENV)/bin/pipeline
 VENV_STAMP := $(VENV)/.installed
 RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sort)
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' | sort)
-EXTRACTED := output/parquet/documents.parquet
+# Every file the last extraction wrote, as its manifest lists them; deleting any one (or the
+# manifest) makes `make extract` run again. Before the first run only the manifest is known.
+CHECKSUMS := output/checksums.sha256
+OUTPUTS := $(CHECKSUMS) $(addprefix output/,$(shell sed 's/^[0-9a-f]*  //' $(CHECKSUMS) 2>/dev/null))
+DICTIONARY := docs/data-dictionary.md
+EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
+# axe-core (npm) checks the review page's accessibility in the browser test; installed when npm is here
+AXE := node_modules/axe-core/axe.min.js
+NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: help venv extract review test bench check-output diff clean lock
+.PHONY: help venv extract review export test bench check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,30 +28,52 @@ help: ## Show the targets
 $(VENV_STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(PY) -m pip check --disable-pip-version-check
 	touch $@
 
-venv: $(VENV_STAMP) ## Create .venv with the pinned packages of requirements.lock
+venv: $(VENV_STAMP) ## Create .venv with the pinned packages of requirements.lock and the `pipeline` command
+	@echo "$(VENV)/bin/pipeline is installed; activate it with: . $(VENV)/bin/activate"
 
-$(EXTRACTED): $(RAW) $(CODE) $(VENV_STAMP)
-	$(PY) -m pipeline extract
+$(OUTPUTS) &: $(RAW) $(CODE) $(VENV_STAMP)
+	$(PIPELINE) extract
 
-extract: $(EXTRACTED) ## Extract raw/ into interim/ and output/ (skipped when sources and code are unchanged)
+# Never deleted by .DELETE_ON_ERROR: the pipeline swaps a finished tree in or leaves the old one, and
+# output/json and the dictionary are committed; a run that fails after its swap (a closed pipe) leaves a complete tree.
+.PRECIOUS: $(OUTPUTS) $(DICTIONARY)
+
+$(DICTIONARY): $(CODE) $(VENV_STAMP)
+	$(PIPELINE) dictionary --output $@
+
+extract: $(OUTPUTS) $(DICTIONARY) ## Extract raw/ into interim/ and output/ (skipped when sources and code are unchanged)
 	@echo "output/ is up to date with raw/, the code and the reference data"
 
-review: extract ## Write output/review/index.html (make extract writes it too) and print its address
+review: extract ## Write the review site, output/review/index.html (make extract writes it too), and print its address
 	@echo "file://$(CURDIR)/output/review/index.html"
 
-test: $(VENV_STAMP) ## Run the test suite (on every core)
+output/export/csv/datapackage.json: $(OUTPUTS)
+	$(PIPELINE) export --format csv
+
+output/export/tables.xlsx: $(OUTPUTS)
+	$(PIPELINE) export --format xlsx
+
+export: $(EXPORTS) ## Write every table as CSV (output/export/csv/) and as one Excel workbook (output/export/tables.xlsx)
+	@echo "CSV files: $(CURDIR)/output/export/csv/  workbook: $(CURDIR)/output/export/tables.xlsx"
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+test: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the test suite (on every core)
 	$(PY) -m pytest -n auto
 
 bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
 	$(PY) -m benchmarks.run
 
-check-output: extract ## Fail when the committed output/json or output/schema differs from a fresh extraction
-	git diff --exit-code --stat -- output/json output/schema
-	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema); \
-	if [ -n "$$untracked" ]; then echo "untracked extraction files:"; echo "$$untracked"; exit 1; fi
+check-output: extract ## Fail when the committed output (json, schema, provenance) or docs/data-dictionary.md is stale
+	git diff --exit-code --stat -- output/json output/schema output/provenance.json $(DICTIONARY)
+	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/provenance.json $(DICTIONARY)); \
+	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
 
 DIFF_ARGS ?=
 diff: extract ## Report what the extraction changes against HEAD's output/json; fails when anything changed (DIFF_ARGS="--format json --html diff.html")
@@ -50,10 +81,10 @@ diff: extract ## Report what the extraction changes against HEAD's output/json; 
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
-	.lock-venv/bin/pip freeze --exclude regional-social-enterprise-pipeline \
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check setuptools '.[test]'
+	.lock-venv/bin/pip freeze --all --exclude pip --exclude regional-social-enterprise-pipeline \
 	  | sed '1i # Exact versions of every package `make` installs into .venv (runtime and tests).\n# Regenerate after changing pyproject.toml: make lock' > requirements.lock
 	rm -rf .lock-venv
 
-clean: ## Remove interim/ and output/parquet/ (output/json is committed)
-	rm -rf interim/*/ output/parquet
+clean: ## Remove interim/, output/parquet/, the review site and the exports (output/json is committed)
+	rm -rf interim/*/ output/parquet output/review output/export output/datapackage.json $(CHECKSUMS)

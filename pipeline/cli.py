@@ -1,30 +1,37 @@
-"""Command line: ``python -m pipeline extract``. Errors become one line on stderr and an exit code."""
+"""Command line: ``pipeline extract``, ``diff``, ``export``, ``dictionary`` (``python -m pipeline`` is
+the same). Errors become one line on stderr and an exit code."""
 
 from __future__ import annotations
 
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from pipeline import __version__
 from pipeline import profile as profiles
 from pipeline.errors import PipelineError
-from pipeline.publish import diff as diff_stage
-from pipeline.publish import diff_page, diff_text
 from pipeline.redact import DEFAULT_SALT
-from pipeline.runner import run as runner
+
+# The stages are imported by the command that runs them, so `pipeline --version`, `--help`,
+# `export` and `dictionary` start without loading spaCy.
+EXPORT_FORMATS = ("csv", "xlsx")
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
 EXIT_DIFF_ERROR = 2
 PROGRESS_FROM = 5
 """Fewer documents than this finish before a progress line would help."""
+REGIONS_NAMED = 12
+"""The run summary names at most this many regions with warnings; the quality table has them all."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="pipeline", message="%(prog)s %(version)s")
 def main() -> None:
     """Turn Swedish regional social-enterprise reports into a validated dataset."""
 
@@ -33,6 +40,38 @@ def _fail(exc: PipelineError) -> None:
     for line in str(exc).splitlines() or [type(exc).__name__]:
         click.echo(f"error: {line}", err=True)
     sys.exit(EXIT_INPUT_ERROR)
+
+
+def _profile_option(function: Callable) -> Callable:
+    return click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
+                        default=profiles.DEFAULT_PROFILE, show_default="the Så arbetar regionerna profile",
+                        help="Document profile (TOML) of the report family: labels, count lines, intro claims, "
+                             "word lists.")(function)
+
+
+def regions_to_review(output_dir: Path) -> list[str]:
+    """The regions (and documents) that have errors or warnings, from the published quality table:
+    "12 Skåne län (2 warnings)", with the document id when there are several documents."""
+    import pyarrow.parquet as pq
+
+    from pipeline import reference
+
+    path = output_dir / "parquet" / "quality.parquet"
+    if not path.is_file():
+        return []
+    rows = pq.read_table(path, columns=["document_id", "county_code", "severity"]).to_pylist()
+    counts: dict[tuple[str, str | None], Counter[str]] = {}
+    for row in rows:
+        if row["severity"] in ("error", "warning"):
+            counts.setdefault((row["document_id"], row["county_code"]), Counter())[row["severity"]] += 1
+    several = len({document for document, _ in counts}) > 1
+    names = {c.county_code: c.county_name for c in reference.counties()}
+    out = []
+    for (document, county), by_severity in counts.items():
+        where = f"{county} {names.get(county, '')}".strip() if county else "whole document"
+        what = ", ".join(f"{n} {s}{'s' if n > 1 else ''}" for s in ("error", "warning") if (n := by_severity[s]))
+        out.append(f"{document}: {where} ({what})" if several else f"{where} ({what})")
+    return out
 
 
 def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
@@ -56,9 +95,7 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
               help="Folder for each stage's intermediate files.")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for json/ and parquet/ (replaced atomically).")
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=profiles.DEFAULT_PROFILE, show_default="the Så arbetar regionerna profile",
-              help="Document profile (TOML) of the report family: labels, count lines, intro claims, word lists.")
+@_profile_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="number of cores",
               help="Documents processed in parallel; the output is identical to a serial run.")
 @click.option("--keep-going", is_flag=True,
@@ -72,6 +109,8 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
 def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Path, jobs: int, keep_going: bool,
             redact_people: bool, salt: str | None, quiet: bool, verbose: bool) -> None:
     """Extract every supported file in the raw folder into JSON and Parquet."""
+    from pipeline.runner import run as runner
+
     redact_salt = (salt or DEFAULT_SALT) if redact_people else None
     try:
         profile = profiles.load_cached(profile_path)
@@ -97,6 +136,11 @@ def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Pa
         click.echo("rows: " + ", ".join(f"{name} {n}" for name, n in summary.rows.items()))
         severities = ("error", "warning", "info")
         click.echo("quality findings: " + ", ".join(f"{s} {summary.findings.get(s, 0)}" for s in severities))
+        review = regions_to_review(output_dir)
+        if review:
+            more = len(review) - REGIONS_NAMED
+            click.echo(f"to review ({len(review)} with errors or warnings): " + "; ".join(review[:REGIONS_NAMED])
+                       + (f"; and {more} more (see output/parquet/quality.parquet)" if more > 0 else ""))
     if summary.failures:
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -118,6 +162,9 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
     OLD and NEW are output folders (output or output/json) or git revisions of output/json.
     Exit status: 0 nothing changed, 1 something changed, 2 error.
     """
+    from pipeline.publish import diff as diff_stage
+    from pipeline.publish import diff_page, diff_text
+
     try:
         old_side, new_side = diff_stage.load(old, repository), diff_stage.load(new, repository)
         report = diff_stage.compare(old_side, new_side)
@@ -128,3 +175,43 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
         sys.exit(EXIT_DIFF_ERROR)
     click.echo(diff_text.as_json(report) if report_format == "json" else diff_text.markdown(report), nl=False)
     sys.exit(1 if report.changed else 0)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="csv: one file per table (with a datapackage.json that types them); xlsx: one workbook with a "
+                   "sheet per table.")
+@click.option("--output-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="The extraction's output folder (its parquet/ tables are read).")
+@click.option("--to", "to", type=click.Path(path_type=Path, file_okay=False), default=None,
+              show_default="OUTPUT_DIR/export", help="Folder to write csv/ or tables.xlsx into.")
+@_profile_option
+def export(fmt: str, output_dir: Path, to: Path | None, profile_path: Path) -> None:
+    """Export every table as CSV files or as one Excel workbook, for spreadsheets."""
+    from pipeline.publish import export as export_stage
+
+    try:
+        written = export_stage.export(output_dir, fmt, to or output_dir / "export", profiles.load_cached(profile_path))
+    except PipelineError as exc:
+        _fail(exc)
+    click.echo(f"wrote {written[0] if fmt == 'xlsx' else written[0].parent}")
+
+
+@main.command()
+@click.option("--output", "-o", "path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("docs") / "data-dictionary.md", show_default=True,
+              help="Markdown file to write; - for stdout.")
+@_profile_option
+def dictionary(path: Path, profile_path: Path) -> None:
+    """Write the data dictionary for people (Markdown), from the models."""
+    from pipeline.publish import dictionary as dictionary_stage
+
+    try:
+        profile = profiles.load_cached(profile_path)
+    except PipelineError as exc:
+        _fail(exc)
+    if str(path) == "-":
+        click.echo(dictionary_stage.markdown(profile), nl=False)
+        return
+    changed = dictionary_stage.write_markdown(path, profile)
+    click.echo(f"wrote {path}" if changed else f"{path} is up to date")

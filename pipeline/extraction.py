@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from pipeline import models, reference
+from pipeline import __version__, models, reference
 from pipeline.entities import (DocumentOrganisations, RegionMentions, Resolver, analyse, build_nlp, check_people,
                                find_region_entities)
 from pipeline.findings import Code
@@ -131,6 +131,9 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
         source_format=source.source_format,
         encoding=source.encoding,
         pages=source.pages,
+        pipeline_version=__version__,
+        profile_id=profile.id,
+        profile_sha256=profile.sha256,
         publisher=intro.publisher,
         title=intro.title,
         intro=intro.text,

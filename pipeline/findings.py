@@ -173,7 +173,7 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                           "'tidigare'; kept as current", "contacts"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",
                                 "contacts"),
-    Code.role_inferred: CodeInfo("info", "contacts", "a former holder named in parentheses ('(fd Greta Isaksson)') "
+    Code.role_inferred: CodeInfo("info", "contacts", "a former holder named in parentheses ('(fd Anna Ek)') "
                                  "is given the role of the line's current person, which the line does not say "
                                  "outright", "contacts"),
     Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "

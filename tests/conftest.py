@@ -23,6 +23,11 @@ SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 PROFILE = default()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow start first: with pytest-xdist the longest then overlaps the rest."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def seed() -> Extraction:
     extraction, _ = extract_document(Source(SEED, "raw/" + SEED.name, "seed", "text"))

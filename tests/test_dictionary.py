@@ -17,6 +17,7 @@ from frictionless import validate
 from pipeline import models
 from pipeline.publish import dictionary
 from pipeline.publish.tables import schemas
+from pipeline.profile import DEFAULT_PROFILE as PROFILE_FILE
 from tests.conftest import PROFILE, ROOT
 
 
@@ -25,18 +26,53 @@ def output(seed_output) -> Path:
     return seed_output
 
 
-def test_frictionless_validates_the_package(output):
-    # Frictionless cannot count bytes or hash a binary Parquet stream; those two are checked below
-    report = validate(output / "datapackage.json", skip_errors=["byte-count", "hash-count"])
+def test_frictionless_validates_the_package_with_no_flags(output):
+    report = validate(output / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
-
-
-def test_hashes_and_sizes_match_the_files(output):
     package = json.loads((output / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in package["resources"]:
-        data = (output / resource["path"]).read_bytes()
-        assert resource["bytes"] == len(data)
-        assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
+    assert all("hash" not in r and "bytes" not in r for r in package["resources"])  # in checksums.sha256
+
+
+def test_checksum_manifest_lists_every_output_file_with_its_sha256(output):
+    listed = {}
+    for line in (output / "checksums.sha256").read_text(encoding="utf-8").splitlines():
+        digest, path = line.split("  ", 1)
+        listed[path] = digest
+    files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} - {"checksums.sha256"}
+    assert set(listed) == files
+    assert {f"parquet/{table}.parquet" for table in schemas(PROFILE.metric_ids)} <= files
+    assert {"datapackage.json", "provenance.json", "review/index.html"} <= files
+    for path, digest in listed.items():
+        assert hashlib.sha256((output / path).read_bytes()).hexdigest() == digest, path
+
+
+def test_provenance_names_the_version_the_profile_and_each_source(output, seed):
+    from pipeline import __version__
+    from tests.conftest import SEED
+
+    provenance = json.loads((output / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["pipeline_version"] == __version__
+    assert provenance["profile"] == {"id": PROFILE.id, "sha256": PROFILE.sha256}
+    assert PROFILE.sha256 == hashlib.sha256(PROFILE_FILE.read_bytes()).hexdigest()
+    assert provenance["documents"] == [{
+        "document_id": "tillvaxtverket-sa-arbetar-regionerna", "source_path": f"raw/{SEED.name}",
+        "source_format": "text", "source_sha256": hashlib.sha256(SEED.read_bytes()).hexdigest()}]
+    document = json.loads(next((output / "json").glob("*/document.json")).read_text(encoding="utf-8"))
+    assert (document["pipeline_version"], document["profile_id"], document["profile_sha256"]) == (
+        __version__, PROFILE.id, PROFILE.sha256)
+    assert "source_sha256" not in document  # an edit inside one region must change only that region's file
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", json.dumps(provenance) + json.dumps(document))  # no timestamps
+    documents = pd.read_parquet(output / "parquet" / "documents.parquet")
+    assert documents.loc[0, "source_sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert documents.loc[0, "pipeline_version"] == __version__
+
+
+def test_document_schema_describes_the_document_file(output):
+    import jsonschema
+
+    schema = json.loads((output / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    for path in (output / "json").glob("*/document.json"):
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
 
 
 def test_keys_enums_and_personal_data_are_declared(output):
@@ -98,3 +134,39 @@ def test_readme_duckdb_example_runs(output):
     query = re.search(r"```sql\n(.+?)```", readme, re.DOTALL).group(1)
     rows = duckdb.connect().execute(query.replace("output/parquet", f"{output}/parquet")).fetchall()
     assert rows and rows[0][0] == "Västra Götalands län"
+
+
+def test_data_dictionary_is_committed_and_fresh():
+    # CI runs `make check-output`, which regenerates it and fails on a difference; this says so sooner
+    committed = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == dictionary.markdown(PROFILE), "run `make extract` and commit docs/data-dictionary.md"
+
+
+def test_data_dictionary_lists_every_table_column_and_finding_code():
+    from pipeline.findings import CATALOGUE
+
+    text = dictionary.markdown(PROFILE)
+    for table, schema in schemas(PROFILE.metric_ids).items():
+        section = text.split(f"### `{table}`\n\n", 1)[1].split("\n### ", 1)[0]
+        assert section.startswith(dictionary.GRAINS[table])
+        rows = [line for line in section.splitlines() if line.startswith("| `")]
+        assert [row.split("`")[1] for row in rows] == schema.names
+    contacts = text.split("### `contacts`\n\n", 1)[1].split("\n### ", 1)[0]
+    assert "| `name` | string | no | the person's name as written (personal data) |  | yes |" in contacts
+    assert ("| `status` | string | no | former for holders marked 'fd', 'f.d.', 'tidigare', 'slutat' or replaced ('ersätter') | `current`, `former` |  |"
+            in contacts)
+    for code, info in CATALOGUE.items():
+        assert f"| `{code.value}` | {info.severity} | {info.stage} |" in text
+    for model in (models.Document, models.Region, models.Contact, models.Count, models.Finding, models.Mention):
+        for name in model.model_fields:
+            if name not in ("source_sha256", "counts"):
+                assert f"| `{name}` |" in text, (model.__name__, name)
+    assert "&lt;document_id>" in text  # "<document_id>" in a table cell is text, not an HTML tag
+
+
+def test_dictionary_command_writes_the_file(tmp_path):
+    from tests.conftest import cli
+
+    result = cli("dictionary", "--output", "dd.md", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "dd.md").read_text(encoding="utf-8") == dictionary.markdown(PROFILE)
+    assert cli("dictionary", "--output", "dd.md", cwd=tmp_path).stdout == "dd.md is up to date\n"

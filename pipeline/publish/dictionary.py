@@ -3,12 +3,14 @@
 - ``output/schema/document.schema.json`` and ``region.schema.json``: JSON Schema of the JSON files.
 - ``output/datapackage.json``: a Frictionless data package for the Parquet tables, with each
   column's type, description, enum and whether it holds personal data, each table's grain,
-  primary key and foreign keys, and each file's SHA-256 hash and size.
+  primary key and foreign keys. (Frictionless cannot hash a Parquet file, so the files' SHA-256
+  are in ``output/checksums.sha256``, written by ``publish/writer``; the package validates as is.)
+- ``docs/data-dictionary.md``: the same for people, with the JSON files, the profile's count
+  metrics and the finding-code catalogue (``pipeline dictionary`` writes it; CI checks it is fresh).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import typing
 from pathlib import Path
@@ -116,27 +118,22 @@ def table_schema(table: str, profile: Profile) -> dict:
     return schema
 
 
-def datapackage(output: Path, profile: Profile) -> dict:
-    """The data package for the Parquet tables under ``output/parquet``, with their hashes and sizes."""
-    resources = []
-    for table in schemas(profile.metric_ids):
-        path = output / "parquet" / f"{table}.parquet"
-        data = path.read_bytes()
-        resources.append({
-            "name": table,
-            "path": f"parquet/{table}.parquet",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            "description": GRAINS[table],
-            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
-            "bytes": len(data),
-            "schema": table_schema(table, profile),
-        })
+def datapackage(profile: Profile) -> dict:
+    """The data package for the Parquet tables under ``output/parquet``."""
+    resources = [{
+        "name": table,
+        "path": f"parquet/{table}.parquet",
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "description": GRAINS[table],
+        "schema": table_schema(table, profile),
+    } for table in schemas(profile.metric_ids)]
     return {
         "name": "regional-social-enterprise-projects",
         "title": "Regional social-enterprise projects, extracted from Tillväxtverket's reports",
         "description": "Offsets (start/end) point into interim/<document_id>/text.txt. Columns marked "
-                       "personal_data hold names of people; `extract --redact-people` replaces them.",
+                       "personal_data hold names of people; `extract --redact-people` replaces them. "
+                       "Each file's SHA-256 is in checksums.sha256; what made the data is in provenance.json.",
         "resources": resources,
     }
 
@@ -192,9 +189,18 @@ def region_json_schema(profile: Profile) -> dict:
     return schema
 
 
+def document_json_schema() -> dict:
+    """The document file's schema: the model's, without the fields the writer keeps out of it."""
+    from pipeline.publish.writer import DOCUMENT_JSON_EXCLUDE  # the writer imports this module
+
+    schema = models.Document.model_json_schema()
+    schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in DOCUMENT_JSON_EXCLUDE}
+    schema["required"] = [k for k in schema.get("required", []) if k not in DOCUMENT_JSON_EXCLUDE]
+    return schema
+
+
 def json_schemas(profile: Profile) -> dict[str, dict]:
-    return {"document.schema.json": models.Document.model_json_schema(),
-            "region.schema.json": region_json_schema(profile)}
+    return {"document.schema.json": document_json_schema(), "region.schema.json": region_json_schema(profile)}
 
 
 def write(output: Path, profile: Profile) -> None:
@@ -203,4 +209,203 @@ def write(output: Path, profile: Profile) -> None:
     for name, schema in json_schemas(profile).items():
         (output / "schema" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (output / "datapackage.json").write_text(
-        json.dumps(datapackage(output, profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(datapackage(profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+_SEVERITY_MEANINGS = {
+    "error": "the data is wrong or missing",
+    "warning": "a reviewer should look",
+    "info": "recorded; nothing is wrong with the value",
+}
+
+
+def _cell(value: object) -> str:
+    """Text for one Markdown table cell: on one line, pipes escaped, and ``<`` outside code spans
+    escaped so that "<document_id>" is not read as an HTML tag."""
+    pieces = " ".join(str(value).split()).replace("|", "\\|").split("`")
+    return "`".join(p if n % 2 else p.replace("<", "&lt;") for n, p in enumerate(pieces))
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|",
+            *("| " + " | ".join(_cell(v) for v in row) + " |" for row in rows)]
+
+
+def _codes(values: list[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values)
+
+
+def _arrow_type(kind: pa.DataType) -> str:
+    if pa.types.is_list(kind):
+        return f"list of {_arrow_type(kind.value_type)}"
+    return _TYPES[kind]
+
+
+def columns(table: str, profile: Profile) -> list[dict]:
+    """Each column of a table for people: name, type in words, nullable, description, allowed values
+    (a list, or None) and whether it holds personal data."""
+    out = []
+    for arrow_field, field in zip(schemas(profile.metric_ids)[table], table_schema(table, profile)["fields"]):
+        out.append({"name": field["name"], "type": _arrow_type(arrow_field.type), "nullable": arrow_field.nullable,
+                    "description": field["description"].removesuffix(" (a list of strings)"),
+                    "allowed": field["constraints"].get("enum"), "personal_data": bool(field.get("personal_data"))})
+    return out
+
+
+def _json_type(prop: dict, defs: dict) -> str:
+    """A JSON Schema property's type, in words."""
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        if defs.get(name, {}).get("type") != "object":
+            return defs.get(name, {}).get("type", "any")
+        return f"[{name}](#{name.lower()}-object) object"
+    if "anyOf" in prop:
+        kinds = [_json_type(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
+        nullable = any(p.get("type") == "null" for p in prop["anyOf"])
+        return " or ".join(kinds) + (" or null" if nullable else "")
+    kind = prop.get("type", "any")
+    if kind == "array":
+        return f"list of {_json_type(prop.get('items', {}), defs)}"
+    if kind == "object" and isinstance(prop.get("additionalProperties"), dict):
+        return f"object of {_json_type(prop['additionalProperties'], defs)}"
+    return kind
+
+
+def _json_fields(schema: dict, defs: dict) -> list[str]:
+    rows = []
+    for name, prop in schema["properties"].items():
+        options = [prop, *prop.get("anyOf", [])]
+        enum = next((p["enum"] for p in options if "enum" in p), None)
+        if any(p.get("$ref", "").endswith("/Code") for p in options):
+            allowed = "a [finding code](#finding-codes)"
+        else:
+            allowed = _codes(enum) if enum else ""
+        personal = "yes" if prop.get("personal_data") else ""
+        rows.append((f"`{name}`", _json_type(prop, defs), prop.get("description", ""), allowed, personal))
+    return _table(("field", "type", "description", "allowed values", "personal data"), rows)
+
+
+def markdown(profile: Profile) -> str:
+    """The data dictionary for people: every table with its grain, keys and columns (type, null,
+    description, allowed values, personal data), the JSON files, the profile's count metrics and the
+    finding-code catalogue; generated from the models, the table definitions, the profile and
+    ``findings.py``, so a field added to a model appears here without a change to this code."""
+    tables = schemas(profile.metric_ids)
+    out = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated by `pipeline dictionary` (`make docs/data-dictionary.md`) from pipeline/models.py,",
+        "     pipeline/publish/tables.py, the profile and pipeline/findings.py. Do not edit by hand:",
+        "     CI fails when this file differs from what the code generates (`make check-output`). -->",
+        "",
+        "What each file of `output/` holds, column by column. The same definitions, for machines, are",
+        "`output/datapackage.json` (a Frictionless data package of the Parquet tables) and the JSON",
+        "Schemas in `output/schema/`.",
+        "",
+        f"Profile: `{profile.id}` ({_cell(profile.title)}). Offsets (`start`/`end`) point into",
+        "`interim/<document_id>/text.txt`: `text.txt[start:end]` is the value as written. A null count is",
+        "\"not stated\", never zero.",
+        "",
+        "## Count metrics",
+        "",
+        "The profile's count lines. Each is one row per region in `counts` and a column group in",
+        "`regions` (`<metric>`, `<metric>_basis`, `<metric>_raw`, `<metric>_listed`, `<metric>_list_is_partial`).",
+        "",
+        *_table(("metric", "label in the source", "description", "in the overview chart"), [
+            (f"`{m.id}`", " / ".join(f"\"{s}\"" for s in m.spellings), m.description, "yes" if m.chart else "")
+            for m in profile.metrics]),
+        "",
+        "## Tables",
+        "",
+        "One Parquet file per table in `output/parquet/` (`pipeline export` writes them as CSV or one",
+        "Excel workbook).",
+        "",
+        *_table(("table", "one row per", "primary key", "refers to"), [
+            (f"[`{name}`](#{name})", GRAINS[name].removeprefix("One row per "),
+             _codes(PRIMARY_KEYS.get(name, [])) or "none",
+             ", ".join(f"`{other}`" for _, other, _ in FOREIGN_KEYS.get(name, [])))
+            for name in tables]),
+        "",
+    ]
+    for name in tables:
+        out += [f"### `{name}`", "", f"{GRAINS[name]}. File: `output/parquet/{name}.parquet`.", ""]
+        if name in PRIMARY_KEYS:
+            out.append(f"- Primary key: {_codes(PRIMARY_KEYS[name])}")
+        for own, other, theirs in FOREIGN_KEYS.get(name, []):
+            out.append(f"- Foreign key: {_codes(own)} → [`{other}`](#{other}) {_codes(theirs)}")
+        out.append("")
+        rows = []
+        for column in columns(name, profile):
+            if name == "quality" and column["name"] == "code":
+                allowed = "a [finding code](#finding-codes)"
+            else:
+                allowed = _codes(column["allowed"]) if column["allowed"] else ""
+            rows.append((f"`{column['name']}`", column["type"], "yes" if column["nullable"] else "no",
+                         column["description"], allowed, "yes" if column["personal_data"] else ""))
+        out += _table(("column", "type", "null", "description", "allowed values", "personal data"), rows)
+        out.append("")
+    schemas_by_file = json_schemas(profile)
+    document_schema, region_schema = schemas_by_file["document.schema.json"], schemas_by_file["region.schema.json"]
+    defs = {**document_schema.get("$defs", {}), **region_schema.get("$defs", {})}
+    out += [
+        "## JSON files",
+        "",
+        "Committed, one folder per document, so a change to the source shows up as a diff of the one region",
+        "it touched. Field order is the files' key order.",
+        "",
+        "### `output/json/<document_id>/document.json`",
+        "",
+        f"{models.Document.__doc__.split(':')[0]}. JSON Schema: `output/schema/document.schema.json`. "
+        "The source's SHA-256 is not in this file (an edit to one region would change it); it is in the "
+        "`documents` table and `output/provenance.json`.",
+        "",
+        *_json_fields(document_schema, defs),
+        "",
+        "### `output/json/<document_id>/<county_code>-<slug>.json`",
+        "",
+        "One region's full record. JSON Schema: `output/schema/region.schema.json`. Each count metric is a key "
+        "of its own, in profile order.",
+        "",
+        *_json_fields(region_schema, defs),
+        "",
+    ]
+    for def_name in sorted(name for name, d in defs.items() if d.get("type") == "object"):
+        out += [f"#### {def_name} object", "", _cell(defs[def_name].get("description", "")), "",
+                *_json_fields(defs[def_name], defs), ""]
+    out += [
+        "### `output/provenance.json`",
+        "",
+        "What made the output, committed and checked by CI like the JSON: `pipeline_version`, `profile` (`id`,",
+        "`sha256` of the profile file) and per document its `document_id`, `source_path`, `source_format` and",
+        "`source_sha256`. No timestamps, so an unchanged extraction gives the same bytes.",
+        "",
+        "### `output/checksums.sha256`",
+        "",
+        "The SHA-256 of every other file of `output/`, in `sha256sum` format: `(cd output && sha256sum -c",
+        "checksums.sha256)` verifies them. (Frictionless cannot hash Parquet files, so the data package leaves",
+        "hashes to this file.)",
+        "",
+        "## Finding codes",
+        "",
+        "Every row of `quality` (and every finding in the JSON) has one of these codes; the code fixes its",
+        "severity. Severities: " + "; ".join(f"`{s}`: {m}" for s, m in _SEVERITY_MEANINGS.items()) + ".",
+        "",
+        *_table(("code", "severity", "stage", "meaning"),
+                [(f"`{code.value}`", info.severity, info.stage, info.meaning) for code, info in CATALOGUE.items()]),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def write_markdown(path: Path, profile: Profile) -> bool:
+    """Writes the dictionary to ``path`` (atomically); returns whether its content changed. An
+    unchanged file is only touched, so Make sees it is newer than the code it was made from."""
+    text = markdown(profile)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        path.touch()
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(text, encoding="utf-8", newline="\n")
+    staging.replace(path)
+    return True

@@ -1,10 +1,21 @@
-"""The review page: one self-contained HTML file that shows every extracted value in its source.
+"""The review site: self-contained HTML pages that show every extracted value in its source.
 
-``output/review/index.html`` opens from the file system with no server. Per document: an overview
-chart of known social enterprises and business promoters per county (counties without a project
-shown as such), then per region the source text with every section, count, contact, goal, purpose
-item and organisation mention highlighted at its span. Selecting a highlight shows the field, its
-normalised value and the rule that produced it; each quality finding links to its place.
+``output/review/index.html`` opens from the file system with no server and loads nothing from the
+network. Up to ``DOCUMENTS_PER_PAGE`` documents share that one page; beyond it, ``index.html`` lists
+the documents and each has its own page, ``output/review/documents/<document_id>.html``.
+
+Per document:
+- a region index (anchors, the profile's counts, contacts, goals and findings per region);
+- an overview table of the profile's chart metrics per county, counties without a project shown;
+- every finding of the document in one list, filterable by severity, region and code;
+- the intro and each region's source text, with every section, count, contact, goal, purpose item
+  and organisation mention highlighted at its span and every finding underlined at its place.
+
+Selecting a highlight shows the field, the normalised value, the rule that produced it, the model's
+other fields and the findings on that value; ``n``/``p`` (or the toolbar buttons) step through the
+findings in the filtered list. The layout is one column with the panel below the text on narrow
+screens and two columns on wide ones; highlights are buttons with one tab stop per text (arrow keys
+move between them), and the panel's updates are announced.
 """
 
 from __future__ import annotations
@@ -12,11 +23,21 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections import Counter
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from pipeline import reference
-from pipeline.models import Extraction, Region
+from pipeline.findings import CATALOGUE, Code
+from pipeline.models import Extraction, Finding, Region
 from pipeline.profile import Profile
+
+DOCUMENTS_PER_PAGE = 20
+"""Up to this many documents share one page; beyond it each document gets a page of its own,
+linked from the index, so no page grows with the corpus."""
 
 BASIS_RULES = {
     "stated": "stated: the number written in the line",
@@ -36,6 +57,34 @@ METHOD_RULES = {
     "unregistered": "in no registry (reported)",
 }
 KIND_ORDER = {"section": 0, "count": 1, "goal": 2, "purpose": 2, "contact": 3, "mention": 4}
+LEGEND = (
+    ("k-section", "section of a region"),
+    ("k-count", "count"),
+    ("k-goal", "goal or purpose item"),
+    ("k-contact", "contact person"),
+    ("k-mention", "organisation or place"),
+)
+SEVERITIES = ("error", "warning", "info")
+_DETAILS_EXCLUDE = {"start", "end", "text", "county_code", "document_id"}
+"""Model fields the panel does not repeat: offsets, long texts already on screen, keys."""
+
+
+def _details(model: BaseModel, shown: set[str] = frozenset()) -> list[list[str]]:
+    """Every other field of the model that has a value, as [name, text] pairs: a field added to the
+    models appears in the panel without a change here."""
+    out = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name in _DETAILS_EXCLUDE or name in shown or value is None or value == [] or value == "":
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, Enum):
+            value = value.value
+        out.append([name, str(value)])
+    return out
 
 
 def _spans(region: Region, names: dict[str, str]) -> list[dict]:
@@ -44,146 +93,285 @@ def _spans(region: Region, names: dict[str, str]) -> list[dict]:
         rule = f"label {s.label!r}" if s.section not in ("summary", "other") else (
             "text before the first label" if s.section == "summary" else f"unforeseen label {s.label!r} (reported)")
         spans.append({"kind": "section", "field": f"section {s.section}", "value": s.label or s.section,
-                      "rule": rule, "start": s.start, "end": s.end})
+                      "rule": rule, "start": s.start, "end": s.end, "details": _details(s)})
     for metric, count in region.counts.items():
         if count.start is not None and count.end is not None and count.end > count.start:
             listed = "" if count.listed is None else f"; {count.listed} listed"
             spans.append({"kind": "count", "field": metric, "value": f"{count.value} ({count.basis}{listed})",
-                          "rule": BASIS_RULES[count.basis], "start": count.start, "end": count.end})
+                          "rule": BASIS_RULES[count.basis], "start": count.start, "end": count.end,
+                          "details": _details(count, {"value"})})
     for g in region.goals:
         spans.append({"kind": "goal", "field": f"goal {g.ordinal}", "value": g.label or str(g.ordinal),
-                      "rule": f"numbered item, label {g.label!r} as written", "start": g.start, "end": g.end})
+                      "rule": f"numbered item, label {g.label!r} as written", "start": g.start, "end": g.end,
+                      "details": _details(g, {"ordinal"})})
     for p in region.purpose_items:
         spans.append({"kind": "purpose", "field": f"purpose item {p.ordinal}", "value": p.label or str(p.ordinal),
-                      "rule": "lettered or numbered item of the purpose section", "start": p.start, "end": p.end})
+                      "rule": "lettered or numbered item of the purpose section", "start": p.start, "end": p.end,
+                      "details": _details(p, {"ordinal"})})
     for c in region.contacts:
         role = f"{c.role_raw} → {c.role}" if c.role_raw else "no role"
         organisation = f"{c.organisation_raw} → {c.organisation_id}" if c.organisation_id else "no organisation"
         spans.append({"kind": "contact", "field": "contact", "value": f"{c.name} ({c.status})",
-                      "rule": f"contact line; role {role}; organisation {organisation}", "start": c.start, "end": c.end})
+                      "rule": f"contact line; role {role}; organisation {organisation}", "start": c.start,
+                      "end": c.end, "details": _details(c, {"name", "status"})})
     for m in region.mentions:
         score = f", similarity {m.score}" if m.score is not None else ""
         office = f", office {m.office!r}" if m.office else ""
         spans.append({"kind": "mention", "field": f"organisation ({m.section})",
                       "value": f"{m.organisation_id}: {names.get(m.organisation_id, m.organisation_id)}",
-                      "rule": f"{m.method}: {METHOD_RULES[m.method]}{score}{office}", "start": m.start, "end": m.end})
+                      "rule": f"{m.method}: {METHOD_RULES[m.method]}{score}{office}", "start": m.start, "end": m.end,
+                      "details": _details(m, {"organisation_id", "score", "office"})})
     return spans
 
 
-def _highlighted(text: str, offset: int, spans: list[dict], anchors: dict[int, str], prefix: str) -> str:
-    """``text`` (starting at ``offset``) as HTML with a <span> per piece covered by the same spans."""
+@dataclass(frozen=True)
+class Placed:
+    """A finding with a place in the text: its id on the page and its range (at least one character)."""
+
+    finding_id: str
+    severity: str
+    start: int
+    end: int
+
+
+def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Placed], prefix: str) -> str:
+    """``text`` (starting at ``offset``) as HTML with a <span> per piece covered by the same spans
+    and findings. A piece is a button when it holds a value, starts a section (its label) or carries
+    a finding; the first button of the text is its one tab stop."""
     end_of_text = offset + len(text)
-    cuts = {offset, end_of_text} | {a for a in anchors if offset <= a <= end_of_text}
+    findings = [f for f in findings if f.start < end_of_text and f.end > offset]
+    cuts = {offset, end_of_text}
     starting: dict[int, list[int]] = {}
     for i, span in enumerate(spans):
         cuts |= {span["start"], span["end"]}
         starting.setdefault(span["start"], []).append(i)
+    finding_starts: dict[int, list[int]] = {}
+    for k, f in enumerate(findings):
+        cuts |= {max(f.start, offset), min(f.end, end_of_text)}
+        finding_starts.setdefault(max(f.start, offset), []).append(k)
+    section_starts = {s["start"] for s in spans if s["kind"] == "section"}
     active: set[int] = {i for i, s in enumerate(spans) if s["start"] < offset < s["end"]}
+    active_findings: set[int] = set()
     out = []
+    first_button = True
     ordered = sorted(c for c in cuts if offset <= c <= end_of_text)
     for a, b in zip(ordered, ordered[1:]):
         active = {i for i in active if spans[i]["end"] > a} | set(starting.get(a, ()))
-        if a in anchors:
-            out.append(f'<a id="{anchors[a]}"></a>')
+        if active_findings or a in finding_starts:
+            active_findings = {k for k in active_findings if findings[k].end > a} | set(finding_starts.get(a, ()))
+            for k in finding_starts.get(a, ()):
+                out.append(f'<span id="{findings[k].finding_id}"></span>')
         piece = html.escape(text[a - offset : b - offset])
         covering = [i for i in active if spans[i]["end"] >= b]
-        if not covering:
+        on = [findings[k] for k in sorted(active_findings)] if active_findings else []
+        if not covering and not on:
             out.append(piece)
             continue
-        inner = max(covering, key=lambda i: (KIND_ORDER[spans[i]["kind"]], spans[i]["start"] - spans[i]["end"]))
-        specific_first = sorted(covering, key=lambda i: (spans[i]["end"] - spans[i]["start"],
-                                                         -KIND_ORDER[spans[i]["kind"]], i))
-        ids = " ".join(f"{prefix}{i}" for i in specific_first)
-        focus = ' tabindex="0"' if spans[inner]["kind"] != "section" else ""
-        out.append(f'<span class="hl k-{spans[inner]["kind"]}" data-s="{ids}"{focus}>{piece}</span>')
+        classes = ["hl"]
+        attributes = ""
+        if covering:
+            inner = max(covering, key=lambda i: (KIND_ORDER[spans[i]["kind"]], spans[i]["start"] - spans[i]["end"]))
+            kind = spans[inner]["kind"]
+            specific_first = sorted(covering, key=lambda i: (spans[i]["end"] - spans[i]["start"],
+                                                             -KIND_ORDER[spans[i]["kind"]], i))
+            attributes += f' data-s="{" ".join(f"{prefix}{i}" for i in specific_first)}"'
+            button = kind != "section" or a in section_starts
+        else:
+            kind, button = "finding", True
+        classes.append(f"k-{kind}")
+        if on:
+            worst = min(SEVERITIES.index(f.severity) for f in on)
+            classes += ["has-f", f"f-{SEVERITIES[worst]}"]
+            attributes += f' data-f="{" ".join(f.finding_id for f in on)}"'
+            button = True
+        if button and piece.strip():  # a piece of blank space is no control (it has nothing to name it)
+            attributes += f' role="button" tabindex="{0 if first_button else -1}"'
+            first_button = False
+        out.append(f'<span class="{" ".join(classes)}"{attributes}>{piece}</span>')
     return "".join(out)
 
 
 _BAR_CLASSES = ("b-1", "b-2", "b-3", "b-4")
 
 
-def _chart(extraction: Extraction, profile: Profile) -> str:
-    """Inline SVG: per county, the profile's chart metrics (known social enterprises and business
-    promoters in this family's profile)."""
+def _label(metric_id: str) -> str:
+    return metric_id.replace("_", " ")
+
+
+def _chart(extraction: Extraction, profile: Profile, region_ids: dict[str, str]) -> str:
+    """A table with a bar per chart metric of the profile (known social enterprises and business
+    promoters in this family's profile) for every county; it reflows to any width."""
     metrics = [m for m in profile.metrics if m.chart][: len(_BAR_CLASSES)]
-    by_county = {r.county_code: r for r in extraction.regions}
+    by_county: dict[str, Region] = {}
+    for region in extraction.regions:
+        by_county.setdefault(region.county_code, region)
     values = [c.value for r in extraction.regions for m in metrics if (c := r.counts.get(m.id)) and c.value is not None]
     top = max(values, default=1) or 1
-    bar = 9
-    row_height = max(22, 4 + bar * len(metrics))
+    label = " and ".join(_label(m.id) for m in metrics) or "counts"
+    head = "".join(f'<th scope="col"><span class="swatch {css}" aria-hidden="true"></span>{html.escape(_label(m.id))}'
+                   f"</th>" for m, css in zip(metrics, _BAR_CLASSES))
     rows = []
-    for n, county in enumerate(reference.counties()):
-        y = 24 + n * row_height
-        label = html.escape(f"{county.county_code} {county.county_name}")
-        rows.append(f'<text x="0" y="{y + 12}" class="c-label">{label}</text>')
+    for county in reference.counties():
+        name = html.escape(f"{county.county_code} {county.county_name}")
         region = by_county.get(county.county_code)
         if region is None:
-            rows.append(f'<text x="190" y="{y + 12}" class="c-none">no project</text>')
+            rows.append(f'<tr><th scope="row">{name}</th><td colspan="{max(1, len(metrics))}" class="c-none">'
+                        f"no project</td></tr>")
             continue
-        for k, (metric, css) in enumerate(zip((m.id for m in metrics), _BAR_CLASSES)):
-            count = region.counts.get(metric)
+        cells = []
+        for metric, css in zip(metrics, _BAR_CLASSES):
+            count = region.counts.get(metric.id)
             value = count.value if count else None
-            bar_y = y + k * bar
             if value is None:
-                rows.append(f'<text x="190" y="{bar_y + 8}" class="c-na">not stated</text>')
-                continue
-            width = max(1, round(300 * value / top))
-            rows.append(f'<rect x="190" y="{bar_y}" width="{width}" height="8" class="{css}">'
-                        f'<title>{html.escape(metric)}: {value}</title></rect>'
-                        f'<text x="{194 + width}" y="{bar_y + 8}" class="c-val">{value}</text>')
-    height = 30 + row_height * len(reference.counties())
-    legend = "".join(
-        f'<rect x="{190 + 170 * k}" y="2" width="10" height="8" class="{css}"/>'
-        f'<text x="{204 + 170 * k}" y="10">{html.escape(metric.id.replace("_", " "))}</text>'
-        for k, (metric, css) in enumerate(zip(metrics, _BAR_CLASSES)))
-    label = " and ".join(m.id.replace("_", " ") for m in metrics) or "counts"
-    return (f'<svg class="chart" role="img" aria-label="{html.escape(label.capitalize())} per county" '
-            f'viewBox="0 0 560 {height}" width="560" height="{height}">{legend}{"".join(rows)}</svg>')
+                cells.append('<td class="c-na">not stated</td>')
+            else:
+                cells.append(f'<td><span class="barcell"><span class="bar {css}" style="--w:{value / top:.4f}">'
+                             f'</span><span class="v">{value}</span></span></td>')
+        rows.append(f'<tr><th scope="row"><a href="#{region_ids[region.county_code]}">{name}</a></th>'
+                    f'{"".join(cells)}</tr>')
+    return (f'<table class="chart"><caption>{html.escape(label.capitalize())} per county</caption>'
+            f'<thead><tr><th scope="col">County</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _severity_counts(findings: list[Finding]) -> str:
+    counts = Counter(f.severity for f in findings)
+    return ", ".join(f"{counts[s]} {s}{'s' if counts[s] > 1 and s != 'info' else ''}" for s in SEVERITIES
+                     if counts[s]) or "none"
+
+
+def _region_index(extraction: Extraction, profile: Profile, region_ids: list[str], doc_key: str) -> str:
+    metrics = profile.metric_ids
+    head = "".join(f'<th scope="col">{html.escape(_label(m))}</th>' for m in metrics)
+    rows = []
+    for region, anchor in zip(extraction.regions, region_ids):
+        counts = "".join(
+            f'<td data-label="{html.escape(_label(m))}">'
+            f"{region.counts[m].value if m in region.counts and region.counts[m].value is not None else '–'}</td>"
+            for m in metrics)
+        rows.append(
+            f'<tr><th scope="row"><a href="#{anchor}">{region.county_code} {html.escape(region.county_name)}</a>'
+            f' <span class="sub" lang="sv">{html.escape(region.title)}</span></th>{counts}'
+            f'<td data-label="contacts">{len(region.contacts)}</td><td data-label="goals">{len(region.goals)}</td>'
+            f'<td data-label="findings" class="{"has" if region.quality else ""}">'
+            f"{_severity_counts(region.quality)}</td></tr>")
+    return (f'<table class="index" id="{doc_key}-index"><caption>Regions: {len(extraction.regions)} found, '
+            f"{extraction.document.regions_claimed if extraction.document.regions_claimed is not None else 'none'}"
+            f' claimed in the intro</caption><thead><tr><th scope="col">Region</th>{head}'
+            f'<th scope="col">contacts</th><th scope="col">goals</th><th scope="col">findings</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _findings_list(doc_key: str, entries: list[tuple[str, Finding, str, str]]) -> str:
+    """Every finding of the document, with filters by severity, region and code."""
+    severities = Counter(f.severity for _, f, _, _ in entries)
+    regions: dict[str, tuple[str, int]] = {}
+    for _, _, region_key, region_label in entries:
+        name, n = regions.get(region_key, (region_label, 0))
+        regions[region_key] = (name, n + 1)
+    codes = Counter(f.code.value for _, f, _, _ in entries)
+
+    def select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+        choices = "".join(f'<option value="{html.escape(v)}">{html.escape(t)}</option>' for v, t in options)
+        return (f'<label>{label} <select data-filter="{name}"><option value="">all</option>{choices}</select>'
+                f"</label>")
+
+    filters = (select("sev", "Severity", [(s, f"{s} ({severities[s]})") for s in SEVERITIES if severities[s]])
+               + select("region", "Region", [(k, f"{t} ({n})") for k, (t, n) in regions.items()])
+               + select("code", "Code", [(c, f"{c} ({n})") for c, n in sorted(codes.items())]))
+    rows = []
+    for finding_id, finding, region_key, region_label in entries:
+        place = (f'<a href="#{finding_id}" class="goto">show</a>' if finding.start is not None
+                 else '<span class="sub">no place in the text</span>')
+        rows.append(
+            f'<tr class="sev-{finding.severity}" data-fid="{finding_id}" data-sev="{finding.severity}" '
+            f'data-region="{region_key}" data-code="{finding.code.value}" '
+            f'data-placed="{1 if finding.start is not None else 0}">'
+            f'<td data-label="severity" class="inline"><span class="sev">{finding.severity}</span></td>'
+            f'<td data-label="code" class="inline"><code>{html.escape(finding.code.value)}</code></td>'
+            f'<td data-label="region" class="inline last">{html.escape(region_label)}</td>'
+            f'<td data-label="message" class="block">{html.escape(finding.message)}</td>'
+            f'<td data-label="evidence" class="block" lang="sv">{html.escape(finding.evidence)}</td>'
+            f'<td data-label="place" class="block">{place}</td></tr>')
+    return (f'<div class="findings" id="{doc_key}-findings" data-doc="{doc_key}">'
+            f'<form class="filters" aria-label="Filter the findings">{filters}</form>'
+            f'<p class="status" role="status" aria-live="polite">{len(entries)} of {len(entries)} findings shown</p>'
+            f'<table class="flist"><caption class="vh">Findings</caption><thead><tr><th scope="col">severity</th>'
+            f'<th scope="col">code</th><th scope="col">region</th><th scope="col">message</th>'
+            f'<th scope="col">evidence</th><th scope="col">place</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            f"</table></div>")
+
+
+def _finding_data(finding: Finding, region_label: str) -> dict:
+    info = CATALOGUE[Code(finding.code)]
+    return {"severity": finding.severity, "code": finding.code.value, "meaning": info.meaning,
+            "message": finding.message, "region": region_label,
+            "details": _details(finding, {"severity", "code", "message"})}
 
 
 def document_fragment(extraction: Extraction, profile: Profile) -> str:
     """The review section of one document."""
     doc = extraction.document
+    key = html.escape(doc.document_id)
     names = {o.organisation_id: o.name for o in doc.organisations}
     text = extraction.text
+    region_ids = [f"{key}--{name.removesuffix('.json')}" for name in doc.region_files] or [
+        f"{key}--{n}" for n in range(len(extraction.regions))]
+    first_region = {}
+    for region, anchor in zip(extraction.regions, region_ids):
+        first_region.setdefault(region.county_code, anchor)
+
+    entries: list[tuple[str, Finding, str, str]] = []
+    for finding in doc.quality:
+        entries.append((f"{key}-f{len(entries)}", finding, "document", "whole document"))
+    for region, anchor in zip(extraction.regions, region_ids):
+        for finding in region.quality:
+            entries.append((f"{key}-f{len(entries)}", finding, anchor, f"{region.county_code} {region.county_name}"))
+    placed = [Placed(fid, f.severity, f.start, max(f.end if f.end is not None else f.start, f.start + 1))
+              for fid, f, _, _ in entries if f.start is not None]
+
+    provenance = " · ".join(html.escape(p) for p in (
+        doc.source_path, doc.source_format, f"{doc.regions_found} regions (claimed "
+        f"{doc.regions_claimed if doc.regions_claimed is not None else '–'})",
+        f"pipeline {doc.pipeline_version}", f"profile {doc.profile_id} (sha256 {doc.profile_sha256[:12]}…)"))
+    parts = [f'<section class="document" id="doc-{key}" aria-labelledby="doc-{key}-title">',
+             f'<h2 id="doc-{key}-title" lang="sv">{html.escape(doc.title or doc.document_id)}</h2>',
+             f'<p class="meta">{provenance}</p>',
+             f'<nav class="jump" aria-label="Parts of {key}"><a href="#{key}-regions">Regions</a> '
+             f'<a href="#{key}-overview">Overview</a> <a href="#{key}-findings-title">Findings ({len(entries)})</a> '
+             f'<a href="#{key}-text">Text</a></nav>',
+             f'<h3 id="{key}-regions">Regions</h3>', _region_index(extraction, profile, region_ids, key),
+             f'<h3 id="{key}-overview">Overview</h3>', _chart(extraction, profile, first_region),
+             f'<h3 id="{key}-findings-title">Findings</h3>', _findings_list(key, entries),
+             f'<h3 id="{key}-text">Text</h3>']
+    spans_json: dict[str, dict] = {}
     starts = [r.heading_start for r in extraction.regions] + [len(text)]
-    parts = [f'<section class="document" id="doc-{html.escape(doc.document_id)}">',
-             f"<h2>{html.escape(doc.title or doc.document_id)}</h2>",
-             f'<p class="meta">{html.escape(doc.source_path)} · {doc.source_format} · {doc.regions_found} regions '
-             f"(claimed {doc.regions_claimed if doc.regions_claimed is not None else '–'})</p>",
-             "<h3>Overview</h3>", _chart(extraction, profile)]
-    if doc.quality:
-        parts.append("<details><summary>Document findings</summary><ul class=\"findings\">" + "".join(
-            f'<li class="sev-{f.severity}">{f.severity} <code>{html.escape(f.code)}</code> {html.escape(f.message)}</li>'
-            for f in doc.quality) + "</ul></details>")
-    spans_json = {}
-    for n, region in enumerate(extraction.regions):
-        prefix = f"{doc.document_id}:{region.county_code}:{n}:"
+    if starts[0] > 0:
+        body = _highlighted(text[: starts[0]], 0, [], placed, f"{key}:intro:")
+        parts.append(f'<article class="region intro" aria-labelledby="{key}--intro-title">'
+                     f'<h4 id="{key}--intro-title">Introduction</h4>'
+                     f'<div class="source" lang="sv" role="group" aria-label="Introduction text">{body}</div>'
+                     "</article>")
+    for n, (region, anchor) in enumerate(zip(extraction.regions, region_ids)):
+        prefix = f"{key}:{n}:"
         spans = _spans(region, names)
-        anchors = {}
-        findings = []
-        for k, finding in enumerate(region.quality):
-            anchor = f"f-{doc.document_id}-{n}-{k}"
-            if finding.start is not None:
-                anchors.setdefault(finding.start, anchor)
-                link = f'<a href="#{anchors[finding.start]}" class="goto">show</a>'
-            else:
-                link = ""
-            findings.append(f'<li class="sev-{finding.severity}">{finding.severity} <code>{html.escape(finding.code)}'
-                            f"</code> {html.escape(finding.message)} {link}</li>")
-        body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, anchors, prefix)
-        spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule")}
+        body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, placed, prefix)
+        spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule", "details")}
                            for i, s in enumerate(spans)})
-        counts = " · ".join(f"{m.replace('_', ' ')}: {c.value if c.value is not None else '–'}"
+        counts = " · ".join(f"{_label(m)}: {c.value if c.value is not None else '–'}"
                             for m, c in region.counts.items())
+        title = f"{region.county_code} {region.county_name}"
         parts.append(
-            f'<article class="region" data-county="{region.county_code}">'
-            f"<h3>{region.county_code} {html.escape(region.county_name)} — {html.escape(region.title)}</h3>"
+            f'<article class="region" id="{anchor}" data-county="{region.county_code}" '
+            f'aria-labelledby="{anchor}-title">'
+            f'<h4 id="{anchor}-title">{html.escape(title)} — <span lang="sv">{html.escape(region.title)}</span></h4>'
             f'<p class="meta">{html.escape(counts)} · {len(region.contacts)} contacts · {len(region.goals)} goals · '
-            f"{len(region.mentions)} organisation mentions</p>"
-            + (f'<ul class="findings">{"".join(findings)}</ul>' if findings else '<p class="meta">No findings.</p>')
-            + f'<div class="source">{body}</div></article>')
-    parts.append(f'<script type="application/json" class="spans">{_json(spans_json)}</script></section>')
+            f"{len(region.mentions)} organisation mentions · findings: {_severity_counts(region.quality)} · "
+            f'<a href="#{key}-regions">back to the regions</a></p>'
+            f'<div class="source" lang="sv" role="group" aria-label="Source text of {html.escape(title)}">{body}</div>'
+            f"</article>")
+    findings_json = {fid: _finding_data(f, label) for fid, f, _, label in entries}
+    parts.append(f'<script type="application/json" class="spans">{_json(spans_json)}</script>')
+    parts.append(f'<script type="application/json" class="findings-data">{_json(findings_json)}</script></section>')
     return "\n".join(parts)
 
 
@@ -192,87 +380,343 @@ def _json(data: object) -> str:
 
 
 STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b}
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}
+a{color:#0b5394}
+a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,.hl:focus-visible{
+ outline:3px solid #1a5fb4;outline-offset:1px}
+.skip{
+ position:absolute;left:8px;top:-60px;background:#fff;color:#0b3d5c;padding:8px 12px;z-index:10;
+ border:2px solid #0b3d5c}
+.skip:focus{top:8px}
+.vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 header{padding:12px 24px;background:#0b3d5c;color:#fff}header h1{margin:0;font-size:20px}
+header a{color:#fff}header ul{margin:6px 0 0;padding-left:20px}
+.toolbar{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center;padding:6px 24px;
+ background:#f3f6f9;border-bottom:1px solid #c8d1da}
+.toolbar button{
+ font:inherit;padding:4px 10px;border:1px solid #5a6b7b;border-radius:4px;background:#fff;color:#1b1b1b;
+ cursor:pointer}
+.toolbar .pos{font-size:13px}.toolbar label{font-size:13px}
 main{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:24px;padding:0 24px}
-#panel{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;border-left:1px solid #ccc;padding:12px}
-#panel dl{margin:0 0 12px}#panel dt{font-weight:600}#panel dd{margin:0 0 6px}
-.region{border-top:1px solid #ddd;padding-top:8px}.meta{color:#555;font-size:13px}
-.source{white-space:pre-wrap;font:13px/1.6 ui-monospace,monospace;background:#fafafa;padding:8px;border:1px solid #eee}
-.hl{cursor:pointer}.k-section{background:#f1f5fb}.k-count{background:#ffe59e}.k-goal,.k-purpose{background:#d9f2d9}
-.k-contact{background:#ffd3b6}.k-mention{background:#cfe3ff;border-bottom:2px solid #4a7fd0}
-.hl.selected{outline:2px solid #d00}.flash{animation:flash 1.5s}@keyframes flash{from{background:#f66}}
-.findings li{font-size:13px}.sev-error{color:#a00}.sev-warning{color:#8a5a00}
-.chart text{font-size:11px}.b-1{fill:#3b7dd8}.b-2{fill:#e08a2c}.b-3{fill:#3a9a5b}.b-4{fill:#8e5bb5}.c-none{fill:#888;font-style:italic}.c-na{fill:#888}
+#documents{min-width:0}main.single{grid-template-columns:minmax(0,1fr)}
+#panel{
+ position:sticky;top:44px;align-self:start;max-height:calc(100vh - 44px);overflow:auto;
+ border-left:1px solid #ccc;padding:12px}
+#panel h2{font-size:17px;margin:0 0 8px}#panel h3{font-size:15px;margin:8px 0 4px}
+#panel dl{
+ display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr);gap:2px 10px;margin:0 0 12px;
+ padding:6px 8px}
+#panel dt{font-weight:600}#panel dd{margin:0;overflow-wrap:anywhere}
+#panel .on-value li{margin-bottom:6px}#panel .back{display:none}
+.legend ul{list-style:none;padding:0;margin:0 0 8px;display:flex;flex-wrap:wrap;gap:4px 16px}
+.legend p{margin:4px 0}
+.swatch{display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:-2px;border:1px solid #8a8a8a}
+.region{border-top:1px solid #ddd;padding-top:8px;scroll-margin-top:48px}.meta,.sub{color:#4a4a4a;font-size:13px}
+h3{scroll-margin-top:48px}
+.source{
+ white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.6 ui-monospace,monospace;background:#fafafa;
+ padding:8px;border:1px solid #e2e2e2}
+.hl{cursor:pointer;scroll-margin:80px}.k-section{background:#eef3fa}.k-count{background:#ffe59e}
+.k-goal,.k-purpose{background:#d9f2d9}
+.k-contact{background:#ffd3b6}.k-mention{background:#cfe3ff;box-shadow:inset 0 -2px #3d6fb8}
+.has-f{text-decoration:underline wavy;text-decoration-thickness:2px;text-underline-offset:3px}
+.f-error{text-decoration-color:#b00020}.f-warning{text-decoration-color:#9a5b00}.f-info{text-decoration-color:#3d6fb8}
+.k-finding{background:#fff4e5}
+.hl.selected,.sample-selected{outline:2px solid #c00000;outline-offset:1px}.flash{animation:flash 1.5s}
+@keyframes flash{from{outline:4px solid #c00000}}
+@media (prefers-reduced-motion:reduce){.flash{animation:none}}
+.sev-error .sev{color:#a00000;font-weight:600}.sev-warning .sev{color:#7a4a00;font-weight:600}
+.sev-info .sev{color:#3a3a3a}
+table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
+caption{text-align:left;font-weight:600;padding:4px 0}
+th,td{text-align:left;vertical-align:top;padding:3px 6px;border-bottom:1px solid #e4e4e4}
+td{overflow-wrap:anywhere}
+.index th{font-weight:normal}.index th a{font-weight:600}.index td.has{font-weight:600}
+tr.current{background:#fff0c2}
+.chart td{width:38%}.barcell{display:flex;align-items:center;gap:4px}
+.bar{display:inline-block;height:10px;width:calc(var(--w) * (100% - 3.5em));min-width:2px}
+.b-1{background:#2f6fc4}.b-2{background:#b5651d}.b-3{background:#2f7d4a}.b-4{background:#7a4fa3}
+.c-none{color:#4a4a4a;font-style:italic}.c-na{color:#4a4a4a}
+.filters{display:flex;flex-wrap:wrap;gap:8px 16px}.filters select{font:inherit;max-width:100%}
+.status{font-size:13px;margin:4px 0}
+.jump{display:flex;flex-wrap:wrap;gap:4px 16px}
+@media (max-width:800px){
+ main{grid-template-columns:minmax(0,1fr);padding:0 12px;gap:0}
+ header,.toolbar{padding-left:12px;padding-right:12px}
+ #panel{
+ position:static;max-height:none;border-left:0;border-top:3px solid #0b3d5c;background:#f7f9fb;
+ margin:8px 0 16px}
+ #panel .back{display:inline}
+ .toolbar .keys{display:none}
+ .index thead,.flist thead{display:none}
+ .index tr,.flist tr{display:block;border-bottom:1px solid #c8c8c8;padding:6px 0}
+ .index th{display:block;border:0;padding:0}
+ .index td,.flist td{display:inline;border:0;padding:0}
+ .index td::before{content:attr(data-label) ": ";color:#4a4a4a}
+ .index td:not(:last-child)::after,.flist td.inline:not(.last)::after{content:" · ";color:#4a4a4a}
+ .flist td.block{display:block}
+ .flist td[data-label=evidence]::before{content:"evidence: ";color:#4a4a4a}
+ .chart td{width:auto}
+}
 """
 
-SCRIPT = """
-const SPANS = {};
+SCRIPT = r"""
+const SPANS = {}, FINDINGS = {};
 document.querySelectorAll('script.spans').forEach(s => Object.assign(SPANS, JSON.parse(s.textContent)));
-const panel = document.getElementById('details');
-function show(el) {
+document.querySelectorAll('script.findings-data').forEach(s => Object.assign(FINDINGS, JSON.parse(s.textContent)));
+const panel = document.getElementById('panel'), details = document.getElementById('details');
+const home = panel.parentNode, narrow = window.matchMedia('(max-width: 800px)');
+const keysOn = document.getElementById('keys'), position = document.getElementById('position');
+let current = null, selected = null;
+const AS_WRITTEN = new Set(['raw', 'role_raw', 'organisation_raw', 'source_line', 'label', 'surface', 'note', 'name',
+                            'evidence', 'office', 'role']);  // fields that keep the source's Swedish
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+function findingItem(id) {
+  const f = FINDINGS[id], li = el('li', '', {'class': 'sev-' + f.severity});
+  li.append(el('span', f.severity, {'class': 'sev'}), ' ', el('code', f.code), ' ' + f.message + ' ');
+  li.append(el('span', '(' + f.region + '; ' + f.meaning + ')', {'class': 'sub'}));
+  for (const [k, v] of f.details) li.append(el('div', k + ': ' + v, {'class': 'sub'}));
+  return li;
+}
+function show(piece) {
   document.querySelectorAll('.hl.selected').forEach(e => e.classList.remove('selected'));
-  el.classList.add('selected');
-  panel.innerHTML = '';
-  for (const id of el.dataset.s.split(' ')) {
+  piece.classList.add('selected');
+  selected = piece;
+  const group = piece.closest('.source');
+  if (piece.hasAttribute('tabindex')) {
+    group.querySelectorAll('.hl[tabindex="0"]').forEach(e => e.setAttribute('tabindex', '-1'));
+    piece.setAttribute('tabindex', '0');
+  }
+  details.replaceChildren();
+  const back = el('a', 'Back to the selected value', {'href': '#', 'class': 'back'});
+  back.addEventListener('click', e => {
+    e.preventDefault();
+    selected.scrollIntoView({block: 'center'});
+    selected.focus({preventScroll: true});
+  });
+  details.append(back);
+  const ids = (piece.dataset.f || '').split(' ').filter(Boolean);
+  const h = el('h3', ids.length ? 'Findings on this value' : 'No findings on this value');
+  details.append(h);
+  if (ids.length) {
+    const ul = el('ul', undefined, {'class': 'on-value'});
+    ids.forEach(id => ul.append(findingItem(id)));
+    details.append(ul);
+  }
+  for (const id of (piece.dataset.s || '').split(' ')) {
     const s = SPANS[id];
     if (!s) continue;
-    const dl = document.createElement('dl');
-    dl.className = 'detail k-' + s.kind;
-    for (const [k, v] of [['field', s.field], ['value', s.value], ['rule', s.rule]]) {
-      const dt = document.createElement('dt'); dt.textContent = k;
-      const dd = document.createElement('dd'); dd.textContent = v; dd.dataset.key = k;
-      dl.append(dt, dd);
+    const dl = el('dl', undefined, {'class': 'detail k-' + s.kind});
+    for (const [k, v] of [['field', s.field], ['value', s.value], ['rule', s.rule], ...s.details]) {
+      const dd = el('dd', v, {'data-key': k});
+      if (AS_WRITTEN.has(k)) dd.setAttribute('lang', 'sv');
+      dl.append(el('dt', k), dd);
     }
-    panel.append(dl);
+    details.append(dl);
+  }
+  if (narrow.matches) {  // one column: the panel goes just below the text it explains, and into view
+    piece.closest('.region').after(panel);
+    const toolbar = document.querySelector('.toolbar');
+    const offset = (toolbar ? toolbar.offsetHeight : 0) + 8;
+    window.scrollTo({top: panel.getBoundingClientRect().top + window.scrollY - offset});
   }
 }
-document.addEventListener('click', e => { const el = e.target.closest('.hl'); if (el) show(el); });
-document.addEventListener('keydown', e => { if (e.key === 'Enter' && e.target.classList.contains('hl')) show(e.target); });
-document.querySelectorAll('a.goto').forEach(a => a.addEventListener('click', () => {
-  const target = document.getElementById(a.getAttribute('href').slice(1));
-  const piece = target && target.nextElementSibling;
-  if (piece) { piece.classList.add('flash'); setTimeout(() => piece.classList.remove('flash'), 1600); if (piece.classList.contains('hl')) show(piece); }
+function placeHome() { if (!narrow.matches && panel.parentNode !== home) home.append(panel); }
+narrow.addEventListener('change', placeHome);
+
+document.addEventListener('click', e => {
+  const piece = e.target.closest('.source .hl');
+  if (piece) show(piece);
+});
+document.addEventListener('keydown', e => {
+  const t = e.target;
+  if (t.classList && t.classList.contains('hl')) {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); show(t); return; }
+    const moves = {ArrowRight: 1, ArrowLeft: -1, Home: -Infinity, End: Infinity};
+    if (e.key in moves) {
+      const all = [...t.closest('.source').querySelectorAll('.hl[tabindex]')];
+      const i = all.indexOf(t), step = moves[e.key];
+      const to = Number.isFinite(step) ? i + step : (step > 0 ? all.length - 1 : 0);
+      const j = Math.max(0, Math.min(all.length - 1, to));
+      e.preventDefault();
+      all.forEach(x => x.setAttribute('tabindex', '-1'));
+      all[j].setAttribute('tabindex', '0');
+      all[j].focus();
+      return;
+    }
+  }
+  if (!keysOn.checked || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (t.closest && t.closest('input, select, textarea')) return;
+  if (e.key === 'n' || e.key === 'j') { e.preventDefault(); step(1); }
+  else if (e.key === 'p' || e.key === 'k') { e.preventDefault(); step(-1); }
+});
+
+function visibleFindings() {
+  return [...document.querySelectorAll('.flist tr[data-fid]')].filter(r => !r.hidden && r.dataset.placed === '1');
+}
+function goTo(id) {
+  const piece = document.querySelector('.hl[data-f~="' + id + '"]');
+  document.querySelectorAll('tr.current').forEach(r => {
+    r.classList.remove('current');
+    r.removeAttribute('aria-current');
+  });
+  const row = document.querySelector('tr[data-fid="' + id + '"]');
+  if (row) { row.classList.add('current'); row.setAttribute('aria-current', 'true'); }
+  current = id;
+  const rows = visibleFindings(), i = rows.findIndex(r => r.dataset.fid === id);
+  const where = i < 0 ? '' : 'Finding ' + (i + 1) + ' of ' + rows.length + ': ';
+  position.textContent = where + FINDINGS[id].code;
+  if (!piece) return;
+  piece.scrollIntoView({block: 'center'});
+  piece.classList.add('flash');
+  setTimeout(() => piece.classList.remove('flash'), 1600);
+  show(piece);
+  if (!narrow.matches) piece.focus({preventScroll: true});
+}
+function step(direction) {
+  const rows = visibleFindings();
+  if (!rows.length) { position.textContent = 'No findings with a place in the text'; return; }
+  let i = rows.findIndex(r => r.dataset.fid === current);
+  i = i < 0 ? (direction > 0 ? 0 : rows.length - 1) : (i + direction + rows.length) % rows.length;
+  goTo(rows[i].dataset.fid);
+}
+document.getElementById('next-finding').addEventListener('click', () => step(1));
+document.getElementById('prev-finding').addEventListener('click', () => step(-1));
+document.querySelectorAll('a.goto').forEach(a => a.addEventListener('click', e => {
+  e.preventDefault();
+  goTo(a.getAttribute('href').slice(1));
 }));
+document.querySelectorAll('.findings').forEach(box => {
+  const rows = [...box.querySelectorAll('tr[data-fid]')], status = box.querySelector('.status');
+  box.querySelectorAll('select[data-filter]').forEach(s => s.addEventListener('change', () => {
+    const want = {};
+    box.querySelectorAll('select[data-filter]').forEach(x => { want[x.dataset.filter] = x.value; });
+    let shown = 0;
+    for (const r of rows) {
+      r.hidden = !Object.entries(want).every(([k, v]) => !v || r.dataset[k] === v);
+      shown += !r.hidden;
+    }
+    status.textContent = shown + ' of ' + rows.length + ' findings shown';
+  }));
+});
 """
 
 
-def page_head(titles: list[tuple[str, str]]) -> str:
-    toc = "".join(f'<li><a href="#doc-{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in titles)
-    return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>Review: extracted regions</title>'
+def _legend() -> str:
+    items = "".join(f'<li><span class="swatch {css}" aria-hidden="true"></span>{html.escape(text)}</li>'
+                    for css, text in LEGEND)
+    findings = "".join(f'<li><span class="has-f f-{s}">text</span> a finding ({s})</li>' for s in SEVERITIES)
+    return ('<section class="legend" aria-labelledby="legend-title"><h2 id="legend-title" class="vh">How to read '
+            f'this page</h2><ul aria-label="Colours">{items}{findings}'
+            '<li><span class="sample-selected">text</span> the selected value</li></ul>'
+            '<p class="sub">Select a highlighted value (tap or click it; or Tab into a text, move with ← →, '
+            'press Enter) to see its field, value, rule and findings. The toolbar, or the keys <kbd>n</kbd> and '
+            '<kbd>p</kbd>, step to the next and previous finding of the findings list, as filtered.</p></section>')
+
+
+def page_head(title: str, documents_nav: str, findings_tools: bool = True) -> str:
+    toolbar = ('<nav class="toolbar" aria-label="Findings">'
+               '<button type="button" id="prev-finding" aria-keyshortcuts="p">◀ Previous finding</button>'
+               '<button type="button" id="next-finding" aria-keyshortcuts="n">Next finding ▶</button>'
+               '<label class="keys"><input type="checkbox" id="keys" checked> keys n/p</label>'
+               '<span class="pos" id="position" role="status"></span></nav>') if findings_tools else ""
+    main_class, legend = ("", _legend()) if findings_tools else (' class="single"', "")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>\n'
-            f'<body><header><h1>Review of the extraction</h1><ul>{toc}</ul></header>\n<main><div id="documents">\n')
+            f'<body><a class="skip" href="#main">Skip to the content</a>'
+            f'<header><h1>{html.escape(title)}</h1>{documents_nav}</header>\n{toolbar}'
+            f'<main id="main" tabindex="-1"{main_class}><div id="documents">{legend}\n')
 
 
-PAGE_TAIL = ('\n</div><aside id="panel"><h2>Selected value</h2><div id="details"><p>Select a highlighted value '
-             'to see its field, normalised value and the rule that produced it.</p></div></aside></main>\n'
+PAGE_TAIL = ('\n</div><aside id="panel" aria-labelledby="panel-title" tabindex="0">'
+             '<h2 id="panel-title">Selected value</h2>'
+             '<div id="details" aria-live="polite"><p>Select a highlighted value to see its field, normalised value, '
+             'the rule that produced it and the findings on it.</p></div></aside></main>\n'
              f"<script>{SCRIPT}</script></body></html>\n")
+
+PAGE_TITLE = "Review: extracted regions"
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """What the index says about one document."""
+
+    document_id: str
+    title: str
+    source_path: str
+    regions: int
+    findings: str
 
 
 class ReviewWriter:
-    """Collects document fragments in a folder (one file each), then streams them into ``index.html``,
+    """Collects document fragments in a folder (one file each), then streams them into the pages,
     so memory holds one document at a time however many there are."""
 
     def __init__(self, folder: Path, profile: Profile) -> None:
         self.profile = profile
+        self.folder = folder
         self.parts = folder / ".parts"
         self.parts.mkdir(parents=True)
-        self.titles: list[tuple[str, str]] = []
+        self.documents: list[DocumentEntry] = []
 
     def add(self, extraction: Extraction) -> None:
-        number = len(self.titles)
+        doc = extraction.document
+        number = len(self.documents)
         (self.parts / f"{number:08d}.html").write_text(document_fragment(extraction, self.profile), encoding="utf-8")
-        self.titles.append((extraction.document.document_id,
-                            f"{extraction.document.title or extraction.document.document_id} ({extraction.document.document_id})"))
+        findings = [*doc.quality, *(f for r in extraction.regions for f in r.quality)]
+        self.documents.append(DocumentEntry(doc.document_id, doc.title or doc.document_id, doc.source_path,
+                                            len(extraction.regions), _severity_counts(findings)))
 
-    def finish(self) -> None:
-        with (self.parts.parent / "index.html").open("w", encoding="utf-8") as page:
-            page.write(page_head(self.titles))
-            for n, part in enumerate(sorted(self.parts.glob("*.html"))):
+    def _parts(self) -> list[Path]:
+        return sorted(self.parts.glob("*.html"))
+
+    def finish(self) -> list[Path]:
+        """Writes the pages; returns their paths."""
+        if len(self.documents) <= DOCUMENTS_PER_PAGE:
+            nav = "<nav aria-label=\"Documents\"><ul>" + "".join(
+                f'<li><a href="#doc-{html.escape(d.document_id)}" lang="sv">{html.escape(d.title)}</a> '
+                f"({html.escape(d.document_id)})</li>" for d in self.documents) + "</ul></nav>"
+            written = [self._page(self.folder / "index.html", PAGE_TITLE, nav, self._parts())]
+        else:
+            (self.folder / "documents").mkdir()
+            written = [self._page(self.folder / "documents" / f"{d.document_id}.html",
+                                  f"Review: {d.title} ({d.document_id})",
+                                  '<nav aria-label="Documents"><a href="../index.html">All documents</a></nav>', [part])
+                       for d, part in zip(self.documents, self._parts())]
+            written.insert(0, self._index())
+        self.parts.rmdir()
+        return written
+
+    def _page(self, path: Path, title: str, nav: str, parts: list[Path]) -> Path:
+        with path.open("w", encoding="utf-8") as page:
+            page.write(page_head(title, nav))
+            for n, part in enumerate(parts):
                 if n:
                     page.write("\n")
                 with part.open(encoding="utf-8") as fragment:
                     shutil.copyfileobj(fragment, page)
                 part.unlink()
             page.write(PAGE_TAIL)
-        self.parts.rmdir()
+        return path
+
+    def _index(self) -> Path:
+        rows = "".join(
+            f'<tr><th scope="row"><a href="documents/{html.escape(d.document_id)}.html" lang="sv">'
+            f"{html.escape(d.title)}</a></th><td>{html.escape(d.document_id)}</td><td>{html.escape(d.source_path)}</td>"
+            f"<td>{d.regions}</td><td>{html.escape(d.findings)}</td></tr>" for d in self.documents)
+        path = self.folder / "index.html"
+        path.write_text(
+            page_head(PAGE_TITLE, "", findings_tools=False)
+            + f'<h2>{len(self.documents)} documents</h2><p>Each document has a page of its own.</p>'
+            f'<table class="documents"><caption class="vh">Documents</caption><thead><tr><th scope="col">title</th>'
+            f'<th scope="col">document id</th><th scope="col">source</th><th scope="col">regions</th>'
+            f'<th scope="col">findings</th></tr></thead><tbody>{rows}</tbody></table>'
+            "\n</div></main>\n</body></html>\n", encoding="utf-8")
+        return path

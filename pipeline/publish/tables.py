@@ -51,8 +51,9 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
     return {
         "documents": (
             _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
-            ("encoding", _S, False), ("pages", _I, True), ("publisher", _S, True), ("title", _S, True), ("regions_found", _I, False),
-            ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
+            ("encoding", _S, False), ("pages", _I, True), ("pipeline_version", _S, False),
+            ("profile_id", _S, False), ("profile_sha256", _S, False), ("publisher", _S, True), ("title", _S, True),
+            ("regions_found", _I, False), ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
         ),
         "regions": (
             _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
@@ -110,7 +111,8 @@ def rows(extraction: Extraction, metrics: tuple[str, ...]) -> dict[str, list[dic
     d = {"document_id": doc.document_id}
     out: dict[str, list[dict]] = {name: [] for name in _columns(metrics)}
     out["documents"].append(d | doc.model_dump(include={
-        "source_path", "source_sha256", "source_format", "encoding", "pages", "publisher", "title",
+        "source_path", "source_sha256", "source_format", "encoding", "pages", "pipeline_version", "profile_id",
+        "profile_sha256", "publisher", "title",
         "regions_found", "regions_claimed", "regions_claimed_of"}))
     out["counties"].extend(d | c.model_dump() for c in doc.counties)
     out["organisations"].extend(d | o.model_dump() for o in doc.organisations)

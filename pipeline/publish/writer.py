@@ -7,10 +7,16 @@ swaps in (``runner/swap.py``), so a failed or killed run leaves the previous out
 A region file is region-local (``region_file``): an edit to one region's source changes that
 region's file and no other. The ``Extraction``, the stage cache, the Parquet tables and the review
 page keep document offsets into ``interim/<document_id>/text.txt``.
+
+Besides the tables, the tree holds ``provenance.json`` (what made it: the pipeline version, the
+profile, each source's SHA-256) and, written last, ``checksums.sha256``: the SHA-256 of every
+other file, in ``sha256sum`` format (``cd output && sha256sum -c checksums.sha256``). Make reads
+that list to know every output file.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from pipeline import __version__
 from pipeline.models import Extraction
 from pipeline.profile import Profile
 from pipeline.publish import dictionary
@@ -33,7 +40,11 @@ memory bounded by this, not by the corpus."""
 
 DOCUMENT_JSON_EXCLUDE = {"source_sha256"}
 """Kept in Parquet and interim/, not in document.json: an edit to one region's source then changes
-only that region's JSON file, which is what a reviewer's diff should show."""
+only that region's JSON file, which is what a reviewer's diff should show. ``provenance.json``
+records it instead."""
+
+PROVENANCE = "provenance.json"
+CHECKSUMS = "checksums.sha256"
 
 
 def to_json(model: BaseModel | dict | list, exclude: set[str] | None = None) -> str:
@@ -62,6 +73,7 @@ class OutputWriter:
         self.rows: Counter[str] = Counter()
         self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
         self.review = ReviewWriter(self.staging / "review", profile)
+        self.sources: list[dict] = []
 
     def add(self, extraction: Extraction) -> None:
         """Writes one document's JSON files and appends its rows to every table."""
@@ -72,6 +84,7 @@ class OutputWriter:
             _write(folder / name, to_json(region_json(region, extraction.text)))
         self.add_rows(rows(extraction, self.profile.metric_ids))
         self.review.add(extraction)
+        self.sources.append(doc.model_dump(include={"document_id", "source_path", "source_format", "source_sha256"}))
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""
@@ -99,6 +112,8 @@ class OutputWriter:
             writer.close()
         self.review.finish()
         dictionary.write(self.staging, self.profile)
+        _write(self.staging / PROVENANCE, to_json(provenance(self.profile, self.sources)))
+        _write(self.staging / CHECKSUMS, checksums(self.staging))
         return {name: self.rows[name] for name in self.schemas}
 
     def abort(self) -> None:
@@ -108,3 +123,24 @@ class OutputWriter:
                 writer.close()
             except Exception:  # already broken; it is being thrown away
                 pass
+
+
+def provenance(profile: Profile, sources: list[dict]) -> dict:
+    """What made an output tree: the pipeline's version, the profile and every source's hash (no
+    timestamps, so an unchanged extraction gives the same bytes)."""
+    return {
+        "pipeline_version": __version__,
+        "profile": {"id": profile.id, "sha256": profile.sha256},
+        "documents": [{key: source[key] for key in ("document_id", "source_path", "source_format", "source_sha256")}
+                      for source in sources],
+    }
+
+
+def checksums(root: Path) -> str:
+    """``sha256sum`` lines for every file under ``root`` (paths relative to it, sorted)."""
+    lines = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != CHECKSUMS):
+        with path.open("rb") as stream:
+            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        lines.append(f"{digest}  {path.relative_to(root).as_posix()}\n")
+    return "".join(lines)

@@ -1,0 +1,118 @@
+"""Spreadsheet export: every table as CSV (typed by a data package) or as one workbook with typed
+cells and frozen header rows; bad requests are one line and leave what was there."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.publish.tables import schemas
+from tests.conftest import PROFILE, cli
+
+TABLES = list(schemas(PROFILE.metric_ids))
+
+
+@pytest.fixture(scope="module")
+def exported(seed_output, tmp_path_factory) -> Path:
+    to = tmp_path_factory.mktemp("export")
+    for fmt in ("csv", "xlsx"):
+        result = cli("export", "--format", fmt, "--output-dir", str(seed_output), "--to", str(to), cwd=to)
+        assert result.returncode == 0, result.stderr
+    return to
+
+
+def _csv(exported: Path, table: str) -> list[dict[str, str]]:
+    with (exported / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_csv_has_one_file_per_table_with_every_row(exported, seed_output):
+    assert sorted(p.name for p in (exported / "csv").iterdir()) == sorted(
+        [f"{t}.csv" for t in TABLES] + ["datapackage.json"])
+    for table in TABLES:
+        rows = _csv(exported, table)
+        assert len(rows) == pq.read_metadata(seed_output / "parquet" / f"{table}.parquet").num_rows
+        with (exported / "csv" / f"{table}.csv").open(encoding="utf-8") as stream:
+            assert stream.readline().rstrip("\n").split(",") == schemas(PROFILE.metric_ids)[table].names
+
+
+def test_csv_values_nulls_flags_and_lists(exported):
+    regions = {r["county_code"]: r for r in _csv(exported, "regions")}
+    assert regions["14"]["known_social_enterprises"] == "232"  # "Kända sociala företag: 232"
+    assert regions["06"]["known_social_enterprises"] == ""  # Jönköping's line gives no number: null, not 0
+    assert regions["06"]["known_social_enterprises_basis"] == "none"
+    assert {r["business_promoters_list_is_partial"] for r in regions.values()} <= {"true", "false"}
+    organisations = _csv(exported, "organisations")
+    aliases = [json.loads(o["aliases"]) for o in organisations]
+    assert all(isinstance(a, list) for a in aliases) and any(len(a) > 1 for a in aliases)
+    assert "Västra Götalands län" in {r["county_name"] for r in regions.values()}  # UTF-8 as is
+
+
+def test_csv_data_package_types_and_validates_the_files(exported):
+    from frictionless import validate
+
+    report = validate(exported / "csv" / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:5]
+    package = json.loads((exported / "csv" / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {(r["name"], f["name"]): f["type"] for r in package["resources"] for f in r["schema"]["fields"]}
+    assert fields[("regions", "known_social_enterprises")] == "integer"
+    assert fields[("organisations", "aliases")] == "array"
+
+
+def test_workbook_has_a_typed_sheet_per_table_with_a_frozen_header(exported, seed_output):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(exported / "tables.xlsx")
+    assert workbook.sheetnames == ["about", *TABLES]
+    for table in TABLES:
+        sheet = workbook[table]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        header = [c.value for c in sheet[1]]
+        assert header == schemas(PROFILE.metric_ids)[table].names and all(c.font.bold for c in sheet[1])
+        assert sheet.max_row - 1 == pq.read_metadata(seed_output / "parquet" / f"{table}.parquet").num_rows
+    regions = workbook["regions"]
+    header = [c.value for c in regions[1]]
+    rows = {row[header.index("county_code")]: row for row in regions.iter_rows(min_row=2, values_only=True)}
+    enterprises = header.index("known_social_enterprises")
+    assert rows["14"][enterprises] == 232 and isinstance(rows["14"][enterprises], int)
+    assert rows["06"][enterprises] is None
+    assert isinstance(rows["14"][header.index("business_promoters_list_is_partial")], bool)
+    about = [row for row in workbook["about"].iter_rows(min_row=2, values_only=True)]
+    assert ("contacts", "name", "string", False) == about[[r[:2] for r in about].index(("contacts", "name"))][:4]
+    assert workbook["about"].freeze_panes == "A2"
+
+
+def test_export_again_replaces_its_own_files(exported, seed_output):
+    before = (exported / "tables.xlsx").stat().st_mtime_ns
+    result = cli("export", "--format", "xlsx", "--output-dir", str(seed_output), "--to", str(exported), cwd=exported)
+    assert result.returncode == 0 and (exported / "tables.xlsx").stat().st_mtime_ns >= before
+    assert not list(exported.glob(".*staging*"))
+
+
+def test_export_refuses_to_replace_a_file_it_did_not_write(seed_output, tmp_path):
+    (tmp_path / "tables.xlsx").write_bytes(b"somebody's spreadsheet")
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "notes.txt").write_text("mine", encoding="utf-8")
+    for fmt, kept in (("xlsx", tmp_path / "tables.xlsx"), ("csv", tmp_path / "csv" / "notes.txt")):
+        before = kept.read_bytes()
+        result = cli("export", "--format", fmt, "--output-dir", str(seed_output), "--to", str(tmp_path), cwd=tmp_path)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "not an earlier export" in result.stderr
+        assert kept.read_bytes() == before
+
+
+def test_the_cli_offers_the_export_formats():
+    from pipeline.cli import EXPORT_FORMATS  # kept apart so the CLI starts without pyarrow
+    from pipeline.publish.export import FORMATS
+
+    assert EXPORT_FORMATS == FORMATS
+
+
+def test_export_before_extract_is_one_line(tmp_path):
+    result = cli("export", "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "output/parquet/documents.parquet: no such table" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "output" / "export" / "csv").exists()
