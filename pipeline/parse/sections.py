@@ -91,7 +91,7 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _heading_names(profile: Profile) -> list[tuple[str, County]]:
+def heading_names(profile: Profile) -> list[tuple[str, County]]:
     """Every heading form of every county, longest first."""
     aliases = []
     for county in reference.counties():
@@ -260,7 +260,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines = split_lines(text)
-    aliases = _heading_names(profile)
+    aliases = heading_names(profile)
     max_length = profile.regions.heading_max_length
     headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, max_length))]
     regions: list[RegionBlock] = []

@@ -32,12 +32,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class ReaderHints:
-    """What a reader is told about the report family: web-page furniture to remove, and the
-    labels that start a line or a block (the PDF reader rebuilds paragraphs with them)."""
+    """What a reader is told about the report family: web-page furniture to remove, the labels
+    that start a line or a block, and the start of a region heading (the PDF reader rebuilds
+    paragraphs with them)."""
 
     web_leftovers: tuple[tuple[re.Pattern[str], str], ...] = ()
     line_labels: re.Pattern[str] = re.compile(r"(?!)")
     block_labels: re.Pattern[str] = re.compile(r"(?!)")
+    headings: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @dataclass(frozen=True)
