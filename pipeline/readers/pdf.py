@@ -436,8 +436,9 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     runs: dict[int, _Run] = {}
     fonts: dict = {}
     styles: dict[tuple[bool, str, float], int] = {}
-    rows = []
+    rows: list[tuple] = []
     append = rows.append
+    last_left = last_right = last_object = None
     for i in range(count):
         obj = text_object(handle, i)
         if obj is None:
@@ -455,6 +456,12 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
             append(_general_char(raw, textpage, i, char, rect.left, rect.right, run, page_matrix, height, styles))
             continue
         x0 = rect.left + pe
+        if rect.left == last_left and rect.right == last_right and obj == last_object:
+            # one glyph PDFium spells as several characters (a ligature): each part spans the glyph
+            rows[-1] = (*rows[-1][:2], rect.right + pe, *rows[-1][3:])
+            append((char, x0, rect.right + pe, run.top, run.bottom, run.style))
+            continue
+        last_left, last_right, last_object = rect.left, rect.right, obj
         width = run.widths[char]
         append((char, x0, rect.right + pe if width is None else x0 + width * run.scale, run.top, run.bottom,
                 run.style))
