@@ -21,6 +21,7 @@ import binascii
 import bisect
 import ctypes
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -75,18 +76,22 @@ class _OverBudget(Exception):
     pass
 
 
-def _inflate(data: bytes, limit: int) -> bytes:
+def _inflate(data: bytes, limit: int, keep: bool = True) -> bytes | int:
+    """The inflated bytes (or, unless ``keep``, only how many there are), stopping past ``limit``."""
     decoder = zlib.decompressobj()
-    out = bytearray()
+    out, size, piece = bytearray(), 0, data
     try:
-        out += decoder.decompress(data, limit + 1)
-        while decoder.unconsumed_tail and len(out) <= limit:
-            out += decoder.decompress(decoder.unconsumed_tail, limit + 1 - len(out))
+        while piece and size <= limit and not decoder.eof:
+            chunk = decoder.decompress(piece, min(limit + 1 - size, 1 << 20))
+            size += len(chunk)
+            if keep:
+                out += chunk
+            piece = decoder.unconsumed_tail
     except zlib.error:
         pass  # damaged data: count what decodes, as the engines read what they can
-    if len(out) > limit:
+    if size > limit:
         raise _OverBudget
-    return bytes(out)
+    return bytes(out) if keep else size
 
 
 def _unlzw(data: bytes, limit: int) -> bytes:
@@ -181,29 +186,36 @@ def check_decoded_size(data: bytes, limit: int = MAX_DECODED_BYTES) -> None:
         return
     total = 0
     for filters, content in streams:
-        for name in filters:
-            if name not in _EXPANSION:
+        size = len(content)
+        known = [name for name in itertools.takewhile(lambda name: name in _EXPANSION, filters)]
+        for n, name in enumerate(known):
+            if n == len(known) - 1 and name in (b"FlateDecode", b"Fl"):
+                size = _inflate(content, limit - total, keep=False)  # the last stage is only counted
                 break
             decoded = _decode_stage(name, content, limit - total)
             if decoded is None:
                 break
-            content = decoded
-        total += len(content)
+            content, size = decoded, len(decoded)
+        total += size
         if total > limit:
             raise _OverBudget
 
 
 # --- the pdfplumber engine -----------------------------------------------------------------------
 
-def _pdfplumber_pages(data: bytes) -> Iterator[tuple[int, float, list[Word]]]:
-    """(page count, page height, words) for each page, by pdfplumber; each page closed once read."""
+Pages = Iterator["int | tuple[float, list[Word]]"]
+"""What an engine yields: the page count, then (height, words) of each page in turn."""
+
+
+def _pdfplumber_pages(data: bytes) -> Pages:
+    """The page count, then each page's height and words, by pdfplumber; each page closed once read."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = pdf.pages
-            for page in pages:
+            yield len(pdf.pages)
+            for page in pdf.pages:
                 chars = page.chars
                 if any(c["text"] in _WINANSI_UNUSED for c in chars):
                     winansi = _winansi_fonts(pdf, page)
@@ -213,8 +225,8 @@ def _pdfplumber_pages(data: bytes) -> Iterator[tuple[int, float, list[Word]]]:
                                                        extra_attrs=["fontname", "size"])
                 height = float(page.height)
                 page.close()
-                yield len(pages), height, [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"],
-                                                w["fontname"]) for w in words]
+                yield height, [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"], w["fontname"])
+                               for w in words]
     except PDFPasswordIncorrect as exc:
         raise _Unreadable(ENCRYPTED) from exc
     except _Unreadable:
@@ -472,8 +484,8 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
                  np.array(style, dtype=np.int64), list(styles)), height
 
 
-def _pdfium_pages(data: bytes) -> Iterator[tuple[int, float, list[Word]]]:
-    """(page count, page height, words) for each page, by PDFium; each page closed once read."""
+def _pdfium_pages(data: bytes) -> Pages:
+    """The page count, then each page's height and words, by PDFium; each page closed once read."""
     lib = _pdfium()
     raw = lib.raw
     try:
@@ -482,6 +494,7 @@ def _pdfium_pages(data: bytes) -> Iterator[tuple[int, float, list[Word]]]:
         raise _Unreadable(ENCRYPTED if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD else DAMAGED) from exc
     try:
         count = len(document)
+        yield count
         for index in range(count):
             page = raw.FPDF_LoadPage(document.raw, index)
             if not page:
@@ -496,12 +509,12 @@ def _pdfium_pages(data: bytes) -> Iterator[tuple[int, float, list[Word]]]:
                     raw.FPDFText_ClosePage(textpage)
             finally:
                 raw.FPDF_ClosePage(page)
-            yield count, height, layout.words_from_chars(chars)
+            yield height, layout.words_from_chars(chars)
     finally:
         document.close()
 
 
-_ENGINES: dict[str, Callable[[bytes], Iterator[tuple[int, float, list[Word]]]]] = {
+_ENGINES: dict[str, Callable[[bytes], Pages]] = {
     "pdfium": _pdfium_pages,
     "pdfplumber": _pdfplumber_pages,
 }
@@ -524,10 +537,12 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
     pages: list[list[PdfLine]] = []
     heights: list[float] = []
     characters = 0
+    read = _ENGINES[engine](data)
     try:
-        for count, height, words in _ENGINES[engine](data):
-            if count > MAX_PAGES:
-                raise _budget_error(path, f"{count} pages, over the limit of {MAX_PAGES}")
+        count = next(read)
+        if count > MAX_PAGES:
+            raise _budget_error(path, f"{count} pages, over the limit of {MAX_PAGES}")
+        for height, words in read:
             characters += sum(len(w.text) for w in words)
             if characters > MAX_CHARACTERS:
                 raise _budget_error(path, f"more than {MAX_CHARACTERS:,} characters of text".replace(",", " "))
@@ -535,6 +550,8 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
             pages.append(layout.page_lines(words, len(pages) + 1))
     except _Unreadable as exc:
         raise UnusableInputError(path, str(exc)) from exc
+    finally:
+        read.close()
     if not any(pages):
         raise UnusableInputError(path, f"PDF has no text layer on any of its {len(heights)} page(s) "
                                        "(scanned or image-only); run OCR first")
