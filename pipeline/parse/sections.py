@@ -127,9 +127,12 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | N
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
     best: tuple[float, str] = (0.0, "")
+    folded = prefix.casefold()
     for spelling, section in labels.section_of.items():
-        score = difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio()
-        best = max(best, (score, section))
+        matcher = difflib.SequenceMatcher(None, folded, spelling)
+        if matcher.real_quick_ratio() < LABEL_SIMILARITY or matcher.quick_ratio() < LABEL_SIMILARITY:
+            continue  # both bound the ratio from above: this spelling cannot be close enough
+        best = max(best, (matcher.ratio(), section))
     if best[0] >= LABEL_SIMILARITY:
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":

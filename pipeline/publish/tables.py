@@ -104,32 +104,28 @@ GRAINS = {
 """The grain of every table: what one row is."""
 
 
-def rows(extraction: Extraction, metrics: tuple[str, ...]) -> dict[str, list[dict]]:
-    """Returns the rows of every table for one extraction."""
-    doc = extraction.document
-    d = {"document_id": doc.document_id}
+def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None = None) -> dict[str, list[dict]]:
+    """Returns the rows of every table for one extraction (from ``dumped``, its JSON form without
+    the text, when the caller has it already: one dump serves every table)."""
+    data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
+    doc = data["document"]
+    d = {"document_id": doc["document_id"]}
     out: dict[str, list[dict]] = {name: [] for name in _columns(metrics)}
-    out["documents"].append(d | doc.model_dump(include={
-        "source_path", "source_sha256", "source_format", "encoding", "pages", "publisher", "title",
-        "regions_found", "regions_claimed", "regions_claimed_of"}))
-    out["counties"].extend(d | c.model_dump() for c in doc.counties)
-    out["organisations"].extend(d | o.model_dump() for o in doc.organisations)
-    out["quality"].extend(d | f.model_dump(mode="json") for f in doc.quality)
-    for region in extraction.regions:
-        r = d | {"county_code": region.county_code}
-        row = r | region.model_dump(include={"county_name", "region_name", "title", "summary",
-                                             "heading_start", "heading_end"})
+    out["documents"].append(d | doc)
+    out["counties"].extend(d | c for c in doc["counties"])
+    out["organisations"].extend(d | o for o in doc["organisations"])
+    out["quality"].extend(d | f for f in doc["quality"])
+    for region in data["regions"]:
+        r = d | {"county_code": region["county_code"]}
+        row = r | region
         for metric in metrics:
-            count = region.counts[metric].model_dump()
+            count = region[metric]
             row |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
             out["counts"].append(r | {"metric": metric} | count)
         out["regions"].append(row)
-        out["sections"].extend(r | s.model_dump() for s in region.sections)
-        out["contacts"].extend(r | c.model_dump() for c in region.contacts)
-        out["goals"].extend(r | g.model_dump() for g in region.goals)
-        out["purpose_items"].extend(r | p.model_dump() for p in region.purpose_items)
-        out["mentions"].extend(r | m.model_dump() for m in region.mentions)
-        out["quality"].extend(d | f.model_dump(mode="json") for f in region.quality)
+        for table in ("sections", "contacts", "goals", "purpose_items", "mentions"):
+            out[table].extend(r | item for item in region[table])
+        out["quality"].extend(d | f for f in region["quality"])
     return out
 
 

@@ -60,12 +60,13 @@ class OutputWriter:
 
     def add(self, extraction: Extraction) -> None:
         """Writes one document's JSON files and appends its rows to every table."""
-        doc = extraction.document
-        folder = self.staging / "json" / doc.document_id
-        _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
-        for name, region in zip(doc.region_files, extraction.regions):
+        data = extraction.model_dump(mode="json", exclude={"text"})  # once, for the files and the tables
+        doc = data["document"]
+        folder = self.staging / "json" / doc["document_id"]
+        _write(folder / "document.json", to_json({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
+        for name, region in zip(doc["region_files"], data["regions"]):
             _write(folder / name, to_json(region))
-        self.add_rows(rows(extraction, self.profile.metric_ids))
+        self.add_rows(rows(extraction, self.profile.metric_ids, data))
         self.review.add(extraction)
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:

@@ -99,8 +99,10 @@ def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], .
     findings: list[tuple[int, Finding]] = []
     for pattern, note in leftovers:
         matches = list(pattern.finditer(text))
+        line_number, counted = 1, 0
         for match in matches:
-            line_number = text.count("\n", 0, match.start()) + 1
+            line_number += text.count("\n", counted, match.start())  # matches come in text order
+            counted = match.start()
             findings.append((line_number,
                 Finding(
                     county_code=None,
