@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from pipeline import reference
 from pipeline.entities.registry import registry
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
+from pipeline.entities.tokens import warm_tokenizer
 from pipeline.profile import Profile
 from pipeline.reference import County
 
@@ -310,6 +311,8 @@ def section_span(doc: Doc, start: int, end: int) -> Span | None:
 
 def analyse(text: str, profile: Profile) -> Doc:
     """Runs the pipeline once over a whole document's text."""
-    doc = build_nlp(profile)(text)
+    nlp = build_nlp(profile)
+    warm_tokenizer(nlp, text)
+    doc = nlp(text)
     doc.user_data["text"] = text
     return doc

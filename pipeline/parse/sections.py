@@ -116,6 +116,10 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], max_l
     return None
 
 
+_MATCHERS: dict[str, difflib.SequenceMatcher] = {}
+"""A matcher per label spelling, which difflib indexes once."""
+
+
 def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | None:
     """Returns (section, label as written, end of ``label:`` and spaces, similarity) or None."""
     labels = profile.labels
@@ -129,9 +133,12 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | N
     best: tuple[float, str] = (0.0, "")
     folded = prefix.casefold()
     for spelling, section in labels.section_of.items():
-        matcher = difflib.SequenceMatcher(None, folded, spelling)
-        if matcher.real_quick_ratio() < LABEL_SIMILARITY or matcher.quick_ratio() < LABEL_SIMILARITY:
-            continue  # both bound the ratio from above: this spelling cannot be close enough
+        if 2.0 * min(len(folded), len(spelling)) / (len(folded) + len(spelling)) < LABEL_SIMILARITY:
+            continue  # difflib's real_quick_ratio, an upper bound of the ratio: this spelling cannot be close enough
+        matcher = _MATCHERS.get(spelling) or _MATCHERS.setdefault(spelling, difflib.SequenceMatcher(None, "", spelling))
+        matcher.set_seq1(folded)
+        if matcher.quick_ratio() < LABEL_SIMILARITY:
+            continue  # another upper bound
         best = max(best, (matcher.ratio(), section))
     if best[0] >= LABEL_SIMILARITY:
         end = len(prefix) + 1

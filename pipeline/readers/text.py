@@ -112,8 +112,9 @@ def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], .
                     evidence=match.group(0).strip(),
                 )
             ))
-        if matches:
-            text = pattern.sub("", text)
+        if matches:  # the text between the matches: what pattern.sub("", text) gives, without a second scan
+            ends = [0, *(end for match in matches for end in match.span()), len(text)]
+            text = "".join(text[a:b] for a, b in zip(ends[::2], ends[1::2]))
     return text, [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
 
 

@@ -151,7 +151,7 @@ every 700 of them cost a tenth of the text stages' time."""
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """For the run: what exists before it (code, reference data, the spaCy pipeline) is left out of
     collections, and the youngest generation is collected less often."""
     previous = gc.get_threshold()
@@ -166,7 +166,7 @@ def _fewer_collections() -> Iterator[None]:
 
 def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: int) -> Iterator[Outcome]:
     tasks = [(source, interim_dir, options) for source in sources]
-    with _fewer_collections():
+    with fewer_collections():
         if jobs <= 1 or len(sources) <= 1:
             yield from map(process, tasks)
             return
