@@ -24,6 +24,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -52,6 +53,8 @@ _DIGITS = re.compile(r"\d+")
 _CID = re.compile(r"\(cid:(\d+)\)")
 _CID_BULLET = re.compile(r"^\(cid:\d+\)(?= )", re.MULTILINE)
 _SUSPENDED = {"och", "eller", "samt", "till", "&"}
+_SPACE = re.compile(r"\s")
+_LIGATURE = re.compile(f"[{''.join(LIGATURES)}]")
 
 
 class Word(NamedTuple):
@@ -116,8 +119,14 @@ def words_from_chars(chars: Chars) -> list[Word]:
     line[order] = np.cumsum(starts_line) - 1
     seq = np.lexsort((np.arange(n), np.where(upright, x0, bottom), np.where(upright, x0, top), line))
 
-    text = [chars.text[i] for i in seq]
-    space = np.fromiter((t.isspace() for t in text), dtype=bool, count=n)
+    in_order = bool((seq[1:] > seq[:-1]).all())  # often the content order is the reading order
+    text = chars.text if in_order else [chars.text[i] for i in seq]
+    joined = "".join(text)
+    if len(joined) == n:  # one character each: find the spaces with one scan
+        space = np.zeros(n, dtype=bool)
+        space[[m.start() for m in _SPACE.finditer(joined)]] = True
+    else:
+        space = np.fromiter((t.isspace() for t in text), dtype=bool, count=n)
     s_x0, s_x1, s_top, s_bottom, s_up, s_line = x0[seq], x1[seq], top[seq], bottom[seq], upright[seq], line[seq]
     across = np.where(s_up, s_x0, s_top)  # position along the line, its end, and across it
     end = np.where(s_up, s_x1, s_bottom)
@@ -138,12 +147,16 @@ def words_from_chars(chars: Chars) -> list[Word]:
     w_top = np.minimum.reduceat(k_top, firsts).tolist()
     w_bottom = np.maximum.reduceat(k_bottom, firsts).tolist()
     w_style = style[seq][kept][firsts].tolist()
-    letters = [LIGATURES.get(text[i], text[i]) for i in kept.tolist()]
-    bounds = firsts.tolist() + [len(letters)]
+    bounds = firsts.tolist() + [len(kept)]
+    if len(joined) == n and not _LIGATURE.search(joined):  # the words are slices of one string
+        letters = "".join([text[i] for i in kept.tolist()])
+        texts = [letters[a:b] for a, b in zip(bounds, bounds[1:])]
+    else:
+        spelled = [LIGATURES.get(text[i], text[i]) for i in kept.tolist()]
+        texts = ["".join(spelled[a:b]) for a, b in zip(bounds, bounds[1:])]
     styles = chars.styles
-    return [Word("".join(letters[a:b]), w_x0[k], w_x1[k], w_top[k], w_bottom[k], styles[w_style[k]][2],
-                 styles[w_style[k]][1])
-            for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    return [Word(word, x0, x1, top, bottom, styles[s][2], styles[s][1])
+            for word, x0, x1, top, bottom, s in zip(texts, w_x0, w_x1, w_top, w_bottom, w_style)]
 
 
 def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
@@ -158,16 +171,31 @@ def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
     result = []
     for group in groups:
         group.sort(key=lambda w: w.x0)
-        text = group[0].text
+        parts = [group[0].text]
         for previous, word in zip(group, group[1:]):
-            text += ("" if word.x0 - previous.x1 < word.size * 0.1 else " ") + word.text
+            if word.x0 - previous.x1 >= word.size * 0.1:
+                parts.append(" ")
+            parts.append(word.text)
         weights = [len(w.text) for w in group]
-        bold = sum(n for w, n in zip(group, weights)
-                   if "bold" in w.fontname.lower() or "black" in w.fontname.lower()) > sum(weights) / 2
-        result.append(PdfLine(page_number, text, group[0].x0, group[-1].x1, min(w.top for w in group),
-                              max(w.bottom for w in group), statistics.median(round(w.size, 1) for w in group),
-                              bold, group[0].x1 - group[0].x0))
+        bold = sum(n for w, n in zip(group, weights) if _is_bold(w.fontname)) > sum(weights) / 2
+        result.append(PdfLine(page_number, "".join(parts), group[0].x0, group[-1].x1, min(w.top for w in group),
+                              max(w.bottom for w in group), _median([round(w.size, 1) for w in group]), bold,
+                              group[0].x1 - group[0].x0))
     return result
+
+
+@lru_cache(maxsize=256)
+def _is_bold(fontname: str) -> bool:
+    """A font is bold when its name says so ("Helvetica-Bold", "Arial,Black")."""
+    name = fontname.lower()
+    return "bold" in name or "black" in name
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median``, for the few values of one line."""
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def _furniture(pages: list[list[PdfLine]], heights: list[float]) -> tuple[set[int], list[tuple[str, int]]]:

@@ -284,7 +284,7 @@ class _Pdfium:
             return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
         self.pdfium, self.raw = pdfium, raw
-        self.text_object = fast(raw.FPDFText_GetTextObject, ctypes.c_void_p)
+        self.text_object = fast(raw.FPDFText_GetTextObject, ctypes.c_size_t)
         self.loose_box = fast(raw.FPDFText_GetLooseCharBox, ctypes.c_int)
         self.unmapped = fast(raw.FPDFText_HasUnicodeMapError, ctypes.c_int)
 
@@ -428,10 +428,15 @@ def _page_transform(raw, page) -> tuple[tuple[float, ...], float]:
     return matrix, (x1 - x0 if rotation in (90, 270) else y1 - y0)
 
 
+_SPECIAL_CHARACTERS = re.compile("[\x00-\x1f\ue000-\uf8ff\ufffe]")
+"""What PDFium gives for a hyphen that ends a line (U+FFFE) and for a glyph it may have no character
+for (a control character or one of the private use area)."""
+
+
 def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     """The page's characters in content order, measured as pdfminer measures them (the advance by
     the font's widths, the height by its size and descent, in pdfminer's page space), and the page
-    height."""
+    height. Per character only two calls are made; the rest is done per text object or in arrays."""
     raw = lib.raw
     count = max(0, raw.FPDFText_CountChars(textpage))
     buffer = ctypes.create_string_buffer(2 * (count + 1))
@@ -440,48 +445,59 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     if len(text) != count:  # a character beyond the Basic Multilingual Plane takes two UTF-16 units
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     page_matrix, height = _page_transform(raw, page)
-    pe = page_matrix[4]
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
-    rect = raw.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
-    text_object, loose_box, unmapped = lib.text_object, lib.loose_box, lib.unmapped
-    runs: dict[int, _Run] = {}
+    boxes = (ctypes.c_float * (4 * count))()
+    text_object, loose_box, byref = lib.text_object, lib.loose_box, ctypes.byref
+    objects = [text_object(handle, i) or 0 for i in range(count)]
+    for i, obj in enumerate(objects):
+        if obj:
+            loose_box(handle, i, byref(boxes, 16 * i))
+    real = [i for i, obj in enumerate(objects) if obj]  # PDFium's own spaces and line breaks left out
+    if not real:
+        return Chars([], *(np.empty(0) for _ in range(4)), np.empty(0, dtype=np.int64), []), height
+    letters = [text[i] for i in real]
+    for match in _SPECIAL_CHARACTERS.finditer(text):
+        i = match.start()
+        if objects[i]:
+            k = bisect.bisect_left(real, i)
+            if letters[k] == "\ufffe":
+                letters[k] = "-"  # PDFium marks a hyphen (or a soft hyphen) that ends a line so
+            elif lib.unmapped(handle, i):
+                letters[k] = f"(cid:{ord(letters[k])})"  # a glyph with no character, spelled as pdfplumber does
+
     fonts: dict = {}
     styles: dict[tuple[bool, str, float], int] = {}
-    rows: list[tuple] = []
-    append = rows.append
-    last_left = last_right = last_object = None
-    for i in range(count):
-        obj = text_object(handle, i)
-        if obj is None:
-            continue  # a space or line break PDFium inserted
-        run = runs.get(obj)
-        if run is None:
-            run = runs[obj] = _run(raw, textpage, i, obj, page_matrix, height, fonts, styles)
-        loose_box(handle, i, rect_ref)
-        char = text[i]
-        if char == "\ufffe":
-            char = "-"  # PDFium marks a hyphen (or soft hyphen) that ends a line so
-        elif (char < " " or "\ue000" <= char <= "\uf8ff") and unmapped(handle, i):
-            char = f"(cid:{ord(char)})"  # a glyph with no character, spelled as pdfplumber does
-        if run.general is not None:
-            append(_general_char(raw, textpage, i, char, rect.left, rect.right, run, page_matrix, height, styles))
-            continue
-        x0 = rect.left + pe
-        if rect.left == last_left and rect.right == last_right and obj == last_object:
-            # one glyph PDFium spells as several characters (a ligature): each part spans the glyph
-            rows[-1] = (*rows[-1][:2], rect.right + pe, *rows[-1][3:])
-            append((char, x0, rect.right + pe, run.top, run.bottom, run.style))
-            continue
-        last_left, last_right, last_object = rect.left, rect.right, obj
-        width = run.widths[char]
-        append((char, x0, rect.right + pe if width is None else x0 + width * run.scale, run.top, run.bottom,
-                run.style))
-    if not rows:
-        return Chars([], *(np.empty(0) for _ in range(4)), np.empty(0, dtype=np.int64), []), height
-    letters, x0s, x1s, tops, bottoms, style = zip(*rows)
-    return Chars(list(letters), np.array(x0s), np.array(x1s), np.array(tops), np.array(bottoms),
-                 np.array(style, dtype=np.int64), list(styles)), height
+    obj = np.array(objects, dtype=np.uint64)[real]
+    firsts = np.flatnonzero(np.concatenate(([True], obj[1:] != obj[:-1])))  # where each object's run begins
+    lengths = np.diff(np.append(firsts, len(real)))
+    runs: dict[int, _Run] = {}
+    run_list = []
+    for k in firsts.tolist():
+        key = int(obj[k])
+        if key not in runs:
+            runs[key] = _run(raw, textpage, real[k], key, page_matrix, height, fonts, styles)
+        run_list.append(runs[key])
+    pe = page_matrix[4]
+    box = np.frombuffer(boxes, dtype=np.float32).reshape(count, 4)[real].astype(np.float64)
+    lefts, rights = box[:, 0], box[:, 2]
+    x0 = lefts + pe
+    widths = np.array([width if width is not None else np.nan
+                       for run, a, n in zip(run_list, firsts.tolist(), lengths.tolist())
+                       for width in map(run.widths.__getitem__, letters[a:a + n])])
+    scale = np.repeat([run.scale for run in run_list], lengths)
+    x1 = np.where(np.isnan(widths), rights + pe, x0 + np.nan_to_num(widths) * scale)
+    # one glyph PDFium spells as several characters (a ligature): each part spans the glyph
+    parts = np.flatnonzero((lefts[1:] == lefts[:-1]) & (rights[1:] == rights[:-1]) & (obj[1:] == obj[:-1]))
+    x1[parts] = x1[parts + 1] = rights[parts] + pe
+    tops = np.repeat([run.top for run in run_list], lengths)
+    bottoms = np.repeat([run.bottom for run in run_list], lengths)
+    style = np.repeat(np.array([run.style for run in run_list], dtype=np.int64), lengths)
+    for run, a, n in zip(run_list, firsts.tolist(), lengths.tolist()):
+        if run.general is not None:  # rotated, mirrored or skewed text: measured one by one
+            for k in range(a, a + n):
+                _, x0[k], x1[k], tops[k], bottoms[k], style[k] = _general_char(
+                    raw, textpage, real[k], letters[k], lefts[k], rights[k], run, page_matrix, height, styles)
+    return Chars(letters, x0, x1, tops, bottoms, style, list(styles)), height
 
 
 def _pdfium_pages(data: bytes) -> Pages:
