@@ -85,7 +85,9 @@ def profile_text(folder: Path, documents: int = 8) -> tuple[list[tuple[str, floa
     stats = pstats.Stats(profiler)
     by_module: Counter[str] = Counter()
     for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
-        if "site-packages/" in filename:
+        if filename.endswith(".pyx") or filename.endswith(".pxd"):
+            name = f"spacy (Cython): {filename}"
+        elif "site-packages/" in filename:
             name = filename.split("site-packages/")[1].split("/")[0]
         elif "/pipeline/" in filename:
             name = "pipeline/" + filename.split("/pipeline/")[1]

@@ -106,27 +106,44 @@ GRAINS = {
 
 def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None = None) -> dict[str, list[dict]]:
     """Returns the rows of every table for one extraction (from ``dumped``, its JSON form without
-    the text, when the caller has it already: one dump serves every table)."""
+    the text, when the caller has it already: one dump serves every table). A row holds its table's
+    columns and nothing else, so buffered rows keep no more of the document than they need."""
     data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
+    columns = _column_names(metrics)
+    out: dict[str, list[dict]] = {name: [] for name in columns}
+
+    def add(table: str, *parts: dict) -> None:
+        merged: dict = {}
+        for part in parts:
+            merged |= part
+        out[table].append({name: merged[name] for name in columns[table]})
+
     doc = data["document"]
     d = {"document_id": doc["document_id"]}
-    out: dict[str, list[dict]] = {name: [] for name in _columns(metrics)}
-    out["documents"].append(d | doc)
-    out["counties"].extend(d | c for c in doc["counties"])
-    out["organisations"].extend(d | o for o in doc["organisations"])
-    out["quality"].extend(d | f for f in doc["quality"])
+    add("documents", d, doc)
+    for table, items in (("counties", doc["counties"]), ("organisations", doc["organisations"]),
+                         ("quality", doc["quality"])):
+        for item in items:
+            add(table, d, item)
     for region in data["regions"]:
         r = d | {"county_code": region["county_code"]}
-        row = r | region
+        spread = {}
         for metric in metrics:
             count = region[metric]
-            row |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
-            out["counts"].append(r | {"metric": metric} | count)
-        out["regions"].append(row)
+            spread |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
+            add("counts", r, {"metric": metric}, count)
+        add("regions", r, region, spread)
         for table in ("sections", "contacts", "goals", "purpose_items", "mentions"):
-            out[table].extend(r | item for item in region[table])
-        out["quality"].extend(d | f for f in region["quality"])
+            for item in region[table]:
+                add(table, r, item)
+        for finding in region["quality"]:
+            add("quality", d, finding)
     return out
+
+
+@lru_cache(maxsize=8)
+def _column_names(metrics: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {table: tuple(name for name, _, _ in columns) for table, columns in _columns(metrics).items()}
 
 
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}

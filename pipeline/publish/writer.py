@@ -58,9 +58,10 @@ class OutputWriter:
         self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
         self.review = ReviewWriter(self.staging / "review", profile)
 
-    def add(self, extraction: Extraction) -> None:
-        """Writes one document's JSON files and appends its rows to every table."""
-        data = extraction.model_dump(mode="json", exclude={"text"})  # once, for the files and the tables
+    def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
+        """Writes one document's JSON files and appends its rows to every table, from ``dumped``
+        (the extraction's JSON form without its text) when the caller has made it already."""
+        data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
         doc = data["document"]
         folder = self.staging / "json" / doc["document_id"]
         _write(folder / "document.json", to_json({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
@@ -79,10 +80,7 @@ class OutputWriter:
 
     def _flush(self, name: str) -> None:
         if self.pending[name]:
-            schema = self.schemas[name]
-            self.writers[name].write_table(
-                pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in self.pending[name]],
-                                     schema=schema))
+            self.writers[name].write_table(pa.Table.from_pylist(self.pending[name], schema=self.schemas[name]))
             self.pending[name] = []
 
     def write_file(self, relative: str, content: str) -> None:

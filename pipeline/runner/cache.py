@@ -55,7 +55,7 @@ def cached_extraction(folder: Path, fingerprint: str, text: str, source_path: st
 
 
 def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fingerprint: str,
-                  records_fingerprint: str, redaction: str | None) -> dict[str, str]:
+                  records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, str]:
     """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the
     entities and the whole extraction."""
     doc = extraction.document
@@ -70,7 +70,7 @@ def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fin
         "reader_fingerprint": reader_fingerprint,
         "redaction": redaction,
     }
-    data = extraction.model_dump(mode="json", exclude={"text"})  # once, for every file below
+    data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
     sections = {
         "document_id": doc.document_id,
         "regions": [

@@ -89,6 +89,8 @@ class Outcome:
     error: str | None = None
     staging: Path | None = None
     reused: bool = False
+    dumped: dict | None = None
+    """The extraction's JSON form without its text, made once for the interim files and the output."""
 
 
 def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
@@ -137,9 +139,11 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
             return Outcome(source, extraction, reused=True)
         extraction, normalised = extract_text(source, data, options.profile, options.redact_salt, options.pdf_engine)
         staging = staging_dir(folder)
-        for name, content in cache.interim_files(extraction, normalised, text_fp, records_fp, redaction).items():
+        dumped = extraction.model_dump(mode="json", exclude={"text"})
+        for name, content in cache.interim_files(extraction, normalised, text_fp, records_fp, redaction,
+                                                 dumped).items():
             (staging / name).write_text(content, encoding="utf-8", newline="\n")
-        return Outcome(source, extraction, staging=staging)
+        return Outcome(source, extraction, staging=staging, dumped=dumped)
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
 
@@ -222,10 +226,11 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | N
             summary.reused += outcome.reused
             summary.reextracted += not outcome.reused
             signature = _signature(extraction)
+            dumped = outcome.dumped
             if signature in seen:
-                extraction = _mark_duplicate(extraction, seen[signature])
+                extraction, dumped = _mark_duplicate(extraction, seen[signature]), None
             seen.setdefault(signature, extraction.document.document_id)
-            writer.add(extraction)
+            writer.add(extraction, dumped)
             summary.documents += 1
             summary.regions += len(extraction.regions)
             summary.findings.update(f.severity for f in extraction.document.quality)
