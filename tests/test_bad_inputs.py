@@ -178,7 +178,7 @@ def test_pdf_deflate_bomb_is_refused_before_it_is_decoded(tmp_path, engine):
     result = run_cli(tmp_path, "--pdf-engine", engine)
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert result.stderr.startswith("error: raw/bomb.pdf: PDF is too large to read: its streams decode to more "
-                                    "than 256 MiB")
+                                    "than 128 MiB")
     assert not (tmp_path / "output").exists() and not (tmp_path / "interim").exists()
 
 
@@ -238,3 +238,16 @@ def test_pdf_pages_are_closed_as_they_are_read(tmp_path, monkeypatch, engine):
     spy(pdfplumber.page.Page, "close", "close")
     assert "Anteckning 5 om" in read_pdf_source(path, engine=engine).text
     assert events[:10] == ["open", "close"] * 5 and set(events[10:]) <= {"close"}  # pdfplumber closes all at the end
+
+
+def test_pdf_filters_are_decoded_only_up_to_the_budget():
+    # PDF 1.7, 7.4.4.2: "-----A---B" is LZW-encoded as 80 0B 60 50 22 0C 0C 85 01
+    assert pdf_reader._unlzw(bytes.fromhex("800B6050220C0C8501"), 100) == b"-----A---B"
+    with pytest.raises(pdf_reader._OverBudget):
+        pdf_reader._unlzw(bytes.fromhex("800B6050220C0C8501"), 5)
+    # run-length: a length byte n < 128 copies n + 1 bytes, 257 - n repeats one byte, 128 ends
+    assert pdf_reader._unrun(bytes([2]) + b"abc" + bytes([253]) + b"z" + bytes([128]), 100) == b"abczzzz"
+    with pytest.raises(pdf_reader._OverBudget):
+        pdf_reader._unrun(bytes([129]) + b"z" * 2, 100)  # 128 bytes from 2
+    assert pdf_reader._decode_stage(b"ASCII85Decode", b"<~87cURD]i,\"Ebo80~>", 100) == b"Hello World!"
+    assert pdf_reader._decode_stage(b"ASCIIHexDecode", b"48 65 6C 6C 6F>", 100) == b"Hello"

@@ -46,7 +46,7 @@ MAX_PAGES = 5_000
 """PDFs with more pages are refused: the real report has 16, a long annual report a few hundred."""
 MAX_CHARACTERS = 20 * 1024 * 1024
 """PDFs with more characters of text are refused: the limit of a text source, in characters."""
-MAX_DECODED_BYTES = 256 * 1024 * 1024
+MAX_DECODED_BYTES = 128 * 1024 * 1024
 """PDFs whose content, font and other non-image streams decode to more bytes than this together
 are refused (a 10 KB deflate bomb decodes to gigabytes). Images are not counted: no engine decodes
 them to read text."""
@@ -167,13 +167,18 @@ def _streams(data: bytes) -> Iterator[tuple[list[bytes], bytes]]:
         yield (_NAME.findall(found.group(1)) if found else []), data[match.end():end if end >= 0 else len(data)]
 
 
-def _bound(filters: list[bytes], stored: int) -> int:
-    """The most bytes a stream with these filters can decode to."""
-    size = stored
-    for name in filters:
+def _bound(filters: list[bytes], stored: bytes) -> int:
+    """The most bytes a stream with these filters can decode to. ASCII85 as the first filter is
+    bounded from the stored bytes: five characters make four bytes, a "z" four zero bytes."""
+    size = len(stored)
+    for n, name in enumerate(filters):
         if name not in _EXPANSION:
             break
-        size *= _EXPANSION[name]
+        if n == 0 and name in (b"ASCII85Decode", b"A85"):
+            zeros = stored.count(b"z")
+            size = (size - zeros) * 4 // 5 + 4 * zeros + 4
+        else:
+            size *= _EXPANSION[name]
     return size
 
 
@@ -182,7 +187,7 @@ def check_decoded_size(data: bytes, limit: int = MAX_DECODED_BYTES) -> None:
     together. Streams are decoded only when what they could decode to might pass the limit, and
     never past it; encrypted or damaged streams count as what decodes of them."""
     streams = list(_streams(data))
-    if sum(_bound(filters, len(stored)) for filters, stored in streams) <= limit:
+    if sum(_bound(filters, stored) for filters, stored in streams) <= limit:
         return
     total = 0
     for filters, content in streams:
