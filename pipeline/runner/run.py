@@ -5,7 +5,7 @@ in document order), each into staging folders; nothing replaces ``interim/`` or 
 every document has succeeded (or, with ``keep_going``, has been recorded as failed).
 
 A document's stages are re-run only when their inputs changed (``fingerprints``): the text stage
-when the source bytes, its reader's code or the profile's reader hints change; the later stages
+when the source bytes, its reader's code, the profile's reader hints or (for a PDF) the engine change; the later stages
 when the text, their code, the reference data or the profile change. Otherwise
 ``interim/<document_id>/`` is reused.
 """
