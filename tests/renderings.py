@@ -225,8 +225,7 @@ def body_font_headings(path: Path) -> None:
 
 
 def notes(path: Path, pages: int = 40) -> None:
-    """The long appendix of ``test_pdf_with_500_pages``, with fewer pages: a header, a note and a
-    page number on each."""
+    """A long appendix: a header, a note and a page number on each page."""
     from reportlab.pdfgen import canvas
 
     pdf = canvas.Canvas(str(path))

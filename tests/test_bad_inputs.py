@@ -73,19 +73,9 @@ def test_fifty_megabyte_text_file_is_refused_with_its_size(tmp_path):
 
 
 def test_pdf_with_500_pages(tmp_path):
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "raw" / "lang.pdf"
     path.parent.mkdir()
-    pdf = canvas.Canvas(str(path))
-    for page in range(1, 501):
-        pdf.setFont("Helvetica", 8)
-        pdf.drawString(72, 800, "Bilaga: handlingsplaner")
-        pdf.drawString(300, 30, f"Sida {page}")
-        pdf.setFont("Helvetica", 10)
-        pdf.drawString(72, 700, f"Anteckning {page} om det regionala arbetet med sociala företag.")
-        pdf.showPage()
-    pdf.save()
+    notes(path, pages=500)
     summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     document = json.loads((tmp_path / "out" / "json" / "lang" / "document.json").read_text(encoding="utf-8"))
     assert summary.documents == 1 and document["pages"] == 500
