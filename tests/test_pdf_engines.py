@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
-
 import pytest
 
 from pipeline.readers import registry
@@ -73,9 +71,3 @@ def test_an_unknown_engine_is_refused(tmp_path):
     result = cli("extract", "--pdf-engine", "docling", cwd=tmp_path)
     assert result.returncode == 2 and "docling" in result.stderr
     assert not (tmp_path / "output").exists()
-
-
-def test_reports_render_over_many_pages(tmp_path):
-    path = tmp_path / "seed.pdf"
-    pages = REPORTS["seed"](path)
-    assert pages >= 10 and read_pdf_source(Path(path)).pages == pages
