@@ -34,3 +34,15 @@ def test_any_text_is_tokenised_as_the_bare_tokenizer_does(text):
     nlp = build_nlp(PROFILE)
     warm_tokenizer(nlp, text)
     assert tokens(nlp.make_doc(text)) == tokens(BARE(text))
+
+
+def test_the_pipeline_is_built_afresh_once_its_vocabulary_has_grown_past_the_bound(monkeypatch):
+    from pipeline.entities import nlp as nlp_module
+
+    built = build_nlp(PROFILE)
+    nlp_module.bound_vocabulary(PROFILE)
+    assert build_nlp(PROFILE) is built  # a few new strings are kept
+    monkeypatch.setattr(nlp_module, "VOCABULARY_GROWTH", 10)
+    built("Nya ord som vokabulären inte har sett: Qwertyuiop, Asdfghjkl, Zxcvbnm, Poiuytrewq, Lkjhgfdsa.")
+    nlp_module.bound_vocabulary(PROFILE)
+    assert build_nlp(PROFILE) is not built
