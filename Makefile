@@ -36,7 +36,7 @@ review: extract ## Write output/review/index.html (make extract writes it too) a
 test: $(VENV_STAMP) ## Run the test suite (on every core)
 	$(PY) -m pytest -n auto
 
-bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
+bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (3-5 min); writes docs/benchmarks.md and .svg
 	$(PY) -m benchmarks.run
 
 check-output: extract ## Fail when the committed output/json or output/schema differs from a fresh extraction

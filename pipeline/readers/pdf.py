@@ -438,10 +438,21 @@ _SPECIAL_CHARACTERS = re.compile("[\x00-\x1f\ue000-\uf8ff\ufffe]")
 for (a control character or one of the private use area)."""
 
 
+POSITION_TOLERANCE = 0.01
+"""Points by which PDFium's position of a text object's last character may differ from the sum of
+the advances before it, for the object to be taken as set without extra spacing."""
+
+
 def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     """The page's characters in content order, measured as pdfminer measures them (the advance by
     the font's widths, the height by its size and descent, in pdfminer's page space), and the page
-    height. Per character only two calls are made; the rest is done per text object or in arrays."""
+    height.
+
+    A text object set without character or word spacing or kerning has its characters one advance
+    after the other: PDFium is asked where its first and last characters are, and when the last is
+    where the advances put it, the others are placed by their advances. Any other object (justified
+    text, kerning, a glyph PDFium spells as several characters, rotated text) has every character's
+    box asked of PDFium."""
     raw = lib.raw
     count = max(0, raw.FPDFText_CountChars(textpage))
     buffer = ctypes.create_string_buffer(2 * (count + 1))
@@ -451,12 +462,8 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     page_matrix, height = _page_transform(raw, page)
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
-    boxes = (ctypes.c_float * (4 * count))()
-    text_object, loose_box, byref = lib.text_object, lib.loose_box, ctypes.byref
+    text_object = lib.text_object
     objects = [text_object(handle, i) or 0 for i in range(count)]
-    for i, obj in enumerate(objects):
-        if obj:
-            loose_box(handle, i, byref(boxes, 16 * i))
     real = [i for i, obj in enumerate(objects) if obj]  # PDFium's own spaces and line breaks left out
     if not real:
         return Chars([], *(np.empty(0) for _ in range(4)), np.empty(0, dtype=np.int64), []), height
@@ -475,6 +482,7 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     obj = np.array(objects, dtype=np.uint64)[real]
     firsts = np.flatnonzero(np.concatenate(([True], obj[1:] != obj[:-1])))  # where each object's run begins
     lengths = np.diff(np.append(firsts, len(real)))
+    lasts = firsts + lengths - 1
     runs: dict[int, _Run] = {}
     run_list = []
     for k in firsts.tolist():
@@ -482,17 +490,37 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
         if key not in runs:
             runs[key] = _run(raw, textpage, real[k], key, page_matrix, height, fonts, styles)
         run_list.append(runs[key])
-    pe = page_matrix[4]
-    box = np.frombuffer(boxes, dtype=np.float32).reshape(count, 4)[real].astype(np.float64)
-    lefts, rights = box[:, 0], box[:, 2]
-    x0 = lefts + pe
     widths = np.array([width if width is not None else np.nan
                        for run, a, n in zip(run_list, firsts.tolist(), lengths.tolist())
                        for width in map(run.widths.__getitem__, letters[a:a + n])])
-    scale = np.repeat([run.scale for run in run_list], lengths)
-    x1 = np.where(np.isnan(widths), rights + pe, x0 + np.nan_to_num(widths) * scale)
+    advance = widths * np.repeat([run.scale for run in run_list], lengths)
+
+    boxes = (ctypes.c_float * (4 * len(real)))()
+    box = np.frombuffer(boxes, dtype=np.float32).reshape(len(real), 4)
+
+    def ask(positions) -> None:
+        loose_box, byref = lib.loose_box, ctypes.byref
+        for k in positions:
+            loose_box(handle, real[k], byref(boxes, 16 * k))
+
+    ask(np.union1d(firsts, lasts).tolist())
+    lefts = box[:, 0].astype(np.float64)
+    steps = np.concatenate(([0.0], np.cumsum(np.nan_to_num(advance))))
+    starts = np.repeat(firsts, lengths)
+    placed = lefts[starts] + steps[:-1] - steps[starts]  # one advance after the other from the first
+    plain = ((np.abs(placed[lasts] - lefts[lasts]) < POSITION_TOLERANCE)
+             & (np.add.reduceat(np.isnan(advance).astype(np.int64), firsts) == 0)
+             & np.array([run.general is None for run in run_list]))
+    asked = [k for a, n, ok in zip(firsts.tolist(), lengths.tolist(), plain.tolist()) if not ok for k in range(a, a + n)]
+    ask(asked)
+    lefts, rights = box[:, 0].astype(np.float64), box[:, 2].astype(np.float64)
+    plain_char = np.repeat(plain, lengths)
+    pe = page_matrix[4]
+    x0 = np.where(plain_char, placed, lefts) + pe
+    x1 = np.where(np.isnan(advance), rights + pe, x0 + np.nan_to_num(advance))
     # one glyph PDFium spells as several characters (a ligature): each part spans the glyph
-    parts = np.flatnonzero((lefts[1:] == lefts[:-1]) & (rights[1:] == rights[:-1]) & (obj[1:] == obj[:-1]))
+    parts = np.flatnonzero((lefts[1:] == lefts[:-1]) & (rights[1:] == rights[:-1]) & (obj[1:] == obj[:-1])
+                           & ~plain_char[1:])
     x1[parts] = x1[parts + 1] = rights[parts] + pe
     tops = np.repeat([run.top for run in run_list], lengths)
     bottoms = np.repeat([run.bottom for run in run_list], lengths)
