@@ -138,6 +138,14 @@ def reader(folder: Path, engine: str) -> dict:
     return _result(start, len(files), pages=pages)
 
 
+def pdf_readings(folder: Path) -> dict:
+    """The three ways of reading the PDFs, one after the other in one process: pypdfium2's raw
+    text, pdfplumber's ``extract_words`` and our reader with the PDFium engine."""
+    readings = {"pdfium_text": pdfium_text(folder), "extract_words": extract_words(folder),
+                "reader": reader(folder, "pdfium")}
+    return readings | {"wall": sum(r["wall"] for r in readings.values())}
+
+
 if __name__ == "__main__":
     what, folder, *rest = sys.argv[1:]
     if what == "pipeline":
@@ -147,5 +155,5 @@ if __name__ == "__main__":
         result = reader(Path(folder), rest[0])
     else:
         result = {"text": text, "tokenizer": tokenizer, "extract_words": extract_words,
-                  "pdfium_text": pdfium_text}[what](Path(folder))
+                  "pdfium_text": pdfium_text, "pdf_readings": pdf_readings}[what](Path(folder))
     print(json.dumps(result))
