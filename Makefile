@@ -67,7 +67,7 @@ $(AXE): package.json package-lock.json
 test: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the test suite (on every core)
 	$(PY) -m pytest -n auto
 
-bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
+bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (3-5 min); writes docs/benchmarks.md and .svg
 	$(PY) -m benchmarks.run
 
 check-output: extract ## Fail when the committed output (json, schema, provenance) or docs/data-dictionary.md is stale

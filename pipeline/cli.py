@@ -15,6 +15,7 @@ import click
 from pipeline import __version__
 from pipeline import profile as profiles
 from pipeline.errors import PipelineError
+from pipeline.readers import engines as pdf_engines
 from pipeline.redact import DEFAULT_SALT
 
 # The stages are imported by the command that runs them, so `pipeline --version`, `--help`,
@@ -104,10 +105,13 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
 @click.option("--redact-people", is_flag=True, help="Replace contact names with stable pseudonyms.")
 @click.option("--salt", envvar="PIPELINE_REDACT_SALT", default=None,
               help="Secret that makes the pseudonyms of --redact-people yours (env PIPELINE_REDACT_SALT).")
+@click.option("--pdf-engine", type=click.Choice(pdf_engines.ENGINES), default=pdf_engines.DEFAULT_ENGINE,
+              show_default=True, help="Library that reads PDFs: PDFium (fast) or pdfplumber (the reference); "
+                                      "both give the same text.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print skipped files and tracebacks of internal errors.")
 def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Path, jobs: int, keep_going: bool,
-            redact_people: bool, salt: str | None, quiet: bool, verbose: bool) -> None:
+            redact_people: bool, salt: str | None, pdf_engine: str, quiet: bool, verbose: bool) -> None:
     """Extract every supported file in the raw folder into JSON and Parquet."""
     from pipeline.runner import run as runner
 
@@ -115,7 +119,7 @@ def extract(raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Pa
     try:
         profile = profiles.load_cached(profile_path)
         summary = runner.run(raw_dir, interim_dir, output_dir, profile, jobs=jobs, keep_going=keep_going,
-                             redact_salt=redact_salt, progress=_progress(quiet))
+                             redact_salt=redact_salt, progress=_progress(quiet), pdf_engine=pdf_engine)
     except PipelineError as exc:
         _fail(exc)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for more

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from pipeline import __version__, models, reference
-from pipeline.entities import (DocumentOrganisations, RegionMentions, Resolver, analyse, build_nlp, check_people,
+from pipeline.entities import (DocumentOrganisations, RegionMentions, Resolver, analyse, check_people,
                                find_region_entities)
+from pipeline.entities.nlp import bound_vocabulary
 from pipeline.findings import Code
 from pipeline.models import Finding, Findings, SourceFormat
 from pipeline.parse.contacts import read_contacts
@@ -112,11 +113,12 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     findings.extend(segmentation.findings)
     intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings)
     organisations = DocumentOrganisations(profile)
-    with build_nlp(profile).memory_zone():  # strings this document adds to spaCy's vocabulary are freed after it
-        doc = analyse(text, profile)
-        doc_ents = list(doc.ents)
-        regions = [build_region(text, block, source.document_id, profile, organisations, doc, doc_ents)
-                   for block in segmentation.regions]
+    doc = analyse(text, profile)
+    doc_ents = list(doc.ents)
+    regions = [build_region(text, block, source.document_id, profile, organisations, doc, doc_ents)
+               for block in segmentation.regions]
+    del doc, doc_ents
+    bound_vocabulary(profile)
     if not regions:
         findings.add(Code.no_regions_found, "no region heading was found in the document", text[:80])
     if intro.regions_claimed is not None and intro.regions_claimed != len(regions):

@@ -2,7 +2,8 @@
 
 The layout is realistic on purpose: wrapped paragraphs, bold headings, a running header, a page
 footer with page numbers, page breaks inside sections (PDF); site chrome around a <main>, <h2>
-headings, <strong> labels, <br> lines and <ol> goal lists (HTML).
+headings, <strong> labels, <br> lines and <ol> goal lists (HTML). ``PDF_LAYOUTS`` adds small PDFs
+drawn line by line, one per awkward layout; every PDF here is read by both PDF engines.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def is_heading(block: list[str]) -> bool:
     return len(block) == 1 and bool(_HEADING.match(block[0])) and not re.search(r"[.:;!?,]$", block[0])
 
 
-def render_pdf(text: str, path: Path) -> int:
-    """Writes ``text`` as an A4 report; returns the number of pages."""
+def render_pdf(text: str, path: Path, heading_font: tuple[str, float] = ("Helvetica-Bold", 13)) -> int:
+    """Writes ``text`` as an A4 report, region headings in ``heading_font`` (font, size); returns
+    the number of pages."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
@@ -35,8 +37,8 @@ def render_pdf(text: str, path: Path) -> int:
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=12.5)
-    heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16,
-                             spaceBefore=14, spaceAfter=6)
+    heading = ParagraphStyle("heading", parent=body, fontName=heading_font[0], fontSize=heading_font[1],
+                             leading=heading_font[1] * 1.25, spaceBefore=14, spaceAfter=6)
     title = ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=18, leading=22, spaceAfter=8)
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -73,10 +75,7 @@ def render_pdf(text: str, path: Path) -> int:
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm,
                             topMargin=2.5 * cm, bottomMargin=2.5 * cm)
     doc.build(story, canvasmaker=NumberedCanvas)
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return len(pdf.pages)
+    return doc.page
 
 
 def _inline(line: str) -> str:
@@ -137,3 +136,187 @@ växel</a></li></ul></nav></header>
 </body>
 </html>
 """
+
+
+TEXT_WIDTH = 420
+BODY = ("Helvetica", 10)
+HEADING = ("Helvetica-Bold", 13)
+WIDE = "Konkret: arbetet bygger på kunskap om sociala företag och på samverkan i hela regionen med"
+
+Line = tuple[str, str, float, bool]
+
+
+def draw_pdf(path, pages: list[list[Line]], **canvas_options) -> None:
+    """Draws lines as given, 14 pt apart on A4 pages: (text, font, size, justified to the text width).
+    Pages after the first get a running header and a "N (M)" page number."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, **canvas_options)
+    for number, lines in enumerate(pages, start=1):
+        if len(pages) > 1:
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(72, A4[1] - 40, "Handlingsplan för socialt företagande")
+            pdf.drawString(A4[0] / 2, 30, f"{number} ({len(pages)})")
+        y = A4[1] - 90
+        for text, font, size, justified in lines:
+            if not text:
+                y -= 10
+                continue
+            written = pdf.beginText(72, y)
+            written.setFont(font, size)
+            if justified:
+                written.setCharSpace((TEXT_WIDTH - stringWidth(text, font, size)) / max(1, len(text) - 1))
+            written.textLine(text)
+            pdf.drawText(written)
+            y -= 14
+        pdf.showPage()
+    pdf.save()
+
+
+def line(text: str, style=BODY, justified: bool = False) -> Line:
+    return (text, *style, justified)
+
+
+def wrapped(text: str) -> Line:
+    """A line of a paragraph that goes on: it reaches the right edge."""
+    return line(text, BODY, True)
+
+
+def hyphenated(path: Path) -> None:
+    draw_pdf(path, [[line("Region Skåne bygger samverkan", HEADING), line(""),
+                     wrapped("Syfte: att stärka och utveckla arbetet med sociala företag och samhälls-"),
+                     wrapped("entreprenörer i ASF-projekt tillsammans med Marie-Louise och social- och"),
+                     wrapped("samhällsinnovation i hela länet, där projektledaren Anna-Karin Lind och Marie-"),
+                     line("Louise Berg arbetar med stödstrukturer för nystart i länet.")]])
+
+
+def furniture(path: Path) -> None:
+    page = [line("Region Skåne bygger samverkan", HEADING), line(""), line("Kända sociala företag: 64")]
+    draw_pdf(path, [page, page, page])
+
+
+def page_break(path: Path) -> None:
+    draw_pdf(path, [[line("Region Skåne bygger samverkan", HEADING), line(""), wrapped(WIDE)],
+                    [line("företagsfrämjare och möjliggörare i Skåne."), line(""), line("Kända sociala företag: 64")]])
+
+
+def contact_lines(path: Path) -> None:
+    draw_pdf(path, [[line("Kontakt: Johan Nilsson, PL regionen"), line("Lena Karlsson, ALMI"), wrapped(WIDE)]])
+
+
+def year_after_a_wrap(path: Path) -> None:
+    draw_pdf(path, [[line("Mål:"), wrapped("1. Utveckla direktiven i uppdrag till aktörer inom ESBR med mål som startade år"),
+                     line("2010. Det blev bra."), line("2. Utveckla arbetet.")]])
+
+
+def body_font_headings(path: Path) -> None:
+    """Region headings in the body font: one ends a page, one starts the next."""
+    draw_pdf(path, [[line("Region Skåne bygger samverkan"), line(""), wrapped(WIDE),
+                     line("företagsfrämjare i Skåne."), line(""), line("Kända sociala företag: 64"),
+                     line("Kommuner som arbetar med att främja sociala företag: 3"), line(""),
+                     line("Region Uppsala arbetar med upphandling")],
+                    [line("Region Uppsala skapar bättre förutsättningar att upphandla."), line(""),
+                     line("Kända sociala företag: 16"), line(""), line("")],
+                    [line("Region Gotland arbetar med kunskap"), line(""),
+                     line("Region Gotland sprider kunskap om sociala företag."), line(""),
+                     line("Kända sociala företag: 3")]])
+
+
+def notes(path: Path, pages: int = 40) -> None:
+    """A long appendix: a header, a note and a page number on each page."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    for page in range(1, pages + 1):
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(72, 800, "Bilaga: handlingsplaner")
+        pdf.drawString(300, 30, f"Sida {page}")
+        pdf.setFont("Helvetica", 10)
+        pdf.drawString(72, 700, f"Anteckning {page} om det regionala arbetet med sociala företag.")
+        pdf.showPage()
+    pdf.save()
+
+
+def transformed(path: Path) -> None:
+    """Text scaled by the page matrix, squeezed by horizontal scaling, inside a form scaled twice,
+    raised off its baseline, and a page turned by /Rotate."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(72, 760, "Region Skåne bygger samverkan kring socialt företagande")
+    pdf.saveState()
+    pdf.translate(72, 700)
+    pdf.scale(1.5, 1.5)
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(0, 0, "Skalad rubrik om sociala företag")
+    pdf.restoreState()
+    text = pdf.beginText(72, 600)
+    text.setFont("Times-Roman", 12)
+    text.setHorizScale(80)
+    text.textLine("Smal text med horisontell skalning i Times")
+    pdf.drawText(text)
+    pdf.beginForm("form")
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(0, 0, "Text i ett formulär")
+    pdf.endForm()
+    pdf.saveState()
+    pdf.translate(72, 500)
+    pdf.scale(2, 2)
+    pdf.doForm("form")
+    pdf.restoreState()
+    text = pdf.beginText(72, 400)
+    text.setFont("Helvetica", 10)
+    text.setRise(3)
+    text.textOut("upphöjd")
+    text.setRise(0)
+    text.textOut(" och vanlig text")
+    pdf.drawText(text)
+    pdf.showPage()
+    pdf.setPageRotation(90)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(72, 500, "Liggande sida")
+    pdf.showPage()
+    pdf.save()
+
+
+def embedded_font(path: Path) -> None:
+    """A TrueType font embedded as a subset, with fractional widths."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(font)))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(font.with_name("DejaVuSans-Bold.ttf"))))
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("DejaVuSans-Bold", 13)
+    pdf.drawString(72, 760, "Region Örebro län arbetar med ﬁnansiering")
+    pdf.setFont("DejaVuSans", 10)
+    y = 730
+    for text in ("Regionens arbete med sociala företag fortsätter under året med flera aktörer i länet,",
+                 "bland andra Coompanion, Samordningsförbundet och länets kommuner.", "",
+                 "Kontakt: Anna Åberg, projektledare – «Sociala företag i Örebro»"):
+        if text:
+            pdf.drawString(72, y, text)
+        y -= 14 if text else 10
+    pdf.showPage()
+    pdf.save()
+
+
+PDF_LAYOUTS = {
+    "hyphenated": hyphenated,
+    "furniture": furniture,
+    "page_break": page_break,
+    "contact_lines": contact_lines,
+    "year_after_a_wrap": year_after_a_wrap,
+    "body_font_headings": body_font_headings,
+    "notes": notes,
+    "transformed": transformed,
+}
+"""Small PDFs, one per awkward layout, by name."""
+if Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").is_file():
+    PDF_LAYOUTS["embedded_font"] = embedded_font

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runner import run as runner
+from pipeline.readers import layout
+from pipeline.readers import pdf as pdf_reader
+from pipeline.readers.pdf import ENGINES, read_pdf_source
 from pipeline.readers.text import MAX_SOURCE_BYTES
+from pipeline.runner import run as runner
 from tests.conftest import SEED, CliResult, cli
+from tests.renderings import notes
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -69,19 +73,9 @@ def test_fifty_megabyte_text_file_is_refused_with_its_size(tmp_path):
 
 
 def test_pdf_with_500_pages(tmp_path):
-    from reportlab.pdfgen import canvas
-
     path = tmp_path / "raw" / "lang.pdf"
     path.parent.mkdir()
-    pdf = canvas.Canvas(str(path))
-    for page in range(1, 501):
-        pdf.setFont("Helvetica", 8)
-        pdf.drawString(72, 800, "Bilaga: handlingsplaner")
-        pdf.drawString(300, 30, f"Sida {page}")
-        pdf.setFont("Helvetica", 10)
-        pdf.drawString(72, 700, f"Anteckning {page} om det regionala arbetet med sociala företag.")
-        pdf.showPage()
-    pdf.save()
+    notes(path, pages=500)
     summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     document = json.loads((tmp_path / "out" / "json" / "lang" / "document.json").read_text(encoding="utf-8"))
     assert summary.documents == 1 and document["pages"] == 500
@@ -134,3 +128,116 @@ def test_only_unsupported_files(tmp_path):
     one_document(tmp_path, "anteckningar.docx", b"PK\x03\x04")
     result = run_cli(tmp_path)
     assert result.returncode == 1 and "no supported source files" in result.stderr
+
+
+def deflate_bomb(path: Path, decoded_bytes: int) -> None:
+    """A one-page PDF whose content stream is zeros deflated twice: a few kilobytes on disk that
+    decode to ``decoded_bytes``. The inner stream is made from one compressed megabyte repeated,
+    so writing it takes no time."""
+    import zlib
+
+    chunk = 1 << 20
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(b"\0" * chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    checksum = ((decoded_bytes // chunk * chunk) % 65521) << 16 | 1  # Adler-32 of zeros
+    inner = b"\x78\xda" + block * (decoded_bytes // chunk) + final + checksum.to_bytes(4, "big")
+    outer = zlib.compress(inner, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer
+               + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_deflate_bomb_is_refused_before_it_is_decoded(tmp_path, engine):
+    path = tmp_path / "raw" / "bomb.pdf"
+    path.parent.mkdir()
+    deflate_bomb(path, 6_500 * 1_048_576)  # 6.5 GB of zeros
+    assert path.stat().st_size < 40_000
+    result = run_cli(tmp_path, "--pdf-engine", engine)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: raw/bomb.pdf: PDF is too large to read: its streams decode to more "
+                                    "than 128 MiB")
+    assert not (tmp_path / "output").exists() and not (tmp_path / "interim").exists()
+
+
+def test_pdf_streams_under_the_budget_are_read(tmp_path):
+    # the same construction, small: 2 MiB of zeros are content like any other (an empty page)
+    path = tmp_path / "raw" / "nollor.pdf"
+    path.parent.mkdir()
+    deflate_bomb(path, 2 * 1_048_576)
+    result = run_cli(tmp_path)
+    assert result.returncode == 1 and "no text layer on any of its 1 page(s)" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_over_the_page_budget_is_refused_before_its_pages_are_read(tmp_path, monkeypatch, engine):
+    path = tmp_path / "raw" / "lang.pdf"
+    path.parent.mkdir()
+    notes(path, pages=40)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 30)
+    monkeypatch.setattr(layout, "page_lines", lambda *args: pytest.fail("a page was read"))
+    result = run_cli(tmp_path, "--pdf-engine", engine)
+    assert result.returncode == 1 and result.stderr == (
+        "error: raw/lang.pdf: PDF is too large to read: 40 pages, over the limit of 30\n")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_over_the_character_budget_is_refused_once_it_is_reached(tmp_path, monkeypatch, engine):
+    path = tmp_path / "raw" / "lang.pdf"
+    path.parent.mkdir()
+    notes(path, pages=40)  # about 80 characters a page
+    monkeypatch.setattr(pdf_reader, "MAX_CHARACTERS", 1000)
+    read = []
+    real = layout.page_lines
+    monkeypatch.setattr(layout, "page_lines", lambda words, number: read.append(number) or real(words, number))
+    result = run_cli(tmp_path, "--pdf-engine", engine)
+    assert result.returncode == 1 and result.stderr == (
+        "error: raw/lang.pdf: PDF is too large to read: more than 1 000 characters of text\n")
+    assert len(read) < 15
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_pdf_pages_are_closed_as_they_are_read(tmp_path, monkeypatch, engine):
+    import pdfplumber.page
+    import pypdfium2.raw
+
+    path = tmp_path / "lang.pdf"
+    notes(path, pages=5)
+    events: list[str] = []
+
+    def spy(owner, name, event):
+        real = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *args: events.append(event) or real(*args))
+
+    spy(pypdfium2.raw, "FPDF_LoadPage", "open")
+    spy(pypdfium2.raw, "FPDF_ClosePage", "close")
+    real_chars = pdfplumber.page.Page.chars
+    monkeypatch.setattr(pdfplumber.page.Page, "chars", property(lambda page: events.append("open") or real_chars.fget(page)))
+    spy(pdfplumber.page.Page, "close", "close")
+    assert "Anteckning 5 om" in read_pdf_source(path, engine=engine).text
+    assert events[:10] == ["open", "close"] * 5 and set(events[10:]) <= {"close"}  # pdfplumber closes all at the end
+
+
+def test_pdf_filters_are_decoded_only_up_to_the_budget():
+    # PDF 1.7, 7.4.4.2: "-----A---B" is LZW-encoded as 80 0B 60 50 22 0C 0C 85 01
+    assert pdf_reader._unlzw(bytes.fromhex("800B6050220C0C8501"), 100) == b"-----A---B"
+    with pytest.raises(pdf_reader._OverBudget):
+        pdf_reader._unlzw(bytes.fromhex("800B6050220C0C8501"), 5)
+    # run-length: a length byte n < 128 copies n + 1 bytes, 257 - n repeats one byte, 128 ends
+    assert pdf_reader._unrun(bytes([2]) + b"abc" + bytes([253]) + b"z" + bytes([128]), 100) == b"abczzzz"
+    with pytest.raises(pdf_reader._OverBudget):
+        pdf_reader._unrun(bytes([129]) + b"z" * 2, 100)  # 128 bytes from 2
+    assert pdf_reader._decode_stage(b"ASCII85Decode", b"<~87cURD]i,\"Ebo80~>", 100) == b"Hello World!"
+    assert pdf_reader._decode_stage(b"ASCIIHexDecode", b"48 65 6C 6C 6F>", 100) == b"Hello"

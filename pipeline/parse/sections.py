@@ -95,7 +95,7 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _heading_names(profile: Profile) -> list[tuple[str, County]]:
+def heading_names(profile: Profile) -> list[tuple[str, County]]:
     """Every heading form of every county, longest first."""
     aliases = []
     for county in reference.counties():
@@ -137,6 +137,10 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], profi
     return found[0], found[1], not (blank_before and blank_after)
 
 
+_MATCHERS: dict[str, difflib.SequenceMatcher] = {}
+"""A matcher per label spelling, which difflib indexes once."""
+
+
 LABEL_WORD_COVERAGE = 0.75
 """A ``Something:`` prefix that has this share of a label's words (compared by their first
 five letters, Swedish stop words aside), and starts with the same word, is taken as that label:
@@ -172,9 +176,15 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, boo
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
     best: tuple[float, str] = (0.0, "")
+    folded = prefix.casefold()
     for spelling, section in labels.section_of.items():
-        score = max(difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio(),
-                    _word_coverage(prefix, spelling))
+        score = _word_coverage(prefix, spelling)
+        if 2.0 * min(len(folded), len(spelling)) / (len(folded) + len(spelling)) >= LABEL_SIMILARITY:
+            # difflib's quick ratios are upper bounds of its ratio: compute it only where it can be close enough
+            matcher = _MATCHERS.get(spelling) or _MATCHERS.setdefault(spelling, difflib.SequenceMatcher(None, "", spelling))
+            matcher.set_seq1(folded)
+            if matcher.quick_ratio() >= LABEL_SIMILARITY:
+                score = max(score, matcher.ratio())
         best = max(best, (score, section))
     if best[0] >= min(LABEL_SIMILARITY, LABEL_WORD_COVERAGE):
         end = len(prefix) + 1
@@ -359,7 +369,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines, cuts = _split_inside_labels(split_lines(text), profile)
-    aliases = _heading_names(profile)
+    aliases = heading_names(profile)
     headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, profile))]
     regions: list[RegionBlock] = []
     findings: list[Finding] = []

@@ -47,14 +47,17 @@ def _shifted(value: Any, by: int, message: Callable[[str], str] | None = None) -
     return value
 
 
-def region_json(region: Region, text: str) -> dict:
-    """The region's file content: its fields with region-local offsets and message line numbers."""
-    lines_before = text.count("\n", 0, region.heading_start)
+def region_json(region: Region | dict, text: str) -> dict:
+    """The region's file content: its fields with region-local offsets and message line numbers
+    (``region`` is the model or its JSON form, ``model_dump(mode="json")``)."""
+    data = region if isinstance(region, dict) else region.model_dump(mode="json")
+    heading_start = data["heading_start"]
+    lines_before = text.count("\n", 0, heading_start)
 
     def local_line(message: str) -> str:
         return DOCUMENT_LINE.sub(lambda m: REGION_LINE.format(int(m["line"]) - lines_before), message, count=1)
 
-    return _shifted(region.model_dump(mode="json"), -region.heading_start, local_line)
+    return _shifted(data, -heading_start, local_line)
 
 
 def document_offsets(region_file: dict, heading_start: int) -> dict:

@@ -105,34 +105,46 @@ GRAINS = {
 """The grain of every table: what one row is."""
 
 
-def rows(extraction: Extraction, metrics: tuple[str, ...]) -> dict[str, list[dict]]:
-    """Returns the rows of every table for one extraction."""
-    doc = extraction.document
-    d = {"document_id": doc.document_id}
-    out: dict[str, list[dict]] = {name: [] for name in _columns(metrics)}
-    out["documents"].append(d | doc.model_dump(include={
-        "source_path", "source_sha256", "source_format", "encoding", "pages", "pipeline_version", "profile_id",
-        "profile_sha256", "publisher", "title",
-        "regions_found", "regions_claimed", "regions_claimed_of"}))
-    out["counties"].extend(d | c.model_dump() for c in doc.counties)
-    out["organisations"].extend(d | o.model_dump() for o in doc.organisations)
-    out["quality"].extend(d | f.model_dump(mode="json") for f in doc.quality)
-    for region in extraction.regions:
-        r = d | {"county_code": region.county_code}
-        row = r | region.model_dump(include={"county_name", "region_name", "title", "summary",
-                                             "heading_start", "heading_end"})
+def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None = None) -> dict[str, list[dict]]:
+    """Returns the rows of every table for one extraction (from ``dumped``, its JSON form without
+    the text, when the caller has it already: one dump serves every table). A row holds its table's
+    columns and nothing else, so buffered rows keep no more of the document than they need."""
+    data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
+    columns = _column_names(metrics)
+    out: dict[str, list[dict]] = {name: [] for name in columns}
+
+    def add(table: str, *parts: dict) -> None:
+        merged: dict = {}
+        for part in parts:
+            merged |= part
+        out[table].append({name: merged[name] for name in columns[table]})
+
+    doc = data["document"]
+    d = {"document_id": doc["document_id"]}
+    add("documents", d, doc)
+    for table, items in (("counties", doc["counties"]), ("organisations", doc["organisations"]),
+                         ("quality", doc["quality"])):
+        for item in items:
+            add(table, d, item)
+    for region in data["regions"]:
+        r = d | {"county_code": region["county_code"]}
+        spread = {}
         for metric in metrics:
-            count = region.counts[metric].model_dump()
-            row |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
-            out["counts"].append(r | {"metric": metric} | count)
-        out["regions"].append(row)
-        out["sections"].extend(r | s.model_dump() for s in region.sections)
-        out["contacts"].extend(r | c.model_dump() for c in region.contacts)
-        out["goals"].extend(r | g.model_dump() for g in region.goals)
-        out["purpose_items"].extend(r | p.model_dump() for p in region.purpose_items)
-        out["mentions"].extend(r | m.model_dump() for m in region.mentions)
-        out["quality"].extend(d | f.model_dump(mode="json") for f in region.quality)
+            count = region[metric]
+            spread |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
+            add("counts", r, {"metric": metric}, count)
+        add("regions", r, region, spread)
+        for table in ("sections", "contacts", "goals", "purpose_items", "mentions"):
+            for item in region[table]:
+                add(table, r, item)
+        for finding in region["quality"]:
+            add("quality", d, finding)
     return out
+
+
+@lru_cache(maxsize=8)
+def _column_names(metrics: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {table: tuple(name for name, _, _ in columns) for table, columns in _columns(metrics).items()}
 
 
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}

@@ -75,16 +75,18 @@ class OutputWriter:
         self.review = ReviewWriter(self.staging / "review", profile)
         self.sources: list[dict] = []
 
-    def add(self, extraction: Extraction) -> None:
-        """Writes one document's JSON files and appends its rows to every table."""
-        doc = extraction.document
-        folder = self.staging / "json" / doc.document_id
-        _write(folder / "document.json", to_json(doc, exclude=DOCUMENT_JSON_EXCLUDE))
-        for name, region in zip(doc.region_files, extraction.regions):
+    def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
+        """Writes one document's JSON files and appends its rows to every table, from ``dumped``
+        (the extraction's JSON form without its text) when the caller has made it already."""
+        data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
+        doc = data["document"]
+        folder = self.staging / "json" / doc["document_id"]
+        _write(folder / "document.json", to_json({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
+        for name, region in zip(doc["region_files"], data["regions"]):
             _write(folder / name, to_json(region_json(region, extraction.text)))
-        self.add_rows(rows(extraction, self.profile.metric_ids))
+        self.add_rows(rows(extraction, self.profile.metric_ids, data))
         self.review.add(extraction)
-        self.sources.append(doc.model_dump(include={"document_id", "source_path", "source_format", "source_sha256"}))
+        self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""
@@ -96,10 +98,7 @@ class OutputWriter:
 
     def _flush(self, name: str) -> None:
         if self.pending[name]:
-            schema = self.schemas[name]
-            self.writers[name].write_table(
-                pa.Table.from_pylist([{f.name: row[f.name] for f in schema} for row in self.pending[name]],
-                                     schema=schema))
+            self.writers[name].write_table(pa.Table.from_pylist(self.pending[name], schema=self.schemas[name]))
             self.pending[name] = []
 
     def write_file(self, relative: str, content: str) -> None:

@@ -2,7 +2,8 @@
 
 One reader per format, chosen by file suffix. Each takes the file's bytes (already read, for the
 hash) and the ``ReaderHints`` of the report family, and returns a ``NormalisedText``; a file that
-cannot be read raises ``UnusableInputError`` with one line that names it.
+cannot be read raises ``UnusableInputError`` with one line that names it. PDFs are read by one of
+two engines (``pdf.ENGINES``) that give the same text; the engine is part of the text stage's key.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.models import SourceFormat
+from pipeline.parse.sections import heading_names
 from pipeline.profile import Profile
 from pipeline.readers.html import read_html_source
-from pipeline.readers.pdf import read_pdf_source
+from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINE_LIBRARIES, read_pdf_source
 from pipeline.readers.text import NormalisedText, ReaderHints, read_text_source
 
 Reader = Callable[[Path, bytes, ReaderHints], NormalisedText]
@@ -36,31 +38,57 @@ READER_MODULES: dict[SourceFormat, str] = {
 
 READER_LIBRARIES: dict[SourceFormat, tuple[str, ...]] = {
     "text": ("charset-normalizer",),
-    "pdf": ("pdfplumber", "pdfminer.six", "charset-normalizer"),
+    "pdf": ("charset-normalizer",),
     "html": ("beautifulsoup4", "charset-normalizer"),
 }
-"""Third-party packages whose version changes a format's text."""
+"""Third-party packages whose version changes a format's text (for PDFs, with its engine's)."""
+
+
+def reader_libraries(source_format: SourceFormat, pdf_engine: str = DEFAULT_ENGINE) -> tuple[str, ...]:
+    """The packages whose version changes the text of ``source_format`` read with ``pdf_engine``."""
+    engine = ENGINE_LIBRARIES[pdf_engine] if source_format == "pdf" else ()
+    return engine + READER_LIBRARIES[source_format]
+
+
+_HINTS: dict[str, ReaderHints] = {}
 
 
 def hints(profile: Profile) -> ReaderHints:
-    """The reader hints of a report family."""
+    """The reader hints of a report family (made once per process and profile)."""
+    if profile.sha256 not in _HINTS:
+        _HINTS[profile.sha256] = _hints(profile)
+    return _HINTS[profile.sha256]
+
+
+def _hints(profile: Profile) -> ReaderHints:
     return ReaderHints(
         web_leftovers=tuple((re.compile(w.pattern, re.IGNORECASE | re.MULTILINE), w.note)
                             for w in profile.web_leftovers),
         line_labels=profile.labels.any_label,
         block_labels=profile.labels.block_label,
+        headings=_heading_start(profile),
     )
+
+
+def _heading_start(profile: Profile) -> re.Pattern[str]:
+    """The start of a region heading: one of the profile's heading forms, then a space or the end."""
+    names = sorted({name for name, _ in heading_names(profile)}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?: |$)") if names else re.compile(r"(?!)")
 
 
 def hints_fingerprint(profile: Profile) -> str:
     """What of the profile the readers use, as text: part of the text stage's cache key."""
     parts = [w.pattern + "\0" + w.note for w in profile.web_leftovers]
-    parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern]
+    parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern, _heading_start(profile).pattern]
     return "\n".join(parts)
 
 
-def read(path: Path, data: bytes, hints: ReaderHints) -> tuple[SourceFormat, NormalisedText]:
+def read(path: Path, data: bytes, hints: ReaderHints,
+         pdf_engine: str = DEFAULT_ENGINE) -> tuple[SourceFormat, NormalisedText]:
+    """The format of ``path`` and its normalised text; PDFs are read with ``pdf_engine``."""
     source_format, reader = READERS[path.suffix.lower()]
+    if source_format == "pdf":
+        return source_format, read_pdf_source(path, data, hints, engine=pdf_engine)
     return source_format, reader(path, data, hints)
 
 

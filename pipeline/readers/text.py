@@ -32,12 +32,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class ReaderHints:
-    """What a reader is told about the report family: web-page furniture to remove, and the
-    labels that start a line or a block (the PDF reader rebuilds paragraphs with them)."""
+    """What a reader is told about the report family: web-page furniture to remove, the labels
+    that start a line or a block, and the start of a region heading (the PDF reader rebuilds
+    paragraphs with them)."""
 
     web_leftovers: tuple[tuple[re.Pattern[str], str], ...] = ()
     line_labels: re.Pattern[str] = re.compile(r"(?!)")
     block_labels: re.Pattern[str] = re.compile(r"(?!)")
+    headings: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,10 @@ def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], .
     findings: list[tuple[int, Finding]] = []
     for pattern, note in leftovers:
         matches = list(pattern.finditer(text))
+        line_number, counted = 1, 0
         for match in matches:
-            line_number = text.count("\n", 0, match.start()) + 1
+            line_number += text.count("\n", counted, match.start())  # matches come in text order
+            counted = match.start()
             findings.append((line_number,
                 Finding(
                     county_code=None,
@@ -108,8 +112,9 @@ def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], .
                     evidence=match.group(0).strip(),
                 )
             ))
-        if matches:
-            text = pattern.sub("", text)
+        if matches:  # the text between the matches: what pattern.sub("", text) gives, without a second scan
+            ends = [0, *(end for match in matches for end in match.span()), len(text)]
+            text = "".join(text[a:b] for a, b in zip(ends[::2], ends[1::2]))
     return text, [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
 
 

@@ -55,7 +55,7 @@ def cached_extraction(folder: Path, fingerprint: str, text: str, source_path: st
 
 
 def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fingerprint: str,
-                  records_fingerprint: str, redaction: str | None) -> dict[str, str]:
+                  records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, str]:
     """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the
     entities and the whole extraction."""
     doc = extraction.document
@@ -70,32 +70,29 @@ def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fin
         "reader_fingerprint": reader_fingerprint,
         "redaction": redaction,
     }
+    data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
     sections = {
         "document_id": doc.document_id,
         "regions": [
             {
-                "county_code": r.county_code,
-                "title": r.title,
-                "heading_start": r.heading_start,
-                "heading_end": r.heading_end,
-                "sections": [s.model_dump(include={"section", "label", "start", "end"}) for s in r.sections],
+                "county_code": r["county_code"],
+                "title": r["title"],
+                "heading_start": r["heading_start"],
+                "heading_end": r["heading_end"],
+                "sections": [{key: s[key] for key in ("section", "label", "start", "end")} for s in r["sections"]],
             }
-            for r in extraction.regions
+            for r in data["regions"]
         ],
     }
     entities = {
         "document_id": doc.document_id,
-        "regions": [
-            {"county_code": r.county_code, "mentions": [m.model_dump(mode="json") for m in r.mentions]}
-            for r in extraction.regions
-        ],
+        "regions": [{"county_code": r["county_code"], "mentions": r["mentions"]} for r in data["regions"]],
     }
     return {
         "entities.json": to_json(entities),
         "text.txt": normalised.text,
         "text.json": to_json(text_meta),
         "sections.json": to_json(sections),
-        "extraction.json": orjson.dumps(
-            {"records_fingerprint": records_fingerprint,
-             "extraction": extraction.model_dump(mode="json", exclude={"text"})}).decode("utf-8") + "\n",
+        "extraction.json": orjson.dumps({"records_fingerprint": records_fingerprint, "extraction": data}).decode("utf-8")
+                           + "\n",
     }

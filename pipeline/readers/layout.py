@@ -1,0 +1,344 @@
+"""PDF layout: the words of each page, whichever engine read them, become the normalised text.
+
+Both PDF engines (``pdf.py``) feed this module; every rule about words, lines and paragraphs is
+here, so the engines give the same text:
+
+- words: a run of characters of one font and size, split at a space or at a gap wider than
+  ``X_TOLERANCE`` (pdfplumber's ``extract_words`` rule; the pdfplumber engine asks pdfplumber for
+  it, the PDFium engine gets it from ``words_from_chars``);
+- lines: words whose tops are within 0.3 of the font size, left to right, in reading order;
+- paragraphs: a line that stops short of the right edge ends its paragraph (the next word would
+  have fitted), a larger vertical gap starts a new block (a blank line), and a change of font size
+  or weight (headings) starts a new paragraph. Paragraphs continue across page breaks, where the
+  gap is hidden: there a larger font, a block label of the profile, or a region heading of the
+  profile standing on its own line starts the block;
+- running headers, footers and page numbers are found by repetition and position, dropped and
+  reported; words hyphenated at a line end are joined ("sam-" + "hällsentreprenör"), real
+  hyphens ("ASF-projekt", "Marie-Louise") stay, a soft hyphen at a line end always joins; glyphs without a character become a bullet at a
+  line start, else U+FFFD, and are reported.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from pipeline.findings import Code
+from pipeline.models import Finding
+from pipeline.readers.text import NormalisedText, ReaderHints, normalise
+
+X_TOLERANCE = 1.5
+"""Points between two characters beyond which they are two words (pdfplumber's ``x_tolerance``)."""
+Y_TOLERANCE = 3.0
+"""Points between the tops of two characters beyond which they are on two lines (pdfplumber's default)."""
+MARGIN_BAND = 0.08
+"""Lines within this share of the page height from the top or bottom edge may be furniture."""
+REPEATED_ON = 0.5
+"""A margin line whose text (digits aside) recurs on at least this share of pages is furniture."""
+LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+"""Ligature characters spelled out in words, as pdfplumber does."""
+
+_PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?#(?:\s*(?:\(#\)|/\s*#|av\s+#|of\s+#))?$|^[-–]\s*#\s*[-–]$",
+                          re.IGNORECASE)
+_BULLET_START = re.compile(r"^(?:[-–•*]\s|\(cid:\d+\)\s|[a-zåäö]\)\.?\s|\(\w\)\s)")
+_NUMBER_START = re.compile(r"^(\d+)[a-z]?(?:\+\d+)?[.):]")
+_TERMINAL = re.compile(r"[.:;!?,]$")
+_DIGITS = re.compile(r"\d+")
+_CID = re.compile(r"\(cid:(\d+)\)")
+_CID_BULLET = re.compile(r"^\(cid:\d+\)(?= )", re.MULTILINE)
+_SUSPENDED = {"och", "eller", "samt", "till", "&"}
+_SPACE = re.compile(r"\s")
+_LIGATURE = re.compile(f"[{''.join(LIGATURES)}]")
+
+
+class Word(NamedTuple):
+    """A word on a page, in points from the page's top left corner."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
+
+
+@dataclass
+class PdfLine:
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    first_word_width: float
+
+
+@dataclass(frozen=True)
+class Chars:
+    """A page's characters in content order, as columns: what ``words_from_chars`` needs. Each
+    character has a style, an index into ``styles``: (upright, font name, size)."""
+
+    text: list[str]
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    style: np.ndarray
+    styles: list[tuple[bool, str, float]]
+
+
+def words_from_chars(chars: Chars) -> list[Word]:
+    """The page's words from its characters, by pdfplumber's ``extract_words`` rules: runs of
+    consecutive characters of one style; in each run, lines clustered by top (by x for rotated
+    text), each a chain of values within the tolerance of the last; characters sorted along the
+    line (ties in content order); a word ends at a space, and before a character that starts left
+    of the last one, more than ``X_TOLERANCE`` right of its end, or off its line."""
+    n = len(chars.text)
+    if not n:
+        return []
+    style = chars.style
+    upright_of = np.array([upright for upright, _, _ in chars.styles], dtype=bool)
+    upright = upright_of[style]
+    x0, x1, top, bottom = chars.x0, chars.x1, chars.top, chars.bottom
+    run = np.cumsum(np.concatenate(([True], style[1:] != style[:-1]))) - 1
+    line_key = np.where(upright, top, x0)
+    tolerance = np.where(upright, Y_TOLERANCE, X_TOLERANCE)
+    order = np.lexsort((line_key, run))
+    key, in_run = line_key[order], run[order]
+    starts_line = np.concatenate(([True], (in_run[1:] != in_run[:-1]) | (key[1:] > key[:-1] + tolerance[order][1:])))
+    line = np.empty(n, dtype=np.int64)
+    line[order] = np.cumsum(starts_line) - 1
+    seq = np.lexsort((np.arange(n), np.where(upright, x0, bottom), np.where(upright, x0, top), line))
+
+    in_order = bool((seq[1:] > seq[:-1]).all())  # often the content order is the reading order
+    text = chars.text if in_order else [chars.text[i] for i in seq]
+    joined = "".join(text)
+    if len(joined) == n:  # one character each: find the spaces with one scan
+        space = np.zeros(n, dtype=bool)
+        space[[m.start() for m in _SPACE.finditer(joined)]] = True
+    else:
+        space = np.fromiter((t.isspace() for t in text), dtype=bool, count=n)
+    s_x0, s_x1, s_top, s_bottom, s_up, s_line = x0[seq], x1[seq], top[seq], bottom[seq], upright[seq], line[seq]
+    across = np.where(s_up, s_x0, s_top)  # position along the line, its end, and across it
+    end = np.where(s_up, s_x1, s_bottom)
+    off = np.where(s_up, s_top, s_x0)
+    along_tolerance = np.where(s_up, X_TOLERANCE, Y_TOLERANCE)[1:]
+    off_tolerance = np.where(s_up, Y_TOLERANCE, X_TOLERANCE)[1:]
+    breaks = np.concatenate(([True], (s_line[1:] != s_line[:-1]) | space[:-1] | (across[1:] < across[:-1])
+                             | (across[1:] > end[:-1] + along_tolerance)
+                             | (np.abs(off[1:] - off[:-1]) > off_tolerance)))
+    keep = ~space
+    if not keep.any():
+        return []
+    firsts = np.flatnonzero((breaks & keep)[keep])
+    kept = np.flatnonzero(keep)
+    k_x0, k_x1, k_top, k_bottom = s_x0[kept], s_x1[kept], s_top[kept], s_bottom[kept]
+    w_x0 = np.minimum.reduceat(k_x0, firsts).tolist()
+    w_x1 = np.maximum.reduceat(k_x1, firsts).tolist()
+    w_top = np.minimum.reduceat(k_top, firsts).tolist()
+    w_bottom = np.maximum.reduceat(k_bottom, firsts).tolist()
+    w_style = style[seq][kept][firsts].tolist()
+    bounds = firsts.tolist() + [len(kept)]
+    if len(joined) == n and not _LIGATURE.search(joined):  # the words are slices of one string
+        letters = "".join([text[i] for i in kept.tolist()])
+        texts = [letters[a:b] for a, b in zip(bounds, bounds[1:])]
+    else:
+        spelled = [LIGATURES.get(text[i], text[i]) for i in kept.tolist()]
+        texts = ["".join(spelled[a:b]) for a, b in zip(bounds, bounds[1:])]
+    styles = chars.styles
+    return [Word(word, x0, x1, top, bottom, styles[s][2], styles[s][1])
+            for word, x0, x1, top, bottom, s in zip(texts, w_x0, w_x1, w_top, w_bottom, w_style)]
+
+
+def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
+    """The page's lines in reading order (top to bottom, then left to right), from its words."""
+    words = sorted(words, key=lambda w: (w.top, w.x0))
+    groups: list[list[Word]] = []
+    for word in words:
+        if groups and abs(word.top - groups[-1][0].top) <= max(1.0, 0.3 * word.size):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    result = []
+    for group in groups:
+        group.sort(key=lambda w: w.x0)
+        parts = [group[0].text]
+        for previous, word in zip(group, group[1:]):
+            if word.x0 - previous.x1 >= word.size * 0.1:
+                parts.append(" ")
+            parts.append(word.text)
+        weights = [len(w.text) for w in group]
+        bold = sum(n for w, n in zip(group, weights) if _is_bold(w.fontname)) > sum(weights) / 2
+        result.append(PdfLine(page_number, "".join(parts), group[0].x0, group[-1].x1, min(w.top for w in group),
+                              max(w.bottom for w in group), _median([round(w.size, 1) for w in group]), bold,
+                              group[0].x1 - group[0].x0))
+    return result
+
+
+@lru_cache(maxsize=256)
+def _is_bold(fontname: str) -> bool:
+    """A font is bold when its name says so ("Helvetica-Bold", "Arial,Black")."""
+    name = fontname.lower()
+    return "bold" in name or "black" in name
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median``, for the few values of one line."""
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def _furniture(pages: list[list[PdfLine]], heights: list[float]) -> tuple[set[int], list[tuple[str, int]]]:
+    """Ids of lines that are running headers, footers or page numbers, and (text, pages) dropped."""
+    def band(line: PdfLine, height: float) -> str | None:
+        if line.top < height * MARGIN_BAND:
+            return "top"
+        if line.bottom > height * (1 - MARGIN_BAND):
+            return "bottom"
+        return None
+
+    keys: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for lines, height in zip(pages, heights):
+        for line in lines:
+            where = band(line, height)
+            if where:
+                keys[(where, _DIGITS.sub("#", line.text))].add(line.page)
+    repeated = {key for key, on in keys.items() if len(on) >= max(2, REPEATED_ON * len(pages))}
+    dropped: set[int] = set()
+    report: Counter[str] = Counter()
+    for lines, height in zip(pages, heights):
+        for line in lines:
+            where = band(line, height)
+            if not where:
+                continue
+            key = _DIGITS.sub("#", line.text)
+            if (where, key) in repeated or _PAGE_NUMBER.match(key):
+                dropped.add(id(line))
+                report[key] += 1
+    return dropped, sorted(report.items())
+
+
+def _unmapped_glyphs(text: str) -> tuple[str, list[Finding]]:
+    """Glyphs the PDF gives no character for: a list bullet when one starts a line, else U+FFFD."""
+    findings = []
+    bullets = _CID_BULLET.findall(text)
+    if bullets:
+        findings.append(Finding(county_code=None, severity=Code.pdf_glyph_read_as_bullet.severity,
+                                code=Code.pdf_glyph_read_as_bullet,
+                                message=f"{len(bullets)} unmapped glyph(s) at line starts read as list bullets",
+                                evidence=bullets[0]))
+    text = _CID_BULLET.sub("•", text)
+    others = _CID.findall(text)
+    if others:
+        findings.append(Finding(county_code=None, severity=Code.pdf_unmapped_glyph.severity,
+                                code=Code.pdf_unmapped_glyph,
+                                message=f"{len(others)} glyph(s) with no character in the PDF, kept as U+FFFD",
+                                evidence=f"(cid:{others[0]})"))
+    return _CID.sub("\ufffd", text), findings
+
+
+def _join(previous: str, line: str) -> str:
+    """Joins a wrapped line to its paragraph, undoing end-of-line hyphenation."""
+    if previous.endswith("\xad"):
+        return previous[:-1] + line  # a soft hyphen marks where a word was broken
+    if re.search(r"[^\W\d_]-$", previous):
+        first = line.split(" ", 1)[0]
+        if first[:1].islower() and first.lower() not in _SUSPENDED:
+            return previous[:-1] + line  # "sam-" + "hällsentreprenör"
+        if first[:1].isupper():
+            return previous + line  # "Marie-" + "Louise"
+    return f"{previous} {line}"
+
+
+def _list_number(text: str) -> int | None:
+    match = _NUMBER_START.match(text)
+    return int(match.group(1)) if match else None
+
+
+def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> str:
+    """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks.
+    ``hints`` gives the labels that start a line (any label) and a block (a section's label), and
+    the region headings."""
+    lines = [line for page in pages for line in page]
+    if not lines:
+        return ""
+    body_size = Counter(line.size for line in lines).most_common(1)[0][0]
+    by_page: dict[int, list[float]] = defaultdict(list)
+    for line in lines:
+        by_page[line.page].append(line.x1)
+    widest = statistics.median(max(x1s) for x1s in by_page.values())
+    # a page with few lines may have none that reach the edge: use the document's typical edge
+    right_edge = {page: max(x1s) if len(x1s) >= 10 else max(widest, max(x1s)) for page, x1s in by_page.items()}
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size == body_size]
+    # the usual gap between lines of a paragraph; with few lines the median may be a block gap itself
+    line_gap = min(statistics.median(gaps), body_size * 0.6) if gaps else body_size * 0.25
+    char_width = body_size * 0.5
+
+    pairs = list(zip(lines, lines[1:]))
+    styled = [(p.size, p.bold) != (n.size, n.bold) for p, n in pairs]
+    headed = [(n.size > body_size * 1.15 or p.size > body_size * 1.15) and s for (p, n), s in zip(pairs, styled)]
+    wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width for p, n in pairs]
+    # on one page a larger gap or a heading starts a block; a page break hides the gap (None)
+    gap_block = [(n.top - p.bottom > line_gap + body_size * 0.4 or h) if p.page == n.page else None
+                 for (p, n), h in zip(pairs, headed)]
+
+    def region_heading(i: int) -> bool:
+        """Line ``i`` reads as a region heading of the profile: a whole paragraph of one line that
+        starts with a heading form and ends without sentence punctuation."""
+        text = lines[i].text
+        return (hints.headings.match(text) is not None and not _TERMINAL.search(text)
+                and (i == len(pairs) or not wrapped[i] or styled[i]))
+
+    out: list[str] = [lines[0].text]
+    block_starts = {0}
+    last_number = _list_number(lines[0].text)
+    for i, (previous, line) in enumerate(pairs):
+        n = i + 1
+        number = _list_number(line.text)
+        # "2010." after a wrap is a year, not item 2010: numbered items must continue the count
+        numbered_item = number is not None and (number == 1 or number == (last_number or 0) + 1)
+        if gap_block[i] is not None:
+            new_block = gap_block[i]
+        else:  # a page break: a heading, a block label or a region heading on its own line starts a block
+            new_block = (headed[i] or hints.block_labels.match(line.text) is not None
+                         or (region_heading(n) and (n == len(pairs) or gap_block[n] is not False))
+                         or (region_heading(i) and i in block_starts))
+        if new_block:
+            out.append("")
+            out.append(line.text)
+            block_starts.add(n)
+        elif styled[i] or not wrapped[i] or numbered_item or _BULLET_START.match(line.text) \
+                or hints.line_labels.match(line.text):
+            out.append(line.text)
+        else:
+            out[-1] = _join(out[-1], line.text)
+            continue
+        if number is not None:
+            last_number = number
+    return "\n".join(out) + "\n"
+
+
+def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints = ReaderHints()) -> NormalisedText:
+    """The normalised text of a PDF from its pages' lines and heights, with what was dropped or
+    replaced as findings."""
+    dropped, report = _furniture(pages, heights)
+    body = [[line for line in page if id(line) not in dropped] for page in pages]
+    rebuilt, glyph_findings = _unmapped_glyphs(paragraphs(body, hints))
+    text, findings = normalise(rebuilt, hints)
+    furniture = tuple(
+        Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity, code=Code.pdf_furniture_dropped,
+                message=f"dropped a running header, footer or page number on {times} page(s)", evidence=key)
+        for key, times in report
+    )
+    return NormalisedText(text=text, encoding="pdf", findings=furniture + tuple(glyph_findings) + findings,
+                          pages=len(heights))

@@ -1,0 +1,73 @@
+"""The two PDF engines give the same interim text, findings and page count on every PDF rendering of
+the tests, so either gives the same dataset; PDFium is the default and the engine keys the cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import pytest
+
+from pipeline.readers import registry
+from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINES, read_pdf_source
+from pipeline.runner.run import reader_fingerprint
+from tests.conftest import PROFILE, SEED, cli
+from tests.renderings import PDF_LAYOUTS, render_pdf
+
+REPORTS = {"seed": lambda path: render_pdf(SEED.read_text(encoding="utf-8"), path)}
+"""Whole reports rendered as PDFs. ``make bench`` compares the engines on a corpus of them."""
+
+
+@pytest.mark.parametrize("name", [*PDF_LAYOUTS, *REPORTS])
+def test_both_engines_give_the_same_text_findings_and_pages(tmp_path, name):
+    path = tmp_path / f"{name}.pdf"
+    (PDF_LAYOUTS.get(name) or REPORTS[name])(path)
+    hints = registry.hints(PROFILE)
+    reference = read_pdf_source(path, hints=hints, engine="pdfplumber")
+    fast = read_pdf_source(path, hints=hints, engine="pdfium")
+    assert fast.text == reference.text
+    assert fast.findings == reference.findings
+    assert (fast.pages, fast.encoding) == (reference.pages, reference.encoding)
+
+
+def test_pdfium_is_the_default_engine():
+    assert DEFAULT_ENGINE == "pdfium" and set(ENGINES) == {"pdfium", "pdfplumber"}
+
+
+def test_the_engine_is_part_of_the_text_stage_key():
+    keys = {engine: reader_fingerprint("pdf", PROFILE, engine) for engine in ENGINES}
+    assert keys["pdfium"] != keys["pdfplumber"]
+    assert reader_fingerprint("text", PROFILE, "pdfium") == reader_fingerprint("text", PROFILE, "pdfplumber")
+
+
+def test_extract_with_either_engine_writes_the_same_output(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    PDF_LAYOUTS["body_font_headings"](raw / "plan.pdf")
+    shutil.copy(SEED, raw / SEED.name)
+    outputs = {}
+    for engine in ENGINES:
+        result = cli("extract", "-q", "--pdf-engine", engine, "--output-dir", f"out-{engine}",
+                     "--interim-dir", f"interim-{engine}", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs[engine] = {path.relative_to(tmp_path / f"out-{engine}"): path.read_bytes()
+                           for path in sorted((tmp_path / f"out-{engine}" / "json").rglob("*.json"))}
+        meta = json.loads((tmp_path / f"interim-{engine}" / "plan" / "text.json").read_text(encoding="utf-8"))
+        assert meta["reader_fingerprint"] == reader_fingerprint("pdf", PROFILE, engine)
+    assert outputs["pdfium"] == outputs["pdfplumber"]
+    assert len(outputs["pdfium"]) > 2
+
+
+def test_changing_the_engine_reextracts_only_the_pdfs(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    PDF_LAYOUTS["furniture"](raw / "plan.pdf")
+    shutil.copy(SEED, raw / SEED.name)
+    assert cli("extract", "-q", cwd=tmp_path).returncode == 0
+    result = cli("extract", "--pdf-engine", "pdfplumber", cwd=tmp_path)
+    assert result.returncode == 0 and "(1 re-extracted, 1 unchanged)" in result.stdout
+
+
+def test_an_unknown_engine_is_refused(tmp_path):
+    result = cli("extract", "--pdf-engine", "docling", cwd=tmp_path)
+    assert result.returncode == 2 and "docling" in result.stderr
+    assert not (tmp_path / "output").exists()

@@ -1,0 +1,48 @@
+"""Tokenising with spaCy's cache filled line by line gives exactly the bare tokenizer's tokens."""
+
+from __future__ import annotations
+
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.entities.nlp import analyse, build_nlp
+from pipeline.entities.tokens import warm_tokenizer
+from tests.conftest import PROFILE, SEED
+
+BARE = spacy.blank("sv")
+
+
+def tokens(doc) -> list[tuple[str, int, str]]:
+    return [(t.text, t.idx, t.whitespace_) for t in doc]
+
+
+def test_the_seed_is_tokenised_as_the_bare_tokenizer_does():
+    text = SEED.read_text(encoding="utf-8")
+    assert tokens(analyse(text, PROFILE)) == tokens(BARE(text))
+
+
+PIECES = ["t.ex.", "m.fl.", "bl.a.", "kl.", "ca", "Region", "Skåne", "(ALMI)", "2010.", "1.", "sam-", "e-post",
+          "www.tillvaxtverket.se", "anna@almi.se", "50%", "–", ":", ",", ".", "\"", "'", " ", "  ", "\n", "\n\n", "\t",
+          "\u00a0", "ÅÄÖ", "osv.", "dvs.", "s.k.", "fr.o.m.", "Kända", "företag:", "64"]
+"""Words the Swedish tokenizer splits or keeps whole (abbreviations are its special cases), and spaces."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_any_text_is_tokenised_as_the_bare_tokenizer_does(text):
+    nlp = build_nlp(PROFILE)
+    warm_tokenizer(nlp, text)
+    assert tokens(nlp.make_doc(text)) == tokens(BARE(text))
+
+
+def test_the_pipeline_is_built_afresh_once_its_vocabulary_has_grown_past_the_bound(monkeypatch):
+    from pipeline.entities import nlp as nlp_module
+
+    built = build_nlp(PROFILE)
+    nlp_module.bound_vocabulary(PROFILE)
+    assert build_nlp(PROFILE) is built  # a few new strings are kept
+    monkeypatch.setattr(nlp_module, "VOCABULARY_GROWTH", 10)
+    built("Nya ord som vokabulären inte har sett: Qwertyuiop, Asdfghjkl, Zxcvbnm, Poiuytrewq, Lkjhgfdsa.")
+    nlp_module.bound_vocabulary(PROFILE)
+    assert build_nlp(PROFILE) is not built
