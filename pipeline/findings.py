@@ -34,6 +34,8 @@ class Code(str, Enum):
     # readers
     web_leftover_removed = "web_leftover_removed"
     html_no_main = "html_no_main"
+    line_break_normalised = "line_break_normalised"
+    bidi_control_removed = "bidi_control_removed"
     pdf_furniture_dropped = "pdf_furniture_dropped"
     pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
     pdf_unmapped_glyph = "pdf_unmapped_glyph"
@@ -89,6 +91,11 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                         "file-type badge) was removed from the text"),
     Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "
                                 "read, so site chrome may be in the text"),
+    Code.line_break_normalised: CodeInfo("info", "readers", "line-breaking characters other than a line feed (form "
+                                         "feed, vertical tab, NEL, U+2028, U+2029) were read as line or paragraph "
+                                         "breaks"),
+    Code.bidi_control_removed: CodeInfo("warning", "readers", "invisible bidirectional-text controls were removed "
+                                        "from the text; they can make a passage display other than it reads"),
     Code.pdf_furniture_dropped: CodeInfo("info", "readers", "a running header, footer or page number of the PDF was "
                                          "dropped"),
     Code.pdf_glyph_read_as_bullet: CodeInfo("info", "readers", "glyphs with no character at line starts of the PDF "

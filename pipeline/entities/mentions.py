@@ -20,7 +20,7 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline import models
-from pipeline.entities.nlp import EntitySpan, find_entities, section_span
+from pipeline.entities.nlp import EntitySpan, analyse, build_nlp, find_entities, people_in, section_span
 from pipeline.entities.resolver import Resolver
 from pipeline.entities.registry import registry
 from pipeline.findings import Code
@@ -120,6 +120,13 @@ class RegionMentions:
 @lru_cache(maxsize=8)
 def _not_a_name_start(never_names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(STOP_WORDS) | frozenset(w.casefold() for w in never_names)
+
+
+def people_anywhere(text: str, profile: Profile, resolver: Resolver) -> list[str]:
+    """The PERSON spans of the whole text, wherever they are (``nlp.people_in``), as written."""
+    with build_nlp(profile).memory_zone():
+        doc = analyse(text, profile)
+        return [name for name, _, _ in people_in(doc, resolver, _not_a_name_start(profile.lists.never_names))]
 
 
 def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:

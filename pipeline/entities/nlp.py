@@ -129,6 +129,21 @@ def _person_matcher(vocab) -> Matcher:
     return matcher
 
 
+def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str]) -> list[tuple[str, int, int]]:
+    """Every PERSON span of the whole document (the contact sections' rule, run everywhere): runs
+    of two to four capitalised words outside any organisation or place, except a run that starts a
+    sentence with a word of ``not_a_name_start`` ("Att Partnerskapet"). For redaction, which errs
+    towards removing: "Social Business Board" is one too."""
+    people = []
+    for span in _person_matcher(doc.vocab)(doc, as_spans=True):
+        first = span[0]
+        if first.lower_ in not_a_name_start and _sentence_initial(doc, first.i):
+            continue
+        if resolver.exact(span.text) is None:
+            people.append((span.text, span.start_char, span.end_char))
+    return people
+
+
 def _sentence_initial(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
 
