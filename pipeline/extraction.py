@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from pipeline import models, reference
 from pipeline.entities import (DocumentOrganisations, RegionMentions, Resolver, analyse, build_nlp, check_people,
                                find_region_entities)
+from pipeline.entities.nlp import EntityIndex
 from pipeline.findings import Code
 from pipeline.models import Finding, Findings, SourceFormat
 from pipeline.parse.contacts import read_contacts
@@ -114,7 +115,7 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     organisations = DocumentOrganisations(profile)
     with build_nlp(profile).memory_zone():  # strings this document adds to spaCy's vocabulary are freed after it
         doc = analyse(text, profile)
-        doc_ents = list(doc.ents)
+        doc_ents = EntityIndex(doc.ents)
         regions = [build_region(text, block, source.document_id, profile, organisations, doc, doc_ents)
                    for block in segmentation.regions]
     if not regions:

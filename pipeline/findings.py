@@ -63,6 +63,7 @@ class Code(str, Enum):
     count_unparsed = "count_unparsed"
     count_list_mismatch = "count_list_mismatch"
     count_breakdown_mismatch = "count_breakdown_mismatch"
+    count_out_of_range = "count_out_of_range"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
@@ -135,6 +136,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                        "number of names"),
     Code.count_breakdown_mismatch: CodeInfo("warning", "counts", "a count line's breakdown sums to another number "
                                             "than it states"),
+    Code.count_out_of_range: CodeInfo("warning", "counts", "a count line gives a number larger than any region can "
+                                      "have (a 20-digit number); the value is left empty"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list"),

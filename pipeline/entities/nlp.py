@@ -16,7 +16,9 @@ organisation "Nätverket". Known misspellings ("Coomapanion") are patterns of th
 
 from __future__ import annotations
 
+import bisect
 import re
+import types
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,15 +103,40 @@ readers' limits (20 MiB of source), so the entity rulers may take any text they 
 _NLP: dict[str, Language] = {}
 
 
+def _set_annotations(ruler, doc: Doc, matches) -> None:
+    """``EntityRuler.set_annotations`` in linear time: spaCy's own filters the list of earlier
+    entities once per new match (quadratic: a list of 10,000 known names took minutes). The
+    entities it keeps are those that overlap no new one, so they are filtered once, at the end."""
+    new_entities = []
+    seen_tokens: set[int] = set()
+    earlier = list(doc.ents)
+    tagged = {i for e in earlier for i in range(e.start, e.end)}  # the tokens with an entity type
+    for match_id, start, end in matches:
+        if not ruler.overwrite and any(i in tagged for i in range(start, end)):
+            continue
+        if start not in seen_tokens and end - 1 not in seen_tokens:  # boundaries are inclusive
+            if match_id in ruler._ent_ids:
+                label, ent_id = ruler._ent_ids[match_id]
+                new_entities.append(Span(doc, start, end, label=label, span_id=ent_id))
+            else:
+                new_entities.append(Span(doc, start, end, label=match_id))
+            seen_tokens.update(range(start, end))
+    kept = [e for e in earlier if not any(i in seen_tokens for i in range(e.start, e.end))]
+    doc.ents = kept + new_entities
+
+
 def build_nlp(profile: Profile) -> Language:
     """A blank Swedish pipeline with the two rulers; built once per process and profile."""
     if profile.sha256 not in _NLP:
         nlp = spacy.blank("sv")
         nlp.max_length = MAX_TEXT_LENGTH
         lower, exact = _patterns(profile)
-        nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
-        nlp.add_pipe("entity_ruler", name="exact_ruler",
-                     config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
+        rulers = [nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}),
+                  nlp.add_pipe("entity_ruler", name="exact_ruler",
+                               config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})]
+        for ruler, patterns in zip(rulers, (lower, exact)):
+            ruler.add_patterns(patterns)
+            ruler.set_annotations = types.MethodType(_set_annotations, ruler)
         _NLP[profile.sha256] = nlp
     return _NLP[profile.sha256]
 
@@ -187,17 +214,47 @@ def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words)
 
 
 def _after_municipal_role(doc: Doc, ent: Span, words: _Words) -> bool:
-    """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C")."""
+    """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C").
+    Each token's answer is kept on the ``Doc``, so a list of a thousand places is walked once."""
+    known: dict[int, bool] = doc.user_data.setdefault("after_municipal_role", {})
+    walked: list[int] = []
     i = ent.start - 1
+    answer = False
     while i >= 0:
+        if i in known:
+            answer = known[i]
+            break
+        walked.append(i)
         token = doc[i]
         if token.lower_ in words.municipal_roles:
-            return True
+            answer = True
+            break
         if token.lower_ in words.place_list_glue or token.ent_type_ == PLACE:
             i -= 1
             continue
-        return False
-    return False
+        break
+    for j in walked:
+        known[j] = answer
+    return answer
+
+
+class EntityIndex(list):
+    """A document's entity spans (``doc.ents``, in text order, not overlapping) with their token
+    starts, so the spans of one section are found by bisection, not by a scan of every span."""
+
+    def __init__(self, ents) -> None:
+        super().__init__(ents)
+        self.starts = [e.start for e in self]
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        """The spans that lie within tokens ``[start, end)``."""
+        found = []
+        for i in range(bisect.bisect_left(self.starts, start), len(self)):
+            if self[i].start >= end:
+                break
+            if self[i].end <= end:
+                found.append(self[i])
+        return found
 
 
 def find_entities(section: Span, county: County, resolver: Resolver, section_name: str, profile: Profile,
@@ -206,8 +263,8 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
     doc = section.doc
     words = _Words.of(profile)
-    all_ents = list(doc.ents) if doc_ents is None else doc_ents
-    ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
+    index = doc_ents if isinstance(doc_ents, EntityIndex) else EntityIndex(doc.ents if doc_ents is None else doc_ents)
+    ents = index.inside(section.start, section.end)
     places_at = {e.start: e for e in ents if e.label_ == PLACE}
     mentions: list[EntitySpan] = []
     covered: set[int] = set()

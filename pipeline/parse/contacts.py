@@ -80,37 +80,43 @@ def is_person_name(text: str) -> bool:
     return _PERSON.fullmatch(text) is not None
 
 
-def _item(text: str, start: int, end: int, patterns: _Patterns, visible: str | None = None) -> Item | None:
+Visible = tuple[str, int]
+"""An entry's text with its parentheses masked, and the offset in the text where it starts (one
+character before the entry, so a pattern sees what precedes it): a copy of the entry, not of the
+whole text, so a section of many entries is read in linear time."""
+
+
+def _item(text: str, start: int, end: int, patterns: _Patterns, visible: Visible | None = None) -> Item | None:
     """The trimmed item ``text[start:end]``; trimming reads ``visible`` (parentheses masked) when given."""
-    shown = text if visible is None else visible
-    while start < end and shown[start] in " ,.":
+    shown, at = (text, 0) if visible is None else visible
+    while start < end and shown[start - at] in " ,.":
         start += 1
-    while end > start and shown[end - 1] in " ,.":
+    while end > start and shown[end - 1 - at] in " ,.":
         end -= 1
-    lead = patterns.leading_separator.match(shown, start, end)
+    lead = patterns.leading_separator.match(shown, start - at, end - at)
     if lead:
-        start = lead.end()
+        start = lead.end() + at
     return Item(text[start:end], start, end) if end > start else None
 
 
 def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: _Patterns,
-           visible: str | None = None) -> list[Item]:
-    shown = text if visible is None else visible
+           visible: Visible | None = None) -> list[Item]:
+    shown, at = (text, 0) if visible is None else visible
     items, last = [], start
-    for match in pattern.finditer(shown, start, end):
-        items.append(_item(text, last, match.start(), patterns, visible))
-        last = match.end()
+    for match in pattern.finditer(shown, start - at, end - at):
+        items.append(_item(text, last, match.start() + at, patterns, visible))
+        last = match.end() + at
     items.append(_item(text, last, end, patterns, visible))
     return [item for item in items if item is not None]
 
 
-def _people(text: str, segment: Item, visible: str, patterns: _Patterns) -> list[Item] | None:
+def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns) -> list[Item] | None:
     names = _split(text, segment.start, segment.end, patterns.people_separator, patterns, visible)
     return names if names and all(is_person_name(n.text) for n in names) else None
 
 
-def _parenthesised(text: str, start: int, end: int, patterns: _Patterns) -> tuple[str, list[Person], list[str]]:
-    """Returns ``text`` with the entry's parentheses blanked out, the people they name, and notes."""
+def _parenthesised(text: str, start: int, end: int, patterns: _Patterns) -> tuple[Visible, list[Person], list[str]]:
+    """Returns the entry with its parentheses blanked out, the people they name, and notes."""
     people: list[Person] = []
     notes: list[str] = []
     masked = list(text[start:end])
@@ -132,7 +138,8 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns) -> tupl
             people.extend(Person(n, "current", None, parenthesised=bare) for n in names)
         else:
             notes.append(inner.strip())
-    return text[:start] + "".join(masked) + text[end:], people, notes
+    before = max(0, start - 1)
+    return (text[before:start] + "".join(masked), before), people, notes
 
 
 _COMMA = re.compile(",")

@@ -24,7 +24,12 @@ from pipeline.parse.sections import SectionSpan
 from pipeline.profile import CountRules, ListRules, phrase_pattern
 
 _NUMBER = r"\d{1,3}(?: \d{3})+(?!\d)|\d+"
-_BREAKDOWN = re.compile(r"([^\W\d_][\w ]*?)\s*:\s*(\d+)")
+_BREAKDOWN = re.compile(r"[^\W\d_][\w ]*+(?:\s*:\s*(\d{1,18})(?!\d))?")
+"""A breakdown pair ("Lokal samverkan: 4"), or a run of words without one: every run is consumed
+once (possessively), so text without colons costs linear time, not quadratic."""
+MAX_COUNT = 10_000_000
+"""No region has more of anything this report counts (Sweden has about 10.5 million people); a
+larger number is not read as a count (and would not fit the tables' integers at 20 digits)."""
 _NESTED = re.compile(r"\([^()]*\)")
 
 
@@ -57,6 +62,12 @@ def _patterns(rules: CountRules) -> _Patterns:
         partial=re.compile(rf"^(?:{partial})\s+" if partial else r"(?!)", re.IGNORECASE),
         total=re.compile(rf"\b(?:{total})\s+({_NUMBER})\b" if total else r"(?!)", re.IGNORECASE),
     )
+
+
+def _number(digits: str) -> int:
+    """A number as written ("1 200"); one too long to be a count is read as just over ``MAX_COUNT``."""
+    digits = digits.replace(" ", "")
+    return int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
 
 
 def _closing_paren(text: str, open_at: int) -> int:
@@ -110,7 +121,7 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     basis: Basis
     leading = re.match(rf"({_NUMBER})(?!\s*[:/])\b", raw)
     if leading:
-        value = int(leading.group(1).replace(" ", ""))
+        value = _number(leading.group(1))
         basis = "stated"
         rest_at = leading.end()
         while rest_at < len(raw) and raw[rest_at] == " ":
@@ -120,10 +131,10 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             close = _closing_paren(raw, rest_at)
             inner_start, inner_end = start + rest_at + 1, start + close
             inner = text[inner_start:inner_end]
-            pairs = _BREAKDOWN.findall(_NESTED.sub(" ", inner))
+            pairs = [m.group(1) for m in _BREAKDOWN.finditer(_NESTED.sub(" ", inner)) if m.group(1)]
             marker = patterns.partial.match(inner)
             if len(pairs) >= 2:
-                breakdown_total = sum(int(n) for _, n in pairs)
+                breakdown_total = sum(int(n) for n in pairs)
             elif marker:
                 partial = True
                 items = items_of(inner_start + marker.end(), inner_end)
@@ -132,7 +143,7 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
         elif rest[:1] in ("-", "–", ":"):
             items = items_of(start + rest_at + 1, end)
     elif total := patterns.total.search(raw):
-        value = int(total.group(1).replace(" ", ""))
+        value = _number(total.group(1))
         basis = "stated"
     else:
         items = items_of(start, end)
@@ -144,6 +155,10 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             items = []
 
     listed = _distinct(items, identify) if items else None
+    if (value is not None and value > MAX_COUNT) or (listed is not None and listed > MAX_COUNT):
+        problems = [(Code.count_out_of_range, f"{raw.strip()[:40]!r} is more than any region can have "
+                                              f"(over {MAX_COUNT:,}); the value is left empty")]
+        return ParsedCount(None, "none", None, partial, (), None, tuple(problems))
     if basis == "stated" and listed is not None and listed != value and not partial:
         problems.append((Code.count_list_mismatch, f"states {value} but lists {listed} names"))
     if breakdown_total is not None and breakdown_total != value:

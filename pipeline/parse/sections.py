@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pipeline import reference
 from pipeline.findings import Code
@@ -105,12 +106,22 @@ def _heading_names(profile: Profile) -> list[tuple[str, County]]:
     return sorted(aliases, key=lambda pair: -len(pair[0]))
 
 
-def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], max_length: int) -> tuple[str, County] | None:
+def _by_first_word(aliases: list[tuple[str, County]]) -> dict[str, list[tuple[str, County]]]:
+    """The heading forms by their first word, each list longest first: a line is compared only
+    with the forms that start with its own first word."""
+    index: dict[str, list[tuple[str, County]]] = {}
+    for alias, county in aliases:
+        index.setdefault(alias.split(" ", 1)[0], []).append((alias, county))
+    return index
+
+
+def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, County]]],
+             max_length: int) -> tuple[str, County] | None:
     line = lines[i]
     standalone = (i == 0 or lines[i - 1].blank) and (i + 1 >= len(lines) or lines[i + 1].blank)
     if line.blank or not standalone or _TERMINAL.search(line.text) or len(line.text) > max_length:
         return None
-    for alias, county in aliases:
+    for alias, county in aliases.get(line.text.split(" ", 1)[0], ()):
         if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " "):
             return alias, county
     return None
@@ -126,16 +137,28 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float] | N
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
-    best: tuple[float, str] = (0.0, "")
-    for spelling, section in labels.section_of.items():
-        score = difflib.SequenceMatcher(None, prefix.casefold(), spelling).ratio()
-        best = max(best, (score, section))
+    best = _closest_label(prefix.casefold(), tuple(labels.section_of.items()))
     if best[0] >= LABEL_SIMILARITY:
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
             end += 1
         return best[1], prefix.rstrip(), end, best[0]
     return None
+
+
+@lru_cache(maxsize=4096)
+def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple[float, str]:
+    """(similarity, section) of the label spelling most like ``prefix``. The cheap upper bounds of
+    the similarity skip a spelling that cannot reach the threshold or the best so far, so a page of
+    "Something:" lines costs little; a repeated prefix is looked up once."""
+    best: tuple[float, str] = (0.0, "")
+    for spelling, section in spellings:
+        matcher = difflib.SequenceMatcher(None, prefix, spelling)
+        floor = max(LABEL_SIMILARITY, best[0])
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        best = max(best, (matcher.ratio(), section))
+    return best
 
 
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
@@ -260,7 +283,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines = split_lines(text)
-    aliases = _heading_names(profile)
+    aliases = _by_first_word(_heading_names(profile))
     max_length = profile.regions.heading_max_length
     headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, max_length))]
     regions: list[RegionBlock] = []
