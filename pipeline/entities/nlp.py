@@ -159,15 +159,19 @@ def _person_matcher(vocab) -> Matcher:
 def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str]) -> list[tuple[str, int, int]]:
     """Every PERSON span of the whole document (the contact sections' rule, run everywhere): runs
     of two to four capitalised words outside any organisation or place, except a run that starts a
-    sentence with a word of ``not_a_name_start`` ("Att Partnerskapet"). For redaction, which errs
-    towards removing: "Social Business Board" is one too."""
+    sentence with a word of ``not_a_name_start`` ("Att Partnerskapet"). A run of three or four
+    words also gives its last two and three ("Projektledaren Karin Lundqvist" gives "Karin
+    Lundqvist", to be found where she is named alone). For redaction, which errs towards removing:
+    "Social Business Board" is one too."""
     people = []
     for span in _person_matcher(doc.vocab)(doc, as_spans=True):
         first = span[0]
         if first.lower_ in not_a_name_start and _sentence_initial(doc, first.i):
             continue
-        if resolver.exact(span.text) is None:
-            people.append((span.text, span.start_char, span.end_char))
+        for start in range(span.start, span.end - 1):
+            part = doc[start : span.end]
+            if part[0].text != "-" and resolver.exact(part.text) is None:
+                people.append((part.text, part.start_char, part.end_char))
     return people
 
 
