@@ -11,7 +11,7 @@ RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sor
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' | sort)
 EXTRACTED := output/parquet/documents.parquet
 
-.PHONY: help venv extract review test bench check-output diff clean lock
+.PHONY: help venv extract review test bench fuzz check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,12 +36,16 @@ review: extract ## Write output/review/index.html (make extract writes it too) a
 test: $(VENV_STAMP) ## Run the test suite (on every core)
 	$(PY) -m pytest -n auto
 
-bench: $(VENV_STAMP) ## Measure throughput, memory and parallel speed-up against baselines; writes docs/benchmarks.md
+bench: $(VENV_STAMP) ## Measure throughput, memory and speed-up (docs/benchmarks.md) and hostile inputs (docs/benchmarks-hostile.md)
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.hostile
 
-check-output: extract ## Fail when the committed output/json or output/schema differs from a fresh extraction
-	git diff --exit-code --stat -- output/json output/schema
-	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema); \
+fuzz: $(VENV_STAMP) ## Fuzz the readers and parsers for FUZZ_MINUTES (default 10; not part of make test)
+	$(PY) -m fuzz --minutes $${FUZZ_MINUTES:-10}
+
+check-output: extract ## Fail when the committed output/json, output/schema or output marker differs from a fresh extraction
+	git diff --exit-code --stat -- output/json output/schema output/.pipeline-output
+	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/.pipeline-output); \
 	if [ -n "$$untracked" ]; then echo "untracked extraction files:"; echo "$$untracked"; exit 1; fi
 
 diff: extract ## Show what the working tree's extraction changes against HEAD's committed output/json

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from pipeline import profile as profiles
-from pipeline.errors import ConfigurationError, PipelineError, shown
+from pipeline.errors import ConfigurationError, PipelineError, one_line, shown
 from pipeline.publish import diff as diff_stage
 from pipeline.redact import check_salt
 from pipeline.runner import run as runner
@@ -30,7 +30,7 @@ def main() -> None:
 
 def _fail(exc: PipelineError) -> None:
     for line in str(exc).split("\n") if str(exc) else [type(exc).__name__]:
-        click.echo(f"error: {shown(line)}", err=True)
+        click.echo(f"error: {one_line(line)}", err=True)
     sys.exit(EXIT_INPUT_ERROR)
 
 
@@ -151,7 +151,7 @@ def diff(old: str, new: str, repository: Path) -> None:
     try:
         text, changed = diff_stage.report(diff_stage.load(old, repository), diff_stage.load(new, repository))
     except PipelineError as exc:
-        click.echo(f"error: {shown(exc)}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_DIFF_ERROR)
     except Exception as exc:  # never exit 1 (which means "changed") for a failure
         click.echo(f"error: cannot compare {shown(old)} and {shown(new)} "

@@ -25,6 +25,12 @@ def shown(value: object) -> str:
     return "".join(out)
 
 
+def one_line(text: str) -> str:
+    """``text`` as it is when it is one printable line already (its names escaped by ``shown``),
+    else wholly escaped."""
+    return text if text.isprintable() else shown(text)
+
+
 class PipelineError(Exception):
     """Base class for every error the CLI reports as one line."""
 

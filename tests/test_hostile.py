@@ -431,3 +431,290 @@ def test_many_municipalities_after_a_role_word_are_all_municipal(tmp_path):
     mentions = pq.read_table(tmp_path / "output" / "parquet" / "mentions.parquet").to_pylist()
     places = [m for m in mentions if m["surface"] in ("Malmö", "Ystad")]
     assert len(places) == 1000 and {m["method"] for m in places} == {"municipal"}
+
+
+# --- only regular files; every failure is one line --------------------------------------------------
+
+
+def test_a_fifo_in_raw_is_refused_with_one_line_and_does_not_hang(tmp_path):
+    project(tmp_path)
+    os.mkfifo(tmp_path / "raw" / "pipe.txt")
+    result = extract(tmp_path)
+    line = one_error_line(result)
+    assert "pipe.txt" in line and "FIFO" in line and not (tmp_path / "output").exists()
+    result = extract(tmp_path, "--keep-going")
+    assert result.returncode == 1 and (tmp_path / "output" / "json" / "rapport" / "document.json").is_file()
+
+
+def test_a_symlink_loop_in_raw_is_one_line(tmp_path):
+    project(tmp_path)
+    (tmp_path / "raw" / "loop.txt").symlink_to(tmp_path / "raw" / "loop.txt")
+    (tmp_path / "raw" / "folder-loop").symlink_to(tmp_path / "raw")
+    line = one_error_line(extract(tmp_path))
+    assert "loop.txt" in line and "loops" in line
+
+
+def test_a_source_over_the_limit_is_never_read_into_memory(tmp_path, monkeypatch):
+    from pipeline.readers import text as text_reader
+
+    project(tmp_path)
+    with (tmp_path / "raw" / "stor.txt").open("wb") as handle:
+        handle.truncate(text_reader.MAX_SOURCE_BYTES + 1)  # sparse: no disk used
+    reads: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(text_reader.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    line = one_error_line(extract(tmp_path))
+    assert "stor.txt" in line and "over the 20 MiB limit" in line and reads == []
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_second_line(tmp_path):
+    project(tmp_path)
+    (tmp_path / "raw" / "x\nerror: all is fine.txt").write_bytes(b"")
+    line = one_error_line(extract(tmp_path))
+    assert "x\\nerror: all is fine.txt" in line and "empty" in line
+
+
+def test_file_names_with_control_characters_are_printed_escaped():
+    from pipeline.errors import UnusableInputError
+
+    message = str(UnusableInputError("raw/a\x1b[31mb\u202ec\\d.txt", "problem\nsecond"))
+    assert message == "raw/a\\x1b[31mb\\u202ec\\\\d.txt: problem\\nsecond"
+
+
+def test_a_file_name_of_240_characters_gets_a_capped_document_id(tmp_path):
+    project(tmp_path, SEED_TEXT, "a" * 240 + "1.txt")
+    project(tmp_path, SEED_TEXT.replace("Kända sociala företag: 64", "Kända sociala företag: 65"), "a" * 240 + "2.txt")
+    assert extract(tmp_path).returncode == 0
+    ids = sorted(p.name for p in (tmp_path / "output" / "json").iterdir())
+    assert len(ids) == 2 and all(len(i) <= 100 for i in ids) and ids[0][:80] == ids[1][:80] and ids[0] != ids[1]
+
+
+def test_an_exception_in_one_document_is_its_own_one_line_failure(tmp_path, monkeypatch):
+    project(tmp_path)
+    project(tmp_path, SEED_TEXT, "trasig.txt")
+    real = runner.build_extraction
+
+    def broken(text, info, profile, findings=()):
+        if info.document_id == "trasig":
+            raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
+        return real(text, info, profile, findings)
+
+    monkeypatch.setattr(runner, "build_extraction", broken)
+    line = one_error_line(extract(tmp_path))
+    assert "trasig.txt: internal error while extracting this document (RecursionError" in line
+    assert not (tmp_path / "output").exists()
+    result = extract(tmp_path, "--keep-going")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert (tmp_path / "output" / "json" / "rapport" / "document.json").is_file()
+    quality = pq.read_table(tmp_path / "output" / "parquet" / "quality.parquet").to_pylist()
+    assert [q["document_id"] for q in quality if q["code"] == "unusable_source"] == ["trasig"]
+    verbose = cli("extract", "--keep-going", "--verbose", cwd=tmp_path)
+    assert "Traceback" in verbose.stderr and "RecursionError" in verbose.stderr
+
+
+_PROCESS = runner.process
+
+
+def _dying_process(task):
+    """``process``, except that the worker dies on document doc1 (as if killed for its memory)."""
+    if task[0].document_id == "doc1":
+        os._exit(9)
+    return _PROCESS(task)
+
+
+def test_a_worker_that_dies_ends_the_run_with_one_line_instead_of_hanging(tmp_path, monkeypatch):
+    for n in range(3):
+        project(tmp_path, SEED_TEXT, f"doc{n}.txt")
+    monkeypatch.setattr(runner, "process", _dying_process)
+    line = one_error_line(extract(tmp_path, "--jobs", "2"))
+    assert "worker process ended" in line and not (tmp_path / "output").exists()
+
+
+def test_a_twenty_digit_count_is_out_of_range_not_a_crash(tmp_path):
+    project(tmp_path, SEED_TEXT.replace("Kända sociala företag: 64", "Kända sociala företag: 44000000000000000000"))
+    assert extract(tmp_path).returncode == 0
+    skane = json.loads((tmp_path / "output" / "json" / "rapport" / "12-skane.json").read_text(encoding="utf-8"))
+    count = skane["known_social_enterprises"]
+    assert (count["value"], count["basis"]) == (None, "none") and count["raw"].startswith("44000000000000000000 (")
+    assert [f["code"] for f in skane["quality"] if f["code"] == "count_out_of_range"] == ["count_out_of_range"]
+
+
+def test_numbers_of_thousands_of_digits_never_crash():
+    from pipeline.parse.counts import parse_count
+    from pipeline.parse.items import parse_items
+    from pipeline.parse.lists import Item
+    from tests.conftest import PROFILE
+
+    digits = "9" * 5000  # past Python's int() limit of 4,300 digits
+    for text in (digits, f"{digits} (a: {digits}, b: {digits})", f"Totalt {digits} företag", f"{digits} Coompanion"):
+        parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists)
+    goals = f"1. Första\n{digits} Andra\n{digits}. Tredje\n"
+    assert len(parse_items(goals, 0, len(goals))) == 2
+    assert Item("² kontor", 0, 8).quantity == 1 and Item(f"{digits} kontor", 0, 5007).quantity == 1
+
+
+# --- the cache cannot lie ---------------------------------------------------------------------------
+
+
+def test_a_hand_edited_interim_file_is_not_trusted(tmp_path):
+    project(tmp_path)
+    assert extract(tmp_path).returncode == 0
+    cached = tmp_path / "interim" / "rapport" / "extraction.json"
+    edited = cached.read_text(encoding="utf-8").replace('"value":64,', '"value":4400,', 1)
+    assert edited != cached.read_text(encoding="utf-8")
+    cached.write_text(edited, encoding="utf-8")
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 0 and "1 re-extracted" in result.stdout
+    assert "extraction.json: does not match its content hash; the document is re-extracted" in result.stderr
+    skane = json.loads((tmp_path / "output" / "json" / "rapport" / "12-skane.json").read_text(encoding="utf-8"))
+    assert skane["known_social_enterprises"]["value"] == 64
+    assert '"value":4400' not in cached.read_text(encoding="utf-8")
+
+
+def test_an_edited_interim_text_is_not_trusted(tmp_path):
+    project(tmp_path)
+    assert extract(tmp_path).returncode == 0
+    text = tmp_path / "interim" / "rapport" / "text.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("Kända sociala företag: 64", "Kända sociala företag: 46"),
+                    encoding="utf-8")
+    result = cli("extract", cwd=tmp_path)
+    assert "text.txt: does not match the text_sha256 of text.json" in result.stderr
+    skane = json.loads((tmp_path / "output" / "json" / "rapport" / "12-skane.json").read_text(encoding="utf-8"))
+    assert skane["known_social_enterprises"]["value"] == 64
+
+
+# --- line-breaking characters and bidi controls ---------------------------------------------------
+
+
+HEADING = "Region Skåne bygger regional samverkan"
+
+
+@pytest.mark.parametrize("text", [SEED_TEXT.replace(f"\n\n{HEADING}", f"\n\n{c}{HEADING}", 1) for c in "\f\u2029\u2028\x85\x0b"]
+                         + [SEED_TEXT.replace(f"\n\n{HEADING}", f"{c}{HEADING}", 1) for c in "\f\u2029"],
+                         ids=["FF", "PS", "LS", "NEL", "VT", "FF-as-break", "PS-as-break"])
+def test_a_heading_after_a_line_breaking_character_is_found(tmp_path, text):
+    separator = next(c for c in "\f\u2029\u2028\x85\x0b" if c in text)
+    project(tmp_path, text)
+    summary = runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
+    assert summary.regions == 17
+    document = json.loads((tmp_path / "output" / "json" / "rapport" / "document.json").read_text(encoding="utf-8"))
+    (finding,) = [f for f in document["quality"] if f["code"] == "line_break_normalised"]
+    assert finding["evidence"] == f"U+{ord(separator):04X}" and finding["message"].startswith("1 ")
+
+
+def test_a_contact_name_with_a_bidi_control_is_kept_and_the_control_reported(tmp_path):
+    text = SEED_TEXT.replace("Kontakt: Johan Nilsson, PL regionen", "Kontakt: \u2067Johan Nil\u202esson\u2069, PL regionen")
+    assert text != SEED_TEXT
+    project(tmp_path, text)
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
+    blekinge = json.loads((tmp_path / "output" / "json" / "rapport" / "10-blekinge.json").read_text(encoding="utf-8"))
+    assert "Johan Nilsson" in [c["name"] for c in blekinge["contacts"]]
+    document = json.loads((tmp_path / "output" / "json" / "rapport" / "document.json").read_text(encoding="utf-8"))
+    (finding,) = [f for f in document["quality"] if f["code"] == "bidi_control_removed"]
+    assert finding["severity"] == "warning" and finding["evidence"] == "U+202E U+2067 U+2069"
+
+
+def test_normalisation_of_breaks_is_idempotent_and_reported_once_per_kind():
+    from pipeline.readers.text import normalise
+
+    text, findings = normalise("a\fb\fc\u2029d\u202ee")
+    assert text == "a\n\nb\n\nc\n\nde\n"
+    assert [f.code for f in findings] == ["line_break_normalised", "line_break_normalised", "bidi_control_removed"]
+    assert "2 form feed" in findings[0].message and normalise(text) == (text, ())
+
+
+# --- web pages ------------------------------------------------------------------------------------
+
+
+def html_page(tmp_path: Path, markup: str | bytes, name: str = "sida.html") -> Path:
+    (tmp_path / "raw").mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "raw" / name
+    path.write_bytes(markup.encode("utf-8") if isinstance(markup, str) else markup)
+    return path
+
+
+def test_a_declared_charset_does_not_lift_the_size_limit(tmp_path):
+    from pipeline.errors import UnusableInputError
+    from pipeline.readers.html import read_html_source
+    from pipeline.readers.text import MAX_SOURCE_BYTES
+
+    data = b'<meta charset="utf-8"><main><p>' + b"x" * MAX_SOURCE_BYTES + b"</p></main>"
+    with pytest.raises(UnusableInputError, match="over the 20 MiB limit"):
+        read_html_source(tmp_path / "stor.html", data)
+
+
+def test_only_real_text_encodings_are_taken_from_the_page(tmp_path):
+    from pipeline.readers.html import read_html_source
+
+    page = html_page(tmp_path, '<meta charset="unicode_escape"><main><p>Region Sk\\u00e5ne och Göteborg</p></main>')
+    result = read_html_source(page)
+    assert result.text == "Region Sk\\u00e5ne och Göteborg\n" and result.encoding == "utf-8"
+    page = html_page(tmp_path, '<meta charset="rot13"><main><p>Örebro</p></main>'.encode("cp1252"))
+    assert read_html_source(page).text == "Örebro\n"
+
+
+def test_deep_html_nesting_is_read_without_recursion(tmp_path):
+    from pipeline.readers.html import read_html_source
+
+    depth = 5_000
+    markup = ("<main>" + "<div><span>" * depth + "<p>Region Skåne bygger</p>" + "</span></div>" * depth
+              + "<ul>" + "<li>punkt<ul>" * depth + "<li>djupast</li>" + "</ul></li>" * depth + "</ul></main>")
+    text = read_html_source(html_page(tmp_path, markup)).text
+    assert text.startswith("Region Skåne bygger\n\n• punkt\n- punkt\n") and text.endswith("- djupast\n")
+
+
+@pytest.mark.parametrize("start", ["²", "٣", "99999999999999999999", "-1", ""])
+def test_an_ordered_list_with_an_odd_start_is_numbered_from_one(tmp_path, start):
+    from pipeline.readers.html import read_html_source
+
+    page = html_page(tmp_path, f'<main><ol start="{start}"><li>Första</li><li value="³">Andra</li></ol></main>')
+    assert read_html_source(page).text == "1. Första\n2. Andra\n"
+
+
+def test_html_comments_are_not_text(tmp_path):
+    from pipeline.readers.html import read_html_source
+
+    page = html_page(tmp_path, "<main><p>Synligt<!-- dolt --> ord</p><!-- <p>Region Skåne bygger</p> --></main>")
+    assert read_html_source(page).text == "Synligt ord\n"
+
+
+# --- the review page's embedded JSON --------------------------------------------------------------
+
+
+def test_review_json_escapes_what_could_end_or_break_its_script_element():
+    from pipeline.publish.review import _json
+
+    payload = {"text": "<!--<script>alert(1)</script> & \u2028\u2029 ok"}
+    written = _json(payload)
+    assert not set(written) & set("<>&\u2028\u2029") and json.loads(written) == payload
+
+
+def test_review_page_of_a_source_with_script_markup_keeps_every_region(tmp_path):
+    text = SEED_TEXT.replace("Blekinge arbetar med att sprida kunskap", "Blekinge <!--<script> arbetar med att sprida kunskap")
+    assert text != SEED_TEXT
+    project(tmp_path, text)
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
+    page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script type="application/json" class="spans">(.*?)</script>', page, re.DOTALL)
+    assert len(scripts) == 1 and "<" not in scripts[0] and json.loads(scripts[0])
+    assert page.count('<article class="region"') == 17
+
+
+# --- diff -----------------------------------------------------------------------------------------
+
+
+def test_diff_exits_2_on_a_malformed_or_older_output_folder(tmp_path):
+    project(tmp_path)
+    assert extract(tmp_path).returncode == 0
+    older = tmp_path / "older" / "json" / "rapport"
+    shutil.copytree(tmp_path / "output" / "json" / "rapport", older)
+    region = json.loads((older / "12-skane.json").read_text(encoding="utf-8"))
+    del region["region_name"]
+    (older / "12-skane.json").write_text(json.dumps(region), encoding="utf-8")
+    result = cli("diff", "output", "older", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "region_name is missing" in result.stderr
+    (older / "12-skane.json").write_text('{"county_code": 12, "title": []}', encoding="utf-8")
+    assert cli("diff", "older", "output", cwd=tmp_path).returncode == 2
+    (older / "12-skane.json").write_bytes(b"\xff\xfe not utf-8")
+    result = cli("diff", "older", "output", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
