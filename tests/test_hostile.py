@@ -690,13 +690,14 @@ def test_review_json_escapes_what_could_end_or_break_its_script_element():
 
 
 def test_review_page_of_a_source_with_script_markup_keeps_every_region(tmp_path):
-    text = SEED_TEXT.replace("Blekinge arbetar med att sprida kunskap", "Blekinge <!--<script> arbetar med att sprida kunskap")
+    text = SEED_TEXT.replace("\n\nKontakt: Johan Nilsson", "\n\nBakgrund <!--<script>\nOm bakgrunden.\n\n"
+                                                          "Kontakt: Johan Nilsson", 1)
     assert text != SEED_TEXT
     project(tmp_path, text)
     runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
     page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
-    scripts = re.findall(r'<script type="application/json" class="spans">(.*?)</script>', page, re.DOTALL)
-    assert len(scripts) == 1 and "<" not in scripts[0] and json.loads(scripts[0])
+    (spans,) = re.findall(r'<script type="application/json" class="spans">(.*?)</script>', page, re.DOTALL)
+    assert "<" not in spans and "Bakgrund <!--<script>" in json.dumps(json.loads(spans), ensure_ascii=False)
     assert page.count('<article class="region"') == 17
 
 
