@@ -27,22 +27,21 @@ INFO = SourceInfo("doc", "raw/doc.txt", "0" * 64, "text", "utf-8")
 SEED = Path(__file__).resolve().parent.parent / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 
 
-def text_document(data: bytes) -> None:
-    """Bytes as a text source, then every later stage."""
+def _whole_chain(reader, path: Path, data: bytes) -> None:
+    """Bytes read by ``reader``, then every later stage; refusal by one line is allowed."""
     try:
-        normalised = read_text_source(Path("doc.txt"), data)
+        normalised = reader(path, data)
     except UnusableInputError:
         return
     build_extraction(normalised.text, INFO, PROFILE, normalised.findings)
+
+
+def text_document(data: bytes) -> None:
+    _whole_chain(read_text_source, Path("doc.txt"), data)
 
 
 def web_page(data: bytes) -> None:
-    """Bytes as a web page, then every later stage."""
-    try:
-        normalised = read_html_source(Path("doc.html"), data)
-    except UnusableInputError:
-        return
-    build_extraction(normalised.text, INFO, PROFILE, normalised.findings)
+    _whole_chain(read_html_source, Path("doc.html"), data)
 
 
 def count_and_list(data: bytes) -> None:

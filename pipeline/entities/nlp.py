@@ -192,6 +192,12 @@ class _Words:
 
     @classmethod
     def of(cls, profile: Profile) -> "_Words":
+        if profile.sha256 not in _WORDS:
+            _WORDS[profile.sha256] = cls._build(profile)
+        return _WORDS[profile.sha256]
+
+    @classmethod
+    def _build(cls, profile: Profile) -> "_Words":
         rules = profile.entities
         return cls(
             own_region=frozenset(w.casefold() for w in rules.own_region_words),
@@ -201,6 +207,9 @@ class _Words:
             municipal_roles=frozenset(w.casefold() for w in rules.municipal_role_words),
             place_list_glue=frozenset(w.casefold() for w in profile.lists.conjunctions) | _PLACE_LIST_GLUE,
         )
+
+
+_WORDS: dict[str, _Words] = {}
 
 
 def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words) -> tuple[int, int, str | None]:

@@ -61,10 +61,14 @@ class _Patterns:
     conjunction: re.Pattern[str]
     example_word: str
     closer_tail: int
+    closers_end_in_a_letter: bool = False
 
     def closed(self, text: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` ends with a closer; only its tail is searched, so a long
-        item costs no more than a short one."""
+        item costs no more than a short one. When every closer ends in a letter or digit (before
+        its full stop), an item ending in anything else ("Almi.....") is not searched at all."""
+        if self.closers_end_in_a_letter and end - start >= 2 and text[end - 1] == "." and not text[end - 2].isalnum():
+            return False
         return self.closers.search(text, max(start, end - self.closer_tail), end) is not None
 
 
@@ -78,6 +82,8 @@ def _patterns(rules: ListRules) -> _Patterns:
         conjunction=re.compile(rf"\s+(?:{conjunctions})\s+" if conjunctions else r"(?!)"),
         example_word=f" {rules.example_word} ",
         closer_tail=4 * max((len(c) for c in rules.closers), default=0) + 8,
+        closers_end_in_a_letter=all(c.rstrip(". ")[-1:].isalnum() and not c.rstrip(".").endswith(" ")
+                                    for c in rules.closers),
     )
 
 
