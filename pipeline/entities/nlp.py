@@ -298,12 +298,12 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             method = "municipal" if municipal else "place"
         elif ent.label_ == MISSPELLING:
             method = "misspelling"
-        span = doc[start:end]
+        span = ent if (start, end) == (ent.start, ent.end) else doc[start:end]
         if office and start != ent.start:
             office = span.text
         covered.update(range(start, end))
         mentions.append(EntitySpan(ent.ent_id_, span.text, span.start_char, span.end_char, method, None, office))
-    candidates = _candidate_tokens(section, profile)
+    candidates = _candidate_tokens(section, profile, covered)
     for token in candidates:
         if token.i in covered:
             continue
@@ -360,11 +360,23 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
     return _CANDIDATES[profile.sha256]
 
 
-def _candidate_tokens(section: Span, profile: Profile) -> list:
-    """The section's tokens that a token rule may apply to, in order, each once."""
+def _token_starts(doc: Doc):
+    """The character offset of every token of ``doc`` (a numpy array), computed once per document."""
+    if "token_starts" not in doc.user_data:
+        doc.user_data["token_starts"] = doc.to_array("IDX")
+    return doc.user_data["token_starts"]
+
+
+def _candidate_tokens(section: Span, profile: Profile, covered: set[int] = frozenset()) -> list:
+    """The section's tokens that a token rule may apply to, in order, each once; a match that lies
+    within one ``covered`` token (a name already found) is passed over without making its tokens."""
     doc, seen, tokens = section.doc, set(), []
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
+    starts = _token_starts(doc)
     for match in _candidate_pattern(profile).finditer(text, section.start_char, section.end_char):
+        first = int(starts.searchsorted(match.start(), side="right")) - 1
+        if first in covered and (first + 1 >= len(starts) or starts[first + 1] >= match.end()):
+            continue
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         for token in span if span is not None else ():
             if token.i not in seen and section.start <= token.i < section.end:

@@ -73,8 +73,9 @@ def _string(node: NavigableString) -> str:
     return _WHITESPACE.sub(" ", str(node))
 
 
-def _inline(node: Tag | NavigableString) -> str:
-    """The text of inline content, whitespace collapsed the HTML way, ``<br>`` as a line break."""
+def _inline(node: Tag | NavigableString, skipped: frozenset[int] = frozenset()) -> str:
+    """The text of inline content, whitespace collapsed the HTML way, ``<br>`` as a line break;
+    the elements whose ids are ``skipped`` (lists nested in a list item) are left out."""
     out: list[str] = []
     stack: list[Tag | NavigableString] = [node]
     while stack:
@@ -83,7 +84,7 @@ def _inline(node: Tag | NavigableString) -> str:
             out.append(_string(item))
         elif item.name == "br":
             out.append("\n")
-        elif item.name not in DROPPED:
+        elif item.name not in DROPPED and id(item) not in skipped:
             stack.extend(reversed(item.contents))
     return "".join(out)
 
@@ -97,12 +98,18 @@ def _number(value: object) -> int | None:
     return int(text) if _LIST_NUMBER.fullmatch(text) else None
 
 
+def _children(node: Tag, names: tuple[str, ...]) -> list[Tag]:
+    """The child elements of ``node`` with one of ``names`` (``find_all(recursive=False)``, without
+    building a filter for every call)."""
+    return [child for child in node.contents if isinstance(child, Tag) and child.name in names]
+
+
 def _list_items(root: Tag) -> list[str]:
     """The lines of a list: "3. …" for an ``<ol>`` item (numbered by position, ``start`` and
     ``value`` honoured), "• …" for a ``<ul>`` item, and "- …" for each item of a list nested in
     an item, at any depth, after that item."""
     lines: list[str] = []
-    stack: list[list] = [[root, iter(root.find_all("li", recursive=False)), _number(root.get("start")) or 1]]
+    stack: list[list] = [[root, iter(_children(root, ("li",))), _number(root.get("start")) or 1]]
     while stack:
         frame = stack[-1]
         node, items, position = frame
@@ -113,16 +120,14 @@ def _list_items(root: Tag) -> list[str]:
         value = _number(item.get("value"))
         position = value if value is not None else position
         frame[2] = position + 1
-        nested = item.find_all(["ul", "ol"], recursive=False)
-        for child in nested:
-            child.extract()
-        text = _clean(_inline(item))
+        nested = _children(item, ("ul", "ol"))
+        text = _clean(_inline(item, frozenset(id(child) for child in nested)))  # not extract(): it walks the subtree
         if len(stack) > 1:
             lines.append(f"- {text}")
         else:
             lines.append(f"{position}. {text}" if node.name == "ol" else f"• {text}")
         for child in reversed(nested):
-            stack.append([child, iter(child.find_all("li", recursive=False)), 1])
+            stack.append([child, iter(_children(child, ("li",))), 1])
     return lines
 
 
