@@ -71,9 +71,9 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
 @click.option("--raw-dir", type=click.Path(path_type=Path), default=Path("raw"), show_default=True,
               help="Folder of source documents (read only).")
 @click.option("--interim-dir", type=click.Path(path_type=Path), default=Path("interim"), show_default=True,
-              help="Folder for each stage's intermediate files.")
+              help="Folder for each stage's intermediate files (new, empty or written by this pipeline).")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for json/ and parquet/ (replaced atomically).")
+              help="Folder for json/ and parquet/ (replaced atomically; new, empty or written by this pipeline).")
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path, dir_okay=False),
               default=profiles.DEFAULT_PROFILE, show_default="the Så arbetar regionerna profile",
               help="Document profile (TOML) of the report family: labels, count lines, intro claims, word lists.")

@@ -1,8 +1,10 @@
 """Hostile and unlucky input: nothing lost, nothing hung, nothing leaked, every failure one line.
 
-Each test is a case of issue 10 (tests/hostile/README.md lists them). Where a case is about time
-(a quadratic pattern), the test checks the mechanism that keeps it linear; ``make bench`` measures
-the time itself (docs/benchmarks-hostile.md).
+Each test is a case of issue 10, grouped as the issue groups them (the folders, redaction, limits,
+one-line failures, the cache, line breaks, web pages, the review page, diff). Where a case is about
+time (a quadratic pattern), the test checks the mechanism that keeps it linear; ``make bench``
+measures the time itself (docs/benchmarks-hostile.md), and ``make fuzz`` compares the rewritten
+list splitter and breakdown scanner with the old code on generated input.
 """
 
 from __future__ import annotations
