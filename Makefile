@@ -20,7 +20,7 @@ EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
 AXE := node_modules/axe-core/axe.min.js
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: help venv extract review export test bench check-output diff clean lock
+.PHONY: help venv extract review export test bench fuzz check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,12 +67,16 @@ $(AXE): package.json package-lock.json
 test: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the test suite (on every core)
 	$(PY) -m pytest -n auto
 
-bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (3-5 min); writes docs/benchmarks.md and .svg
+bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (docs/benchmarks.md, .svg) and hostile inputs (docs/benchmarks-hostile.md)
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.hostile
 
-check-output: extract ## Fail when the committed output (json, schema, provenance) or docs/data-dictionary.md is stale
-	git diff --exit-code --stat -- output/json output/schema output/provenance.json $(DICTIONARY)
-	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/provenance.json $(DICTIONARY)); \
+fuzz: $(VENV_STAMP) ## Fuzz the readers and parsers for FUZZ_MINUTES (default 10; not part of make test)
+	$(PY) -m fuzz --minutes $${FUZZ_MINUTES:-10}
+
+check-output: extract ## Fail when the committed output (json, schema, provenance, marker) or docs/data-dictionary.md is stale
+	git diff --exit-code --stat -- output/json output/schema output/provenance.json output/.pipeline-output $(DICTIONARY)
+	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/provenance.json output/.pipeline-output $(DICTIONARY)); \
 	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
 
 DIFF_ARGS ?=

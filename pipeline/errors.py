@@ -5,6 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def shown(value: object) -> str:
+    """``value`` as one printable line: a character that is not printable (a newline, a terminal
+    escape, a bidi control, U+2028) and the backslash itself are written as Python escapes, so a
+    file name can neither forge a second line nor be confused with another name."""
+    text = str(value)
+    if text.isprintable() and "\\" not in text:
+        return text
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+                f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"))
+    return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """``text`` as it is when it is one printable line already (its names escaped by ``shown``),
+    else wholly escaped."""
+    return text if text.isprintable() else shown(text)
+
+
 class PipelineError(Exception):
     """Base class for every error the CLI reports as one line."""
 
@@ -15,8 +41,16 @@ class UnusableInputError(PipelineError):
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(f"{shown(self.path)}: {shown(problem)}")
 
 
 class ConfigurationError(PipelineError):
     """A missing folder, a bad option, or reference data that does not load."""
+
+
+class FolderError(ConfigurationError):
+    """An output or interim folder the pipeline may not write: not its own, or in use by another run."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{shown(self.path)}: {problem}")

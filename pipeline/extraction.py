@@ -15,6 +15,7 @@ from pipeline import __version__, models, reference
 from pipeline.entities import (DocumentOrganisations, RegionMentions, Resolver, analyse, check_people,
                                find_region_entities)
 from pipeline.entities.nlp import bound_vocabulary
+from pipeline.entities.nlp import EntityIndex
 from pipeline.findings import Code
 from pipeline.models import Finding, Findings, SourceFormat
 from pipeline.parse.contacts import read_contacts
@@ -114,7 +115,7 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings)
     organisations = DocumentOrganisations(profile)
     doc = analyse(text, profile)
-    doc_ents = list(doc.ents)
+    doc_ents = EntityIndex(doc.ents)
     regions = [build_region(text, block, source.document_id, profile, organisations, doc, doc_ents)
                for block in segmentation.regions]
     del doc, doc_ents

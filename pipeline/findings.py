@@ -36,6 +36,8 @@ class Code(str, Enum):
     # readers
     web_leftover_removed = "web_leftover_removed"
     html_no_main = "html_no_main"
+    line_break_normalised = "line_break_normalised"
+    bidi_control_removed = "bidi_control_removed"
     pdf_furniture_dropped = "pdf_furniture_dropped"
     pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
     pdf_unmapped_glyph = "pdf_unmapped_glyph"
@@ -73,6 +75,7 @@ class Code(str, Enum):
     count_from_sentence = "count_from_sentence"
     count_other_numbers = "count_other_numbers"
     count_item_not_a_name = "count_item_not_a_name"
+    count_out_of_range = "count_out_of_range"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
@@ -109,6 +112,11 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                         "file-type badge) was removed from the text"),
     Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "
                                 "read, so site chrome may be in the text"),
+    Code.line_break_normalised: CodeInfo("info", "readers", "line-breaking characters other than a line feed (form "
+                                         "feed, vertical tab, NEL, U+2028, U+2029) were read as line or paragraph "
+                                         "breaks"),
+    Code.bidi_control_removed: CodeInfo("warning", "readers", "invisible bidirectional-text controls were removed "
+                                        "from the text; they can make a passage display other than it reads"),
     Code.pdf_furniture_dropped: CodeInfo("info", "readers", "a running header, footer or page number of the PDF was "
                                          "dropped"),
     Code.pdf_glyph_read_as_bullet: CodeInfo("info", "readers", "glyphs with no character at line starts of the PDF "
@@ -169,6 +177,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                        "one read as its value"),
     Code.count_item_not_a_name: CodeInfo("info", "counts", "an item of a listed count that does not look like a "
                                          "name; it is kept and counted as one"),
+    Code.count_out_of_range: CodeInfo("warning", "counts", "a count line gives a number larger than any region can "
+                                      "have (a 20-digit number); the value is left empty"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current", "contacts"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",

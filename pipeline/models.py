@@ -5,6 +5,8 @@ Field order here is the key order of the JSON files, so reviewers see stable dif
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Iterable
 
 from typing import Annotated, Any, Literal
@@ -306,6 +308,7 @@ class Extraction(Model):
     @model_validator(mode="after")
     def _spans_slice_the_text(self) -> "Extraction":
         text = self.text
+        known = {o.organisation_id for o in self.document.organisations}
         for region in self.regions:
             spans: list[tuple[str, Section | Goal | PurposeItem]] = [(f"section {s.section}", s) for s in region.sections]
             spans += [(f"goal {g.ordinal}", g) for g in region.goals]
@@ -316,20 +319,33 @@ class Extraction(Model):
                         f"{region.county_code} {label}: text does not equal "
                         f"text.txt[{span.start}:{span.end}]"
                     )
+            by_section: dict[str, list[Section]] = {}
+            for section in sorted(region.sections, key=lambda s: s.start):
+                by_section.setdefault(section.section, []).append(section)
+            starts = {name: [s.start for s in sections] for name, sections in by_section.items()}
             for mention in region.mentions:
                 if text[mention.start : mention.end] != mention.surface:
                     raise ValueError(
                         f"{region.county_code} mention {mention.surface!r}: surface does not equal "
                         f"text.txt[{mention.start}:{mention.end}]"
                     )
-                if not any(s.section == mention.section and s.start <= mention.start and mention.end <= s.end
-                           for s in region.sections):
+                if not _inside_a_section(mention, by_section.get(mention.section, []),
+                                         starts.get(mention.section, [])):
                     raise ValueError(f"{region.county_code} mention {mention.surface!r} lies outside its "
                                      f"{mention.section} section")
-            known = {o.organisation_id for o in self.document.organisations}
             for ref in [m.organisation_id for m in region.mentions] + [
                 c.organisation_id for c in region.contacts if c.organisation_id
             ]:
                 if ref not in known:
                     raise ValueError(f"{region.county_code}: organisation {ref!r} is not listed")
         return self
+
+
+def _inside_a_section(mention: Mention, sections: list[Section], starts: list[int]) -> bool:
+    """True when one of ``sections`` (sorted by start) holds the mention: the last one starting at
+    or before it is tried first (sections do not overlap), the rest only if it does not."""
+    at = bisect.bisect_right(starts, mention.start) - 1
+    if at >= 0 and sections[at].start <= mention.start and mention.end <= sections[at].end:
+        return True
+    return any(s.start <= mention.start and mention.end <= s.end for s in sections)
+

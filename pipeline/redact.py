@@ -1,9 +1,17 @@
-"""Personal data: contact names become stable pseudonyms.
+"""Personal data: names, e-mail addresses, phone numbers and personal identity numbers become
+stable pseudonyms before the text is extracted again, so no value and no offset points at them.
 
-The same name with the same salt always gets the same pseudonym, across runs and documents. A
-pseudonym is two capitalised words ("Person Qxkbtwra"), so the redacted text still parses as a
-contact line. Every occurrence of a contact's name in the text is replaced, in contact lines and
-anywhere else, before the text is extracted again; so no offset points at a real name.
+Names are the contact parser's people and every PERSON span the entity rules find anywhere in
+the text (``entities.people_anywhere``). Each name is replaced wherever it occurs in any form a
+reader would still recognise: in any letter case ("JOHAN NILSSON"), in the genitive ("Johan
+Nilssons", "Lars'"), and with any white space or a line break between its words or after a
+hyphen ("Johan\\nNilsson"). A surname or first name alone is not a name to the rules and stays.
+
+The same value and salt always give the same pseudonym, across runs and documents; a pseudonym
+of a name is two capitalised words ("Person Qxkbtwra"), so the redacted text still parses as a
+contact line. The salt is a secret of at least ``MIN_SALT_LENGTH`` characters that the user
+gives: a salt anyone knows (a built-in default) would let anyone reverse the pseudonyms by
+hashing candidate names.
 """
 
 from __future__ import annotations
@@ -11,23 +19,110 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 
-DEFAULT_SALT = "regional-social-enterprise-pipeline"
+from pipeline.errors import ConfigurationError
+
+MIN_SALT_LENGTH = 16
+"""A shorter salt could be found by trying candidates; 16 random characters cannot."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_GENITIVE = r"(?:[’']s|s|[’'])?"
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?![\w-])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?|0)\d{1,4}(?:[ -]?\d{1,4}){1,5}(?![\w])")
+_PHONE_DIGITS = (7, 15)
+"""A phone number has 7 to 15 digits (ITU E.164 allows at most 15); fewer is another number."""
+_IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
+                              r"[-+ ]?\d{4}(?![\w-])")
+"""A Swedish personal identity or co-ordination number (YYMMDD-NNNN, day + 60 for the latter).
+An organisation number has 20 or more where the month is, so it is not one."""
+_WORD = re.compile(r"\w+")
 
 
-def pseudonym(name: str, salt: str = DEFAULT_SALT) -> str:
+def check_salt(salt: str | None) -> str:
+    """The salt, or ``ConfigurationError`` (one line) when there is none or it is too short."""
+    if not salt:
+        raise ConfigurationError(
+            "--redact-people needs a secret salt: --salt-file FILE, --salt SECRET or PIPELINE_REDACT_SALT (make one "
+            "with: python -c 'import secrets; print(secrets.token_urlsafe(32))' > salt.txt)")
+    if len(salt) < MIN_SALT_LENGTH:
+        raise ConfigurationError(f"the redaction salt has {len(salt)} characters; use at least {MIN_SALT_LENGTH} "
+                                 "random ones, or the pseudonyms can be reversed")
+    return salt
+
+
+def _word(value: str, salt: str, kind: str) -> str:
+    digest = hmac.new(salt.encode("utf-8"), f"{kind}\0{value}".encode("utf-8"), hashlib.sha256).digest()
+    return "".join(_LETTERS[b % 26] for b in digest[:8])
+
+
+def name_key(name: str) -> str:
+    """A name as the redaction compares it: case-folded words joined by single spaces."""
+    return " ".join(name.replace("-", "- ").split()).replace("- ", "-").casefold()
+
+
+def pseudonym(name: str, salt: str) -> str:
     """A stable pseudonym for a person's name."""
-    digest = hmac.new(salt.encode("utf-8"), " ".join(name.split()).casefold().encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(salt.encode("utf-8"), name_key(name).encode("utf-8"), hashlib.sha256).digest()
     word = "".join(_LETTERS[b % 26] for b in digest[:8])
     return f"Person {word.capitalize()}"
 
 
-def redact(text: str, names: list[str], salt: str = DEFAULT_SALT) -> str:
-    """Returns ``text`` with every whole-word occurrence of each name replaced by its pseudonym."""
-    for name in sorted(set(names), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", pseudonym(name, salt), text)
-    return text
+def _name_pattern(name: str) -> str:
+    words = [re.escape(word).replace(r"\-", r"-\s*") for word in name.split()]
+    return r"\s+".join(words)
+
+
+def redact_names(text: str, names: Iterable[str], salt: str) -> str:
+    """Returns ``text`` with every occurrence of each name, in any case, in the genitive and with
+    any white space between its words, replaced by its pseudonym (a genitive ending is kept)."""
+    keys = {name_key(n): n for n in names if n.split()}
+    if not keys:
+        return text
+    by_first: dict[str, list[re.Pattern[str]]] = {}
+    for key in sorted(keys, key=len, reverse=True):
+        first = _WORD.match(key)
+        if first is None:
+            continue
+        pattern = re.compile(rf"(?i)(?P<name>{_name_pattern(keys[key])})(?P<genitive>{_GENITIVE})(?!\w)")
+        by_first.setdefault(first.group().casefold(), []).append(pattern)
+    out, last = [], 0
+    for word in _WORD.finditer(text):
+        if word.start() < last or (word.start() > 0 and text[word.start() - 1].isalnum()):
+            continue
+        candidates = by_first.get(word.group().casefold())
+        if not candidates:
+            continue
+        match = next((m for p in candidates if (m := p.match(text, word.start()))), None)
+        if match is None:
+            continue
+        out += [text[last : match.start()], pseudonym(match["name"], salt), match["genitive"]]
+        last = match.end()
+    return "".join(out) + text[last:]
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _phone(match: re.Match[str], salt: str) -> str:
+    digits = _digits(match.group())
+    if not _PHONE_DIGITS[0] <= len(digits) <= _PHONE_DIGITS[1]:
+        return match.group()
+    return f"telefon-{_word(digits, salt, 'phone')}"
+
+
+def redact_contact_details(text: str, salt: str) -> str:
+    """Returns ``text`` with e-mail addresses, phone numbers and personal identity numbers replaced
+    by stable placeholders ("e-post-qxkbtwra@redacted.invalid", "telefon-…", "personnummer-…")."""
+    text = _EMAIL.sub(lambda m: f"e-post-{_word(m.group().casefold(), salt, 'email')}@redacted.invalid", text)
+    text = _IDENTITY_NUMBER.sub(lambda m: f"personnummer-{_word(_digits(m.group()), salt, 'pnr')}", text)
+    return _PHONE.sub(lambda m: _phone(m, salt), text)
+
+
+def redact(text: str, names: Iterable[str], salt: str) -> str:
+    """Every name of ``names`` and every e-mail address, phone number and identity number in ``text``
+    replaced by its pseudonym."""
+    return redact_contact_details(redact_names(text, names, salt), salt)
 
 
 def salt_fingerprint(salt: str | None) -> str | None:

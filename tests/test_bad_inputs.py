@@ -10,6 +10,7 @@ import pytest
 from pipeline.readers import layout
 from pipeline.readers import pdf as pdf_reader
 from pipeline.readers.pdf import ENGINES, read_pdf_source
+from pipeline.readers import text as text_reader
 from pipeline.readers.text import MAX_SOURCE_BYTES
 from pipeline.runner import run as runner
 from tests.conftest import SEED, CliResult, cli
@@ -92,14 +93,14 @@ def test_file_name_with_spaces_and_non_ascii_characters(tmp_path):
 
 def test_unreadable_file_is_one_line(tmp_path, monkeypatch):
     path = one_document(tmp_path, "hemlig.txt", SEED_TEXT)
-    real = Path.read_bytes
+    real = text_reader._open
 
-    def refuse(self):
-        if self == path:
+    def refuse(opened):
+        if opened == path:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(opened)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(text_reader, "_open", refuse)  # as root, chmod would not stop the read
     with pytest.raises(runner.FailedDocuments) as raised:
         runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
     assert str(raised.value) == f"{path}: cannot read the file (Permission denied)"

@@ -97,18 +97,21 @@ def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path)
     assert list(duplicates.document_id) == ["b-web"] and "a-text" in duplicates.message.iloc[0]
 
 
+SALT = "s3cret-salt-of-sixteen"
+
+
 def test_redacted_names_are_stable_pseudonyms(tmp_path):
     make_corpus(tmp_path / "raw", 1)
     for run in ("one", "two"):
-        runner.run(tmp_path / "raw", tmp_path / f"interim-{run}", tmp_path / f"out-{run}", redact_salt="s3cret")
+        runner.run(tmp_path / "raw", tmp_path / f"interim-{run}", tmp_path / f"out-{run}", redact_salt=SALT)
     assert snapshot(tmp_path / "out-one") == snapshot(tmp_path / "out-two")
     files = snapshot(tmp_path / "out-one") | snapshot(tmp_path / "interim-one")
     for name in ("Kristin Bergwall", "Greta Isaksson", "Anders Bro", "Marie-Louise Lövgren"):
         assert all(name.encode() not in content for content in files.values()), name
     contacts = pd.read_parquet(tmp_path / "out-one" / "parquet" / "contacts.parquet")
     assert len(contacts) == 53
-    assert pseudonym("Anders Bro", "s3cret") in set(contacts.name)
-    assert pseudonym("Anders Bro", "s3cret") != pseudonym("Anders Bro", "other salt")
+    assert pseudonym("Anders Bro", SALT) in set(contacts.name)
+    assert pseudonym("Anders Bro", SALT) != pseudonym("Anders Bro", "other salt")
     former = contacts[contacts.status == "former"]
     assert len(former) == 5
 

@@ -6,9 +6,10 @@
 - ``mentions``: one region's mentions and the findings they raise, per-document organisations.
 """
 
-from pipeline.entities.mentions import DocumentOrganisations, RegionMentions, check_people, find_region_entities
+from pipeline.entities.mentions import (DocumentOrganisations, RegionMentions, check_people, find_region_entities,
+                                       people_anywhere)
 from pipeline.entities.nlp import analyse, build_nlp
 from pipeline.entities.resolver import Resolver
 
 __all__ = ["DocumentOrganisations", "RegionMentions", "Resolver", "analyse", "build_nlp", "check_people",
-           "find_region_entities"]
+           "find_region_entities", "people_anywhere"]

@@ -12,6 +12,7 @@ a canonical organisation, with the findings it raises; the organisations are col
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -20,7 +21,7 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline import models
-from pipeline.entities.nlp import EntitySpan, find_entities, section_span
+from pipeline.entities.nlp import EntitySpan, analyse, build_nlp, find_entities, people_in, section_span
 from pipeline.entities.resolver import Resolver
 from pipeline.entities.registry import registry
 from pipeline.findings import Code
@@ -33,6 +34,10 @@ from pipeline.reference import County, Entity
 
 PARTNER_ITEM_MAX_WORDS = 5
 """A partner-list item of more words than this is a sentence, not a name."""
+SUGGESTED_PER_REGION = 100
+"""Unregistered names per region whose finding lists the closest registry names (a fuzzy search
+of the whole registry, milliseconds each); the seed's region with most has 12. Past this a list of
+thousands of unknown names (hostile, or not this report) is still read, without suggestions."""
 
 
 class DocumentOrganisations:
@@ -78,10 +83,20 @@ class RegionMentions:
         self.findings = findings
         self.organisations = organisations
         self.by_span: dict[tuple[int, int], models.Mention] = {}
+        self.suggested = 0
+        self._spans: list[tuple[int, int, int]] = []  # (start, end, order added), sorted: the index of covering()
 
     def covering(self, start: int, end: int) -> list[models.Mention]:
-        """The mentions that lie inside ``[start, end)``, in text order."""
-        return sorted((m for (a, b), m in self.by_span.items() if a >= start and b <= end), key=lambda m: m.start)
+        """The mentions that lie inside ``[start, end)``, in text order (in the order they were
+        added when two start together). Looked up in a sorted index, not by a scan of all mentions."""
+        inside = []
+        for i in range(bisect.bisect_left(self._spans, (start,)), len(self._spans)):
+            a, b, order = self._spans[i]
+            if a >= end:
+                break
+            if b <= end:
+                inside.append((a, order, self.by_span[(a, b)]))
+        return [m for _, _, m in sorted(inside, key=lambda t: t[:2])]
 
     def add(self, section: str, span: EntitySpan, fallback: Entity | None = None) -> str:
         if (span.start, span.end) in self.by_span:
@@ -105,6 +120,7 @@ class RegionMentions:
                               f"{span.surface!r} is in no registry{kept} (closest: {closest or 'none'})",
                               span.surface, span.start, span.end)
         organisation_id = self.organisations.use(span.organisation_id, fallback)
+        bisect.insort(self._spans, (span.start, span.end, len(self.by_span)))
         self.by_span[(span.start, span.end)] = models.Mention(
             section=section, organisation_id=organisation_id, surface=span.surface, method=span.method,
             score=span.score, office=span.office, start=span.start, end=span.end)
@@ -117,7 +133,8 @@ class RegionMentions:
             return inside[0].organisation_id
         resolution = self.resolver.resolve(item.text, self.county)
         fallback = resolution.organisation
-        if resolution.method == "unregistered":  # keep the suggestions for the finding
+        if resolution.method == "unregistered" and self.suggested < SUGGESTED_PER_REGION:  # for the finding
+            self.suggested += 1
             fallback = Entity(fallback.organisation_id, fallback.name, None,
                               (fallback.name, *self.resolver.suggestions(item.text)), fallback.source)
         return self.add(section, EntitySpan(resolution.organisation_id, item.text, item.start, item.end,
@@ -125,7 +142,9 @@ class RegionMentions:
 
     def remove(self, mention: models.Mention) -> models.Mention:
         """Takes back a mention that a longer name replaces."""
-        return self.by_span.pop((mention.start, mention.end))
+        key = (mention.start, mention.end)
+        self._spans = [entry for entry in self._spans if entry[:2] != key]
+        return self.by_span.pop(key)
 
     def in_order(self) -> list[models.Mention]:
         return sorted(self.by_span.values(), key=lambda m: (m.start, m.end))
@@ -161,6 +180,13 @@ def _name_pieces(item: Item, profile: Profile) -> list[Item]:
             at = item.start + len(head) + len(sep)
             return [Item(head, item.start, item.start + len(head)), Item(tail, at, item.end)]
     return [item]
+
+
+def people_anywhere(text: str, profile: Profile, resolver: Resolver) -> list[str]:
+    """The PERSON spans of the whole text, wherever they are (``nlp.people_in``), as written."""
+    with build_nlp(profile).memory_zone():
+        doc = analyse(text, profile)
+        return [name for name, _, _ in people_in(doc, resolver, _not_a_name_start(profile.lists.never_names))]
 
 
 def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:

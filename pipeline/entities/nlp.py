@@ -16,7 +16,9 @@ organisation "Nätverket". Known misspellings ("Coomapanion") are patterns of th
 
 from __future__ import annotations
 
+import bisect
 import re
+import types
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,15 +157,40 @@ readers' limits (20 MiB of source), so the entity rulers may take any text they 
 _NLP: dict[str, Language] = {}
 
 
+def _set_annotations(ruler, doc: Doc, matches) -> None:
+    """``EntityRuler.set_annotations`` in linear time: spaCy's own filters the list of earlier
+    entities once per new match (quadratic: a list of 10,000 known names took minutes). The
+    entities it keeps are those that overlap no new one, so they are filtered once, at the end."""
+    new_entities = []
+    seen_tokens: set[int] = set()
+    earlier = list(doc.ents)
+    tagged = {i for e in earlier for i in range(e.start, e.end)}  # the tokens with an entity type
+    for match_id, start, end in matches:
+        if not ruler.overwrite and any(i in tagged for i in range(start, end)):
+            continue
+        if start not in seen_tokens and end - 1 not in seen_tokens:  # boundaries are inclusive
+            if match_id in ruler._ent_ids:
+                label, ent_id = ruler._ent_ids[match_id]
+                new_entities.append(Span(doc, start, end, label=label, span_id=ent_id))
+            else:
+                new_entities.append(Span(doc, start, end, label=match_id))
+            seen_tokens.update(range(start, end))
+    kept = [e for e in earlier if not any(i in seen_tokens for i in range(e.start, e.end))]
+    doc.ents = kept + new_entities
+
+
 def build_nlp(profile: Profile) -> Language:
     """A blank Swedish pipeline with the two rulers; built once per process and profile."""
     if profile.sha256 not in _NLP:
         nlp = spacy.blank("sv")
         nlp.max_length = MAX_TEXT_LENGTH
         lower, exact = _patterns(profile)
-        nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
-        nlp.add_pipe("entity_ruler", name="exact_ruler",
-                     config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
+        rulers = [nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}),
+                  nlp.add_pipe("entity_ruler", name="exact_ruler",
+                               config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})]
+        for ruler, patterns in zip(rulers, (lower, exact)):
+            ruler.add_patterns(patterns)
+            ruler.set_annotations = types.MethodType(_set_annotations, ruler)
         _NLP[profile.sha256] = nlp
         nlp.meta["strings_when_built"] = len(nlp.vocab.strings)
     return _NLP[profile.sha256]
@@ -196,6 +223,25 @@ def _person_matcher(vocab) -> Matcher:
     matcher.add("PERSON", [[word] * n for n in (2, 3, 4)] + [hyphenated + [word], hyphenated + [word, word]],
                 greedy="LONGEST")
     return matcher
+
+
+def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str]) -> list[tuple[str, int, int]]:
+    """Every PERSON span of the whole document (the contact sections' rule, run everywhere): runs
+    of two to four capitalised words outside any organisation or place, except a run that starts a
+    sentence with a word of ``not_a_name_start`` ("Att Partnerskapet"). A run of three or four
+    words also gives its last two and three ("Projektledaren Karin Lundqvist" gives "Karin
+    Lundqvist", to be found where she is named alone). For redaction, which errs towards removing:
+    "Social Business Board" is one too."""
+    people = []
+    for span in _person_matcher(doc.vocab)(doc, as_spans=True):
+        first = span[0]
+        if first.lower_ in not_a_name_start and _sentence_initial(doc, first.i):
+            continue
+        for start in range(span.start, span.end - 1):
+            part = doc[start : span.end]
+            if part[0].text != "-" and resolver.exact(part.text) is None:
+                people.append((part.text, part.start_char, part.end_char))
+    return people
 
 
 def _sentence_initial(doc: Doc, i: int) -> bool:
@@ -282,17 +328,47 @@ def _named_organisation(span: Span, kind: str, place_id: str | None, resolver: R
 
 
 def _after_municipal_role(doc: Doc, ent: Span, words: _Words) -> bool:
-    """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C")."""
+    """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C").
+    Each token's answer is kept on the ``Doc``, so a list of a thousand places is walked once."""
+    known: dict[int, bool] = doc.user_data.setdefault("after_municipal_role", {})
+    walked: list[int] = []
     i = ent.start - 1
+    answer = False
     while i >= 0:
+        if i in known:
+            answer = known[i]
+            break
+        walked.append(i)
         token = doc[i]
         if token.lower_ in words.municipal_roles:
-            return True
+            answer = True
+            break
         if token.lower_ in words.place_list_glue or token.ent_type_ == PLACE:
             i -= 1
             continue
-        return False
-    return False
+        break
+    for j in walked:
+        known[j] = answer
+    return answer
+
+
+class EntityIndex(list):
+    """A document's entity spans (``doc.ents``, in text order, not overlapping) with their token
+    starts, so the spans of one section are found by bisection, not by a scan of every span."""
+
+    def __init__(self, ents) -> None:
+        super().__init__(ents)
+        self.starts = [e.start for e in self]
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        """The spans that lie within tokens ``[start, end)``."""
+        found = []
+        for i in range(bisect.bisect_left(self.starts, start), len(self)):
+            if self[i].start >= end:
+                break
+            if self[i].end <= end:
+                found.append(self[i])
+        return found
 
 
 def find_entities(section: Span, county: County, resolver: Resolver, section_name: str, profile: Profile,
@@ -303,8 +379,8 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     words = _Words.of(profile)
     offices = _offices(profile)
     org_words = reference.organisation_words()
-    all_ents = list(doc.ents) if doc_ents is None else doc_ents
-    ents = [e for e in all_ents if section.start <= e.start and e.end <= section.end]
+    index = doc_ents if isinstance(doc_ents, EntityIndex) else EntityIndex(doc.ents if doc_ents is None else doc_ents)
+    ents = index.inside(section.start, section.end)
     places_at = {e.start: e for e in ents if e.label_ == PLACE}
     mentions: list[EntitySpan] = []
     covered: set[int] = set()
@@ -332,7 +408,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             method = "municipal" if municipal else "place"
         elif ent.label_ == MISSPELLING:
             method = "misspelling"
-        span = doc[start:end]
+        span = ent if (start, end) == (ent.start, ent.end) else doc[start:end]
         if office and start != ent.start:
             office = span.text
         covered.update(range(start, end))
@@ -351,7 +427,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             continue  # the bare word ("Stiftelsen") names nothing
         mentions.append(_named_organisation(doc[token.i : end], found[1], None, resolver))
         covered.update(range(token.i, end))
-    candidates = _candidate_tokens(section, profile)
+    candidates = _candidate_tokens(section, profile, covered)
     for token in candidates:
         if token.i in covered:
             continue
@@ -408,11 +484,23 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
     return _CANDIDATES[profile.sha256]
 
 
-def _candidate_tokens(section: Span, profile: Profile) -> list:
-    """The section's tokens that a token rule may apply to, in order, each once."""
+def _token_starts(doc: Doc):
+    """The character offset of every token of ``doc`` (a numpy array), computed once per document."""
+    if "token_starts" not in doc.user_data:
+        doc.user_data["token_starts"] = doc.to_array("IDX")
+    return doc.user_data["token_starts"]
+
+
+def _candidate_tokens(section: Span, profile: Profile, covered: set[int] = frozenset()) -> list:
+    """The section's tokens that a token rule may apply to, in order, each once; a match that lies
+    within one ``covered`` token (a name already found) is passed over without making its tokens."""
     doc, seen, tokens = section.doc, set(), []
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
+    starts = _token_starts(doc)
     for match in _candidate_pattern(profile).finditer(text, section.start_char, section.end_char):
+        first = int(starts.searchsorted(match.start(), side="right")) - 1
+        if first in covered and (first + 1 >= len(starts) or starts[first + 1] >= match.end()):
+            continue
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         for token in span if span is not None else ():
             if token.i not in seen and section.start <= token.i < section.end:

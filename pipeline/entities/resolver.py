@@ -25,6 +25,10 @@ FUZZY_THRESHOLD = 0.85
 "Suptopia"/"Subtopia" 0.88; the closest aliases of two different organisations in the registry
 stay below it (a test keeps it so)."""
 
+RESOLVED_CACHE_SIZE = 100_000
+"""Surface forms a resolver remembers; past this it starts afresh, so memory stays bounded over a
+long run of documents full of distinct names."""
+
 FUZZY_MIN_LENGTH = 5
 """Shorter names (NC, AF, UF, SU) are abbreviations: they resolve exactly or not at all."""
 
@@ -115,6 +119,8 @@ class Resolver:
         """Returns what ``surface`` names; ``county`` gives "regionen" its meaning."""
         cache_key = (surface, county.county_code if county else None)
         if cache_key not in self._cache:
+            if len(self._cache) >= RESOLVED_CACHE_SIZE:
+                self._cache.clear()
             self._cache[cache_key] = self._resolve(surface, county)
         return self._cache[cache_key]
 

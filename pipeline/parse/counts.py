@@ -45,8 +45,12 @@ from pipeline.profile import CountRules, ListRules, phrase_pattern
 
 _DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"
 """A number in digits, with spaces between thousands ("1 200")."""
-_BREAKDOWN = re.compile(r"([^\W\d_][\w ]{0,80}?)\s*:\s*(\d+)")
-"""A labelled part of a breakdown ("Skola: 4"); the label is bounded, so the search stays linear."""
+_BREAKDOWN = re.compile(r"[^\W\d_][\w ]*+(?:\s*:\s*(\d{1,18})(?!\d))?")
+"""A breakdown pair ("Lokal samverkan: 4"), or a run of words without one: every run is consumed
+once (possessively), so text without colons costs linear time, not quadratic."""
+MAX_COUNT = 10_000_000
+"""No region has more of anything this report counts (Sweden has about 10.5 million people); a
+larger number is not read as a count (and would not fit the tables' integers at 20 digits)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LIST_START = re.compile(r"\s*(?:[-–—:]\s*|\()")
 
@@ -140,7 +144,9 @@ def _patterns(rules: CountRules) -> _Patterns:
 
 
 def _int(digits: str) -> int:
-    return int(re.sub(r"\D", "", digits))
+    """A number as written ("1 200"); one too long to be a count is read as just over ``MAX_COUNT``."""
+    digits = re.sub(r"\D", "", digits)
+    return int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
 
 
 def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Number | None:
@@ -269,10 +275,10 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             close = _closing_paren(raw, rest_at)
             inner_start, inner_end = start + rest_at + 1, start + close
             inner = text[inner_start:inner_end]
-            pairs = _BREAKDOWN.findall(_outside_brackets(inner))
+            pairs = [m.group(1) for m in _BREAKDOWN.finditer(_outside_brackets(inner)) if m.group(1)]
             inner_marker = patterns.partial.match(inner)
             if len(pairs) >= 2:
-                breakdown_total = sum(int(n) for _, n in pairs)
+                breakdown_total = sum(int(n) for n in pairs)
             elif inner_marker:
                 partial = True
                 items = items_of(inner_start + inner_marker.end(), inner_end)
@@ -298,6 +304,10 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
         problems.append((Code.count_unparsed, f"{raw.strip()!r} gives neither a number nor a list of names"))
 
     listed = _distinct(items, identify) if items else None
+    if (value is not None and value > MAX_COUNT) or (listed is not None and listed > MAX_COUNT):
+        problems = [(Code.count_out_of_range, f"{raw.strip()[:40]!r} is more than any region can have "
+                                              f"(over {MAX_COUNT:,}); the value is left empty")]
+        return ParsedCount(None, "none", None, None, partial, (), None, tuple(problems))
     if basis == "stated" and listed is not None and listed != value and not partial:
         problems.append((Code.count_list_mismatch, f"states {value} but lists {listed} names"))
     if breakdown_total is not None and breakdown_total != value:

@@ -24,6 +24,8 @@ GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?\s?[.):
 BARE_GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+))\s+(?=[A-ZÅÄÖ])")
 PURPOSE_LABEL = re.compile(r"(?P<label>\(?(?:[a-zåäö]|(?P<number>\d+))\)\.?|[A-ZÅÄÖa-zåäö][.)](?= ))\s*")
 _SUB_BULLET = re.compile(r"[-–•*]\s")
+MAX_LABEL_DIGITS = 9
+"""A label number of more digits is not compared with the numbering (and would not fit an int)."""
 _UNFINISHED = re.compile(r"[^.:;!?)\"”]$")
 
 
@@ -45,6 +47,10 @@ class _Open:
     end: int
     number: int | None
     wrapped: list[str]
+
+
+def _number(digits: str) -> int | None:
+    return int(digits) if len(digits) <= MAX_LABEL_DIGITS else None
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -121,7 +127,7 @@ def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[s
         match = next((m for p in label_patterns if (m := p.match(line))), None)
         if match is None and bare_numbers and last_number is not None:
             bare = BARE_GOAL_LABEL.match(line)
-            if bare and int(bare.group("number")) == last_number + 1:
+            if bare and _number(bare.group("number")) == last_number + 1:
                 match = bare
         if match is not None and current is not None:
             body = line[match.end() :]
@@ -139,7 +145,7 @@ def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[s
             close()
             number = match.group("number")
             current = _Open(match.group("label").strip(), line_start + match.end(), line_end,
-                            int(number) if number else None, [])
+                            _number(number) if number else None, [])
             last_number = current.number
             if not entries:
                 first_text = line[match.end() :]

@@ -20,6 +20,8 @@ from pipeline.profile import ListRules, phrase_pattern
 _COMMA = re.compile(r",(?=\s|$)")
 """A comma separates items only before a space or the end: "Eks00,,,,,,0000käret" is one word."""
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
+MAX_QUANTITY_DIGITS = 6
+"""A leading number of more digits ("²" is no digit at all) is not a quantity of the item."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Item:
     def quantity(self) -> int:
         """How many entities the item names: "två Leaderkontor" is two, anything else one."""
         first = self.text.split(" ", 1)[0].casefold()
-        if first.isdigit() and " " in self.text:
+        if first.isdecimal() and len(first) <= MAX_QUANTITY_DIGITS and " " in self.text:
             return int(first)
         return reference.number_words().get(first, 1) if " " in self.text else 1
 
@@ -56,9 +58,20 @@ class Item:
 @dataclass(frozen=True)
 class _Patterns:
     closers: re.Pattern[str]
-    closer_at_end: re.Pattern[str]
     conjunction: re.Pattern[str]
     example_word: str
+    closer_tail: int
+    closers_end_in_a_letter: bool = False
+    closer_at_end: re.Pattern[str] = re.compile(r"(?!)")
+    """A closer ending the text, with the spaces and comma before it ("…, m.fl.")."""
+
+    def closed(self, text: str, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` ends with a closer; only its tail is searched, so a long
+        item costs no more than a short one. When every closer ends in a letter or digit (before
+        its full stop), an item ending in anything else ("Almi.....") is not searched at all."""
+        if self.closers_end_in_a_letter and end - start >= 2 and text[end - 1] == "." and not text[end - 2].isalnum():
+            return False
+        return self.closers.search(text, max(start, end - self.closer_tail), end) is not None
 
 
 @lru_cache(maxsize=8)
@@ -71,34 +84,38 @@ def _patterns(rules: ListRules) -> _Patterns:
         closer_at_end=re.compile(rf"[\s,]*(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
         conjunction=re.compile(rf"\s+(?:{conjunctions})\s+" if conjunctions else r"(?!)"),
         example_word=f" {rules.example_word} ",
+        closer_tail=4 * max((len(c) for c in rules.closers), default=0) + 8,
+        closers_end_in_a_letter=all(c.rstrip(". ")[-1:].isalnum() and not c.rstrip(".").endswith(" ")
+                                    for c in rules.closers),
     )
 
 
-def _trimmed(text: str, start: int, end: int, closers: re.Pattern[str]) -> Item | None:
+def _trimmed(text: str, start: int, end: int, patterns: _Patterns) -> Item | None:
     while start < end and text[start] in " \n":
         start += 1
     while end > start and text[end - 1] in " \n.;":
-        if text[end - 1] == "." and closers.search(text[start:end]):
+        if text[end - 1] == "." and patterns.closed(text, start, end):
             break
         end -= 1
     return Item(text[start:end], start, end) if end > start else None
 
 
+@lru_cache(maxsize=32)
+def _scanner(separator: re.Pattern[str]) -> re.Pattern[str]:
+    """Brackets, or ``separator``: the only places where a list can change depth or split."""
+    return re.compile(rf"(?P<bracket>[()\[\]])|(?:{separator.pattern})", separator.flags)
+
+
 def _split_depth0(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
-    parts, depth, last, i = [], 0, start, start
-    while i < end:
-        ch = text[i]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
+    """The spans of ``text[start:end]`` between the matches of ``separator`` outside brackets."""
+    parts, depth, last = [], 0, start
+    for match in _scanner(separator).finditer(text, start, end):
+        bracket = match.group("bracket")
+        if bracket:
+            depth = depth + 1 if bracket in "([" else max(0, depth - 1)
         elif depth == 0:
-            match = separator.match(text, i, end)
-            if match:
-                parts.append((last, i))
-                last = i = match.end()
-                continue
-        i += 1
+            parts.append((last, match.start()))
+            last = match.end()
     parts.append((last, end))
     return parts
 
@@ -110,20 +127,20 @@ def split_items(
     """Returns the items of the list in ``text[start:end]``, with spans into ``text``."""
     end = len(text) if end is None else end
     patterns = _patterns(rules)
-    raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b, patterns.closers))]
-    merged: list[Item] = []
+    raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b, patterns))]
+    spans: list[list] = []  # [start, end, holds the example word]: texts are cut once, at the end
     for item in raw:
-        previous = merged[-1] if merged else None
-        open_examples = (previous is not None and patterns.example_word in previous.text
-                         and not patterns.closers.search(previous.text))
+        previous = spans[-1] if spans else None
+        open_examples = previous is not None and previous[2] and not patterns.closed(text, previous[0], previous[1])
         if open_examples and item.text[:1].islower():
-            merged[-1] = Item(text[previous.start : item.end], previous.start, item.end)
+            previous[1] = item.end
         else:
-            merged.append(item)
+            spans.append([item.start, item.end, patterns.example_word in item.text])
+    merged = [Item(text[a:b], a, b) for a, b, _ in spans]
     if merged and not is_name(merged[-1].name):
         last = merged.pop()
         pieces = _split_depth0(text, last.start, last.end, patterns.conjunction)
-        merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b, patterns.closers)))
+        merged.extend(item for a, b in pieces if (item := _trimmed(text, a, b, patterns)))
     return merged
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.lang.sv.stop_words import STOP_WORDS
 
@@ -109,17 +110,26 @@ def heading_names(profile: Profile) -> list[tuple[str, County]]:
     return sorted(aliases, key=lambda pair: -len(pair[0]))
 
 
+def _by_first_word(aliases: list[tuple[str, County]]) -> dict[str, list[tuple[str, County]]]:
+    """The heading forms by their first word, each list longest first: a line is compared only
+    with the forms that start with its own first word."""
+    index: dict[str, list[tuple[str, County]]] = {}
+    for alias, county in aliases:
+        index.setdefault(alias.split(" ", 1)[0], []).append((alias, county))
+    return index
+
+
 HEADING_MAX_WORDS_BEFORE_TEXT = 20
 """A heading line directly followed by text (no blank line) has at most this many words."""
 
 
-def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], profile: Profile
+def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, County]]], profile: Profile
              ) -> tuple[str, County, bool] | None:
     """(heading form, county, whether a blank line is missing around it) for a heading at line i."""
     line = lines[i]
     if line.blank or _TERMINAL.search(line.text) or len(line.text) > profile.regions.heading_max_length:
         return None
-    found = next(((alias, county) for alias, county in aliases
+    found = next(((alias, county) for alias, county in aliases.get(line.text.split(" ", 1)[0], ())
                   if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " ")), None)
     if found is None:
         return None
@@ -135,10 +145,6 @@ def _heading(lines: list[Line], i: int, aliases: list[tuple[str, County]], profi
                 or profile.labels.match(following) is not None or _LIST_MARKER.match(following)):
             return None
     return found[0], found[1], not (blank_before and blank_after)
-
-
-_MATCHERS: dict[str, difflib.SequenceMatcher] = {}
-"""A matcher per label spelling, which difflib indexes once."""
 
 
 LABEL_WORD_COVERAGE = 0.75
@@ -175,17 +181,9 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, boo
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
-    best: tuple[float, str] = (0.0, "")
-    folded = prefix.casefold()
+    best = _closest_label(prefix.casefold(), tuple(labels.section_of.items()))
     for spelling, section in labels.section_of.items():
-        score = _word_coverage(prefix, spelling)
-        if 2.0 * min(len(folded), len(spelling)) / (len(folded) + len(spelling)) >= LABEL_SIMILARITY:
-            # difflib's quick ratios are upper bounds of its ratio: compute it only where it can be close enough
-            matcher = _MATCHERS.get(spelling) or _MATCHERS.setdefault(spelling, difflib.SequenceMatcher(None, "", spelling))
-            matcher.set_seq1(folded)
-            if matcher.quick_ratio() >= LABEL_SIMILARITY:
-                score = max(score, matcher.ratio())
-        best = max(best, (score, section))
+        best = max(best, (_word_coverage(prefix, spelling), section))
     if best[0] >= min(LABEL_SIMILARITY, LABEL_WORD_COVERAGE):
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
@@ -226,6 +224,21 @@ def _split_inside_labels(lines: list[Line], profile: Profile) -> tuple[list[Line
             cuts.append((rest, found.group(1)))
         result.append(rest)
     return result, cuts
+
+
+@lru_cache(maxsize=4096)
+def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple[float, str]:
+    """(similarity, section) of the label spelling most like ``prefix``. The cheap upper bounds of
+    the similarity skip a spelling that cannot reach the threshold or the best so far, so a page of
+    "Something:" lines costs little; a repeated prefix is looked up once."""
+    best: tuple[float, str] = (0.0, "")
+    for spelling, section in spellings:
+        matcher = difflib.SequenceMatcher(None, prefix, spelling)
+        floor = max(LABEL_SIMILARITY, best[0])
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        best = max(best, (matcher.ratio(), section))
+    return best
 
 
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
@@ -369,7 +382,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines, cuts = _split_inside_labels(split_lines(text), profile)
-    aliases = heading_names(profile)
+    aliases = _by_first_word(heading_names(profile))
     headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, profile))]
     regions: list[RegionBlock] = []
     findings: list[Finding] = []

@@ -51,13 +51,64 @@ class Snapshot:
     regions: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
+_TEXT = (str, type(None))
+_FINDING = {"severity": str, "code": str, "evidence": _TEXT}
+_DOCUMENT_SHAPE = {"title": _TEXT, "organisations": [{"organisation_id": str, "name": str}], "quality": [_FINDING]}
+_REGION_SHAPE = {
+    "county_code": str, "county_name": str, "region_name": str, "title": str,
+    "contacts": [{"name": str, "role": _TEXT, "organisation_id": _TEXT, "status": str}],
+    "goals": [{"label": _TEXT, "ordinal": int, "text": str}],
+    "mentions": [{"organisation_id": str}],
+    "quality": [_FINDING],
+}
+_COUNT_SHAPE = {"value": (int, type(None)), "basis": str, "raw": _TEXT}
+
+
+def _shape_problem(value: object, shape: Any, where: str) -> str | None:
+    """Where ``value`` does not have ``shape`` (a type, a tuple of types, a list of one shape or
+    a dict of required keys), or None when it does."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where or 'the file'} is not an object"
+        for key, inner in shape.items():
+            if key not in value:
+                return f"{where + '.' if where else ''}{key} is missing"
+            problem = _shape_problem(value[key], inner, f"{where + '.' if where else ''}{key}")
+            if problem:
+                return problem
+        return None
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        return next((p for i, item in enumerate(value) if (p := _shape_problem(item, shape[0], f"{where}[{i}]"))),
+                    None)
+    if not isinstance(value, shape) or (isinstance(value, bool) and shape is int):
+        return f"{where} has the wrong type"
+    return None
+
+
+def _check(data: object, name: str) -> str | None:
+    if name == "document.json":
+        return _shape_problem(data, _DOCUMENT_SHAPE, "")
+    problem = _shape_problem(data, _REGION_SHAPE, "")
+    if problem or not isinstance(data, dict):
+        return problem
+    for key in (k for k, v in data.items() if isinstance(v, dict) and "basis" in v):  # the count metrics
+        problem = _shape_problem(data[key], _COUNT_SHAPE, key)
+        if problem:
+            return problem
+    return None
+
+
 def _add(snapshot: Snapshot, document_id: str, name: str, content: str) -> None:
     try:
         data = json.loads(content)
     except ValueError as exc:
         raise DiffError(f"{snapshot.label}: {document_id}/{name} is not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or (name != "document.json" and "county_code" not in data):
-        raise DiffError(f"{snapshot.label}: {document_id}/{name} is not a region file (it has no county_code)")
+    problem = _check(data, name)
+    if problem:
+        raise DiffError(f"{snapshot.label}: {document_id}/{name} is not an extraction this version can compare "
+                        f"({problem}); extract it again with this version")
     if name == "document.json":
         snapshot.documents[document_id] = data
     else:
@@ -71,14 +122,21 @@ def load_folder(path: Path) -> Snapshot:
     root = path / "json" if (path / "json").is_dir() else path
     snapshot = Snapshot(str(path))
     for file in sorted(root.glob("*/*.json")):
-        _add(snapshot, file.parent.name, file.name, file.read_text(encoding="utf-8"))
+        try:
+            content = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DiffError(f"{file}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from exc
+        _add(snapshot, file.parent.name, file.name, content)
     if not snapshot.documents:
         raise DiffError(f"{path}: no extraction found (expected <document_id>/document.json files)")
     return snapshot
 
 
 def _git(*args: str, cwd: Path) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiffError(f"git {' '.join(args)}: {exc}") from exc
     if result.returncode != 0:
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed"
         raise DiffError(f"git {' '.join(args)}: {reason}")

@@ -375,8 +375,17 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
     return "\n".join(parts)
 
 
+_JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+"""Characters that could end or reopen the <script> element the JSON sits in ("</script>",
+"<!--<script>") or break it as JavaScript (U+2028, U+2029), written as JSON escapes instead."""
+
+
 def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """JSON that is safe inside a <script> element whatever the source text holds."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for character, escape in _JSON_ESCAPES:
+        text = text.replace(character, escape)
+    return text
 
 
 STYLE = """

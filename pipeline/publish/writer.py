@@ -136,9 +136,11 @@ def provenance(profile: Profile, sources: list[dict]) -> dict:
 
 
 def checksums(root: Path) -> str:
-    """``sha256sum`` lines for every file under ``root`` (paths relative to it, sorted)."""
+    """``sha256sum`` lines for every file under ``root`` (paths relative to it, sorted), but the
+    hidden files at its top, which are the runner's marker of the folder, not the data."""
     lines = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != CHECKSUMS):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != CHECKSUMS
+                       and not (p.parent == root and p.name.startswith("."))):
         with path.open("rb") as stream:
             digest = hashlib.file_digest(stream, "sha256").hexdigest()
         lines.append(f"{digest}  {path.relative_to(root).as_posix()}\n")

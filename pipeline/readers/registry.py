@@ -17,7 +17,7 @@ from pipeline.parse.sections import heading_names
 from pipeline.profile import Profile
 from pipeline.readers.html import read_html_source
 from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINE_LIBRARIES, read_pdf_source
-from pipeline.readers.text import NormalisedText, ReaderHints, read_text_source
+from pipeline.readers.text import MAX_ANY_SOURCE_BYTES, MAX_SOURCE_BYTES, NormalisedText, ReaderHints, read_text_source
 
 Reader = Callable[[Path, bytes, ReaderHints], NormalisedText]
 
@@ -35,6 +35,14 @@ READER_MODULES: dict[SourceFormat, str] = {
     "html": "pipeline.readers.html",
 }
 """The module of each format's reader: the stage cache fingerprints it with everything it imports."""
+
+READ_LIMITS: dict[SourceFormat, tuple[int, str]] = {
+    "text": (MAX_SOURCE_BYTES, "a text source"),
+    "pdf": (MAX_ANY_SOURCE_BYTES, "a source file"),
+    "html": (MAX_SOURCE_BYTES, "a web page"),
+}
+"""The most bytes read of a source of each format, and what the refusal calls it: more is refused
+before it is read into memory."""
 
 READER_LIBRARIES: dict[SourceFormat, tuple[str, ...]] = {
     "text": ("charset-normalizer",),

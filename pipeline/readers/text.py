@@ -3,11 +3,22 @@
 The normalised text is what every character offset in the dataset points into. It has one
 paragraph per line, a single blank line between blocks, single spaces, NFC characters, ``\\n``
 line ends, and no web-page leftovers. Every removal is reported as a finding.
+
+Line-breaking characters other than ``\\n`` (form feed, vertical tab, NEL, U+2028 and U+2029)
+become line ends, and a page or paragraph break (form feed, U+2029) a blank line, so a heading
+after one is still a heading of its own; bidirectional-text controls (U+202A–U+202E,
+U+2066–U+2069, U+200E, U+200F, U+061C) are removed, so a name written with one is still a name.
+Each kind is reported once, with its count and its first source line.
+
+A source is read only if it is a regular file (never a FIFO or a device, which could block the
+run) and at most ``MAX_SOURCE_BYTES`` long; more is never read into memory.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +33,26 @@ CP1252_MESS_LIMIT = 0.2
 """charset-normalizer's mess ratio above which a Windows-1252 reading is taken as mojibake."""
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
-"""Larger text sources are refused: the largest real report is well under 1 MB."""
+"""Larger text sources and web pages are refused: the largest real report is well under 1 MB."""
+
+MAX_ANY_SOURCE_BYTES = 512 * 1024 * 1024
+"""No source file of any format is read into memory beyond this; formats with a limit of their
+own (text, web pages) refuse far earlier."""
 
 _SPACES = re.compile(r" {2,}|[\t\u00a0\u2007\u2009\u202f\u3000][ \t\u00a0\u2007\u2009\u202f\u3000]*")
 """Runs of spaces or any other horizontal space: they become one space (single spaces match nothing)."""
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Control characters (C0 and C1) that are neither white space nor a line break: each becomes a space."""
+LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"}
+"""Line-breaking characters besides ``\\n`` and what each becomes: a page break (form feed) or a
+paragraph separator ends a paragraph, the others end a line."""
+_LINE_BREAK = re.compile("[" + "".join(LINE_BREAKS) + "]")
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional-text controls: invisible, they reorder what is shown and split words for a parser."""
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_CHARACTER_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (NEL)",
+                    "\u2028": "line separator", "\u2029": "paragraph separator"}
 
 
 @dataclass(frozen=True)
@@ -52,14 +77,27 @@ class NormalisedText:
     pages: int | None = None
 
 
-def decode(data: bytes, path: Path | str) -> tuple[str, str]:
+def too_large(path: Path | str, size: int, limit: int, what: str) -> UnusableInputError:
+    return UnusableInputError(path, f"file is {size / 1_048_576:.1f} MiB, over the {limit // 1_048_576} MiB "
+                                    f"limit for {what}")
+
+
+def check_text(text: str, path: Path | str, encoding: str) -> None:
+    """Raises ``UnusableInputError`` when decoded ``text`` is empty or not text at all."""
+    if not text.strip():
+        raise UnusableInputError(path, "file is empty or holds only whitespace")
+    controls = sum(1 for _ in _CONTROL.finditer(text))
+    if controls > max(2, len(text) // 200):
+        raise UnusableInputError(path, f"not a text file ({controls} control characters)")
+    if encoding == "cp1252" and mess_ratio(text, maximum_threshold=CP1252_MESS_LIMIT) >= CP1252_MESS_LIMIT:
+        raise UnusableInputError(path, "not UTF-8, and reading it as Windows-1252 gives garbled text; "
+                                       "save it as UTF-8")
+
+
+def decode(data: bytes, path: Path | str, what: str = "a text source") -> tuple[str, str]:
     """Returns the decoded text and the encoding used; raises ``UnusableInputError`` when it is not text."""
     if len(data) > MAX_SOURCE_BYTES:
-        raise UnusableInputError(
-            path,
-            f"file is {len(data) / 1_048_576:.1f} MiB, over the {MAX_SOURCE_BYTES // 1_048_576} MiB "
-            "limit for a text source",
-        )
+        raise too_large(path, len(data), MAX_SOURCE_BYTES, what)
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -75,14 +113,7 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
             continue
-        if not text.strip():
-            raise UnusableInputError(path, "file is empty or holds only whitespace")
-        controls = len(_CONTROL.findall(text))
-        if controls > max(2, len(text) // 200):
-            raise UnusableInputError(path, f"not a text file ({controls} control characters)")
-        if encoding == "cp1252" and mess_ratio(text, maximum_threshold=CP1252_MESS_LIMIT) >= CP1252_MESS_LIMIT:
-            raise UnusableInputError(path, "not UTF-8, and reading it as Windows-1252 gives garbled text; "
-                                           "save it as UTF-8")
+        check_text(text, path, encoding)
         return text, encoding
     if not data.strip():
         raise UnusableInputError(path, "file is empty or holds only whitespace")
@@ -94,15 +125,22 @@ def decode(data: bytes, path: Path | str) -> tuple[str, str]:
     )
 
 
+def _line_numbers(text: str, positions: list[int]) -> list[int]:
+    """The 1-based line number of each of the ascending ``positions``: one pass, not one count each."""
+    numbers, line, last = [], 1, 0
+    for position in positions:
+        line += text.count("\n", last, position)
+        last = position
+        numbers.append(line)
+    return numbers
+
+
 def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str, list[Finding]]:
     """Removes web-page furniture; the findings come in source-line order."""
     findings: list[tuple[int, Finding]] = []
     for pattern, note in leftovers:
         matches = list(pattern.finditer(text))
-        line_number, counted = 1, 0
-        for match in matches:
-            line_number += text.count("\n", counted, match.start())  # matches come in text order
-            counted = match.start()
+        for line_number, match in zip(_line_numbers(text, [m.start() for m in matches]), matches):
             findings.append((line_number,
                 Finding(
                     county_code=None,
@@ -118,30 +156,89 @@ def _remove_leftovers(text: str, leftovers: tuple[tuple[re.Pattern[str], str], .
     return text, [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
 
 
+def _normalise_breaks(text: str) -> tuple[str, list[Finding]]:
+    """Line-breaking characters become line ends and bidi controls are removed, each kind reported
+    once with its count and first source line."""
+    findings: list[Finding] = []
+    kinds: dict[str, list[int]] = {}
+    for match in _LINE_BREAK.finditer(text):
+        kinds.setdefault(match.group(), []).append(match.start())
+    bidi = [m.start() for m in _BIDI.finditer(text)]
+    for char in sorted(kinds, key=lambda c: kinds[c][0]):
+        positions = kinds[char]
+        line = _line_numbers(text, positions[:1])[0]
+        becomes = "a paragraph break" if LINE_BREAKS[char] == "\n\n" else "a line end"
+        findings.append(Finding(
+            county_code=None, severity=Code.line_break_normalised.severity, code=Code.line_break_normalised,
+            message=f"{len(positions)} {_CHARACTER_NAMES[char]} character(s) (U+{ord(char):04X}) read as {becomes}; "
+                    f"the first on source line {line}",
+            evidence=f"U+{ord(char):04X}"))
+    if bidi:
+        line = _line_numbers(text, bidi[:1])[0]
+        found = sorted({text[p] for p in bidi})
+        findings.append(Finding(
+            county_code=None, severity=Code.bidi_control_removed.severity, code=Code.bidi_control_removed,
+            message=f"{len(bidi)} bidirectional-text control character(s) removed; the first on source line {line}",
+            evidence=" ".join(f"U+{ord(c):04X}" for c in found)))
+    if kinds:
+        text = _LINE_BREAK.sub(lambda m: LINE_BREAKS[m.group()], text)
+    if bidi:
+        text = _BIDI.sub("", text)
+    return text, findings
+
+
 _LINE_EDGES = re.compile(r" *\n *")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def normalise(text: str, hints: ReaderHints = ReaderHints()) -> tuple[str, tuple[Finding, ...]]:
     """Returns ``text`` with line ends, spaces and blank lines normalised and web leftovers removed."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text, findings = _normalise_breaks(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
-    text, findings = _remove_leftovers(_LINE_EDGES.sub("\n", text), hints.web_leftovers)
+    text, removed = _remove_leftovers(_LINE_EDGES.sub("\n", text), hints.web_leftovers)
     text = _BLANK_RUNS.sub("\n\n", _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))).strip(" \n")
-    return text + "\n", tuple(findings)
+    return text + "\n", tuple(findings + removed)
 
 
-def read_source_bytes(path: Path) -> bytes:
-    """The file's bytes; a file that cannot be read raises ``UnusableInputError``."""
+def _open(path: Path) -> int:
+    """A descriptor of ``path`` opened for reading without blocking (a FIFO would block a plain open)."""
+    return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+
+
+def read_source_bytes(path: Path, limit: int = MAX_ANY_SOURCE_BYTES, what: str = "a source file") -> bytes:
+    """The file's bytes; a file that cannot be read, is not a regular file or is over ``limit``
+    bytes raises ``UnusableInputError`` (and no more than ``limit`` bytes are read)."""
     try:
-        return path.read_bytes()
+        fd = _open(path)
     except OSError as exc:
         raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnusableInputError(path, "not a regular file; refused")
+        if info.st_size > limit:
+            raise too_large(path, info.st_size, limit, what)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise too_large(path, size, limit, what)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
 
 
 def read_text_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one plain-text source file (or its ``data``, already read) into its normalised interim text."""
-    decoded, encoding = decode(read_source_bytes(path) if data is None else data, path)
+    decoded, encoding = decode(read_source_bytes(path, MAX_SOURCE_BYTES, "a text source") if data is None else data,
+                               path)
     text, findings = normalise(decoded, hints)
     if not text.strip():
         raise UnusableInputError(path, "file holds no text once web-page leftovers are removed")

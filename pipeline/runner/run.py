@@ -1,13 +1,17 @@
 """The extract command: every supported file in the raw folder goes through the stages.
 
-Documents stream through the stages one at a time (in a process pool with ``jobs`` > 1, results
-in document order), each into staging folders; nothing replaces ``interim/`` or ``output/`` until
-every document has succeeded (or, with ``keep_going``, has been recorded as failed).
+Before anything is written, the output and interim folders are claimed (``folders``): checked
+against the raw folder and each other, required to be empty or the pipeline's own, and locked
+against a second run. Documents then stream through the stages one at a time (in a process pool
+with ``jobs`` > 1, results in document order), each into staging folders; nothing replaces
+``interim/`` or ``output/`` until every document has succeeded (or, with ``keep_going``, has been
+recorded as failed). Any exception inside one document's stages is that document's one-line
+failure, never the run's crash.
 
 A document's stages are re-run only when their inputs changed (``fingerprints``): the text stage
 when the source bytes, its reader's code, the profile's reader hints or (for a PDF) the engine change; the later stages
 when the text, their code, the reference data or the profile change. Otherwise
-``interim/<document_id>/`` is reused.
+``interim/<document_id>/`` is reused, once every file in it has been checked against its hash.
 """
 
 from __future__ import annotations
@@ -17,16 +21,19 @@ import hashlib
 import json
 import multiprocessing
 import shutil
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import profile as profiles
 from pipeline.readers import registry as readers
-from pipeline.entities import build_nlp
-from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError
+from pipeline.entities import build_nlp, people_anywhere
+from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, shown
 from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
@@ -35,14 +42,16 @@ from pipeline.publish.writer import OutputWriter
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
-from pipeline.redact import redact, salt_fingerprint
-from pipeline.runner import cache
+from pipeline.redact import check_salt, redact, salt_fingerprint
+from pipeline.runner import cache, folders
 from pipeline.runner.fingerprints import fingerprint
 from pipeline.runner.sources import Source, discover
-from pipeline.runner.swap import staging_dir, swap_in
+from pipeline.runner.swap import remove_leftovers, staging_dir, swap_in, unmark_staging
 
 RECORDS_LIBRARIES = ("spacy", "rapidfuzz", "pydantic")
 """Third-party packages whose version changes what the later stages make of a text."""
+ERROR_DETAIL_LENGTH = 300
+"""An internal error's message is cut to this many characters in its one line."""
 
 
 @dataclass
@@ -57,6 +66,8 @@ class Summary:
     reextracted: int = 0
     reused: int = 0
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
 
 
 def reader_fingerprint(source_format: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
@@ -91,11 +102,20 @@ class Outcome:
     reused: bool = False
     dumped: dict | None = None
     """The extraction's JSON form without its text, made once for the interim files and the output."""
+    warnings: list[str] = field(default_factory=list)
+    traceback: str | None = None
+
+
+def _redacted_finding(finding: Finding, names: list[str], salt: str) -> Finding:
+    return finding.model_copy(update={"message": redact(finding.message, names, salt),
+                                      "evidence": redact(finding.evidence, names, salt)})
 
 
 def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
                  pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
-    """Runs every stage on one source's bytes (already read)."""
+    """Runs every stage on one source's bytes (already read). With ``redact_salt``, every person's
+    name (contacts and PERSON spans anywhere), e-mail address and phone number is replaced in the
+    text and in the reader's findings, and the text is extracted again."""
     _, normalised = readers.read(source.path, data, readers.hints(profile), pdf_engine)
     info = SourceInfo(
         document_id=source.document_id,
@@ -108,44 +128,70 @@ def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str
     extraction = build_extraction(normalised.text, info, profile, normalised.findings)
     if redact_salt is not None:
         names = [c.name for r in extraction.regions for c in r.contacts]
+        names += people_anywhere(normalised.text, profile, resolver_for(profile))
+        findings = tuple(_redacted_finding(f, names, redact_salt) for f in normalised.findings)
         normalised = NormalisedText(text=redact(normalised.text, names, redact_salt), encoding=normalised.encoding,
-                                    findings=normalised.findings, pages=normalised.pages)
+                                    findings=findings, pages=normalised.pages)
         extraction = build_extraction(normalised.text, info, profile, normalised.findings)
     return extraction, normalised
+
+
+def read_limit(source: Source) -> tuple[int, str]:
+    """How many bytes of this source may be read, and what it is called in the refusal."""
+    return readers.READ_LIMITS[source.source_format]
 
 
 def extract_document(source: Source, profile: Profile | None = None, redact_salt: str | None = None,
                      pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
     """Reads and extracts one source file (with the default profile when none is given); raises
     ``UnusableInputError`` when it cannot be read."""
-    return extract_text(source, read_source_bytes(source.path), profile or profiles.default(), redact_salt,
-                        pdf_engine)
+    return extract_text(source, read_source_bytes(source.path, *read_limit(source)), profile or profiles.default(),
+                        redact_salt, pdf_engine)
+
+
+def internal_error(source: Source, exc: BaseException) -> str:
+    """The one line of an unexpected exception in a document's stages."""
+    detail = shown(f"{type(exc).__name__}: {exc}")
+    if len(detail) > ERROR_DETAIL_LENGTH:
+        detail = detail[: ERROR_DETAIL_LENGTH - 1] + "…"
+    return f"{shown(source.path)}: internal error while extracting this document ({detail}); rerun with --verbose " \
+           "for the traceback"
 
 
 def process(task: tuple[Source, Path, Options]) -> Outcome:
     """The whole pipeline for one document, reusing what is still valid in its interim folder.
-    Runs in a worker process; writes only to a staging folder."""
+    Runs in a worker process; writes only to a staging folder. Never raises for one document."""
     source, interim_dir, options = task
     try:
-        data = read_source_bytes(source.path)
+        data = read_source_bytes(source.path, *read_limit(source))
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
         redaction = salt_fingerprint(options.redact_salt)
         text_fp = reader_fingerprint(source.source_format, options.profile, options.pdf_engine)
         records_fp = records_fingerprint(options.profile)
-        normalised = cache.cached_text(folder, sha, text_fp, redaction)
-        extraction = cache.cached_extraction(folder, records_fp, normalised.text, source.relative) if normalised else None
-        if extraction is not None and normalised is not None:
-            return Outcome(source, extraction, reused=True)
+        found = cache.lookup(folder, sha, text_fp, records_fp, redaction, source.relative)
+        warnings = [f"{line}; the document is re-extracted" for line in found.mismatches]
+        if found.extraction is not None:
+            return Outcome(source, found.extraction, reused=True)
         extraction, normalised = extract_text(source, data, options.profile, options.redact_salt, options.pdf_engine)
-        staging = staging_dir(folder)
         dumped = extraction.model_dump(mode="json", exclude={"text"})
-        for name, content in cache.interim_files(extraction, normalised, text_fp, records_fp, redaction,
-                                                 dumped).items():
-            (staging / name).write_text(content, encoding="utf-8", newline="\n")
-        return Outcome(source, extraction, staging=staging, dumped=dumped)
+        files = cache.interim_files(extraction, normalised, text_fp, records_fp, redaction, dumped)
+        staging = staging_dir(folder)
+        try:
+            for name, content in files.items():
+                (staging / name).write_text(content, encoding="utf-8", newline="\n")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
+            raise
+        return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped)
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
+    except Exception as exc:  # a bug or a resource limit in one document: that document's failure, not the run's
+        return Outcome(source, error=internal_error(source, exc), traceback=traceback.format_exc())
+
+
+class WorkerDied(PipelineError):
+    """A worker process ended without a result (killed, or out of memory)."""
 
 
 GC_THRESHOLD = 20_000
@@ -176,8 +222,17 @@ def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: 
             return
         build_nlp(options.profile)  # built once here, inherited by the forked workers instead of built in each
         resolver_for(options.profile)
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(sources))) as pool:
-            yield from pool.imap(process, tasks, chunksize=1)
+        pool = ProcessPoolExecutor(min(jobs, len(sources)), mp_context=multiprocessing.get_context("fork"))
+        try:
+            results = pool.map(process, tasks, chunksize=1)
+            for source in sources:
+                try:
+                    yield next(results)
+                except BrokenProcessPool:
+                    raise WorkerDied(f"{shown(source.path)}: a worker process ended while extracting this document or "
+                                     "one after it (killed, or out of memory?); nothing was replaced") from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _signature(extraction: Extraction) -> str:
@@ -193,28 +248,71 @@ def _failure_row(document_id: str, message: str) -> dict:
             "start": None, "end": None}
 
 
+def _output_owned(tree: Path) -> set[str]:
+    """What of an old output tree the pipeline wrote: the files its marker lists, and the marker."""
+    marker = folders.read_marker(tree)
+    if marker is None or marker[0] != folders.OUTPUT:
+        return set()
+    return marker[1] | {folders.MARKERS[folders.OUTPUT]}
+
+
+def _interim_owned(_: Path) -> set[str]:
+    return set(cache.INTERIM_FILES)
+
+
+def _kept(paths: list[str]) -> list[str]:
+    return [f"{shown(path)}: kept, the pipeline did not write it (move it out of the pipeline's folders)"
+            for path in paths]
+
+
 def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | None = None, jobs: int = 1,
         keep_going: bool = False, redact_salt: str | None = None,
-        progress: Callable[[int, int, str], None] | None = None, pdf_engine: str = DEFAULT_ENGINE) -> Summary:
+        progress: Callable[[int, int, str], None] | None = None, pdf_engine: str = DEFAULT_ENGINE,
+        wait: float = 0) -> Summary:
     """Extracts every source under ``raw_dir`` with ``profile`` (the default profile when None),
     PDFs with ``pdf_engine``.
     Without ``keep_going`` one unusable document stops the run with every failing file named and
     nothing replaced; with it the others are published and each failure is an ``error`` row in
-    ``quality`` (the CLI still exits non-zero)."""
+    ``quality`` (the CLI still exits non-zero). ``wait`` is how long to wait for another run that
+    holds the folders."""
     profile = profile or profiles.default()
-    sources, skipped = discover(raw_dir)
-    if not sources:
-        raise ConfigurationError(f"{raw_dir}: no supported source files ({', '.join(READERS)})")
-    summary = Summary(skipped=skipped)
-    interim_existed = interim_dir.exists()
-    output_staging = staging_dir(output_dir)
-    writer = OutputWriter(output_staging, profile)
-    stagings: list[tuple[Path, Path]] = []
-    seen: dict[str, str] = {}
+    if redact_salt is not None:
+        check_salt(redact_salt)
+    if not raw_dir.is_dir():
+        raise ConfigurationError(f"{shown(raw_dir)}: the raw folder does not exist")
+    claim = folders.claim(raw_dir, interim_dir, output_dir, wait)
     try:
+        return _run(raw_dir, claim, profile, jobs, keep_going, redact_salt, progress, pdf_engine)
+    finally:
+        claim.release()
+
+
+def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_going: bool,
+         redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str) -> Summary:
+    interim_dir, output_dir = claim.interim, claim.output
+    summary = Summary()
+    output_staging: Path | None = None
+    writer: OutputWriter | None = None
+    stagings: list[tuple[Path, Path]] = []
+    try:
+        sources, skipped, refused = discover(raw_dir)
+        summary.skipped = skipped
+        if not sources and not refused:
+            raise ConfigurationError(f"{shown(raw_dir)}: no supported source files ({', '.join(READERS)})")
+        summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
+        summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
+        output_staging = staging_dir(output_dir, marked=True)
+        writer = OutputWriter(output_staging, profile)
+        for item in refused:
+            summary.failures.append(item.message)
+            writer.add_rows({"quality": [_failure_row(item.document_id, item.message)]})
+        seen: dict[str, str] = {}
         for n, outcome in enumerate(_outcomes(sources, interim_dir, Options(profile, redact_salt, pdf_engine), jobs), start=1):
             if progress:
-                progress(n, len(sources), outcome.source.relative)
+                progress(n, len(sources), shown(outcome.source.relative))
+            summary.warnings += outcome.warnings
+            if outcome.traceback:
+                summary.tracebacks.append(outcome.traceback)
             if outcome.error is not None:
                 summary.failures.append(outcome.error)
                 writer.add_rows({"quality": [_failure_row(outcome.source.document_id, outcome.error)]})
@@ -239,17 +337,21 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | N
             raise FailedDocuments(summary.failures)
         summary.findings.update("error" for _ in summary.failures)
         for staging, target in stagings:
-            swap_in(staging, target)
+            summary.warnings += _kept(swap_in(staging, target, _interim_owned))
         stagings.clear()
         summary.rows = writer.finish()
-        swap_in(output_staging, output_dir)
+        unmark_staging(output_staging)
+        folders.write_marker(output_staging, folders.OUTPUT, folders.tree_files(output_staging))
+        summary.warnings += _kept(swap_in(output_staging, output_dir, _output_owned))
+        output_staging = None
     except BaseException:
-        writer.abort()
-        shutil.rmtree(output_staging, ignore_errors=True)
+        if writer is not None:
+            writer.abort()
+        if output_staging is not None:
+            shutil.rmtree(output_staging, ignore_errors=True)  # created empty by this run, written only by it
         for staging, _ in stagings:
             shutil.rmtree(staging, ignore_errors=True)
-        if not interim_existed and interim_dir.is_dir() and not any(interim_dir.iterdir()):
-            interim_dir.rmdir()
+        folders.forget_interim(claim)
         raise
     return summary
 

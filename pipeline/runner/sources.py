@@ -1,17 +1,36 @@
-"""Sources: the supported files under the raw folder, each with a stable, unique document id."""
+"""Sources: the supported files under the raw folder, each with a stable, unique document id.
+
+Only regular files are sources. A FIFO, socket or device, a symbolic link that loops or leads
+nowhere, and a link to a file outside the raw folder are refused with one line when their suffix
+is a supported format (they become that file's failure, so ``--keep-going`` publishes the
+others) and skipped with a line otherwise. Linked folders are not followed. Hidden files and
+folders and the raw folder's README are ignored.
+
+A document id is the path's slug ("2019/Plan ÅÄÖ.txt" -> "2019--plan-aao"); one longer than
+``MAX_DOCUMENT_ID_LENGTH`` is cut and given a hash of the whole path, so it stays unique and
+every file name built from it stays within the file system's limit.
+"""
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ConfigurationError, UnusableInputError
+from pipeline.errors import ConfigurationError, shown
 from pipeline.models import SourceFormat
 from pipeline.readers.registry import READERS
 from pipeline.slugs import slugify
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".gitignore"}
+MAX_DOCUMENT_ID_LENGTH = 100
+"""Longer ids are cut, with a hash suffix. An id names ``interim/<id>/`` and its staging folder
+``.<id>.staging-<pid>``; 100 keeps both far below the 255-byte limit of a file name."""
+ID_HASH_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -22,32 +41,108 @@ class Source:
     source_format: SourceFormat
 
 
-def discover(raw_dir: Path) -> tuple[list[Source], list[str]]:
-    """Returns the supported source files under ``raw_dir`` with stable, unique document ids, and
-    a line for each file that is not a source."""
-    if not raw_dir.is_dir():
-        raise ConfigurationError(f"{raw_dir}: the raw folder does not exist")
-    root = raw_dir.resolve()
-    found: list[tuple[Path, str, str]] = []
+@dataclass(frozen=True)
+class Refused:
+    """A file with a supported suffix that is not a regular file the pipeline may read."""
+
+    path: Path
+    document_id: str
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return f"{shown(self.path)}: {self.problem}"
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _problem(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not a readable source file, or None when it is one."""
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            return f"symlink {'loops' if exc.errno == errno.ELOOP else 'leads nowhere'}; refused"
+        if not target.is_relative_to(root):
+            return "symlink points outside the raw folder; refused"
+        st = target.stat()
+    if not stat.S_ISREG(st.st_mode):
+        return f"is {_kind(st.st_mode)}, not a regular file; refused"
+    return None
+
+
+def document_id(relative: str) -> str:
+    """The id of the file at ``relative`` (below the raw folder), capped in length."""
+    base = "--".join(slugify(part) or "x" for part in Path(relative).with_suffix("").parts)
+    if len(base) <= MAX_DOCUMENT_ID_LENGTH:
+        return base
+    digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape")).hexdigest()[:ID_HASH_LENGTH]
+    return f"{base[: MAX_DOCUMENT_ID_LENGTH - ID_HASH_LENGTH - 1].rstrip('-')}-{digest}"
+
+
+def _walk(raw_dir: Path) -> tuple[list[Path], list[str]]:
+    """Every entry below ``raw_dir`` that is not a folder, in path order, without following linked
+    folders; and a line for each linked or unreadable folder."""
+    entries: list[Path] = []
     skipped: list[str] = []
-    for path in sorted(raw_dir.rglob("*")):
+    stack = [raw_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                children = list(listing)
+        except OSError as exc:
+            skipped.append(f"{shown(folder)}: skipped, cannot list the folder ({exc.strerror})")
+            continue
+        for entry in children:
+            path = Path(entry.path)
+            if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_symlink() and os.path.isdir(path):
+                skipped.append(f"{shown(path)}: skipped, a linked folder is not followed")
+            else:
+                entries.append(path)
+    return sorted(entries), skipped
+
+
+def discover(raw_dir: Path) -> tuple[list[Source], list[str], list[Refused]]:
+    """Returns the supported source files under ``raw_dir`` with stable, unique document ids, a
+    line for each file that is not a source, and the files of a supported format that are refused."""
+    if not raw_dir.is_dir():
+        raise ConfigurationError(f"{shown(raw_dir)}: the raw folder does not exist")
+    root = raw_dir.resolve()
+    entries, skipped = _walk(raw_dir)
+    found: list[tuple[Path, str, str]] = []
+    refused: list[Refused] = []
+    for path in entries:
         relative = path.relative_to(raw_dir).as_posix()
-        if path.is_dir() or path.name in IGNORED_NAMES or any(p.startswith(".") for p in path.relative_to(raw_dir).parts):
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise UnusableInputError(path, "symlink points outside the raw folder; refused")
         if path.suffix.lower() not in READERS:
-            skipped.append(f"{path}: skipped, not a supported source format ({', '.join(READERS)})")
+            skipped.append(f"{shown(path)}: skipped, not a supported source format ({', '.join(READERS)})")
             continue
-        base = "--".join(slugify(part) or "x" for part in Path(relative).with_suffix("").parts)
-        found.append((path, relative, base))
+        problem = _problem(path, root)
+        if problem:
+            refused.append(Refused(path, document_id(relative), problem))
+            continue
+        found.append((path, relative, document_id(relative)))
     bases = Counter(base for _, _, base in found)
     sources = []
     for path, relative, base in found:
-        document_id = base if bases[base] == 1 else f"{base}-{slugify(path.suffix)}"
-        sources.append(Source(path, f"{raw_dir.name}/{relative}", document_id, READERS[path.suffix.lower()][0]))
+        identifier = base if bases[base] == 1 else f"{base}-{slugify(path.suffix)}"
+        sources.append(Source(path, f"{raw_dir.name}/{relative}", identifier, READERS[path.suffix.lower()][0]))
     ids = Counter(s.document_id for s in sources)
     clashes = sorted(i for i, n in ids.items() if n > 1)
     if clashes:
-        raise ConfigurationError(f"{raw_dir}: file names give the same document id {clashes}; rename one")
-    return sources, skipped
+        raise ConfigurationError(f"{shown(raw_dir)}: file names give the same document id {clashes}; rename one")
+    return sources, skipped, refused
