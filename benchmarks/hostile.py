@@ -203,8 +203,8 @@ def render(seed: dict, tables: list[tuple[str, list[dict]]], size: int, seconds:
     if over:
         out += ["## Over the target", "",
                 "These take longer than the target at this size; beside each, how its time grows for twice the "
-                "size (2 is linear, 4 quadratic). Each holds several times the names, sections or contact lines "
-                "per megabyte of the ordinary report:", ""]
+                "size (2 is linear, 4 quadratic). Each holds many times more names, sections, lines or list "
+                "items per megabyte than the ordinary report:", ""]
         out += [f"- {r['name']}: {r['wall']:.1f} s, ×{r['growth']:.1f} for twice the size" for r in over]
         out.append("")
     return "\n".join(out)
