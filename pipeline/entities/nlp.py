@@ -486,8 +486,8 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
 
 def _token_starts(doc: Doc):
     """The character offset of every token of ``doc`` (a numpy array), computed once per document."""
-    if "token_starts" not in doc.user_data:
-        doc.user_data["token_starts"] = doc.to_array("IDX")
+    if "token_starts" not in doc.user_data:  # signed: a uint64 array would be cast whole for every lookup
+        doc.user_data["token_starts"] = doc.to_array("IDX").astype("int64")
     return doc.user_data["token_starts"]
 
 
