@@ -20,7 +20,7 @@ EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
 AXE := node_modules/axe-core/axe.min.js
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: help venv extract review export test bench fuzz check-output diff clean lock
+.PHONY: help venv extract review export test test-slow bench fuzz check-output diff clean lock
 
 help: ## Show the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,8 +64,11 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-test: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the test suite (on every core)
-	$(PY) -m pytest -n auto
+test: $(VENV_STAMP) ## Run the test suite, all but the slow end-to-end tests (on every core; under 30 s)
+	$(PY) -m pytest -n auto -m "not slow"
+
+test-slow: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the slow end-to-end tests: headless Chromium with axe-core, a fresh clone, killed runs (CI runs them)
+	$(PY) -m pytest -n auto -m slow
 
 bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (docs/benchmarks.md, .svg) and hostile inputs (docs/benchmarks-hostile.md)
 	$(PY) -m benchmarks.run

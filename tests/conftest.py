@@ -23,8 +23,13 @@ SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 PROFILE = default()
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked slow start first: with pytest-xdist the longest then overlaps the rest."""
+    """Every test that drives the headless browser is slow too. Slow tests start first: with
+    pytest-xdist the longest then overlaps the rest."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

@@ -17,6 +17,7 @@ from tests.conftest import ROOT
 
 NOT_RUN_HERE = {
     "make test": "it is the suite this test belongs to",
+    "make test-slow": "it is the suite this test belongs to",
     "make bench": "it measures for minutes",
     "make lock": "it re-resolves requirements.lock from the package index",
 }

@@ -128,6 +128,7 @@ def _wait_for(condition, process: subprocess.Popen, timeout: float = 60) -> bool
     raise AssertionError("the run neither reached the moment nor ended")
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_the_previous_output_intact(tmp_path):
     make_corpus(tmp_path / "raw", 2)
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
