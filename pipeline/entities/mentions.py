@@ -251,19 +251,23 @@ _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 
 
 def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, profile: Profile) -> None:
-    """Runs of capitalised words in a partners section that no rule read as an organisation are
-    reported, so a name the registry and the rules miss ("Mötesplats Social Innovation") is never
+    """Runs of capitalised words in a partners section that no rule read as an organisation (two
+    or more, or one right after a place) are reported, so a name the registry and the rules miss ("Mötesplats Social Innovation") is never
     lost in silence."""
     tokens = section_span(doc, start, end)
     if tokens is None:
         return
-    covered = [(m.start, m.end) for m in mentions.covering(start, end)]
+    found = mentions.covering(start, end)
+    covered = [(m.start, m.end) for m in found]
+    after_place = {m.end + 1 for m in found if m.method in ("place", "municipal")}
     stop = _not_a_name_start(profile.lists.never_names)
     run: list = []
 
     def flush() -> None:
         words = [t for t in run if t.lower_ not in stop]
-        if len(words) >= 2:
+        # two capitalised words, or one right after a place ("Hallands Företagsnätverk"): a name
+        # that may be an organisation's, of which only the place was read
+        if len(words) >= 2 or (words and run[0].idx in after_place and doc[run[0].i - 1].whitespace_ == " "):
             first, last = run[0], run[-1]
             surface = doc.text[first.idx : last.idx + len(last)] if "text" not in doc.user_data else \
                 doc.user_data["text"][first.idx : last.idx + len(last)]

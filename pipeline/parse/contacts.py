@@ -164,6 +164,18 @@ def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns) -> 
     return names if names and all(is_person_name(n.text) for n in names) else None
 
 
+def _role_led(name: Item, patterns: _Patterns, roles: dict[str, str]) -> Person:
+    """A current person, with the role word that may lead the name: "Projektledare Mikael
+    Källman", "Regionutvecklare Maja Persson" (a role the list lacks, by its suffix) are a role
+    and a person of the remaining two or three words."""
+    first, _, rest = name.text.partition(" ")
+    folded = first.casefold()
+    if is_person_name(rest) and (folded in roles or patterns.role_suffix.match(folded)):
+        at = name.start + len(first) + 1
+        return Person(Item(rest, at, name.end), "current", role_raw=first, named_role=True)
+    return Person(name, "current")
+
+
 def _names_an_organisation(text: str, resolver: Resolver) -> bool:
     """True for a registry name, or one with an office or unit after it ("Coompanion Norrbotten"):
     such capitalised words are an organisation, not a person."""
@@ -241,7 +253,7 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
                 role = role_raw or (None if left else part.text)
                 note = last.note if not left or role_raw else "; ".join(n for n in (last.note, part.text) if n)
                 here[-1] = replace(last, note=note, role_raw=role or last.role_raw, named_role=bool(role) or
-                                   last.named_role)
+                                   last.named_role, status="former" if left else last.status)  # "(och A, fd)"
             elif left:
                 marks.append(_StatusMark(paren.start(), role_raw))
             elif here and (found_email := patterns.email.match(part.text)) is not None:
@@ -333,7 +345,7 @@ def parse_entry(
             continue
         if names is None or _names_an_organisation(segments[index].text, resolver):
             break
-        people.extend(Person(n, "current") for n in names)
+        people.extend(_role_led(n, patterns, roles) for n in names)
         index += 1
     role_raw = default_role
     everyone_left = False
