@@ -11,7 +11,6 @@ import csv
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.errors import ConfigurationError
 from pipeline.paths import REFERENCE_DIR
@@ -221,8 +220,20 @@ def organisations() -> tuple[Entity, ...]:
     return tuple(registry)
 
 
-def reference_files() -> list[Path]:
-    return sorted(REFERENCE_DIR.glob("*.csv"))
+def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
+    """Every county's region heading in each of ``heading_forms`` (a profile's
+    ``regions.heading_forms``: "{short_name}", "{county_name}" or "{region_aliases}" filled in from
+    counties.csv), longest first. Here, not in a stage, so the readers and the section stage share it."""
+    aliases = []
+    for county in counties():
+        names: set[str] = set()
+        for form in heading_forms:
+            if "{region_aliases}" in form:
+                names |= {form.replace("{region_aliases}", alias) for alias in county.region_aliases}
+            else:
+                names.add(form.format(short_name=county.short_name, county_name=county.county_name))
+        aliases.extend((name, county) for name in names)
+    return sorted(aliases, key=lambda pair: -len(pair[0]))
 
 
 def entity_by_municipality_code() -> dict[str, Entity]:

@@ -160,3 +160,14 @@ def test_a_copy_of_the_profile_extracts_the_seed_exactly_as_the_default(tmp_path
     assert cli("extract", "-q", "--profile", "family.toml", cwd=root).returncode == 0
     for path in (seed_output / "json").rglob("*.json"):
         assert (root / "output" / "json" / path.relative_to(seed_output / "json")).read_bytes() == path.read_bytes()
+
+
+def test_the_contact_section_is_known_by_what_it_reads_as_not_by_its_id(tmp_path, seed_output):
+    renamed = _edit(DEFAULT_TOML, ('id = "contact"', 'id = "people"'), ('section = "contact"', 'section = "people"'))
+    root = _project(tmp_path, SEED_TEXT, renamed)
+    assert cli("extract", "-q", "--profile", "family.toml", cwd=root).returncode == 0
+    for path in (seed_output / "json").glob("*/[0-9]*.json"):
+        expected = [f["code"] for f in json.loads(path.read_text(encoding="utf-8"))["quality"]]
+        got = [f["code"] for f in json.loads((root / "output" / "json" / path.relative_to(seed_output / "json"))
+                                             .read_text(encoding="utf-8"))["quality"]]
+        assert got == expected, path.name

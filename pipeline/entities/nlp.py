@@ -441,7 +441,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             covered.add(token.i)
 
     people: list[tuple[str, int, int]] = []
-    if section_name == "contact":
+    if section_name in profile.sections_read_as("contacts"):
         for span in _person_matcher(doc.vocab)(section, as_spans=True):
             if not covered.intersection(range(span.start, span.end)) and resolver.exact(span.text) is None:
                 people.append((span.text, span.start_char, span.end_char))

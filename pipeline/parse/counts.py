@@ -52,7 +52,6 @@ MAX_COUNT = 10_000_000
 """No region has more of anything this report counts (Sweden has about 10.5 million people); a
 larger number is not read as a count (and would not fit the tables' integers at 20 digits)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_LIST_START = re.compile(r"\s*(?:[-–—:]\s*|\()")
 
 
 @dataclass(frozen=True)

@@ -98,16 +98,7 @@ def split_lines(text: str) -> list[Line]:
 
 def heading_names(profile: Profile) -> list[tuple[str, County]]:
     """Every heading form of every county, longest first."""
-    aliases = []
-    for county in reference.counties():
-        names: set[str] = set()
-        for form in profile.regions.heading_forms:
-            if "{region_aliases}" in form:
-                names |= {form.replace("{region_aliases}", alias) for alias in county.region_aliases}
-            else:
-                names.add(form.format(short_name=county.short_name, county_name=county.county_name))
-        aliases.extend((name, county) for name in names)
-    return sorted(aliases, key=lambda pair: -len(pair[0]))
+    return reference.heading_names(profile.regions.heading_forms)
 
 
 def _by_first_word(aliases: list[tuple[str, County]]) -> dict[str, list[tuple[str, County]]]:

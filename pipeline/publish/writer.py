@@ -101,9 +101,6 @@ class OutputWriter:
             self.writers[name].write_table(pa.Table.from_pylist(self.pending[name], schema=self.schemas[name]))
             self.pending[name] = []
 
-    def write_file(self, relative: str, content: str) -> None:
-        _write(self.staging / relative, content)
-
     def finish(self) -> dict[str, int]:
         """Closes the tables, writes the review page and the data dictionary; returns the rows per table."""
         for name, writer in self.writers.items():

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.models import SourceFormat
-from pipeline.parse.sections import heading_names
 from pipeline.profile import Profile
+from pipeline.reference import heading_names
 from pipeline.readers.html import read_html_source
 from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINE_LIBRARIES, read_pdf_source
 from pipeline.readers.text import MAX_ANY_SOURCE_BYTES, MAX_SOURCE_BYTES, NormalisedText, ReaderHints, read_text_source
@@ -80,7 +80,7 @@ def _hints(profile: Profile) -> ReaderHints:
 
 def _heading_start(profile: Profile) -> re.Pattern[str]:
     """The start of a region heading: one of the profile's heading forms, then a space or the end."""
-    names = sorted({name for name, _ in heading_names(profile)}, key=len, reverse=True)
+    names = sorted({name for name, _ in heading_names(profile.regions.heading_forms)}, key=len, reverse=True)
     return re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?: |$)") if names else re.compile(r"(?!)")
 
 
