@@ -5,6 +5,7 @@ the cache key."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from pipeline import profile as profiles
 from pipeline.profile import ProfileError
 from pipeline.runner import run as runner
-from tests.conftest import PROFILE, SEED, cli
+from tests.conftest import PROFILE, ROOT, SEED, cli
 
 DEFAULT_TOML = profiles.DEFAULT_PROFILE.read_text(encoding="utf-8")
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -171,3 +172,32 @@ def test_the_contact_section_is_known_by_what_it_reads_as_not_by_its_id(tmp_path
         got = [f["code"] for f in json.loads((root / "output" / "json" / path.relative_to(seed_output / "json"))
                                              .read_text(encoding="utf-8"))["quality"]]
         assert got == expected, path.name
+
+
+def test_every_profile_key_is_explained_in_the_profiles_guide():
+    """docs/profiles.md is how a maintainer learns to write a profile: each key of the profile
+    model (at every level) is named there."""
+    import typing
+
+    from pipeline.profile import Profile, _Part
+
+    guide = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    missing, seen = [], set()
+
+    def walk(model: type[_Part]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            if model is Profile and key == "sha256":
+                continue  # set on load from the file's bytes, never written in a profile
+            if not re.search(rf"[`.\[]{re.escape(key)}[`\]]", guide):  # `key`, `lists.key`, [[intro.key]]
+                missing.append(f"{model.__name__}.{key}")
+            for arg in [info.annotation, *typing.get_args(info.annotation)]:
+                for inner in [arg, *typing.get_args(arg)]:
+                    if isinstance(inner, type) and issubclass(inner, _Part):
+                        walk(inner)
+
+    walk(Profile)
+    assert missing == []
