@@ -86,7 +86,8 @@ def test_keys_enums_and_personal_data_are_declared(output):
     assert fields[("regions", "known_social_enterprises_basis")]["constraints"]["enum"] == ["stated", "listed", "none"]
     assert fields[("contacts", "status")]["constraints"]["enum"] == ["current", "former"]
     personal = sorted(key for key, f in fields.items() if f.get("personal_data"))
-    assert personal == [("contacts", "name"), ("contacts", "source_line"), ("quality", "evidence"),
+    assert personal == [("contacts", "email"), ("contacts", "name"), ("contacts", "phone"), ("contacts", "source_line"),
+                        ("quality", "evidence"),
                         ("sections", "text")]
     assert all(f["description"] for f in fields.values())
 
@@ -171,3 +172,23 @@ def test_dictionary_command_writes_the_file(tmp_path):
     result = cli("dictionary", "--output", "dd.md", cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "dd.md").read_text(encoding="utf-8") == dictionary.markdown(PROFILE)
     assert cli("dictionary", "--output", "dd.md", cwd=tmp_path).stdout == "dd.md is up to date\n"
+
+
+def test_every_field_of_a_row_model_is_a_column_of_its_table(seed_output):
+    """The README's table list and `quality.field` ("names the value") hold for Parquet readers too:
+    a finding's field, a contact's e-mail and phone, an organisation's place are columns, not only JSON."""
+    from pipeline.models import Contact, Finding, Goal, Mention, Organisation, PurposeItem, Section
+    from pipeline.publish.tables import schemas
+    from tests.conftest import PROFILE
+
+    tables = schemas(PROFILE.metric_ids)
+    for table, model in (("quality", Finding), ("contacts", Contact), ("organisations", Organisation),
+                         ("sections", Section), ("goals", Goal), ("purpose_items", PurposeItem),
+                         ("mentions", Mention)):
+        missing = set(model.model_fields) - set(tables[table].names)
+        assert missing == set(), (table, missing)
+    quality = pd.read_parquet(seed_output / "parquet" / "quality.parquet")
+    region = json.loads(next((seed_output / "json").glob("*/18-orebro.json")).read_text(encoding="utf-8"))
+    expected = sorted((f["code"], f["field"] or "") for f in region["quality"])
+    found = quality[quality.county_code == "18"]
+    assert sorted(zip(found.code, found.field.fillna(""))) == expected

@@ -140,3 +140,11 @@ def test_version():
     from importlib.metadata import version
 
     assert version("regional-social-enterprise-pipeline") == __version__  # pyproject reads it from the package
+
+
+def test_readme_names_python_only_inside_the_venv():
+    """A fresh shell has no `python` (only `python3`, before .venv exists): every `python -m …` the
+    README prints runs the environment's interpreter, `.venv/bin/python`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    bare = [m.start() for m in re.finditer(r"(?<![/\w])python -m", readme)]
+    assert bare == [], [readme[i - 20:i + 40] for i in bare]

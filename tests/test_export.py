@@ -116,3 +116,26 @@ def test_export_before_extract_is_one_line(tmp_path):
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "output/parquet/documents.parquet: no such table" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "output" / "export" / "csv").exists()
+
+
+def test_extract_after_an_export_replaces_it_and_still_refuses_other_files(tmp_path):
+    """`make export` writes into output/export; a later extraction (a source edited, a generated file
+    deleted) must run, and take the now stale export away with the old tables, not refuse the folder."""
+    from pipeline.runner import run as runner
+    from tests.conftest import SEED, extract_text_into
+
+    output = extract_text_into(tmp_path, SEED.read_text(encoding="utf-8"))
+    for fmt in ("csv", "xlsx"):
+        assert cli("export", "--format", fmt, cwd=tmp_path).returncode == 0
+    assert (output / "export" / "tables.xlsx").is_file() and (output / "export" / "csv" / "regions.csv").is_file()
+    (output / "datapackage.json").unlink()
+    summary = runner.run(tmp_path / "raw", tmp_path / "interim", output)
+    assert (output / "datapackage.json").is_file() and not (output / "export").exists()
+    assert not any("kept" in w for w in summary.warnings)
+
+    for fmt in ("csv", "xlsx"):
+        assert cli("export", "--format", fmt, cwd=tmp_path).returncode == 0
+    (output / "export" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 1 and "export/notes.txt" in result.stderr and "export/csv" not in result.stderr
+    assert (output / "export" / "notes.txt").read_text(encoding="utf-8") == "mine"

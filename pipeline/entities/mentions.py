@@ -252,8 +252,8 @@ _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 
 def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, profile: Profile) -> None:
     """Runs of capitalised words in a partners section that no rule read as an organisation (two
-    or more, or one right after a place) are reported, so a name the registry and the rules miss ("Mötesplats Social Innovation") is never
-    lost in silence."""
+    or more, or one right after a place) are reported, so a name the registry and the rules miss
+    ("Mötesplats Social Innovation") is never lost in silence."""
     tokens = section_span(doc, start, end)
     if tokens is None:
         return
@@ -276,8 +276,12 @@ def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, pr
                                   last.idx + len(last))
         run.clear()
 
+    spans = iter(sorted(covered))  # tokens come in text order: one pass over the mentions, not one per token
+    span = next(spans, None)
     for token in tokens:
-        inside = any(a <= token.idx < b for a, b in covered)
+        while span is not None and span[1] <= token.idx:
+            span = next(spans, None)
+        inside = span is not None and span[0] <= token.idx
         if not inside and (token.is_title or (token.is_upper and len(token) > 1)) and token.is_alpha:
             run.append(token)
         else:

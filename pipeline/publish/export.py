@@ -163,6 +163,29 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile) -> list[Path]
     return written
 
 
+DEFAULT_FOLDER = "export"
+"""Where ``pipeline export`` writes by default: ``OUTPUT_DIR/export``."""
+
+
+def earlier_export_files(output_dir: Path) -> set[str]:
+    """The files under ``output_dir/export`` (the default ``--to``) that an earlier export wrote, as
+    POSIX paths relative to ``output_dir``: a CSV folder whose data package lists them, a workbook
+    this exporter made. They were made from the tables a new extraction replaces, so ``extract``
+    deletes them with the old tree rather than refusing the folder; anything else there is still
+    refused."""
+    folder = output_dir / DEFAULT_FOLDER
+    if not folder.is_dir() or folder.is_symlink():
+        return set()
+    found: set[str] = set()
+    csv_folder = folder / "csv"
+    if csv_folder.is_dir() and not csv_folder.is_symlink() and _is_earlier_export(csv_folder):
+        found |= {f"{DEFAULT_FOLDER}/csv/{p.name}" for p in csv_folder.iterdir() if p.is_file() and not p.is_symlink()}
+    workbook = folder / WORKBOOK
+    if workbook.is_file() and not workbook.is_symlink() and _is_earlier_export(workbook):
+        found.add(f"{DEFAULT_FOLDER}/{WORKBOOK}")
+    return found
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)

@@ -67,7 +67,8 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
         "sections": (_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
         "contacts": (
             _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
-            ("organisation_id", _S, True), ("organisation_raw", _S, True), ("status", _S, False),
+            ("organisation_id", _S, True), ("organisation_raw", _S, True), ("email", _S, True), ("phone", _S, True),
+            ("status", _S, False),
             ("note", _S, True), ("source_line", _S, False), *_SPAN,
         ),
         "goals": (_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
@@ -75,14 +76,14 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
         "organisations": (
             _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
             ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
-            ("county_code", _S, True), ("municipality_code", _S, True),
+            ("county_code", _S, True), ("municipality_code", _S, True), ("place_id", _S, True),
         ),
         "mentions": (
             _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
             ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
         ),
         "quality": (
-            _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("message", _S, False),
+            _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("field", _S, True), ("message", _S, False),
             ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
         ),
         "counties": (_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),

@@ -169,7 +169,11 @@ def check_folder(path: Path, role: str) -> None:
         raise FolderError(path, f"the {option} is the pipeline's {found_role} folder (it has {MARKERS[found_role]}); "
                                 f"give another folder (nothing was changed)")
     if role == OUTPUT:
-        foreign = [name for name in tree_files(path) if name not in owned and name != MARKERS[OUTPUT]]
+        from pipeline.publish.export import earlier_export_files  # an export is stale once the tables are replaced
+
+        exported = earlier_export_files(path)
+        foreign = [name for name in tree_files(path)
+                   if name not in owned and name != MARKERS[OUTPUT] and name not in exported]
         if foreign:
             more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
             raise FolderError(path, f"the {option} holds files the pipeline did not write "

@@ -244,16 +244,19 @@ def _signature(extraction: Extraction) -> str:
 
 def _failure_row(document_id: str, message: str) -> dict:
     return {"document_id": document_id, "county_code": None, "severity": Code.unusable_source.severity,
-            "code": Code.unusable_source.value, "message": message, "evidence": message.split(": ", 1)[0],
+            "code": Code.unusable_source.value, "field": None, "message": message, "evidence": message.split(": ", 1)[0],
             "start": None, "end": None}
 
 
 def _output_owned(tree: Path) -> set[str]:
-    """What of an old output tree the pipeline wrote: the files its marker lists, and the marker."""
+    """What of an old output tree the pipeline wrote: the files its marker lists, the marker, and an
+    earlier ``pipeline export`` into its export/ folder (made from the tables being replaced)."""
+    from pipeline.publish.export import earlier_export_files
+
     marker = folders.read_marker(tree)
     if marker is None or marker[0] != folders.OUTPUT:
         return set()
-    return marker[1] | {folders.MARKERS[folders.OUTPUT]}
+    return marker[1] | {folders.MARKERS[folders.OUTPUT]} | earlier_export_files(tree)
 
 
 def _interim_owned(_: Path) -> set[str]:
