@@ -27,6 +27,8 @@ SUMMARY = "summary"
 OTHER = "other"
 """An unforeseen label or sub-heading: its text is kept and reported."""
 _ID = r"^[a-z][a-z0-9_]*$"
+EXTRA_LABEL_NOTE = 40
+"""At most this many characters in a note in brackets after a label ("Mål (2020–2023):")."""
 EXTRA_LABEL_WORDS = 3
 """A known label followed by at most this many words before its colon is still that label."""
 
@@ -88,6 +90,7 @@ class RegionRule(_Part):
 class CountRules(_Part):
     none_words: tuple[str, ...] = ("", "-")
     partial_markers: tuple[str, ...] = ()
+    complete_markers: tuple[str, ...] = ()
     total_words: tuple[str, ...] = ()
     approximate_markers: tuple[str, ...] = ()
     at_least_markers: tuple[str, ...] = ()
@@ -249,9 +252,10 @@ class LabelSet:
         self.any_label = _at_line_start(list(self.section_of))
         alternatives = "|".join(sorted({r"\s+".join(map(re.escape, k.split())) for k in self.section_of},
                                        key=len, reverse=True)) or "(?!)"
-        self.extended_label = re.compile(rf"({alternatives})((?:[ \t]+[^\W\d_][\w-]*){{1,{EXTRA_LABEL_WORDS}}})[ \t]*:",
-                                         re.IGNORECASE)
-        """A label with a few words added before its colon ("Kända sociala företag i länet:")."""
+        self.extended_label = re.compile(rf"({alternatives})((?:[ \t]+[^\W\d_][\w-]*){{1,{EXTRA_LABEL_WORDS}}}"
+                                         rf"|[ \t]*\([^()\n:]{{1,{EXTRA_LABEL_NOTE}}}\))[ \t]*:", re.IGNORECASE)
+        """A label with a few words or a note in brackets added before its colon ("Kända sociala
+        företag i länet:", "Mål (2020–2023):")."""
         self.inside_line = re.compile(rf"(?<=[^\s:] )({alternatives})[ \t]*:", re.IGNORECASE)
         """A label in the middle of a line, after a value (a missing line break)."""
         first_metric = profile.metrics[0].spellings if profile.metrics else ()

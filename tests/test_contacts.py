@@ -262,3 +262,31 @@ def test_a_former_marker_after_a_name_inside_a_parenthesis():
     rows = people("Anders Jönsson, Wille Lopez (och Nina Englund, fd), Coompanion")
     assert [(r.name.text, r.status) for r in rows] == [
         ("Anders Jönsson", "current"), ("Wille Lopez", "current"), ("Nina Englund", "former")]
+
+
+def test_two_people_each_with_a_role_before_the_name_and_an_address_line_for_the_first():
+    """Held-out edition G, Kalmar: roles before both names, joined by "och"; the e-mail line names
+    the first person, not the one before it; a former holder on a line of its own."""
+    rows = people("Projektledare Malin Fors och samordnare Ahmed Yusuf, Region Kalmar län\n"
+                  "e-post: malin.fors@regionkalmar.se\nPer Lund, före detta projektledare", "08")
+    assert [(r.name.text, r.role, r.status, r.email) for r in rows] == [
+        ("Malin Fors", "projektledare", "current", "malin.fors@regionkalmar.se"),
+        ("Ahmed Yusuf", "samordnare", "current", None),
+        ("Per Lund", "projektledare", "former", None)]
+
+
+def test_a_role_label_after_a_former_marker():
+    rows = people("F.d. projektledare: Matilda Rehnström\nSusanne Vinderå, Coompanion", "22")
+    assert [(r.name.text, r.role, r.status) for r in rows] == [
+        ("Matilda Rehnström", "projektledare", "former"), ("Susanne Vinderå", None, "current")]
+
+
+def test_left_with_a_year_after_a_dash_at_the_end_of_the_line():
+    row, = people("Annette Lassinger, PL, regionen – slutat 2021", "01")
+    assert (row.name.text, row.role, row.status) == ("Annette Lassinger", "projektledare", "former")
+
+
+def test_an_email_address_in_brackets_after_the_name():
+    row, = people("Emma Hansson (emma.hansson@regionsormland.se), koordinator, Region Sörmland", "04")
+    assert (row.name.text, row.role, row.email, row.organisation_item.text) == (
+        "Emma Hansson", "koordinator", "emma.hansson@regionsormland.se", "Region Sörmland")

@@ -27,6 +27,8 @@ def parse(raw: str):
         ("51, endast asf-företag i listan", 51, "stated"),
         ("Borås stad, Tranemo kommun.", 2, "listed"),
         ("Coompanion", 1, "listed"),
+        ("endast Coompanion", 1, "listed"),  # the whole list: exact, not partial
+        ("endast 3", 3, "stated"),
         ("", None, "none"),
         ("-", None, "none"),
         ("ej angett", None, "none"),

@@ -198,6 +198,7 @@ PLACE_KINDS = {"municipality", "county", "county board", "region"}
     ("Högskolan i Gävle", "gavle-kommun"),
     ("Blekinge Tekniska Högskola", "lan-blekinge"),
     ("Uppsala Stadsmission", "uppsala-kommun"),
+    ("Västmanlands läns bildningsförbund", "lan-vastmanland"),  # the county's genitive before the word
 ])
 def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
     text = f"Samverkanspartners: Coompanion, {name} och Almi."

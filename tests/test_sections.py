@@ -204,3 +204,24 @@ def test_a_label_broken_over_two_lines():
     assert [(s.section, normalised[s.start : s.end]) for s in region.sections] == [
         ("known_social_enterprises", "ca 70"), ("business_promoters", "Coompanion, Almi och Drivhuset")]
     assert found(region) == ["label_across_lines"]
+
+
+def test_a_summary_broken_mid_sentence_is_not_a_second_heading():
+    """Held-out edition G: the summary's first line starts like the heading and ends without a
+    full stop; the next line goes on in lower case, so it is one sentence, not a heading."""
+    result = seg("Region Kronoberg arbetar för att väcka intresset för socialt entreprenörskap och innovation\n\n"
+                 "Region Kronoberg arbetar för att väcka intresset för socialt entreprenörskap och social\n"
+                 "innovation i regionen. Projektet utvecklar mötesplatser.\n\n"
+                 "Kontakt: Karin Palmér, projektledare, Region Kronoberg\n")
+    assert [r.title for r in result.regions] == [
+        "Region Kronoberg arbetar för att väcka intresset för socialt entreprenörskap och innovation"]
+    assert [s.section for s in result.regions[0].sections] == ["summary", "contact"]
+
+
+def test_a_label_with_a_note_in_brackets_before_its_colon():
+    sections = sections_of("Region Skåne bygger samverkan\n\nSkåne bygger samverkan.\n\nProjekttid: 2020–2023\n\n"
+                           "Mål (2020–2023):\n1) Ett verktyg.\n2) En modell.\n")
+    assert [(s, label) for s, label, _ in sections][-1] == ("goals", "Mål (2020–2023)")
+    region = seg("Region Skåne bygger samverkan\n\nSkåne bygger samverkan.\n\nMål (2020–2023):\n1) Ett verktyg.\n"
+                 ).regions[0]
+    assert "label_extended" in found(region)

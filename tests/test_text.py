@@ -69,3 +69,17 @@ def test_unusable_input_names_the_file(tmp_path, data, problem):
         read_text_source(path)
     assert str(path) in str(raised.value) and problem in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("line", ["Till toppen", "Tillbaka till toppen", "Dela sidan", "Skriv ut",
+                                  "Hoppa till huvudinnehåll", "Senast uppdaterad: 14 februari 2023",
+                                  "Sidan senast uppdaterad 2022-03-08"])
+def test_page_controls_on_a_line_of_their_own_are_removed(line):
+    text, findings = normalise(f"Kända sociala företag: 12\n\n{line}\n\nRegion Skåne\n", HINTS)
+    assert line not in text and "Kända sociala företag: 12" in text
+    assert [(f.code, f.evidence) for f in findings] == [("web_leftover_removed", line)]
+
+
+def test_a_sentence_that_mentions_a_page_control_is_kept():
+    text, findings = normalise("De delar sidan med andra. Dela gärna.\n", HINTS)
+    assert text == "De delar sidan med andra. Dela gärna.\n" and list(findings) == []

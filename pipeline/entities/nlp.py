@@ -81,6 +81,10 @@ def _is_name_word(token) -> bool:
     return token.is_title or (token.is_upper and len(token) > 1)
 
 
+_COUNTY_WORDS = frozenset({"län", "läns"})
+"""Swedish for county, and its genitive: a county named before an organisation word."""
+
+
 def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int, org_words: dict[str, str]
                              ) -> tuple[int, int, str] | None:
     """Token bounds and kind of an organisation whose name holds the place ``ent``: the place
@@ -92,8 +96,8 @@ def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int, org_words: d
         found = _organisation_word(doc, j, org_words) if j < hi else None
         if found is not None and found[0] <= hi:
             return ent.start, found[0], found[1]
-        if j < hi and _is_name_word(doc[j]) and not doc[j].ent_type_:
-            j += 1
+        if j < hi and ((_is_name_word(doc[j]) and not doc[j].ent_type_) or doc[j].lower_ in _COUNTY_WORDS):
+            j += 1  # "Blekinge Tekniska Högskola", "Västmanlands läns bildningsförbund"
             continue
         break
     i = ent.start - 1
@@ -301,9 +305,13 @@ def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
     a following place ("Coompanion Sörmland", "Linnéuniversitetet i Växjö"), or a leading quantity
     ("Regionens fyra Coompanionkontor"); returns token bounds and the office."""
     start, end = ent.start, ent.end
-    for office in offices.get(ent.ent_id_, ()):  # a registered office first: "Almi Stockholm Sörmland"
-        if tuple(t.text for t in doc[ent.end : ent.end + len(office)]) == office:
-            return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
+    registered = offices.get(ent.ent_id_, ())
+    if registered and ent.end < len(doc):  # a registered office first: "Almi Stockholm Sörmland"
+        texts = _token_texts(doc)
+        following = texts[ent.end]
+        for office in registered:
+            if office[0] == following and tuple(texts[ent.end : ent.end + len(office)]) == office:
+                return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
     following = places_at.get(ent.end)
     if following is not None:
         return start, following.end, following.text
@@ -482,6 +490,14 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
         _CANDIDATES[profile.sha256] = re.compile(
             rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}\w*{GARBLED_WORD.pattern}\w*|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
     return _CANDIDATES[profile.sha256]
+
+
+def _token_texts(doc: Doc) -> list[str]:
+    """The text of every token of ``doc``, computed once per document (a ``Token`` is made anew on
+    every ``doc[i]``)."""
+    if "token_texts" not in doc.user_data:
+        doc.user_data["token_texts"] = [t.text for t in doc]
+    return doc.user_data["token_texts"]
 
 
 def _token_starts(doc: Doc):

@@ -60,7 +60,8 @@ def _patterns(rules: ContactRules) -> _Patterns:
                                 rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
         replaced=re.compile(rf"^(?:{_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
         successor=re.compile(rf"^(?:{_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
-        left_after=re.compile(rf"\s+(?:{_alternatives(rules.left_words)})[.\s]*$", re.IGNORECASE),
+        left_after=re.compile(rf"\s+(?:{_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
+                              rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),  # "– slutat 2021"
         people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+"),
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
@@ -159,9 +160,18 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: 
     return [item for item in items if item is not None]
 
 
-def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns) -> list[Item] | None:
+def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns, roles: dict[str, str]
+            ) -> list[Item] | None:
     names = _split(text, segment.start, segment.end, patterns.people_separator, patterns, visible)
-    return names if names and all(is_person_name(n.text) for n in names) else None
+    return names if names and all(is_person_name(n.text) or _leading_role(n.text, patterns, roles) for n in names) \
+        else None
+
+
+def _leading_role(text: str, patterns: _Patterns, roles: dict[str, str]) -> bool:
+    """True for a role word, in any case, before a person's name ("samordnare Ahmed Yusuf")."""
+    first, _, rest = text.partition(" ")
+    folded = first.casefold()
+    return is_person_name(rest) and bool(folded in roles or patterns.role_suffix.match(folded))
 
 
 def _role_led(name: Item, patterns: _Patterns, roles: dict[str, str]) -> Person:
@@ -169,8 +179,7 @@ def _role_led(name: Item, patterns: _Patterns, roles: dict[str, str]) -> Person:
     Källman", "Regionutvecklare Maja Persson" (a role the list lacks, by its suffix) are a role
     and a person of the remaining two or three words."""
     first, _, rest = name.text.partition(" ")
-    folded = first.casefold()
-    if is_person_name(rest) and (folded in roles or patterns.role_suffix.match(folded)):
+    if _leading_role(name.text, patterns, roles):
         at = name.start + len(first) + 1
         return Person(Item(rest, at, name.end), "current", role_raw=first, named_role=True)
     return Person(name, "current")
@@ -230,6 +239,9 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
         inner = paren.group(1)
         if inner.strip().isdigit():
             continue  # part of a phone number: "+46 (0)18-471 00 00"
+        if _only_addresses(inner, patterns):  # "Emma Hansson (emma.hansson@…)": read as a part of the line
+            masked[paren.start() - start], masked[paren.end() - 1 - start] = ",", " "
+            continue
         masked[paren.start() - start : paren.end() - start] = " " * (paren.end() - paren.start())
         left, role_raw = _role_after_former(inner, patterns, roles)
         if left:
@@ -338,7 +350,7 @@ def parse_entry(
     people: list[Person] = []
     index = 0
     while index < len(segments) and (len(segments) == 1 or index < len(segments) - 1):
-        names = _people(text, segments[index], visible, patterns)
+        names = _people(text, segments[index], visible, patterns, roles)
         if names is None and index == 0 and (led := _people_in_part(text, segments[0], patterns, roles)):
             people.extend(led)  # "f.d. PL Mikael Källman", "tidigare projektledare Anna Ek"
             index += 1
@@ -439,8 +451,13 @@ def _owned(values: list[str], person: Person, everyone: list[Person]) -> str | N
     current = [p for p in everyone if p.status == "current"]
     if len(everyone) == 1 or (len(current) == 1 and person is current[0] and len(values) == 1):
         return values[0]
-    folded = [_ascii(part) for part in person.name.text.split()]
-    return next((v for v in values if all(part in _ascii(v) for part in folded)), None)
+    return next((v for v in values if _names(v, person.name.text)), None)
+
+
+def _names(address: str, name: str) -> bool:
+    """True when an e-mail address holds every part of a person's name ("anna.ek@…" is Anna Ek's)."""
+    folded = _ascii(address)
+    return all(_ascii(part) in folded for part in name.split())
 
 
 def _ascii(text: str) -> str:
@@ -470,19 +487,25 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
             # the previous person's e-mail address and phone number, on a line of their own
             for part in text[line_start:line_end].split(","):
                 email, phone = patterns.email.match(part.strip()), patterns.phone.match(part.strip())
-                if email and rows[-1].email is None:
-                    rows[-1] = replace(rows[-1], email=email.group("value"))
-                elif phone and not email and rows[-1].phone is None:
+                if email:  # the person the address names ("malin.fors@…"), else the one before it
+                    n = next((n for n, row in enumerate(rows) if row.email is None and _names(email.group("value"),
+                              row.name.text)), len(rows) - 1)
+                    if rows[n].email is None:
+                        rows[n] = replace(rows[n], email=email.group("value"))
+                elif phone and rows[-1].phone is None:
                     rows[-1] = replace(rows[-1], phone=phone.group("value"))
             continue
-        role_label = _ROLE_LABEL.match(text, line_start, line_end)
+        lead = patterns.former.match(text[line_start:line_end])  # "F.d. projektledare: Matilda Rehnström"
+        role_label = _ROLE_LABEL.match(text, line_start + (lead.end() if lead else 0), line_end)
+        left = False
         if default_role is None and role_label and (role_label.group(1).casefold() in role_words(profile)
                                                     or patterns.role_suffix.match(role_label.group(1).casefold())):
             default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
-            line_start = role_label.end()
+            line_start, left = role_label.end(), lead is not None
         if default_role:
             for entry in _split(text, line_start, line_end, _SENTENCE, patterns):
-                rows.extend(parse_entry(text, entry.start, entry.end, profile, resolver, default_role))
+                found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
+                rows.extend(replace(row, status="former") if left else row for row in found)
         else:
             rows.extend(parse_entry(text, line_start, line_end, profile, resolver))
     return rows

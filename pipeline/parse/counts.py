@@ -102,6 +102,7 @@ def _word_value(word: str) -> int:
 class _Patterns:
     none_words: frozenset[str]
     partial: re.Pattern[str]
+    complete: re.Pattern[str]
     leading: re.Pattern[str]
     inside: re.Pattern[str]
     qualifiers: dict[str, Qualifier]
@@ -114,6 +115,10 @@ def _markers(rules: CountRules) -> dict[str, Qualifier]:
     pairs += [(m, "at_most") for m in rules.at_most_markers]
     pairs += [(m, "exact") for m in (*rules.total_words, *rules.all_words)]
     return {" ".join(m.split()).casefold(): q for m, q in pairs}
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 @lru_cache(maxsize=8)
@@ -132,6 +137,7 @@ def _patterns(rules: CountRules) -> _Patterns:
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
         partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),
+        complete=re.compile(rf"^(?:{_alternatives(rules.complete_markers)})\s+", re.IGNORECASE),
         leading=re.compile(rf"^{lead}(?:{number})(?:\s+(?:{units})\b\.?)?", re.IGNORECASE),
         # inside a sentence only digits and "-tal" numbers count: a number word there is prose ("en")
         inside=re.compile(rf"(?<![\w-]){lead}(?:(?P<low>{_DIGITS})\s*[-–—]\s*(?P<high>{_DIGITS})(?!\d)"
@@ -245,7 +251,8 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     leading_match = patterns.leading.match(raw)
     number = _read_number(leading_match, patterns, 0) if leading_match else None
     marker = patterns.partial.match(raw)
-    candidates = items_of(start + (marker.end() if marker else 0), end) if number is None else []
+    lead = marker or patterns.complete.match(raw)  # "bland annat …" (partial), "endast …" (the whole list)
+    candidates = items_of(start + (lead.end() if lead else 0), end) if number is None else []
     names = [item for item in candidates if _is_name_like(item, is_name)]
     is_list = bool(names) and (len(candidates) > 1 or not re.search(r"\d", outside))
     if number is None and not is_list:

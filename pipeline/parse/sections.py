@@ -133,7 +133,8 @@ def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, Count
     if not blank_after:
         following = lines[i + 1].text
         if (not _TERMINAL.search(following) or len(line.text.split()) > HEADING_MAX_WORDS_BEFORE_TEXT
-                or profile.labels.match(following) is not None or _LIST_MARKER.match(following)):
+                or profile.labels.match(following) is not None or _LIST_MARKER.match(following)
+                or following[:1].islower()):  # "… och social" / "innovation i regionen.": one sentence
             return None
     return found[0], found[1], not (blank_before and blank_after)
 
@@ -144,14 +145,23 @@ five letters, Swedish stop words aside), and starts with the same word, is taken
 "Kommuner som främjar sociala företag" is the municipalities label."""
 
 
-def _stems(text: str) -> list[str]:
-    return [w[:5] for w in re.findall(r"[^\W\d_]+", text.casefold()) if w not in STOP_WORDS]
+_WORD = re.compile(r"[^\W\d_]+")
 
 
-def _word_coverage(prefix: str, label: str) -> float:
-    """The share of a label's words that ``prefix`` has, for labels of three or more words (a one-
-    or two-word label is compared letter by letter only); below 1, as it is never the label itself."""
-    written, wanted = _stems(prefix), _stems(label)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP_WORDS)
+
+
+_label_stems = lru_cache(maxsize=1024)(_stems)
+"""A label's stems, computed once per spelling (the labels are few; the prefixes they are
+compared with are every ``Something:`` line)."""
+
+
+def _word_coverage(written: tuple[str, ...], label: str) -> float:
+    """The share of a label's words that a prefix (its ``written`` stems) has, for labels of three
+    or more words (a one- or two-word label is compared letter by letter only); below 1, as it is
+    never the label itself."""
+    wanted = _label_stems(label)
     if len(wanted) < 3 or not written or written[0] != wanted[0]:
         return 0.0
     return min(0.99, sum(1 for w in wanted if w in written) / len(wanted))
@@ -173,8 +183,9 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, boo
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
     best = _closest_label(prefix.casefold(), tuple(labels.section_of.items()))
+    written = _stems(prefix)
     for spelling, section in labels.section_of.items():
-        best = max(best, (_word_coverage(prefix, spelling), section))
+        best = max(best, (_word_coverage(written, spelling), section))
     if best[0] >= min(LABEL_SIMILARITY, LABEL_WORD_COVERAGE):
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
