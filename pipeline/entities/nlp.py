@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IS_TITLE, IS_UPPER, LENGTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -307,10 +308,9 @@ def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
     start, end = ent.start, ent.end
     registered = offices.get(ent.ent_id_, ())
     if registered and ent.end < len(doc):  # a registered office first: "Almi Stockholm Sörmland"
-        texts = _token_texts(doc)
-        following = texts[ent.end]
+        following = doc[ent.end].text  # one token made, not one per token of every office name
         for office in registered:
-            if office[0] == following and tuple(texts[ent.end : ent.end + len(office)]) == office:
+            if office[0] == following and tuple(t.text for t in doc[ent.end : ent.end + len(office)]) == office:
                 return start, ent.end + len(office), doc[ent.end : ent.end + len(office)].text
     following = places_at.get(ent.end)
     if following is not None:
@@ -421,20 +421,22 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             office = span.text
         covered.update(range(start, end))
         mentions.append(EntitySpan(ent.ent_id_, span.text, span.start_char, span.end_char, method, None, office))
-    for token in section:  # an organisation word with a name but no place: "Högskolan Väst", "Sparbanken Nord"
-        if token.i in covered or not _is_name_word(token):
+    name_words = _name_word_indices(doc)
+    for k in range(bisect.bisect_left(name_words, section.start), bisect.bisect_left(name_words, section.end)):
+        i = name_words[k]  # an organisation word with a name but no place: "Högskolan Väst", "Sparbanken Nord"
+        if i in covered:
             continue
-        found = _organisation_word(doc, token.i, org_words)
-        if found is None or covered.intersection(range(token.i, found[0])):
+        found = _organisation_word(doc, i, org_words)
+        if found is None or covered.intersection(range(i, found[0])):
             continue
         end = found[0]
         while end < section.end and end - found[0] < 2 and _is_name_word(doc[end]) and end not in covered \
                 and not doc[end].ent_type_:
             end += 1
-        if end == found[0] and token.i + 1 == found[0] and doc[token.i].lower_ in org_words:
+        if end == found[0] and i + 1 == found[0] and doc[i].lower_ in org_words:
             continue  # the bare word ("Stiftelsen") names nothing
-        mentions.append(_named_organisation(doc[token.i : end], found[1], None, resolver))
-        covered.update(range(token.i, end))
+        mentions.append(_named_organisation(doc[i:end], found[1], None, resolver))
+        covered.update(range(i, end))
     candidates = _candidate_tokens(section, profile, covered)
     for token in candidates:
         if token.i in covered:
@@ -492,12 +494,14 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
     return _CANDIDATES[profile.sha256]
 
 
-def _token_texts(doc: Doc) -> list[str]:
-    """The text of every token of ``doc``, computed once per document (a ``Token`` is made anew on
-    every ``doc[i]``)."""
-    if "token_texts" not in doc.user_data:
-        doc.user_data["token_texts"] = [t.text for t in doc]
-    return doc.user_data["token_texts"]
+def _name_word_indices(doc: Doc) -> list[int]:
+    """The indices of the tokens ``_is_name_word`` holds for, in order, computed once per document
+    from the lexical flags (a loop over the tokens makes a ``Token`` for each)."""
+    if "name_words" not in doc.user_data:
+        flags = doc.to_array([IS_TITLE, IS_UPPER, LENGTH])
+        mask = (flags[:, 0] == 1) | ((flags[:, 1] == 1) & (flags[:, 2] > 1))
+        doc.user_data["name_words"] = mask.nonzero()[0].tolist()
+    return doc.user_data["name_words"]
 
 
 def _token_starts(doc: Doc):
