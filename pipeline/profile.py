@@ -298,6 +298,12 @@ def phrase_pattern(phrase: str) -> str:
     return "".join(out)
 
 
+def phrase_alternatives(phrases) -> str:
+    """One regular-expression alternation of ``phrase_pattern`` forms, longest phrase first (so
+    "bl.a." is tried before "bla"); a pattern that matches nothing for no phrases."""
+    return "|".join(phrase_pattern(w) for w in sorted(phrases, key=len, reverse=True)) or "(?!)"
+
+
 def _fold(label: str) -> str:
     return " ".join(label.split()).casefold()
 

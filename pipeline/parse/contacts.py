@@ -23,7 +23,7 @@ from pipeline.findings import Code
 from pipeline.models import Contact, Findings, Status
 from pipeline.parse.lists import Item
 from pipeline.parse.sections import SectionSpan
-from pipeline.profile import ContactRules, Profile, phrase_pattern
+from pipeline.profile import ContactRules, Profile, phrase_alternatives
 
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SENTENCE = re.compile(r"\.\s+(?=[A-ZÅÄÖ])")
@@ -45,29 +45,25 @@ class _Patterns:
     roles: dict[str, str]
 
 
-def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
-
-
 @lru_cache(maxsize=8)
 def _patterns(rules: ContactRules) -> _Patterns:
-    former = _alternatives(rules.former_markers)
+    former = phrase_alternatives(rules.former_markers)
     separators = "|".join(re.escape(s) for s in rules.people_separators) or "(?!)"
     notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
     return _Patterns(
         former=re.compile(rf"^(?:{former})\s*:?(?:\s+|$)", re.IGNORECASE),
-        former_alone=re.compile(rf"^(?:{former}|{_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
+        former_alone=re.compile(rf"^(?:{former}|{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
                                 rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
-        replaced=re.compile(rf"^(?:{_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
-        successor=re.compile(rf"^(?:{_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
-        left_after=re.compile(rf"\s+(?:{_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
+        replaced=re.compile(rf"^(?:{phrase_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
+        successor=re.compile(rf"^(?:{phrase_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
+        left_after=re.compile(rf"\s+(?:{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
                               rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),  # "– slutat 2021"
         people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+"),
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
-        email=re.compile(rf"^(?:(?:{_alternatives(rules.email_prefixes)})\.?\s*:?\s*)?"
+        email=re.compile(rf"^(?:(?:{phrase_alternatives(rules.email_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE),
-        phone=re.compile(rf"^(?:(?:{_alternatives(rules.phone_prefixes)})\.?\s*:?\s*)?"
+        phone=re.compile(rf"^(?:(?:{phrase_alternatives(rules.phone_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?(?:[\s\-–]?\d{1,4}){2,6})$", re.IGNORECASE),
         role_suffix=re.compile(rf"^(?:[a-zåäöé]+\s){{0,2}}[a-zåäöé]*(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})$"),
         roles={raw.casefold(): role for raw, role in rules.roles.items()},

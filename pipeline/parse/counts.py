@@ -41,7 +41,7 @@ from pipeline.findings import Code
 from pipeline.models import Basis, Count, Findings, Qualifier
 from pipeline.parse.lists import Item, close_list, split_items
 from pipeline.parse.sections import SectionSpan
-from pipeline.profile import CountRules, ListRules, phrase_pattern
+from pipeline.profile import CountRules, ListRules, phrase_alternatives, phrase_pattern
 
 _DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"
 """A number in digits, with spaces between thousands ("1 200")."""
@@ -117,10 +117,6 @@ def _markers(rules: CountRules) -> dict[str, Qualifier]:
     return {" ".join(m.split()).casefold(): q for m, q in pairs}
 
 
-def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(phrase_pattern(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
-
-
 @lru_cache(maxsize=8)
 def _patterns(rules: CountRules) -> _Patterns:
     markers = _markers(rules)
@@ -137,7 +133,7 @@ def _patterns(rules: CountRules) -> _Patterns:
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
         partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),
-        complete=re.compile(rf"^(?:{_alternatives(rules.complete_markers)})\s+", re.IGNORECASE),
+        complete=re.compile(rf"^(?:{phrase_alternatives(rules.complete_markers)})\s+", re.IGNORECASE),
         leading=re.compile(rf"^{lead}(?:{number})(?:\s+(?:{units})\b\.?)?", re.IGNORECASE),
         # inside a sentence only digits and "-tal" numbers count: a number word there is prose ("en")
         inside=re.compile(rf"(?<![\w-]){lead}(?:(?P<low>{_DIGITS})\s*[-–—]\s*(?P<high>{_DIGITS})(?!\d)"
