@@ -69,10 +69,11 @@ def build_region(text: str, block: RegionBlock, document_id: str, profile: Profi
                                  resolver.is_known, lambda item, m=metric: mentions.identify(m, item), findings)
               for metric in profile.metric_ids}
     goals = [models.Goal(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
-             for n, e in read_items(text, _spans(by_section, profile.sections_read_as("goals")), "goals", findings)]
+             for n, e in read_items(text, _spans(by_section, profile.sections_read_as("goals")), "goals", findings,
+                                       profile.items.label_words)]
     purpose_items = [models.PurposeItem(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
                      for n, e in read_items(text, _spans(by_section, profile.sections_read_as("purpose")), "purpose",
-                                            findings)]
+                                            findings, profile.items.label_words)]
     summary = by_section.get(SUMMARY)
     return models.Region(
         document_id=document_id,

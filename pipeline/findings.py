@@ -47,9 +47,11 @@ class Code(str, Enum):
     duplicate_region = "duplicate_region"
     region_without_sections = "region_without_sections"
     heading_without_blank_line = "heading_without_blank_line"
+    heading_reworded = "heading_reworded"
     label_variant = "label_variant"
     label_misspelled = "label_misspelled"
     label_extended = "label_extended"
+    label_without_colon = "label_without_colon"
     label_inside_line = "label_inside_line"
     label_across_lines = "label_across_lines"
     unknown_label = "unknown_label"
@@ -75,6 +77,7 @@ class Code(str, Enum):
     count_from_sentence = "count_from_sentence"
     count_other_numbers = "count_other_numbers"
     count_item_not_a_name = "count_item_not_a_name"
+    count_item_joined = "count_item_joined"
     count_out_of_range = "count_out_of_range"
     # contacts
     contact_status_unclear = "contact_status_unclear"
@@ -131,12 +134,17 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
     Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
                                               "after it (it directly follows the previous region's text)", "title"),
+    Code.heading_reworded: CodeInfo("info", "sections", "a short line between blank lines names a region after "
+                                    "other words (\"Hur stärker Region Halland …?\"); read as that region's heading",
+                                    "title"),
     Code.label_variant: CodeInfo("info", "sections", "a label written other than in its canonical form (a variant "
                                  "the profile lists); read as its section"),
     Code.label_misspelled: CodeInfo("warning", "sections", "a label close to a known one but listed nowhere; read "
                                     "as that section"),
     Code.label_extended: CodeInfo("info", "sections", "a known label with words added before its colon ('Kända "
                                   "sociala företag i länet:'); read as that label"),
+    Code.label_without_colon: CodeInfo("info", "sections", "a label alone on its line without its colon, its "
+                                       "text on the next line (\"Kontakt\"); read as its section"),
     Code.label_inside_line: CodeInfo("warning", "sections", "a label in the middle of a line (a missing line "
                                      "break); read as the start of its section"),
     Code.label_across_lines: CodeInfo("warning", "sections", "a label broken over two lines; read as that label"),
@@ -175,6 +183,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                        "start of the line"),
     Code.count_other_numbers: CodeInfo("info", "counts", "a count line has more numbers outside brackets than the "
                                        "one read as its value"),
+    Code.count_item_joined: CodeInfo("info", "counts", "a listed item joins two names with a slash "
+                                     "(\"Ung Företagsamhet/Coompanion\"); it is counted as one"),
     Code.count_item_not_a_name: CodeInfo("info", "counts", "an item of a listed count that does not look like a "
                                          "name; it is kept and counted as one"),
     Code.count_out_of_range: CodeInfo("warning", "counts", "a count line gives a number larger than any region can "
@@ -183,9 +193,10 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                           "'tidigare'; kept as current", "contacts"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",
                                 "contacts"),
-    Code.role_inferred: CodeInfo("info", "contacts", "a former holder named in parentheses ('(fd Anna Ek)') "
-                                 "is given the role of the line's current person, which the line does not say "
-                                 "outright", "contacts"),
+    Code.role_inferred: CodeInfo("info", "contacts", "a role the line does not write for the person: a former "
+                                 "holder named in parentheses ('(fd Anna Ek)') given the role of the line's current "
+                                 "person, or the people after a sub-label ('Arbetsgrupp:') given its role",
+                                 "contacts"),
     Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "
                                       "from it", "contacts"),
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "

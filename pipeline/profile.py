@@ -89,6 +89,7 @@ class RegionRule(_Part):
 
 class CountRules(_Part):
     none_words: tuple[str, ...] = ("", "-")
+    zero_words: tuple[str, ...] = ()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
     total_words: tuple[str, ...] = ()
@@ -143,6 +144,8 @@ class ContactRules(_Part):
     note_words: tuple[str, ...] = ()
     email_prefixes: tuple[str, ...] = ()
     phone_prefixes: tuple[str, ...] = ()
+    name_particles: tuple[str, ...] = ()
+    role_modifiers: tuple[str, ...] = ()
 
     def __hash__(self) -> int:  # the dict makes the default hash fail; the profile hashes by content
         return hash(tuple(sorted(self.roles.items())))
@@ -171,6 +174,10 @@ class WebLeftover(_Part):
         return pattern
 
 
+class ItemRules(_Part):
+    label_words: tuple[str, ...] = ()
+
+
 class Profile(_Part):
     """One report family, as validated from its TOML file."""
 
@@ -185,6 +192,7 @@ class Profile(_Part):
     counts: CountRules = CountRules()
     intro: IntroRules = IntroRules()
     lists: ListRules = ListRules()
+    items: ItemRules = ItemRules()
     contacts: ContactRules = ContactRules()
     entities: EntityRules = EntityRules()
     web_leftovers: tuple[WebLeftover, ...] = ()

@@ -10,6 +10,7 @@ from pipeline.parse.contacts import is_person_name, parse_contacts
 from pipeline.entities.resolver import Resolver
 
 RESOLVER = Resolver(PROFILE)
+PROFILE_PARTICLES = frozenset(PROFILE.contacts.name_particles)
 
 
 class Rows(list):
@@ -290,3 +291,67 @@ def test_an_email_address_in_brackets_after_the_name():
     row, = people("Emma Hansson (emma.hansson@regionsormland.se), koordinator, Region Sörmland", "04")
     assert (row.name.text, row.role, row.email, row.organisation_item.text) == (
         "Emma Hansson", "koordinator", "emma.hansson@regionsormland.se", "Region Sörmland")
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Erik af Klercker, projektledare, Region Halland", "Erik af Klercker"),
+    ("Karin van der Berg, samordnare, Stockholms stad", "Karin van der Berg"),
+    ("Anna K. Berg, affärsrådgivare, Coompanion", "Anna K. Berg"),
+])
+def test_names_with_particles_and_middle_initials(line, name):
+    row, = people(line, "13")
+    assert row.name.text == name and row.role is not None
+
+
+def test_a_lower_case_word_between_capitalised_words_is_not_a_particle_unless_listed():
+    assert not is_person_name("Anna och Berg", PROFILE_PARTICLES)
+    assert is_person_name("Erik af Klercker", PROFILE_PARTICLES)
+
+
+def test_parts_separated_by_spaced_dashes():
+    row, = people("Johan Nilsson – projektledare – Region Blekinge", "10")
+    assert (row.name.text, row.role, row.organisation_item.text) == ("Johan Nilsson", "projektledare", "Region Blekinge")
+
+
+def test_an_email_address_written_with_at_in_brackets():
+    row, = people("Anders Bro, anders.bro[at]regionorebrolan.se", "18")
+    assert (row.name.text, row.email, row.role) == ("Anders Bro", "anders.bro[at]regionorebrolan.se", None)
+
+
+def test_until_a_year_in_brackets_means_the_person_left():
+    row, = people("Anders Cronholm, BBI (t.o.m. 2021)", "10")
+    assert (row.name.text, row.status) == ("Anders Cronholm", "former")
+
+
+def test_a_former_contact_label():
+    rows = people("Lina Andersson, PL regionen\nTidigare kontaktperson: Ulf Karlsson, Coompanion", "21")
+    assert [(r.name.text, r.role, r.status) for r in rows] == [
+        ("Lina Andersson", "projektledare", "current"), ("Ulf Karlsson", None, "former")]
+
+
+def test_a_role_with_a_modifier_and_a_start_year_is_that_role():
+    row, = people("Maria Sjöberg, Coompanion, ny projektledare från 2022", "23")
+    assert (row.role, row.role_raw) == ("projektledare", "ny projektledare från 2022")
+    row, = people("Emma Hansson, regional koordinator, Region Sörmland", "04")
+    assert (row.role, row.role_raw) == ("regional koordinator", "regional koordinator")  # not a modifier: kept
+
+
+def test_a_former_holder_with_a_role_and_a_colon_in_brackets():
+    rows = people("Kristin Bergwall, PL, regionen (tidigare projektledare: Greta Isaksson)", "25")
+    assert [(r.name.text, r.role, r.status) for r in rows] == [
+        ("Kristin Bergwall", "projektledare", "current"), ("Greta Isaksson", "projektledare", "former")]
+
+
+def test_a_role_given_by_a_sub_label_is_reported_once():
+    from pipeline.extraction import SourceInfo, build_extraction
+
+    info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
+                      encoding="utf-8")
+    text = ("Region Sörmland förbättrar tillgången\n\nSörmland förbättrar.\n\nKontakt: Martin Bülow, PL, Coompanion\n"
+            "Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDU Idélab. Monica Pärus, Coompanion Sörmland.\n")
+    region, = build_extraction(text, info, PROFILE).regions
+    assert [(c.name, c.role) for c in region.contacts] == [
+        ("Martin Bülow", "projektledare"), ("Madeleine Pilstrand", "arbetsgruppsmedlem"),
+        ("Marius Wenneson", "arbetsgruppsmedlem"), ("Monica Pärus", "arbetsgruppsmedlem")]
+    assert [(f.code, f.evidence) for f in region.quality if f.code == "role_inferred"] == [
+        ("role_inferred", "Arbetsgrupp")]

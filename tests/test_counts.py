@@ -189,3 +189,26 @@ def test_a_list_closed_by_m_fl_names_only_some():
 
 def test_a_marker_with_a_full_stop():
     assert (parse("ca. 70 sociala företag").value, parse("ca. 70 sociala företag").qualifier) == (70, "approximate")
+
+
+@pytest.mark.parametrize("raw, value, qualifier", [
+    ("ett drygt 30-tal", 30, "at_least"),  # the bound's word before a "-tal" number
+    ("ett knappt 20-tal", 20, "at_most"),
+    ("mellan 5 och 8", 5, "at_least"),  # a range: its lower bound, reported
+    ("Inga", 0, "exact"),
+])
+def test_more_worded_values(raw, value, qualifier):
+    parsed = parse(raw)
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (value, "stated", qualifier)
+
+
+def test_a_number_after_av_is_the_whole_not_the_count():
+    parsed = parse("cirka hälften av länets 5 kommuner")
+    assert (parsed.value, parsed.basis) == (None, "none")
+    assert [code for code, _ in parsed.problems] == ["count_unparsed"]
+
+
+def test_names_joined_by_a_slash_are_one_item_and_reported():
+    parsed = parse("NC, Drivhuset, Ung Företagsamhet/Coompanion")
+    assert (parsed.value, parsed.basis) == (3, "listed")
+    assert [code for code, _ in parsed.problems] == ["count_item_joined"]

@@ -34,7 +34,7 @@ PARTNERS = {
     "01": {"lansstyrelsen-stockholm", "stockholms-universitet", "region-stockholm",
            "tillvaxt-och-regionplaneforvaltningen", "storsthlm", "samordningsforbund", "famna", "klump",
            "impact-hub", "ekskaret", "stockholm-business-region", "coompanion", "start-up-stockholm", "se-forum",
-           "upplands-bro-kommun", "botkyrka-kommun", "lidingo-stad", "varmdo-kommun"},
+           "upplands-bro-kommun", "botkyrka-kommun", "lidingo-stad", "varmdo-kommun", "motesplats-social-innovation", "esf"},
     "04": {"coompanion", "malardalens-universitet", "create-business-incubator", "munktell-science-park",
            "eskilstuna-kommun", "nykopings-kommun", "gnesta-kommun", "region-sormland", "idelab"},
     "03": {"stadsmissionen", "initcia", "coompanion"},
@@ -199,6 +199,7 @@ PLACE_KINDS = {"municipality", "county", "county board", "region"}
     ("Blekinge Tekniska Högskola", "lan-blekinge"),
     ("Uppsala Stadsmission", "uppsala-kommun"),
     ("Västmanlands läns bildningsförbund", "lan-vastmanland"),  # the county's genitive before the word
+    ("Halmstad Social Business Network", "halmstads-kommun"),
 ])
 def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
     text = f"Samverkanspartners: Coompanion, {name} och Almi."
@@ -226,11 +227,11 @@ def test_a_partner_named_with_a_place_at_the_end_is_one_organisation():
 
 def test_an_unread_name_in_a_partners_section_is_reported():
     extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Aktiviteter har genomförts med Stockholms universitet och nätverket Mötesplats Social "
-        "Innovation."), INFO, PROFILE)
+        "Samverkanspartners: Aktiviteter har genomförts med Stockholms universitet och nätverket Mötesplats Hållbar "
+        "Framtid."), INFO, PROFILE)
     region, = extraction.regions
     assert [(f.code, f.evidence, f.field) for f in region.quality if f.code == "name_not_read"] == [
-        ("name_not_read", "Mötesplats Social Innovation", "mentions")]
+        ("name_not_read", "Mötesplats Hållbar Framtid", "mentions")]
 
 
 def test_one_capitalised_word_after_a_place_is_reported():
@@ -260,3 +261,28 @@ def test_two_names_joined_by_och_inside_a_list_are_two_organisations():
     region, = extraction.regions
     assert [m.surface for m in region.mentions][:3] == [
         "Kalmar Science Park", "Hushållningssällskapet Kalmar-Kronoberg-Blekinge", "Länsstyrelsen i Kalmar län"]
+
+
+def test_an_unknown_abbreviation_in_a_partners_section_is_reported():
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: I referensgruppen ingår MIUN, TRIX och Sundsvalls kommun. ASF-företag deltar."),
+        INFO, PROFILE)
+    region, = extraction.regions
+    mentions = {m.surface: m.organisation_id for m in region.mentions}
+    assert mentions["MIUN"] == "mittuniversitetet"  # registered short name
+    assert [(f.code, f.evidence) for f in region.quality if f.evidence == "TRIX"] == [
+        ("unregistered_organisation", "TRIX")]  # a list item: kept as an unregistered organisation
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Coompanion leder arbetet tillsammans med TRIX i hela länet."), INFO, PROFILE)
+    region, = extraction.regions
+    assert [(f.code, f.evidence) for f in region.quality if f.evidence == "TRIX"] == [("name_not_read", "TRIX")]
+
+
+def test_a_county_council_by_its_old_name_is_a_region_body():
+    extraction = build_extraction(text_with_region(
+        "Samverkanspartners: Coompanion och representanter för Jönköpings läns landsting."), INFO, PROFILE)
+    region, = extraction.regions
+    mention = next(m for m in region.mentions if "landsting" in m.surface)
+    assert mention.surface == "Jönköpings läns landsting"
+    organisation = next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
+    assert (organisation.kind, organisation.registered) == ("region", False)

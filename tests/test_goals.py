@@ -120,3 +120,36 @@ def test_purpose_items_with_small_letters_and_full_stops():
     assert [label for label, _ in goals("a. utveckla sektorn\nb. integrera socialt företagande", "purpose")] == [
         "a.", "b."]
     assert goals("t.ex. genom att utveckla sektorn", "purpose") == []
+
+
+def test_roman_numerals():
+    text = "I. Parterna har en samsyn.\nII. En arbetsmetod tas fram.\nIII. Ett Social Business Board startas."
+    assert [label for label, _ in goals(text)] == ["I.", "II.", "III."]
+    assert [label for label, _ in goals(text, "purpose")] == ["I.", "II.", "III."]  # not the letter "I." alone
+
+
+def test_items_with_their_label_word():
+    text = "Delmål 1.1 Minst 15 sociala företag har fått rådgivning.\nDelmål 1.2 Rådgivare har gått en utbildning."
+    entries = parse_items(text, 0, len(text), "goals", ("Mål", "Delmål"))
+    assert [(e.label, e.text) for e in entries] == [
+        ("Delmål 1.1", "Minst 15 sociala företag har fått rådgivning."),
+        ("Delmål 1.2", "Rådgivare har gått en utbildning.")]
+    assert [e.label for e in parse_items("Mål 1: Ett.\nMål 2: Två.", 0, 12 + 11, "goals", ("Mål",))] == [
+        "Mål 1:", "Mål 2:"]
+
+
+def test_items_one_after_another_on_one_line():
+    text = "a) utveckla ledningsarbete; b) utveckla entreprenörskap; c) föra samman entreprenörer."
+    assert goals(text, "purpose") == [("a)", "utveckla ledningsarbete;"), ("b)", "utveckla entreprenörskap;"),
+                                      ("c)", "föra samman entreprenörer.")]
+    text = "1. Nya samarbeten; 2. En plattform; 3. Ökad kunskap & större mottaglighet; 4. Nya lösningar."
+    assert [label for label, _ in goals(text)] == ["1.", "2.", "3.", "4."]
+
+
+def test_a_semicolon_before_a_letter_that_does_not_continue_the_list_is_text():
+    assert goals("a) utveckla; c) något annat.", "purpose") == [("a)", "utveckla; c) något annat.")]
+
+
+def test_middle_dot_and_o_bullets():
+    assert [label for label, _ in goals("· Etablera ett centrum\n· Hitta strategier")] == ["·", "·"]
+    assert [label for label, _ in goals("o att företagen har ökat sin omsättning\no etablerad samverkan")] == ["o", "o"]

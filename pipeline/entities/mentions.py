@@ -267,7 +267,9 @@ def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, pr
         words = [t for t in run if t.lower_ not in stop]
         # two capitalised words, or one right after a place ("Hallands Företagsnätverk"): a name
         # that may be an organisation's, of which only the place was read
-        if len(words) >= 2 or (words and run[0].idx in after_place and doc[run[0].i - 1].whitespace_ == " "):
+        abbreviation = len(words) == 1 and words[0].is_upper and len(words[0]) >= 3  # "MIUN": a name, or a typo of one
+        if len(words) >= 2 or abbreviation or (words and run[0].idx in after_place
+                                               and doc[run[0].i - 1].whitespace_ == " "):
             first, last = run[0], run[-1]
             surface = doc.text[first.idx : last.idx + len(last)] if "text" not in doc.user_data else \
                 doc.user_data["text"][first.idx : last.idx + len(last)]

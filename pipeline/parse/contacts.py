@@ -43,6 +43,8 @@ class _Patterns:
     phone: re.Pattern[str]
     role_suffix: re.Pattern[str]
     roles: dict[str, str]
+    particles: frozenset[str]
+    modifiers: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -62,11 +64,14 @@ def _patterns(rules: ContactRules) -> _Patterns:
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
         email=re.compile(rf"^(?:(?:{phrase_alternatives(rules.email_prefixes)})\.?\s*:?\s*)?"
-                         r"(?P<value>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE),
+                         r"(?P<value>[\w.+-]+(?:@|\[at\]|\(at\))[\w-]+(?:\.[\w-]+)+)$", re.IGNORECASE),  # "anna.berg[at]region.se"
         phone=re.compile(rf"^(?:(?:{phrase_alternatives(rules.phone_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?(?:[\s\-–]?\d{1,4}){2,6})$", re.IGNORECASE),
-        role_suffix=re.compile(rf"^(?:[a-zåäöé]+\s){{0,2}}[a-zåäöé]*(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})$"),
+        role_suffix=re.compile(rf"^(?:[a-zåäöé]+\s){{0,2}}[a-zåäöé]*(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})"
+                               r"(?:\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4})?$"),  # "ny projektledare från 2022"
         roles={raw.casefold(): role for raw, role in rules.roles.items()},
+        particles=frozenset(rules.name_particles),
+        modifiers=frozenset(w.casefold() for w in rules.role_modifiers),
     )
 
 
@@ -119,11 +124,21 @@ def _is_name_word(word: str) -> bool:
                and p[1:].replace("'", "").replace("’", "").islower() for p in parts)
 
 
-def is_person_name(text: str) -> bool:
+_INITIAL = re.compile(r"[A-ZÅÄÖ]\.")
+
+
+def is_person_name(text: str, particles: frozenset[str] = frozenset()) -> bool:
     """True for two to four capitalised words ("Marie-Louise Lövgren", "Elizabeth George Chandy",
-    "Emir Hadžić"), single spaces between them."""
+    "Emir Hadžić"), single spaces between them; between the first and the last there may also be
+    a middle initial ("Anna K. Berg") and lower-case ``particles`` ("Erik af Klercker", "Karin van
+    der Berg")."""
     words = text.split(" ")
-    return 2 <= len(words) <= 4 and all(_is_name_word(w) for w in words)
+    if not 2 <= len(words) <= 5 or not (_is_name_word(words[0]) and _is_name_word(words[-1])):
+        return False
+    middle = words[1:-1]
+    named = sum(_is_name_word(w) for w in middle)
+    return 2 + named <= 4 and all(_is_name_word(w) or w in particles or _INITIAL.fullmatch(w) for w in middle) \
+        and len(words) - 2 - named <= 2
 
 
 Visible = tuple[str, int]
@@ -159,15 +174,17 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: 
 def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns, roles: dict[str, str]
             ) -> list[Item] | None:
     names = _split(text, segment.start, segment.end, patterns.people_separator, patterns, visible)
-    return names if names and all(is_person_name(n.text) or _leading_role(n.text, patterns, roles) for n in names) \
-        else None
+    if names and all(is_person_name(n.text, patterns.particles) or _leading_role(n.text, patterns, roles)
+                     for n in names):
+        return names
+    return None
 
 
 def _leading_role(text: str, patterns: _Patterns, roles: dict[str, str]) -> bool:
     """True for a role word, in any case, before a person's name ("samordnare Ahmed Yusuf")."""
     first, _, rest = text.partition(" ")
     folded = first.casefold()
-    return is_person_name(rest) and bool(folded in roles or patterns.role_suffix.match(folded))
+    return is_person_name(rest, patterns.particles) and bool(folded in roles or patterns.role_suffix.match(folded))
 
 
 def _role_led(name: Item, patterns: _Patterns, roles: dict[str, str]) -> Person:
@@ -244,7 +261,7 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
             marks.append(_StatusMark(paren.start(), role_raw))
             continue
         names = _split(text, paren.start(1), paren.end(1), patterns.people_separator, patterns)
-        if names and all(is_person_name(n.text) for n in names):
+        if names and all(is_person_name(n.text, patterns.particles) for n in names):
             bare = not patterns.leading_separator.match(inner.lstrip())
             people.extend(Person(n, "current", None, parenthesised=bare) for n in names)
             continue
@@ -293,26 +310,27 @@ def _people_in_part(text: str, part: Item, patterns: _Patterns, roles: dict[str,
         colon = len(body) - len(body.lstrip(": "))
         body, offset = body[colon:], offset + colon
         first, _, rest = body.partition(" ")
-        if rest and first.casefold() in roles:  # "tidigare PL Johan Nilsson"
-            role_raw, body, offset = first, rest, offset + len(first) + 1
+        if rest and first.rstrip(":").casefold() in roles:  # "tidigare PL Johan Nilsson", "tidigare projektledare: …"
+            role_raw, body, offset = first.rstrip(":"), rest, offset + len(first) + 1
     left = patterns.left_after.search(body)
     if left:
         body, status = body[: left.start()], "former"
     names = _split(text, offset, offset + len(body), patterns.people_separator, patterns)
-    if names and all(is_person_name(n.text) for n in names):
+    if names and all(is_person_name(n.text, patterns.particles) for n in names):
         return [Person(n, status, role_raw=role_raw, named_role=role_raw is not None) for n in names]
     if lead or left:
         return None
     words = body.split(" ")
     for size in (4, 3, 2):  # the longest name that ends the part: "… nås projektet via Sara Lind"
         name = " ".join(words[-size:])
-        if len(words) > size and is_person_name(name):
+        if len(words) > size and is_person_name(name, patterns.particles):
             at = offset + len(body) - len(name)
             return [Person(Item(name, at, at + len(name)), "current", body[: len(body) - len(name)].strip() or None)]
     return None
 
 
-_COMMA = re.compile(",")
+_COMMA = re.compile(r",|\s[–—]\s")
+"""Between the parts of a contact line: a comma, or a spaced dash ("Johan Nilsson – projektledare – Region Blekinge")."""
 _TRAILING_LEFT = re.compile(r"\s+[–—-]\s+\S.*$|(?<=\))\s+\S.*$")
 """What follows a dash or a closing parenthesis at the end of an entry ("… – slutat")."""
 _ROLES: dict[str, dict[str, str]] = {}
@@ -404,7 +422,7 @@ def parse_entry(
     return [
         ContactRow(
             name=person.name,
-            role=_normalised(person.role_raw or role_raw, roles),
+            role=_normalised(person.role_raw or role_raw, roles, patterns.modifiers),
             role_raw=person.role_raw or role_raw,
             organisation_item=organisation_item,
             email=person.email or _owned(emails, person, everyone),
@@ -421,8 +439,19 @@ def parse_entry(
     ]
 
 
-def _normalised(role_raw: str | None, roles: dict[str, str]) -> str | None:
-    return roles.get(role_raw.casefold(), role_raw.casefold()) if role_raw else None
+_ROLE_SINCE = re.compile(r"\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4}$")
+
+
+def _normalised(role_raw: str | None, roles: dict[str, str], modifiers: frozenset[str] = frozenset()) -> str | None:
+    """The profile's role for ``role_raw``: the phrase's own, else that of the phrase without a
+    leading modifier word and a trailing year ("ny projektledare från 2022" is a projektledare),
+    else the phrase case-folded ("regional koordinator")."""
+    if not role_raw:
+        return None
+    folded = role_raw.casefold()
+    first, _, rest = folded.partition(" ")
+    bare = _ROLE_SINCE.sub("", rest if first in modifiers and rest else folded)
+    return roles.get(folded) or roles.get(bare) or folded
 
 
 def _apply_marks(people: list[Person], marks: list[_StatusMark], everyone_left: bool, text: str) -> list[Person]:
@@ -494,6 +523,9 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         lead = patterns.former.match(text[line_start:line_end])  # "F.d. projektledare: Matilda Rehnström"
         role_label = _ROLE_LABEL.match(text, line_start + (lead.end() if lead else 0), line_end)
         left = False
+        if lead and role_label and (again := labels.match(text[line_start + lead.end() : line_end])) is not None \
+                and again[0] == section:  # "Tidigare kontaktperson: Ulf Karlsson": the people named left
+            line_start, left, role_label = role_label.end(), True, None
         if default_role is None and role_label and (role_label.group(1).casefold() in role_words(profile)
                                                     or patterns.role_suffix.match(role_label.group(1).casefold())):
             default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
@@ -503,7 +535,8 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
                 found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
                 rows.extend(replace(row, status="former") if left else row for row in found)
         else:
-            rows.extend(parse_entry(text, line_start, line_end, profile, resolver))
+            found = parse_entry(text, line_start, line_end, profile, resolver)
+            rows.extend(replace(row, status="former") if left else row for row in found)
     return rows
 
 
@@ -513,6 +546,7 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
     organisation a line names and returns its id."""
     contacts: list[Contact] = []
     roles = role_words(profile)
+    given_by_label = {s.label.casefold() for s in profile.sub_labels if s.role}
     for span in spans:
         rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section)
         if not rows and span.end > span.start:
@@ -531,6 +565,10 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
                 findings.add(Code.role_inferred, f"{row.name.text} is named as a former holder in parentheses; "
                              f"the line's role {row.role_raw!r} is taken to be theirs", row.source_line,
                              row.name.start, row.name.end)
+            if row.role_raw and row.role_raw.casefold() in given_by_label and ("", row.role_raw) not in reported:
+                reported.add(("", row.role_raw))  # once per sub-label and section: "Arbetsgrupp: A & B, X. C, Y."
+                findings.add(Code.role_inferred, f"the sub-label {row.role_raw!r} gives the people after it the role "
+                             f"{row.role!r}, which is not written for them", row.role_raw, row.name.start, row.name.end)
             if row.role_raw and row.role_raw.casefold() not in roles:
                 findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
                              "kept as written", row.role_raw, row.name.start, row.name.end)

@@ -101,6 +101,7 @@ def _word_value(word: str) -> int:
 @dataclass(frozen=True)
 class _Patterns:
     none_words: frozenset[str]
+    zero_words: frozenset[str]
     partial: re.Pattern[str]
     complete: re.Pattern[str]
     leading: re.Pattern[str]
@@ -125,13 +126,14 @@ def _patterns(rules: CountRules) -> _Patterns:
     units = "|".join(phrase_pattern(u) for u in rules.unit_words) or "(?!)"
     words = _number_words()
     # one number expression: a range, a round "-tal" number, digits (maybe "+"), or a number word
-    number = (rf"(?P<low>{_DIGITS})\s*(?:[-–—]|till)\s*(?P<high>{_DIGITS})(?!\d)"
-              rf"|(?:ett\s+)?(?:(?P<tal>{_DIGITS})-tal|(?P<taltext>{words})tal)\b"
+    number = (rf"(?P<between>mellan\s+)?(?P<low>{_DIGITS})\s*(?:[-–—]|till|(?(between)och|(?!)))\s*(?P<high>{_DIGITS})(?!\d)"
+              rf"|(?:ett\s+(?:(?P<talmarker>{marker})\.?\s+)?)?(?:(?P<tal>{_DIGITS})-tal|(?P<taltext>{words})tal)\b"
               rf"|(?P<digits>{_DIGITS})(?P<plus>\s*\+)?(?!\d)(?!\s*[:/])"
               rf"|(?P<word>{words})\b")
     lead = rf"(?:(?P<marker>{marker})\.?\s+)?(?:(?P<marker2>{marker})\.?\s+)?"
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
+        zero_words=frozenset(w.casefold() for w in rules.zero_words),
         partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),
         complete=re.compile(rf"^(?:{phrase_alternatives(rules.complete_markers)})\s+", re.IGNORECASE),
         leading=re.compile(rf"^{lead}(?:{number})(?:\s+(?:{units})\b\.?)?", re.IGNORECASE),
@@ -165,10 +167,10 @@ def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Num
             return None
         return _Number(low, "at_least", start, end,
                        (Code.count_range, f"range {match.group(0).strip()!r} read as at least {low}"))
-    if groups.get("tal"):
-        return _Number(_int(groups["tal"]), "approximate", start, end)
-    if groups.get("taltext"):
-        return _Number(_word_value(groups["taltext"]), "approximate", start, end)
+    if groups.get("tal") or groups.get("taltext"):  # "ett 20-tal", "ett tjugotal"; "ett drygt 30-tal" is at least
+        around = _qualifier_of(groups["talmarker"], patterns) if groups.get("talmarker") else None
+        value = _int(groups["tal"]) if groups.get("tal") else _word_value(groups["taltext"])
+        return _Number(value, around if around and around != "exact" else "approximate", start, end)
     if groups.get("digits"):
         return _Number(_int(groups["digits"]), "at_least" if groups.get("plus") else qualifier, start, end)
     if groups.get("word"):
@@ -229,6 +231,12 @@ def _by_name(item: Item) -> str:
     return item.name.casefold()
 
 
+_OF_WHOLE = re.compile(r"\bav\s+(?:\w+\s+)?$", re.IGNORECASE)
+"""Before a number inside a sentence: "… av (länets) N": N is the whole the count is part of."""
+_SLASH_JOINED = re.compile(r"\w\s?/\s?[A-ZÅÄÖ]")
+"""Two names joined by a slash ("Ung Företagsamhet/Coompanion"): one promoter or two."""
+
+
 def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: ListRules,
                 is_name: Callable[[str], bool] = lambda _: False,
                 identify: Callable[[Item], str] = _by_name) -> ParsedCount:
@@ -237,8 +245,11 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     raw = text[start:end]
     patterns = _patterns(rules)
     problems: list[tuple[Code, str]] = []
-    if raw.strip().rstrip(".").strip().casefold() in patterns.none_words:
+    whole = raw.strip().rstrip(".").strip().casefold()
+    if whole in patterns.none_words:
         return ParsedCount(None, "none", None, None, False, (), None, ())
+    if whole in patterns.zero_words:  # "Inga": none of them, the number 0
+        return ParsedCount(0, "stated", "exact", None, False, (), None, ())
 
     def items_of(a: int, b: int) -> list[Item]:
         return split_items(text, list_rules, a, b, is_name)
@@ -253,6 +264,8 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     is_list = bool(names) and (len(candidates) > 1 or not re.search(r"\d", outside))
     if number is None and not is_list:
         for match in patterns.inside.finditer(outside):
+            if _OF_WHOLE.search(outside, 0, match.start()):
+                continue  # "hälften av länets 5 kommuner": the whole, not the count
             candidate = _read_number(match, patterns, 0)
             if candidate is not None and not _YEAR.fullmatch(match.group("digits") or ""):
                 number = candidate
@@ -301,6 +314,9 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             if item not in names:
                 problems.append((Code.count_item_not_a_name,
                                  f"{item.text!r} does not look like a name; it is counted as one"))
+            elif _SLASH_JOINED.search(_outside_brackets(item.text)):
+                problems.append((Code.count_item_joined,
+                                 f"{item.text!r} joins names with a slash; it is counted as one"))
     else:
         value, basis, qualifier = None, "none", None
         problems.append((Code.count_unparsed, f"{raw.strip()!r} gives neither a number nor a list of names"))

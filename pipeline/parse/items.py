@@ -20,7 +20,8 @@ from pipeline.parse.sections import SectionSpan
 
 ItemKind = Literal["goals", "purpose"]
 
-GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?\s?[.):])\s*")
+GOAL_LABEL = re.compile(r"(?P<label>(?:(?P<number>\d+)[a-z]?(?:\s?\+\s?\d+)?|(?P<roman>[IVX]{1,6}))\s?[.):])\s*")
+"""A goal's number ("1.", "1)", "3+4.", "1b:") or a roman numeral ("I.", "IV)")."""
 BARE_GOAL_LABEL = re.compile(r"(?P<label>(?P<number>\d+))\s+(?=[A-ZÅÄÖ])")
 PURPOSE_LABEL = re.compile(r"(?P<label>\(?(?:[a-zåäö]|(?P<number>\d+))\)\.?|[A-ZÅÄÖa-zåäö][.)](?= ))\s*")
 _SUB_BULLET = re.compile(r"[-–•*]\s")
@@ -53,30 +54,107 @@ def _number(digits: str) -> int | None:
     return int(digits) if len(digits) <= MAX_LABEL_DIGITS else None
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a roman numeral of I, V and X ("IV" 4), None for a malformed one ("IIV")."""
+    value = 0
+    for n, ch in enumerate(numeral):
+        here, after = _ROMAN[ch], _ROMAN[numeral[n + 1]] if n + 1 < len(numeral) else 0
+        value += -here if here < after else here
+    return value if value > 0 and _to_roman(value) == numeral else None
+
+
+def _to_roman(value: int) -> str:
+    out = ""
+    for amount, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= amount:
+            out, value = out + numeral, value - amount
+    return out
+
+
+def _match_number(match: re.Match[str]) -> int | None:
+    groups = match.groupdict()
+    if groups.get("number"):
+        return _number(groups["number"])
+    return _roman(groups["roman"]) if groups.get("roman") else None
+
+
+_WORD_LABELS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A number after one of the profile's item words, kept whole as the label ("Mål 1:",
+    "Delmål 1.1")."""
+    if not words:
+        return None
+    if words not in _WORD_LABELS:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        _WORD_LABELS[words] = re.compile(rf"(?P<label>(?:{alternatives})\s(?P<number>\d+)(?:\.\d+)*(?:\s?[.):])?)\s+",
+                                         re.IGNORECASE)
+    return _WORD_LABELS[words]
+
+
+_INLINE_NEXT = re.compile(r";\s+(?=(?:\d+|[a-zåäöA-ZÅÄÖ])[.)]\s)")
+"""A semicolon before what may be the next item's label, on the same line ("a) …; b) …")."""
+
+
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The section's lines; a line of items written one after another ("1. …; 2. …", "a) …; b) …")
+    is cut before each label that continues the count."""
     result, offset = [], start
     for line in text[start:end].split("\n"):
-        result.append((offset, offset + len(line), line))
+        result.extend(_inline_items(offset, line))
         offset += len(line) + 1
     return result
 
 
-BULLET = re.compile(r"(?P<label>[•●▪◦‣–—\-*])\s+")
+def _inline_items(offset: int, line: str) -> list[tuple[int, int, str]]:
+    first = re.match(r"(\d+|[a-zåäöA-ZÅÄÖ])[.)]\s", line)
+    if first is None or ";" not in line:
+        return [(offset, offset + len(line), line)]
+    expected, cuts = _successor(first.group(1)), []
+    for match in _INLINE_NEXT.finditer(line):
+        label = line[match.end():].split(maxsplit=1)[0][:-1]
+        if label == expected:
+            cuts.append(match)
+            expected = _successor(label)
+    if not cuts:
+        return [(offset, offset + len(line), line)]
+    pieces, at = [], 0
+    for match in cuts:
+        pieces.append((offset + at, offset + match.start() + 1, line[at : match.start() + 1]))
+        at = match.end()
+    pieces.append((offset + at, offset + len(line), line[at:]))
+    return pieces
+
+
+def _successor(label: str) -> str:
+    return str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
+
+
+BULLET = re.compile(r"(?P<label>[•●▪◦‣·–—\-*]|o(?=\s))\s+")
 """A bullet that starts an item when a section has no numbered or lettered items."""
 
 
-def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals") -> list[ListEntry]:
+def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals", label_words: tuple[str, ...] = ()
+                ) -> list[ListEntry]:
     """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose".
 
     Goals are numbered ("1.") and purpose items lettered ("a)") by habit; a section written the
     other way is read the other way, and a section with neither is read as bulleted items ("•",
     "–"), each labelled with its bullet."""
     primary, secondary = (GOAL_LABEL, PURPOSE_LABEL) if kind == "goals" else (PURPOSE_LABEL, GOAL_LABEL)
-    for label_pattern in (primary, secondary):
+    worded = _word_label(label_words)
+    if worded is not None and (entries := _labelled_items(text, start, end, worded, bare_numbers=False)):
+        return entries
+    best: list[ListEntry] = []
+    for label_pattern in (primary, secondary):  # the way that finds more items ("I.", "II." are not letters)
         entries = _labelled_items(text, start, end, label_pattern, bare_numbers=label_pattern is GOAL_LABEL)
-        if entries:
-            return entries
-    return _bulleted_items(text, start, end)
+        if len(entries) > len(best):
+            best = entries
+    return best or _bulleted_items(text, start, end)
 
 
 def _bulleted_items(text: str, start: int, end: int) -> list[ListEntry]:
@@ -143,9 +221,7 @@ def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[s
                 continue
         if match is not None:
             close()
-            number = match.group("number")
-            current = _Open(match.group("label").strip(), line_start + match.end(), line_end,
-                            _number(number) if number else None, [])
+            current = _Open(match.group("label").strip(), line_start + match.end(), line_end, _match_number(match), [])
             last_number = current.number
             if not entries:
                 first_text = line[match.end() :]
@@ -160,13 +236,14 @@ def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[s
     return [e for e in entries if e.text or e.label]
 
 
-def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Findings) -> list[tuple[int, ListEntry]]:
+def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Findings,
+               label_words: tuple[str, ...] = ()) -> list[tuple[int, ListEntry]]:
     """The items of a region's goals or purpose sections, numbered from 1 across the sections; a
     section with text but no items is reported."""
     field = "goals" if kind == "goals" else "purpose_items"
     items: list[tuple[int, ListEntry]] = []
     for span in spans:
-        entries = parse_items(text, span.start, span.end, kind)
+        entries = parse_items(text, span.start, span.end, kind, label_words)
         if not entries and span.end > span.start:
             findings.add(Code.items_not_found, f"the {kind} text has no numbered, lettered or bulleted items; "
                          "it is kept as the section's text", text[span.start : span.end][:200], span.start, span.end,

@@ -120,12 +120,13 @@ def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, Count
     line = lines[i]
     if line.blank or _TERMINAL.search(line.text) or len(line.text) > profile.regions.heading_max_length:
         return None
-    found = next(((alias, county) for alias, county in aliases.get(line.text.split(" ", 1)[0], ())
-                  if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in ("", " ")), None)
-    if found is None:
-        return None
     blank_before = i == 0 or lines[i - 1].blank
     blank_after = i + 1 >= len(lines) or lines[i + 1].blank
+    after_name = ("", " ", ":") if blank_before and blank_after else ("", " ")  # "Region Dalarna: ledningsarbete …"
+    found = next(((alias, county) for alias, county in aliases.get(line.text.split(" ", 1)[0], ())
+                  if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in after_name), None)
+    if found is None:
+        return None
     if not blank_before:
         previous = profile.labels.match(lines[i - 1].text)
         if previous is None or previous[0] not in profile.metric_ids:  # only a count line may run into a heading
@@ -302,6 +303,26 @@ def _segment_block(
             continue
         if not paragraph_start or profile.labels.sub_label.match(line.text):
             continue
+        next_line = lines[i + 1] if i + 1 <= last else None
+        bare = profile.labels.match(line.text.rstrip() + ":") if next_line is not None and not next_line.blank else None
+        if bare is not None and bare[2] == len(line.text.rstrip()) + 1:  # "Kontakt" alone, its text on the next line
+            section, label, _ = bare
+            starts.append((i, section, label, line.start, next_line.start))
+            current = section
+            findings.append(_finding(county, Code.label_without_colon,
+                f"label {label!r} has no colon; read as {canonical[section]!r}", line, label, profile.field_of(section)))
+            continue
+        worded = _worded_item(line.text, profile)
+        if worded is not None:  # "Mål 1: …": an item with its label word, not a label
+            section, word = worded
+            if section is not None and section != current:
+                starts.append((i, section, word, line.start, line.start))
+                current = section
+                findings.append(_finding(county, Code.label_extended,
+                    f"{line.text.split(':')[0]!r} starts a numbered item; read as the {canonical[section]!r} section",
+                    line, word, profile.field_of(section)))
+            if section is None or section == current:
+                continue
         unknown = _UNKNOWN_LABEL.match(line.text)
         if unknown:
             end = unknown.end()
@@ -312,7 +333,6 @@ def _segment_block(
             findings.append(_finding(county, Code.unknown_label,
                 f"unforeseen label {unknown.group(1)!r} kept as section 'other'", line, unknown.group(1), "sections"))
             continue
-        next_line = lines[i + 1] if i + 1 <= last else None
         if (
             current in (SUMMARY, OTHER)
             and next_line is not None
@@ -337,6 +357,19 @@ def _segment_block(
         start, end = _content_span(lines, i, section_last, content_start, content_start)
         spans.append(SectionSpan(section, label, label_start, start, end))
     return spans, findings
+
+
+def _worded_item(text: str, profile: Profile) -> tuple[str | None, str] | None:
+    """(section or None, word) for a line that starts with one of the profile's item words and a
+    number ("Mål 1: …", "Delmål 1.1 …"); the section is the one the word labels, if any."""
+    words = profile.items.label_words
+    if not words:
+        return None
+    found = re.match(rf"({'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})\s\d+(?:\.\d+)*\s?[.):]?\s",
+                     text, re.IGNORECASE)
+    if found is None:
+        return None
+    return profile.labels.section_of.get(found.group(1).casefold()), found.group(1)
 
 
 def _finding(county: County | None, code: Code, message: str, line: Line, evidence: str,
@@ -381,11 +414,60 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
     return findings
 
 
+HEADING_INSIDE_MAX_WORDS = 15
+"""A heading that names its region after other words ("Hur stärker Region Halland de sociala
+företagen?") has at most this many words."""
+
+
+def _heading_inside(lines: list[Line], i: int, names: tuple[re.Pattern[str], dict[str, County]],
+                    previous: County | None, profile: Profile) -> tuple[str, County] | None:
+    """(heading form, county) for a short line between blank lines that names a region after other
+    words and ends in a question mark or nothing: an edition's reworded heading. The line must be
+    a question or be followed by a paragraph that names the region too (the summary), and the
+    region must differ from the block the line is in, so a line about a region stays text."""
+    line = lines[i]
+    words = line.text.split()
+    if (line.blank or not 2 <= len(words) <= HEADING_INSIDE_MAX_WORDS or re.search(r"[.:;!,]$", line.text)
+            or not (i == 0 or lines[i - 1].blank) or not (i + 1 >= len(lines) or lines[i + 1].blank)
+            or profile.labels.match(line.text) is not None or _LIST_MARKER.match(line.text)):
+        return None
+    padded = f" {line.text.rstrip('?').rstrip()} "
+    j = i + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    following = lines[j].text if j < len(lines) else ""
+    pattern, county_of = names
+    for match in pattern.finditer(padded, 1):  # longest name first at each place
+        alias, county = match.group(1), county_of[match.group(1)]
+        if (previous is None or county.county_code != previous.county_code) and (
+                line.text.endswith("?") or alias in following):  # a question, or the summary names the region
+            return alias, county
+    return None
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(names: tuple[tuple[str, County], ...]) -> tuple[re.Pattern[str], dict[str, County]]:
+    """One pattern for every heading form between spaces, longest first, and the county of each."""
+    county_of = {alias: county for alias, county in names}
+    alternatives = "|".join(re.escape(a) for a in sorted(county_of, key=len, reverse=True))
+    return re.compile(rf"(?<= )({alternatives})(?= )"), county_of
+
+
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines, cuts = _split_inside_labels(split_lines(text), profile)
-    aliases = _by_first_word(heading_names(profile))
-    headings = [(i, found) for i in range(len(lines)) if (found := _heading(lines, i, aliases, profile))]
+    names = heading_names(profile)
+    aliases = _by_first_word(names)
+    inside = _names_pattern(tuple(names))
+    headings: list[tuple[int, tuple[str, County, bool]]] = []
+    reworded: set[int] = set()
+    for i in range(len(lines)):
+        found = _heading(lines, i, aliases, profile)
+        if found is None and headings and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile)):
+            found = (*named, False)
+            reworded.add(i)
+        if found is not None:
+            headings.append((i, found))
     regions: list[RegionBlock] = []
     findings: list[Finding] = []
     seen: dict[str, Line] = {}
@@ -393,6 +475,9 @@ def segment(text: str, profile: Profile) -> Segmentation:
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else len(lines) - 1
         sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
         heading = lines[i]
+        if i in reworded:
+            block_findings.insert(0, _finding(county, Code.heading_reworded,
+                f"the line names {alias!r} after other words; read as that region's heading", heading, heading.text))
         if crowded:
             block_findings.insert(0, _finding(county, Code.heading_without_blank_line,
                 "region heading has no blank line before or after it; read as a heading all the same",
