@@ -359,14 +359,19 @@ def _segment_block(
     return spans, findings
 
 
+@lru_cache(maxsize=8)
+def _item_word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"({alternatives})\s\d+(?:\.\d+)*\s?[.):]?\s", re.IGNORECASE)
+
+
 def _worded_item(text: str, profile: Profile) -> tuple[str | None, str] | None:
     """(section or None, word) for a line that starts with one of the profile's item words and a
     number ("Mål 1: …", "Delmål 1.1 …"); the section is the one the word labels, if any."""
-    words = profile.items.label_words
-    if not words:
-        return None
-    found = re.match(rf"({'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})\s\d+(?:\.\d+)*\s?[.):]?\s",
-                     text, re.IGNORECASE)
+    pattern = _item_word_pattern(profile.items.label_words)
+    found = pattern.match(text) if pattern is not None else None
     if found is None:
         return None
     return profile.labels.section_of.get(found.group(1).casefold()), found.group(1)
