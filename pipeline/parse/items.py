@@ -96,6 +96,7 @@ def _word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return _WORD_LABELS[words]
 
 
+_INLINE_LABEL = re.compile(r"(\d+|[a-zåäöA-ZÅÄÖ])[.)]\s")
 _INLINE_NEXT = re.compile(r";\s+(?=(?:\d+|[a-zåäöA-ZÅÄÖ])[.)]\s)")
 """A semicolon before what may be the next item's label, on the same line ("a) …; b) …")."""
 
@@ -111,12 +112,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def _inline_items(offset: int, line: str) -> list[tuple[int, int, str]]:
-    first = re.match(r"(\d+|[a-zåäöA-ZÅÄÖ])[.)]\s", line)
+    first = _INLINE_LABEL.match(line)
     if first is None or ";" not in line:
         return [(offset, offset + len(line), line)]
     expected, cuts = _successor(first.group(1)), []
     for match in _INLINE_NEXT.finditer(line):
-        label = line[match.end():].split(maxsplit=1)[0][:-1]
+        label = _INLINE_LABEL.match(line, match.end()).group(1)  # read in place: no copy of the rest of the line
         if label == expected:
             cuts.append(match)
             expected = _successor(label)
