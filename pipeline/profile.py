@@ -10,7 +10,9 @@ A bad profile raises ``ProfileError`` with one line that names the file and the 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, shown
 from pipeline.paths import PROFILES_DIR
 
 DEFAULT_PROFILE = PROFILES_DIR / "sa-arbetar-regionerna.toml"
@@ -259,7 +261,7 @@ class LabelSet:
                 self.section_of[_fold(spelling)] = definition.id
         self.any_label = _at_line_start(list(self.section_of))
         alternatives = "|".join(sorted({r"\s+".join(map(re.escape, k.split())) for k in self.section_of},
-                                       key=len, reverse=True)) or "(?!)"
+                                       key=_longest_first)) or "(?!)"
         self.extended_label = re.compile(rf"({alternatives})((?:[ \t]+[^\W\d_][\w-]*){{1,{EXTRA_LABEL_WORDS}}}"
                                          rf"|[ \t]*\([^()\n:]{{1,{EXTRA_LABEL_NOTE}}}\))[ \t]*:", re.IGNORECASE)
         """A label with a few words or a note in brackets added before its colon ("Kända sociala
@@ -316,11 +318,17 @@ def _fold(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+def _longest_first(alternative: str) -> tuple[int, str]:
+    """Longest first, ties in text order: a pattern built from a set is the same in every process
+    (whatever the string hash seed), so the fingerprints it is part of are too."""
+    return -len(alternative), alternative
+
+
 def _at_line_start(spellings: list[str]) -> re.Pattern[str]:
     """One pattern for ``spelling:`` at a line start, longest spelling first; group 1 is the label."""
     if not spellings:
         return re.compile(r"(?!)")
-    alternatives = sorted({r"\s+".join(map(re.escape, s.split())) for s in spellings}, key=len, reverse=True)
+    alternatives = sorted({r"\s+".join(map(re.escape, s.split())) for s in spellings}, key=_longest_first)
     return re.compile(rf"({'|'.join(alternatives)})[ \t]*:", re.IGNORECASE)
 
 
@@ -331,23 +339,50 @@ def _location(error: dict) -> str:
     return "".join(parts) or "(top level)"
 
 
+MAX_PROFILE_BYTES = 1024 * 1024
+"""A profile is a few kilobytes of TOML; a larger file (or a device such as ``/dev/zero``) is refused
+before it is read into memory."""
+
+
+def _profile_bytes(path: Path) -> bytes:
+    """The bytes of a profile that is a regular file of at most ``MAX_PROFILE_BYTES``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ProfileError(f"{shown(path)}: cannot read the profile ({exc.strerror or exc})") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ProfileError(f"{shown(path)}: the profile is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(MAX_PROFILE_BYTES + 1)
+    except OSError as exc:
+        raise ProfileError(f"{shown(path)}: cannot read the profile ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{shown(path)}: the profile is over {MAX_PROFILE_BYTES // 1024} KiB; a profile is a few "
+                           "kilobytes of TOML")
+    return data
+
+
 def load(path: Path) -> Profile:
     """Reads and validates a profile file; raises ``ProfileError`` with one line on any problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror or exc})") from exc
+    data = _profile_bytes(path)
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: not a valid TOML file ({exc})") from exc
+        raise ProfileError(f"{shown(path)}: not a valid TOML file ({exc})") from exc
+    except RecursionError:
+        raise ProfileError(f"{shown(path)}: not a valid profile (its arrays or tables nest too deeply)") from None
     try:
         return Profile.model_validate({**raw, "sha256": hashlib.sha256(data).hexdigest()})
     except ValidationError as exc:
         error = exc.errors()[0]
         message = error["msg"].removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        raise ProfileError(f"{path}: profile key {_location(error)}: {message}{more}") from exc
+        raise ProfileError(f"{shown(path)}: profile key {_location(error)}: {message}{more}") from exc
+    except RecursionError:
+        raise ProfileError(f"{shown(path)}: not a valid profile (its arrays or tables nest too deeply)") from None
 
 
 @lru_cache(maxsize=8)
@@ -360,7 +395,7 @@ def load_cached(path: Path = DEFAULT_PROFILE) -> Profile:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror or exc})") from exc
+        raise ProfileError(f"{shown(path)}: cannot read the profile ({exc.strerror or exc})") from exc
     return _load_cached(str(path), str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 

@@ -28,7 +28,12 @@ MIN_SALT_LENGTH = 16
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _GENITIVE = r"(?:[’']s|s|[’'])?"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?![\w-])")
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?|0)\d{1,4}(?:[ -]?\d{1,4}){1,5}(?![\w])")
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+"""The dashes a phone number is written with: hyphen-minus, hyphen, non-breaking hyphen, figure
+dash, en dash ("070–123 45 67", common in Swedish typography), em dash and minus sign."""
+_PHONE_SEPARATOR = rf"(?: ?[{_DASH}] ?| )"
+_PHONE = re.compile(rf"(?<![\w+])(?:\+\d{{1,3}}{_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0)\d{{1,4}}"
+                    rf"(?:{_PHONE_SEPARATOR}?\d{{1,4}}){{1,5}}(?![\w])")
 _PHONE_DIGITS = (7, 15)
 """A phone number has 7 to 15 digits (ITU E.164 allows at most 15); fewer is another number."""
 _IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"

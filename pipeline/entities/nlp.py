@@ -32,7 +32,7 @@ from pipeline import reference
 from pipeline.entities.registry import registry
 from pipeline.models import MatchMethod
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
-from pipeline.entities.tokens import warm_tokenizer
+from pipeline.entities.tokens import BoundedTokenizer, warm_tokenizer
 from pipeline.profile import Profile
 from pipeline.reference import County
 
@@ -188,6 +188,7 @@ def build_nlp(profile: Profile) -> Language:
     """A blank Swedish pipeline with the two rulers; built once per process and profile."""
     if profile.sha256 not in _NLP:
         nlp = spacy.blank("sv")
+        nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear in runs of punctuation and long chunks
         nlp.max_length = MAX_TEXT_LENGTH
         lower, exact = _patterns(profile)
         rulers = [nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}),

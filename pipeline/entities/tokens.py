@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 _LINES = re.compile(r"[^\n]+")
 
@@ -21,3 +22,71 @@ def warm_tokenizer(nlp: Language, text: str) -> None:
     tokenizer = nlp.tokenizer
     for line in _LINES.findall(text):
         tokenizer(line)
+
+
+PUNCTUATION_RUN = 8
+"""Runs of this many punctuation characters or more become one token per character without
+spaCy's affix rules (which give the same tokens, one prefix or suffix at a time)."""
+LONG_CHUNK = 256
+"""A chunk of this many non-space characters or more is tokenised in pieces of at most this size."""
+_LONG = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}|\S{{{LONG_CHUNK},}}")
+_PUNCTUATION = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}")
+
+
+class BoundedTokenizer:
+    """spaCy's tokenizer, linear in any chunk of text.
+
+    spaCy splits a chunk's prefixes and suffixes one character at a time, slicing the rest of the
+    chunk anew each time, so a run of punctuation ("((((…", "=====…", "''''…") costs the square of
+    its length: 8,000 characters of ")" take ten seconds, a 30 KB separator line of "=" over a
+    minute. Here such runs are one token per character (what the affix rules give them), and a
+    chunk without white space longer than ``LONG_CHUNK`` is tokenised in pieces of at most that
+    size; everything else, which is all of an ordinary text, goes to spaCy's tokenizer as it is.
+    The text of the tokens is always exactly the text given.
+    """
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str):  # vocab, memory_zone, pipe, rules …: the inner tokenizer's
+        return getattr(self.inner, name)
+
+    def __call__(self, text: str) -> Doc:
+        found = _LONG.search(text)
+        if found is None:
+            return self.inner(text)
+        docs: list[Doc] = []
+        last = 0
+        while found is not None:
+            start, end = found.span()
+            while start > last and not text[start - 1].isspace():  # the run is inside a chunk: from its start
+                start -= 1
+            while end < len(text) and not text[end].isspace():  # … to its end
+                end += 1
+            if start > last:
+                docs.append(self.inner(text[last:start]))
+            space = end < len(text) and text[end] == " "
+            docs += self._chunk(text, start, end, space)
+            last = end + space
+            found = _LONG.search(text, last)
+        if last < len(text):
+            docs.append(self.inner(text[last:]))
+        return Doc.from_docs(docs, ensure_whitespace=False)
+
+    def _chunk(self, text: str, start: int, end: int, space: bool) -> list[Doc]:
+        """The tokens of ``text[start:end]`` (no white space in it); ``space``: one space follows."""
+        pieces: list[tuple[bool, int, int]] = []  # (is a punctuation run, start, end)
+        at = start
+        for run in _PUNCTUATION.finditer(text, start, end):
+            pieces += [(False, a, min(a + LONG_CHUNK, run.start())) for a in range(at, run.start(), LONG_CHUNK)]
+            pieces.append((True, run.start(), run.end()))
+            at = run.end()
+        pieces += [(False, a, min(a + LONG_CHUNK, end)) for a in range(at, end, LONG_CHUNK)]
+        docs = []
+        for n, (is_run, a, b) in enumerate(pieces):
+            last = n == len(pieces) - 1
+            if is_run:
+                docs.append(Doc(self.inner.vocab, words=list(text[a:b]), spaces=[False] * (b - a - 1) + [last and space]))
+            else:
+                docs.append(self.inner(text[a : b + (last and space)]))
+        return docs

@@ -58,9 +58,9 @@ def _patterns(rules: ContactRules) -> _Patterns:
                                 rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
         replaced=re.compile(rf"^(?:{phrase_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
         successor=re.compile(rf"^(?:{phrase_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
-        left_after=re.compile(rf"\s+(?:{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
+        left_after=re.compile(rf"(?<!\s)\s+(?:{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
                               rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),  # "– slutat 2021"
-        people_separator=re.compile(rf"\s+(?:{separators})\s+|^(?:{separators})\s+"),
+        people_separator=re.compile(rf"(?<!\s)\s+(?:{separators})\s+|^(?:{separators})\s+"),
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
         email=re.compile(rf"^(?:(?:{phrase_alternatives(rules.email_prefixes)})\.?\s*:?\s*)?"
@@ -331,8 +331,13 @@ def _people_in_part(text: str, part: Item, patterns: _Patterns, roles: dict[str,
 
 _COMMA = re.compile(r",|\s[–—]\s")
 """Between the parts of a contact line: a comma, or a spaced dash ("Johan Nilsson – projektledare – Region Blekinge")."""
-_TRAILING_LEFT = re.compile(r"\s+[–—-]\s+\S.*$|(?<=\))\s+\S.*$")
-"""What follows a dash or a closing parenthesis at the end of an entry ("… – slutat")."""
+_TRAILING_LEFT = re.compile(r"(?<!\s)\s+[–—-]\s+\S.*$|(?<=\))\s+\S.*$")
+"""What follows a dash or a closing parenthesis at the end of an entry ("… – slutat").
+
+A run of white space is entered only at its start (``(?<!\\s)``, here and in ``left_after`` and
+``people_separator``): parentheses are blanked out with spaces before these patterns run, so
+"Anna Berg (fd) (fd) (fd) …" is one long run, and trying every space of it as a start was
+quadratic. A match found from inside a run is found from its start too, so nothing else changes."""
 _ROLES: dict[str, dict[str, str]] = {}
 
 

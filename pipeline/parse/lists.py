@@ -150,10 +150,18 @@ def close_list(items: list[Item], rules: ListRules) -> tuple[list[Item], bool]:
     if not items:
         return items, False
     last = items[-1]
-    closer = _patterns(rules).closer_at_end.search(last.text)
+    patterns = _patterns(rules)
+    # The closer is searched for in the item's tail only, and the spaces and commas before it are
+    # walked back over by hand: ``closer_at_end`` searched over the whole item is quadratic in a
+    # run of commas ("Almi,,,,…,x": every comma of the run starts a match attempt over the rest).
+    text = last.text
+    closer = patterns.closers.search(text, max(0, len(text) - patterns.closer_tail))
     if closer is None:
         return items, False
-    kept = last.text[: closer.start()]
+    cut = closer.start()
+    while cut > 0 and (text[cut - 1].isspace() or text[cut - 1] == ","):
+        cut -= 1
+    kept = text[:cut]
     if not kept:
         return items[:-1], True
     return [*items[:-1], Item(kept, last.start, last.start + len(kept))], True

@@ -80,7 +80,9 @@ def _hints(profile: Profile) -> ReaderHints:
 
 def _heading_start(profile: Profile) -> re.Pattern[str]:
     """The start of a region heading: one of the profile's heading forms, then a space or the end."""
-    names = sorted({name for name, _ in heading_names(profile.regions.heading_forms)}, key=len, reverse=True)
+    # longest first; ties in name order, so the pattern (part of the text stage's cache key) is the
+    # same in every process, whatever the string hash seed
+    names = sorted({name for name, _ in heading_names(profile.regions.heading_forms)}, key=lambda name: (-len(name), name))
     return re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?: |$)") if names else re.compile(r"(?!)")
 
 

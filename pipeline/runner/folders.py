@@ -90,7 +90,11 @@ def write_marker(folder: Path, role: str, files: list[str] | None = None) -> Non
 
 def remove_owned(tree: Path, owned: set[str]) -> list[str]:
     """Deletes the files of ``tree`` named in ``owned`` (relative paths), then the folders left
-    empty; returns what remains (files the pipeline cannot prove it wrote), keeping it."""
+    empty; returns what remains (files the pipeline cannot prove it wrote), keeping it. A ``tree``
+    that is a symbolic link is not the pipeline's (it never makes one): it is kept whole, and
+    nothing where it leads is touched ("" in the list)."""
+    if os.path.islink(tree):
+        return [""]
     kept = []
     for top, dirs, files in os.walk(tree, topdown=False):
         relative = Path(top).relative_to(tree)
@@ -199,7 +203,11 @@ class Claim:
 def _lock(folder: Path, role: str, wait: float) -> int:
     """Takes the lock beside ``folder``; waits up to ``wait`` seconds, then refuses with one line."""
     path = folder.with_name(f".{folder.name}.lock")
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file on the way, a read-only file system, a link that loops
+        raise FolderError(folder, f"cannot create the folder that holds the --{role}-dir "
+                                  f"({exc.strerror or exc}); nothing was changed") from exc
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except OSError as exc:

@@ -1,0 +1,166 @@
+"""Hostile input, second round: the cases a re-attack of issue 10 found open, each with a test.
+
+Where a case is about time, the test runs the pattern at a size that took seconds to minutes
+before the fix, with a generous bound; the mechanism is also checked directly where that is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import profile as profiles
+from pipeline.parse.lists import Item, _patterns as list_patterns, close_list
+from pipeline.redact import redact_contact_details
+from pipeline.runner.sources import Source
+from tests.conftest import ROOT, SEED
+from tests.test_hostile import SALT, extract, one_error_line, project, tree
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+INTRO = "Tillväxtverket\n\nSå arbetar regionerna\n\n17 av 21 regioner driver idag projekt.\n\n"
+
+
+def region(body: str) -> str:
+    return INTRO + "Region Blekinge sprider kunskap\n\nBlekinge arbetar med att sprida kunskap.\n\n" + body + "\n"
+
+
+def extract_seconds(text: str) -> float:
+    from pipeline.runner import run as runner
+
+    source = Source(Path("x.txt"), "raw/x.txt", "x", "text")
+    runner.extract_text(source, INTRO.encode(), profiles.default())  # start-up out of the timing
+    start = time.perf_counter()
+    runner.extract_text(source, text.encode("utf-8"), profiles.default())
+    return time.perf_counter() - start
+
+
+# --- the cache is reused across runs: its key is the same in every process ------------------------
+
+def test_the_text_stage_fingerprint_is_the_same_whatever_the_hash_seed():
+    code = ("from pipeline import profile as P; from pipeline.runner import run as R; "
+            "print(R.reader_fingerprint('text', P.default()), R.records_fingerprint(P.default()))")
+    seen = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(seen) == 1, seen
+
+
+# --- nothing outside the pipeline's folders is deleted -------------------------------------------
+
+def test_a_symlinked_document_folder_in_interim_never_has_its_target_emptied(tmp_path):
+    project(tmp_path)
+    assert extract(tmp_path).returncode == 0
+    victim = tmp_path / "elsewhere"
+    victim.mkdir()
+    for name in ("text.txt", "text.json", "sections.json", "entities.json", "extraction.json", "mine.doc"):
+        (victim / name).write_text(f"the user's {name}\n", encoding="utf-8")
+    before = tree(victim)
+    folder = tmp_path / "interim" / "rapport"
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    folder.symlink_to(victim)
+    result = extract(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert tree(victim) == before
+    assert (tmp_path / "interim" / "rapport").is_dir() and not (tmp_path / "interim" / "rapport").is_symlink()
+
+
+def test_an_output_folder_below_a_file_is_one_line_not_an_internal_error(tmp_path):
+    project(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = tree(tmp_path)
+    line = one_error_line(extract(tmp_path, "--output-dir", "notes.txt/out"))
+    assert "notes.txt/out" in line and "nothing was changed" in line
+    assert tree(tmp_path) == before
+
+
+# --- profiles: one line, never a hang ------------------------------------------------------------
+
+def test_a_device_as_profile_is_refused_not_read_forever(tmp_path):
+    project(tmp_path)
+    line = one_error_line(extract(tmp_path, "--profile", "/dev/zero"))
+    assert "/dev/zero" in line and "not a regular file" in line
+
+
+def test_a_newline_in_the_profile_path_cannot_forge_a_second_line(tmp_path):
+    project(tmp_path)
+    line = one_error_line(extract(tmp_path, "--profile", "nope\nerror: forged"))
+    assert "nope\\nerror: forged" in line
+
+
+def test_a_deeply_nested_profile_is_one_line(tmp_path):
+    project(tmp_path)
+    (tmp_path / "deep.toml").write_text("a = " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    line = one_error_line(extract(tmp_path, "--profile", "deep.toml"))
+    assert "deep.toml" in line and "nest" in line
+
+
+# --- redaction: phone numbers written with a dash ------------------------------------------------
+
+@pytest.mark.parametrize("phone", ["070–123 45 67", "070—123 45 67", "070 - 123 45 67", "070\u2011123 45 67",
+                                   "+46 (0)8–123 456 78"])
+def test_a_phone_number_with_any_dash_is_redacted(phone):
+    assert redact_contact_details(f"ring {phone} i dag", SALT).startswith("ring telefon-")
+
+
+@pytest.mark.parametrize("text", ["år 2019–2020", "sidan 12–14", "2019 - 2021", "1 000 000"])
+def test_ranges_and_years_are_not_phone_numbers(text):
+    assert redact_contact_details(text, SALT) == text
+
+
+def test_a_contact_phone_with_an_en_dash_leaves_no_trace_in_the_output(tmp_path):
+    text = SEED_TEXT.replace("Kontakt: Johan Nilsson, PL regionen", "Kontakt: Johan Nilsson, PL regionen, 070–123 45 67")
+    project(tmp_path, text)
+    assert extract(tmp_path, "--redact-people", "--salt", SALT).returncode == 0
+    for path in [*(tmp_path / "output").rglob("*.json"), *(tmp_path / "interim").rglob("*")]:
+        if path.is_file():
+            assert "123 45 67" not in path.read_text(encoding="utf-8"), path
+
+
+# --- linear time ---------------------------------------------------------------------------------
+
+def test_closing_a_list_is_linear_in_a_run_of_commas_and_unchanged_otherwise():
+    rules = profiles.default().lists
+    text = "Almi" + "," * 1_000_000 + "x"
+    start = time.perf_counter()
+    assert close_list([Item(text, 0, len(text))], rules) == ([Item(text, 0, len(text))], False)
+    assert time.perf_counter() - start < 1
+    old = list_patterns(rules).closer_at_end
+    for text in ["Almi, m.fl.", "Almi ,, etc", "Almi osv.", "m.fl.", "Almi och Coompanion", "Almi med flera", ", etc."]:
+        found = old.search(text)
+        expected = ([Item(text, 0, len(text))], False) if found is None else (
+            ([], True) if found.start() == 0 else ([Item(text[: found.start()], 0, found.start())], True))
+        assert close_list([Item(text, 0, len(text))], rules) == expected, text
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param("Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi" + "," * 40_000 + "x",
+                 id="commas in a count list (31 s before)"),
+    pytest.param("Kända sociala företag: 12 " + ")" * 40_000, id="a run of punctuation (minutes before)"),
+    pytest.param("Konkret: " + "=" * 40_000, id="a separator line (minutes before)"),
+    pytest.param("Kontakt: Anna Berg " + "(fd) " * 8_000, id="parentheses in a contact line (18 s at 25 KB before)"),
+    pytest.param("Samverkanspartners: " + "Coomapanion " * 16_000, id="a long partner list (31 s at 200 KB before)"),
+])
+def test_hostile_patterns_take_linear_time(body):
+    assert extract_seconds(region(body)) < 10
+
+
+def test_the_bounded_tokenizer_keeps_the_text_and_ordinary_tokens():
+    import spacy
+
+    from pipeline.entities.tokens import BoundedTokenizer
+
+    inner = spacy.blank("sv").tokenizer
+    bounded = BoundedTokenizer(inner)
+    for text in [SEED_TEXT, "Almi" + "(" * 50 + " och x", "=" * 300 + "\n\nRegion", "a:" * 400 + " b", " ((((((((( ",
+                 "x" * 1000, "t.ex. ((((((((( m.fl.  \n  a"]:
+        doc = bounded(text)
+        assert doc.text == text
+    ordinary = bounded(SEED_TEXT)
+    reference = inner(SEED_TEXT)
+    assert [(t.text, t.whitespace_) for t in ordinary] == [(t.text, t.whitespace_) for t in reference]
