@@ -38,6 +38,7 @@ class Code(str, Enum):
     html_no_main = "html_no_main"
     line_break_normalised = "line_break_normalised"
     bidi_control_removed = "bidi_control_removed"
+    combining_marks_cut = "combining_marks_cut"
     pdf_furniture_dropped = "pdf_furniture_dropped"
     pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
     pdf_unmapped_glyph = "pdf_unmapped_glyph"
@@ -118,6 +119,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.line_break_normalised: CodeInfo("info", "readers", "line-breaking characters other than a line feed (form "
                                          "feed, vertical tab, NEL, U+2028, U+2029) were read as line or paragraph "
                                          "breaks"),
+    Code.combining_marks_cut: CodeInfo("warning", "readers", "a run of more than 16 combining marks on one "
+                                       "character, cut to 16 (no writing system needs more; such runs only slow "
+                                       "the text down)"),
     Code.bidi_control_removed: CodeInfo("warning", "readers", "invisible bidirectional-text controls were removed "
                                         "from the text; they can make a passage display other than it reads"),
     Code.pdf_furniture_dropped: CodeInfo("info", "readers", "a running header, footer or page number of the PDF was "

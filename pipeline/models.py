@@ -154,7 +154,8 @@ class Contact(Spanned):
                           json_schema_extra={"personal_data": True})
     status: Status = D("former for holders marked 'fd', 'f.d.', 'tidigare', 'slutat' or replaced ('ersätter')")
     note: str | None = D("anything else the line says about the person, e.g. 'fokus ESBR', 'slutat'")
-    source_line: str = D("the whole contact line as written", json_schema_extra={"personal_data": True})
+    source_line: str = D("the whole contact line as written (its first 2,000 characters and \"…\" for a longer "
+                         "one)", json_schema_extra={"personal_data": True})
     start: int = D(f"{_START} (the name)")
     end: int = D(_END)
 

@@ -27,13 +27,16 @@ MIN_SALT_LENGTH = 16
 """A shorter salt could be found by trying candidates; 16 random characters cannot."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _GENITIVE = r"(?:[’']s|s|[’'])?"
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?![\w-])")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?:@|\s?[\[(]\s?(?:at|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
+                    r"(?:\.[\w-]{1,63}){1,8}(?![\w-])", re.IGNORECASE)
+"""An e-mail address, also as people write it to dodge harvesters ("lena.karlsson [at] almi.se")."""
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 """The dashes a phone number is written with: hyphen-minus, hyphen, non-breaking hyphen, figure
 dash, en dash ("070–123 45 67", common in Swedish typography), em dash and minus sign."""
-_PHONE_SEPARATOR = rf"(?: ?[{_DASH}] ?| )"
-_PHONE = re.compile(rf"(?<![\w+])(?:\+\d{{1,3}}{_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0)\d{{1,4}}"
+_PHONE_SEPARATOR = rf"(?: ?[{_DASH}] ?| |\.)"
+_PHONE = re.compile(rf"(?<![\w+(])(?:\+\d{{1,3}}{_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0|\(0)\d{{1,4}}\)?"
                     rf"(?:{_PHONE_SEPARATOR}?\d{{1,4}}){{1,5}}(?![\w])")
+"""A phone number: "+46 (0)10-123 45 67", "070–123 45 67", "(08) 123 45 67", "070.123.45.67"."""
 _PHONE_DIGITS = (7, 15)
 """A phone number has 7 to 15 digits (ITU E.164 allows at most 15); fewer is another number."""
 _IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
@@ -81,15 +84,23 @@ def redact_names(text: str, names: Iterable[str], salt: str) -> str:
     """Returns ``text`` with every occurrence of each name, in any case, in the genitive and with
     any white space between its words, replaced by its pseudonym (a genitive ending is kept)."""
     keys = {name_key(n): n for n in names if n.split()}
+    same_as: dict[str, str] = {}  # a written form -> the name whose pseudonym it gets
+    for key, name in list(keys.items()):  # "Nilsson, Johan": the surname first, as lists write it
+        words = name.split()
+        if len(words) >= 2:
+            reversed_name = f"{words[-1]}, {' '.join(words[:-1])}"
+            if name_key(reversed_name) not in keys:
+                keys[name_key(reversed_name)] = reversed_name
+                same_as[name_key(reversed_name)] = name
     if not keys:
         return text
-    by_first: dict[str, list[re.Pattern[str]]] = {}
-    for key in sorted(keys, key=len, reverse=True):
+    by_first: dict[str, list[tuple[re.Pattern[str], str | None]]] = {}
+    for key in sorted(keys, key=lambda k: (-len(k), k)):
         first = _WORD.match(key)
         if first is None:
             continue
         pattern = re.compile(rf"(?i)(?P<name>{_name_pattern(keys[key])})(?P<genitive>{_GENITIVE})(?!\w)")
-        by_first.setdefault(first.group().casefold(), []).append(pattern)
+        by_first.setdefault(first.group().casefold(), []).append((pattern, same_as.get(key)))
     out, last = [], 0
     for word in _WORD.finditer(text):
         if word.start() < last or (word.start() > 0 and text[word.start() - 1].isalnum()):
@@ -97,10 +108,11 @@ def redact_names(text: str, names: Iterable[str], salt: str) -> str:
         candidates = by_first.get(word.group().casefold())
         if not candidates:
             continue
-        match = next((m for p in candidates if (m := p.match(text, word.start()))), None)
-        if match is None:
+        found = next(((m, target) for p, target in candidates if (m := p.match(text, word.start()))), None)
+        if found is None:
             continue
-        out += [text[last : match.start()], pseudonym(match["name"], salt), match["genitive"]]
+        match, target = found
+        out += [text[last : match.start()], pseudonym(target or match["name"], salt), match["genitive"]]
         last = match.end()
     return "".join(out) + text[last:]
 

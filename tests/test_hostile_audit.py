@@ -164,3 +164,57 @@ def test_the_bounded_tokenizer_keeps_the_text_and_ordinary_tokens():
     ordinary = bounded(SEED_TEXT)
     reference = inner(SEED_TEXT)
     assert [(t.text, t.whitespace_) for t in ordinary] == [(t.text, t.whitespace_) for t in reference]
+
+
+# --- redaction: the forms the re-attack found left as written ------------------------------------
+
+@pytest.mark.parametrize("written", ["lena.karlsson [at] almi.se", "lena.karlsson(at)almi.se", "(08) 123 45 67",
+                                     "070.123.45.67"])
+def test_more_ways_of_writing_an_address_or_a_phone_number_are_redacted(written):
+    redacted = redact_contact_details(f"nås på {written} i dag", SALT)
+    assert "karlsson" not in redacted and "123" not in redacted, redacted
+
+
+def test_a_name_written_surname_first_gets_the_same_pseudonym():
+    from pipeline.redact import pseudonym, redact_names
+
+    assert redact_names("Nilsson, Johan och Johan Nilsson", ["Johan Nilsson"], SALT) == \
+        f"{pseudonym('Johan Nilsson', SALT)} och {pseudonym('Johan Nilsson', SALT)}"
+
+
+@pytest.mark.parametrize("line, name", [
+    ("Kontakt: LARS ERIKSSON, PL, regionen", "ERIKSSON"),
+    ("Kontakt: Lisa af Klinteberg, projektledare, Coompanion", "Klinteberg"),
+    ("Kontakt: Maria de la Cruz, PL, regionen", "Cruz"),
+    ("Kontakt: Anna K. Berg, PL, regionen", "K. Berg"),
+])
+def test_names_in_capitals_or_with_particles_leave_no_trace(tmp_path, line, name):
+    text = SEED_TEXT.replace("Kontakt: Johan Nilsson, PL regionen", line)
+    project(tmp_path, text)
+    assert extract(tmp_path, "--redact-people", "--salt", SALT).returncode == 0
+    for path in [*(tmp_path / "output").rglob("*.json"), *(tmp_path / "interim").rglob("*")]:
+        if path.is_file() and path.suffix in (".json", ".txt"):
+            assert name.casefold() not in path.read_text(encoding="utf-8").casefold(), path
+
+
+def test_a_run_of_mixed_combining_marks_is_cut_in_linear_time():
+    from pipeline.readers.text import MAX_MARK_RUN, normalise
+
+    started = time.perf_counter()
+    text, findings = normalise("Region Blekinge\n\na" + "\u0301\u0316" * 40_000 + "\n")
+    assert time.perf_counter() - started < 5  # about 4 s before the cut for this one run, 0.001 s after
+    assert [f.code for f in findings] == ["combining_marks_cut"]
+    assert len(text) < 40 + MAX_MARK_RUN
+    assert normalise("Sko\u0308ne och Ö\u0308")[0] == "Sköne och Ö\u0308\n"  # ordinary marks untouched
+
+
+def test_a_contact_line_naming_thousands_of_people_stays_linear_in_its_output():
+    from pipeline.extraction import SourceInfo, build_extraction
+    from pipeline.parse.contacts import SOURCE_LINE_MAX
+
+    names = ", ".join(f"Anna Berg{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))
+    info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
+                      encoding="utf-8")
+    region_, = build_extraction(region("Kontakt: " + names + ", PL, regionen"), info, profiles.default()).regions
+    assert len(region_.contacts) == 600
+    assert all(len(c.source_line) == SOURCE_LINE_MAX + 1 and c.source_line.endswith("…") for c in region_.contacts)

@@ -186,7 +186,8 @@ def people_anywhere(text: str, profile: Profile, resolver: Resolver) -> list[str
     """The PERSON spans of the whole text, wherever they are (``nlp.people_in``), as written."""
     with build_nlp(profile).memory_zone():
         doc = analyse(text, profile)
-        return [name for name, _, _ in people_in(doc, resolver, _not_a_name_start(profile.lists.never_names))]
+        return [name for name, _, _ in people_in(doc, resolver, _not_a_name_start(profile.lists.never_names),
+                                                 profile.contacts.name_particles)]
 
 
 def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:

@@ -231,7 +231,24 @@ def _person_matcher(vocab) -> Matcher:
     return matcher
 
 
-def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str]) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4)
+def _redaction_matcher(vocab, particles: tuple[str, ...]) -> Matcher:
+    """The PERSON rule and, for redaction, names in capitals ("LARS ERIKSSON") and names with lower-case
+    particles or a middle initial ("Lisa af Klinteberg", "Maria de la Cruz", "Anna K. Berg")."""
+    matcher = Matcher(vocab)
+    word = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+    upper = {"IS_UPPER": True, "IS_ALPHA": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+    middle = {"LOWER": {"IN": list(particles)}, "OP": "+"} if particles else None
+    initial = {"TEXT": {"REGEX": r"^[A-ZÅÄÖ]\.$"}}
+    patterns = [[upper] * n for n in (2, 3, 4)] + [[word, initial, word]]
+    if middle is not None:
+        patterns += [[word, middle, word], [word, word, middle, word]]
+    matcher.add("PERSON", patterns, greedy="LONGEST")
+    return matcher
+
+
+def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str], particles: tuple[str, ...] = ()
+              ) -> list[tuple[str, int, int]]:
     """Every PERSON span of the whole document (the contact sections' rule, run everywhere): runs
     of two to four capitalised words outside any organisation or place, except a run that starts a
     sentence with a word of ``not_a_name_start`` ("Att Partnerskapet"). A run of three or four
@@ -239,7 +256,10 @@ def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str]) ->
     Lundqvist", to be found where she is named alone). For redaction, which errs towards removing:
     "Social Business Board" is one too."""
     people = []
-    for span in _person_matcher(doc.vocab)(doc, as_spans=True):
+    spans = list(_person_matcher(doc.vocab)(doc, as_spans=True))
+    spans += [span for span in _redaction_matcher(doc.vocab, particles)(doc, as_spans=True)
+              if span.text.casefold() not in not_a_name_start]
+    for span in spans:
         first = span[0]
         if first.lower_ in not_a_name_start and _sentence_initial(doc, first.i):
             continue

@@ -350,6 +350,10 @@ def role_words(profile: Profile) -> dict[str, str]:
     return _ROLES[profile.sha256]
 
 
+SOURCE_LINE_MAX = 2000
+"""A contact's ``source_line`` keeps at most this many characters of its line (then "…")."""
+
+
 def parse_entry(
     text: str, start: int, end: int, profile: Profile, resolver: Resolver, default_role: str | None = None
 ) -> list[ContactRow]:
@@ -424,17 +428,21 @@ def parse_entry(
     people = _apply_marks(people, marks, everyone_left, text)
     note = "; ".join(notes) or None
     everyone = sorted(people + later, key=lambda p: p.name.start)
+    current = [p for p in everyone if p.status == "current"]
+    line = text[start:end]
+    if len(line) > SOURCE_LINE_MAX:  # each row carries the line: a line of thousands of names must not
+        line = line[:SOURCE_LINE_MAX] + "…"  # make the output grow with the square of its length
     return [
         ContactRow(
             name=person.name,
             role=_normalised(person.role_raw or role_raw, roles, patterns.modifiers),
             role_raw=person.role_raw or role_raw,
             organisation_item=organisation_item,
-            email=person.email or _owned(emails, person, everyone),
-            phone=person.phone or _owned(phones, person, everyone),
+            email=person.email or _owned(emails, person, everyone, current),
+            phone=person.phone or _owned(phones, person, everyone, current),
             status=person.status,
             note="; ".join(n for n in (note, person.note) if n) or None,
-            source_line=text[start:end],
+            source_line=line,
             parenthesised=person.parenthesised,
             unread=tuple(unread),
             role_inferred=person.in_parenthesis and person.status == "former" and not person.named_role
@@ -473,12 +481,11 @@ def _apply_marks(people: list[Person], marks: list[_StatusMark], everyone_left: 
     return result
 
 
-def _owned(values: list[str], person: Person, everyone: list[Person]) -> str | None:
+def _owned(values: list[str], person: Person, everyone: list[Person], current: list[Person]) -> str | None:
     """The e-mail address or phone number of a person: the only one for the only person, else the
     one whose text names the person (an address "anna.ek@…" is Anna Ek's)."""
     if not values:
         return None
-    current = [p for p in everyone if p.status == "current"]
     if len(everyone) == 1 or (len(current) == 1 and person is current[0] and len(values) == 1):
         return values[0]
     return next((v for v in values if _names(v, person.name.text)), None)

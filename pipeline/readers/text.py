@@ -187,6 +187,25 @@ def _normalise_breaks(text: str) -> tuple[str, list[Finding]]:
     return text, findings
 
 
+MAX_MARK_RUN = 16
+"""Combining marks one character may carry; a longer run is cut (NFC sorts a run of marks of mixed
+classes in quadratic time, and no writing system needs more)."""
+_MARK_RUN = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff"
+                       "\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{%d,}" % (MAX_MARK_RUN + 1))
+
+
+def _cut_mark_runs(text: str) -> tuple[str, list[Finding]]:
+    """Runs of more than ``MAX_MARK_RUN`` combining marks cut to that many, reported once."""
+    runs = [m.start() for m in _MARK_RUN.finditer(text)]
+    if not runs:
+        return text, []
+    line = _line_numbers(text, runs[:1])[0]
+    text = _MARK_RUN.sub(lambda m: m.group(0)[:MAX_MARK_RUN], text)
+    return text, [Finding(county_code=None, severity=Code.combining_marks_cut.severity, code=Code.combining_marks_cut,
+                          message=f"{len(runs)} run(s) of more than {MAX_MARK_RUN} combining marks cut to "
+                                  f"{MAX_MARK_RUN}; the first on source line {line}", evidence=f"line {line}")]
+
+
 _LINE_EDGES = re.compile(r" *\n *")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -194,11 +213,12 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def normalise(text: str, hints: ReaderHints = ReaderHints()) -> tuple[str, tuple[Finding, ...]]:
     """Returns ``text`` with line ends, spaces and blank lines normalised and web leftovers removed."""
     text, findings = _normalise_breaks(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text, cut = _cut_mark_runs(text)
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
     text, removed = _remove_leftovers(_LINE_EDGES.sub("\n", text), hints.web_leftovers)
     text = _BLANK_RUNS.sub("\n\n", _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))).strip(" \n")
-    return text + "\n", tuple(findings + removed)
+    return text + "\n", tuple(findings + cut + removed)
 
 
 def _open(path: Path) -> int:
