@@ -723,3 +723,14 @@ def test_diff_exits_2_on_a_malformed_or_older_output_folder(tmp_path):
     (older / "12-skane.json").write_bytes(b"\xff\xfe not utf-8")
     result = cli("diff", "older", "output", cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_a_worker_that_dies_is_that_documents_failure_and_keep_going_publishes_the_others(tmp_path, monkeypatch):
+    for n in range(3):
+        project(tmp_path, SEED_TEXT, f"doc{n}.txt")
+    monkeypatch.setattr(runner, "process", _dying_process)
+    result = extract(tmp_path, "--jobs", "2", "--keep-going")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "doc1.txt" in errors[0] and "worker process ended" in errors[0]
+    assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["doc0", "doc2"]

@@ -218,3 +218,21 @@ def test_a_contact_line_naming_thousands_of_people_stays_linear_in_its_output():
     region_, = build_extraction(region("Kontakt: " + names + ", PL, regionen"), info, profiles.default()).regions
     assert len(region_.contacts) == 600
     assert all(len(c.source_line) == SOURCE_LINE_MAX + 1 and c.source_line.endswith("…") for c in region_.contacts)
+
+
+# --- PDF: the decoded-stream budget read as the engines read names -----------------------------
+
+@pytest.mark.parametrize("dictionary_end", [
+    b"<< /Length %d /Filter [/Fl#61teDecode /FlateDecode] >>\nstream\n",  # a name with a hex escape
+    b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >> %% a comment\nstream\n",  # a comment before "stream"
+])
+def test_the_decoded_stream_budget_is_not_dodged_by_pdf_syntax(dictionary_end):
+    import zlib
+
+    from pipeline.readers import pdf as pdf_reader
+
+    inner = zlib.compress(b"\0" * (200 << 20), 9)  # 200 MiB of zeros, deflated twice
+    outer = zlib.compress(inner, 9)
+    data = b"%PDF-1.4\n4 0 obj\n" + dictionary_end % len(outer) + outer + b"\nendstream\nendobj\n"
+    with pytest.raises(pdf_reader._OverBudget):
+        pdf_reader.check_decoded_size(data)

@@ -61,7 +61,10 @@ def _budget_error(path: Path, what: str) -> UnusableInputError:
 
 # --- the decoded-stream budget -------------------------------------------------------------------
 
-_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
+_STREAM = re.compile(rb">>(?:\s|%[^\r\n]*)*stream(?:\r\n|\n|\r)")
+"""The start of a stream's bytes: the end of its dictionary, white space or comments, "stream"."""
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+"""A character written in hex inside a PDF name ("/Fl#61teDecode" is "/FlateDecode")."""
 _OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
@@ -160,6 +163,8 @@ def _streams(data: bytes) -> Iterator[tuple[list[bytes], bytes]]:
     for match in _STREAM.finditer(data):
         at = bisect.bisect_left(objects, match.start())
         dictionary = data[objects[at - 1] if at else max(0, match.start() - 4096):match.end()]
+        if b"#" in dictionary:  # names as the engines read them
+            dictionary = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), dictionary)
         if _IMAGE.search(dictionary):
             continue
         found = _FILTERS.search(dictionary)

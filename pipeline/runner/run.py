@@ -190,10 +190,6 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
         return Outcome(source, error=internal_error(source, exc), traceback=traceback.format_exc())
 
 
-class WorkerDied(PipelineError):
-    """A worker process ended without a result (killed, or out of memory)."""
-
-
 GC_THRESHOLD = 20_000
 """Allocations between the garbage collector's youngest-generation passes during a run (Python's
 default is 700): a document makes hundreds of thousands of short-lived objects, and collecting
@@ -225,14 +221,25 @@ def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: 
         pool = ProcessPoolExecutor(min(jobs, len(sources)), mp_context=multiprocessing.get_context("fork"))
         try:
             results = pool.map(process, tasks, chunksize=1)
-            for source in sources:
+            for n in range(len(sources)):
                 try:
                     yield next(results)
-                except BrokenProcessPool:
-                    raise WorkerDied(f"{shown(source.path)}: a worker process ended while extracting this document or "
-                                     "one after it (killed, or out of memory?); nothing was replaced") from None
+                except BrokenProcessPool:  # a worker died (killed, out of memory): which document killed it is
+                    pool.shutdown(wait=True, cancel_futures=True)  # not known, so the rest run one by one,
+                    yield from map(_isolated, tasks[n:])  # each in a worker of its own
+                    return
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _isolated(task: tuple[Source, Path, Options]) -> Outcome:
+    """One document in a worker process of its own: its outcome, or its failure when the worker dies."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as one:
+        try:
+            return one.submit(process, task).result()
+        except BrokenProcessPool:
+            return Outcome(task[0], error=f"{shown(task[0].path)}: the worker process ended while extracting this "
+                                          "document (killed, or out of memory?)")
 
 
 def _signature(extraction: Extraction) -> str:
