@@ -72,10 +72,23 @@ def _organisation_word(doc: Doc, i: int, org_words: dict[str, str]) -> tuple[int
     if word in org_words:
         return i + 1, org_words[word]
     if doc[i].is_title and len(word) >= 8:
-        suffix = next((w for w in org_words if " " not in w and len(w) >= 7 and word.endswith(w)), None)
-        if suffix is not None:
+        suffixes = _compound_ends(org_words)
+        if word.endswith(suffixes):  # one C-level test; the loop below only for the few that end so
+            suffix = next(w for w in suffixes if word.endswith(w))
             return i + 1, org_words[suffix]
     return None
+
+
+_ENDS: dict[int, tuple[dict[str, str], tuple[str, ...]]] = {}
+
+
+def _compound_ends(words: dict[str, str]) -> tuple[str, ...]:
+    """The organisation words a compound may end in ("Linnéuniversitetet"): one word of 7 letters or
+    more; kept per table (the reference table is one object for the whole run)."""
+    kept = _ENDS.get(id(words))
+    if kept is None or kept[0] is not words:
+        kept = _ENDS[id(words)] = (words, tuple(w for w in words if " " not in w and len(w) >= 7))
+    return kept[1]
 
 
 def _is_name_word(token) -> bool:

@@ -87,6 +87,8 @@ class Resolver:
     def __init__(self, profile: Profile) -> None:
         self._own_region = {_key(word) for word in profile.entities.own_region_words}
         self._by_alias: dict[str, Entity] = {}
+        self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._aliases: list[str] | None = None
         self._misspelled: dict[str, Entity] = {}
         entities = registry(profile)
         for organisation in entities:
@@ -168,8 +170,15 @@ class Resolver:
         return Resolution(unregistered.organisation_id, "unregistered", None, unregistered)
 
     def suggestions(self, surface: str, limit: int = 3) -> tuple[str, ...]:
-        """The registry names closest to ``surface``, for a reviewer deciding what it is."""
-        matches = process.extract(_key(surface), list(self._by_alias), scorer=fuzz.WRatio, limit=limit * 4,
-                                  score_cutoff=60)
-        names = dict.fromkeys(self._by_alias[k].name for k, _, _ in matches)
-        return tuple(names)[:limit]
+        """The registry names closest to ``surface``, for a reviewer deciding what it is; remembered
+        per name (the same unregistered names come back document after document)."""
+        key = (_key(surface), limit)
+        if key not in self._suggested:
+            if len(self._suggested) >= RESOLVED_CACHE_SIZE:
+                self._suggested.clear()
+            if self._aliases is None:
+                self._aliases = list(self._by_alias)
+            matches = process.extract(key[0], self._aliases, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
+            names = dict.fromkeys(self._by_alias[k].name for k, _, _ in matches)
+            self._suggested[key] = tuple(names)[:limit]
+        return self._suggested[key]
