@@ -69,9 +69,16 @@ def test_up_to_the_limit_documents_share_one_page(seed, tmp_path):
 
 # --- in the browser ------------------------------------------------------------------------------
 
-browser_only = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not REQUIRED,
-                                  reason="Chromium and chromedriver are not installed (CI installs them and sets "
-                                         "REQUIRE_BROWSER)")
+_needs_chromium = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not REQUIRED,
+                                     reason="Chromium and chromedriver are not installed (CI installs them and sets "
+                                            "REQUIRE_BROWSER)")
+
+
+def browser_only(test):
+    """A test that drives headless Chromium: skipped without it, and slow, so `make test-slow` runs it
+    (with axe-core installed), not `make test` (the conftest hook also marks every test that asks
+    for the ``browser`` fixture; this one may reach it through ``request.getfixturevalue``)."""
+    return pytest.mark.slow(_needs_chromium(test))
 
 
 @pytest.fixture(scope="module")
