@@ -734,3 +734,16 @@ def test_a_worker_that_dies_is_that_documents_failure_and_keep_going_publishes_t
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "doc1.txt" in errors[0] and "worker process ended" in errors[0]
     assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["doc0", "doc2"]
+
+
+
+def test_a_library_exiting_inside_a_stage_is_that_documents_failure_not_a_silent_success(tmp_path, monkeypatch):
+    project(tmp_path)
+
+    def exiting(text, info, profile, findings=()):
+        raise SystemExit(0)
+
+    monkeypatch.setattr(runner, "build_extraction", exiting)
+    line = one_error_line(extract(tmp_path))
+    assert "internal error while extracting this document (SystemExit" in line
+    assert not (tmp_path / "output").exists()

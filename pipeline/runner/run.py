@@ -186,8 +186,8 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
         return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped)
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
-    except Exception as exc:  # a bug or a resource limit in one document: that document's failure, not the run's
-        return Outcome(source, error=internal_error(source, exc), traceback=traceback.format_exc())
+    except (Exception, SystemExit) as exc:  # a bug, a resource limit or a library's exit in one document: that
+        return Outcome(source, error=internal_error(source, exc), traceback=traceback.format_exc())  # document's failure
 
 
 GC_THRESHOLD = 20_000
