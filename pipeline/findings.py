@@ -83,7 +83,7 @@ class Code(str, Enum):
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
-    role_inferred = "role_inferred"
+    former_holder_without_role = "former_holder_without_role"
     contacts_not_found = "contacts_not_found"
     contact_part_not_read = "contact_part_not_read"
     # goals and purpose items
@@ -195,12 +195,11 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                       "have (a 20-digit number); the value is left empty"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current", "contacts"),
+    Code.former_holder_without_role: CodeInfo("info", "contacts", "a former holder named in parentheses on a "
+                                              "line that gives a role ('PL, regionen (fd Anna Ek)'): the role is "
+                                              "not written for them, so theirs is left empty", "contacts"),
     Code.unknown_role: CodeInfo("info", "contacts", "a role word the profile does not list; kept as written",
                                 "contacts"),
-    Code.role_inferred: CodeInfo("info", "contacts", "a role the line does not write for the person: a former "
-                                 "holder named in parentheses ('(fd Anna Ek)') given the role of the line's current "
-                                 "person, or the people after a sub-label ('Arbetsgrupp:') given its role",
-                                 "contacts"),
     Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "
                                       "from it", "contacts"),
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "

@@ -72,7 +72,6 @@ class MetricDef(Labelled):
 class SubLabel(_Part):
     section: str
     label: str = Field(min_length=1)
-    role: str | None = None
 
 
 class RegionRule(_Part):

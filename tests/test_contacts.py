@@ -56,8 +56,9 @@ def test_people_listed_with_commas_and_in_parentheses():
 
 def test_contact_line_with_former_holder():
     rows = people("Kristin Bergwall (fd Greta Isaksson), PL, regionen", "25")
+    # the line gives "PL" to Kristin Bergwall; for Greta Isaksson it writes only that she was before her
     assert summary(rows) == [("Kristin Bergwall", "projektledare", "region-norrbotten", "current"),
-                             ("Greta Isaksson", "projektledare", "region-norrbotten", "former")]
+                             ("Greta Isaksson", None, "region-norrbotten", "former")]
 
 
 def test_former_holder_who_quit():
@@ -75,14 +76,15 @@ def test_parenthesised_name_without_fd_is_current_but_flagged():
 def test_sormland_arbetsgrupp_line():
     rows = people("Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDH Idélab. Monica Pärus, Coompanion "
                   "Sörmland. Malin Sturk, Eskilstuna KN. Helene Andersson, Nyköpings KN.", "04")
-    assert summary(rows) == [
-        ("Madeleine Pilstrand", "arbetsgruppsmedlem", "idelab", "current"),
-        ("Marius Wenneson", "arbetsgruppsmedlem", "idelab", "current"),
-        ("Monica Pärus", "arbetsgruppsmedlem", "coompanion", "current"),
-        ("Malin Sturk", "arbetsgruppsmedlem", "eskilstuna-kommun", "current"),
-        ("Helene Andersson", "arbetsgruppsmedlem", "nykopings-kommun", "current"),
+    assert summary(rows) == [  # a group, not a role: no role is written for them
+        ("Madeleine Pilstrand", None, "idelab", "current"),
+        ("Marius Wenneson", None, "idelab", "current"),
+        ("Monica Pärus", None, "coompanion", "current"),
+        ("Malin Sturk", None, "eskilstuna-kommun", "current"),
+        ("Helene Andersson", None, "nykopings-kommun", "current"),
     ]
     assert rows[2].organisation_item.text == "Coompanion Sörmland"
+    assert {r.note for r in rows} == {"Arbetsgrupp"}
 
 
 def test_organisation_name_containing_och():
@@ -207,8 +209,8 @@ def test_an_address_and_a_number_on_lines_of_their_own_are_the_persons_before():
     ("(tidigare PL Johan Nilsson)", [("Johan Nilsson", "former", "projektledare")]),
     ("Lina Andersson, f.d. PL regionen", [("Lina Andersson", "former", "projektledare")]),
     ("Rebecka Strand, PL, regionen (före detta: Julia Martinsson, Pernilla Conley Pettersson)",
-     [("Rebecka Strand", "current", "projektledare"), ("Julia Martinsson", "former", "projektledare"),
-      ("Pernilla Conley Pettersson", "former", "projektledare")]),
+     [("Rebecka Strand", "current", "projektledare"), ("Julia Martinsson", "former", None),
+      ("Pernilla Conley Pettersson", "former", None)]),
     ("Margareta Wandel, PL, Region Östergötland (fokus SET och generationsväxling) – slutat",
      [("Margareta Wandel", "former", "projektledare")]),
 ])
@@ -216,10 +218,12 @@ def test_former_holders_of_a_later_edition(line, expected):
     assert [(r.name.text, r.status, r.role) for r in people(line)] == expected
 
 
-def test_a_former_holder_in_parentheses_takes_the_lines_role_and_says_so():
+def test_a_former_holder_in_parentheses_has_only_the_role_written_for_them():
     rows = people("Kristin Bergwall (fd Greta Isaksson), PL, regionen", "25")
-    assert [(r.name.text, r.role, r.role_inferred) for r in rows] == [
-        ("Kristin Bergwall", "projektledare", False), ("Greta Isaksson", "projektledare", True)]
+    assert [(r.name.text, r.role) for r in rows] == [("Kristin Bergwall", "projektledare"), ("Greta Isaksson", None)]
+    rows = people("Kristin Bergwall, PL, regionen (fd projektledare Greta Isaksson)", "25")
+    assert [(r.name.text, r.role) for r in rows] == [("Kristin Bergwall", "projektledare"),
+                                                     ("Greta Isaksson", "projektledare")]
 
 
 def test_a_role_written_as_a_label_and_an_address_line_with_both():
@@ -342,7 +346,7 @@ def test_a_former_holder_with_a_role_and_a_colon_in_brackets():
         ("Kristin Bergwall", "projektledare", "current"), ("Greta Isaksson", "projektledare", "former")]
 
 
-def test_a_role_given_by_a_sub_label_is_reported_once():
+def test_the_people_of_a_sub_label_get_it_as_their_note_and_no_role():
     from pipeline.extraction import SourceInfo, build_extraction
 
     info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
@@ -350,8 +354,6 @@ def test_a_role_given_by_a_sub_label_is_reported_once():
     text = ("Region Sörmland förbättrar tillgången\n\nSörmland förbättrar.\n\nKontakt: Martin Bülow, PL, Coompanion\n"
             "Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDU Idélab. Monica Pärus, Coompanion Sörmland.\n")
     region, = build_extraction(text, info, PROFILE).regions
-    assert [(c.name, c.role) for c in region.contacts] == [
-        ("Martin Bülow", "projektledare"), ("Madeleine Pilstrand", "arbetsgruppsmedlem"),
-        ("Marius Wenneson", "arbetsgruppsmedlem"), ("Monica Pärus", "arbetsgruppsmedlem")]
-    assert [(f.code, f.evidence) for f in region.quality if f.code == "role_inferred"] == [
-        ("role_inferred", "Arbetsgrupp")]
+    assert [(c.name, c.role, c.note) for c in region.contacts] == [
+        ("Martin Bülow", "projektledare", None), ("Madeleine Pilstrand", None, "Arbetsgrupp"),
+        ("Marius Wenneson", None, "Arbetsgrupp"), ("Monica Pärus", None, "Arbetsgrupp")]

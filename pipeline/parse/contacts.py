@@ -105,8 +105,8 @@ class ContactRow:
     parenthesised: bool
     unread: tuple[str, ...] = ()
     """Parts of the line that are neither a person, role, organisation, e-mail nor phone number."""
-    role_inferred: bool = False
-    """A former holder named in parentheses who is given the role the line gives its current person."""
+    line_role_not_theirs: str | None = None
+    """The line's role, for a former holder named in parentheses without one of their own: not given to them."""
 
 
 @dataclass(frozen=True)
@@ -342,11 +342,9 @@ _ROLES: dict[str, dict[str, str]] = {}
 
 
 def role_words(profile: Profile) -> dict[str, str]:
-    """Role words as written (case-folded) -> normalised role: the profile's ``contacts.roles``
-    and the roles its contact sub-labels give ("Arbetsgrupp" -> "arbetsgruppsmedlem")."""
+    """Role words as written (case-folded) -> normalised role: the profile's ``contacts.roles``."""
     if profile.sha256 not in _ROLES:
-        _ROLES[profile.sha256] = {**{s.label.casefold(): s.role for s in profile.sub_labels if s.role},
-                                  **_patterns(profile.contacts).roles}
+        _ROLES[profile.sha256] = dict(_patterns(profile.contacts).roles)
     return _ROLES[profile.sha256]
 
 
@@ -435,8 +433,8 @@ def parse_entry(
     return [
         ContactRow(
             name=person.name,
-            role=_normalised(person.role_raw or role_raw, roles, patterns.modifiers),
-            role_raw=person.role_raw or role_raw,
+            role=_normalised(_role_of(person, role_raw), roles, patterns.modifiers),
+            role_raw=_role_of(person, role_raw),
             organisation_item=organisation_item,
             email=person.email or _owned(emails, person, everyone, current),
             phone=person.phone or _owned(phones, person, everyone, current),
@@ -445,11 +443,18 @@ def parse_entry(
             source_line=line,
             parenthesised=person.parenthesised,
             unread=tuple(unread),
-            role_inferred=person.in_parenthesis and person.status == "former" and not person.named_role
-            and role_raw is not None,
+            line_role_not_theirs=role_raw if _role_of(person, role_raw) is None and person.in_parenthesis else None,
         )
         for person in everyone
     ]
+
+
+def _role_of(person: Person, line_role: str | None) -> str | None:
+    """The person's role as written: their own, else the line's, except for a former holder named in
+    parentheses without one ("PL, regionen (fd Greta Isaksson)"): the line does not give it to them."""
+    if person.role_raw or (person.in_parenthesis and person.status == "former" and not person.named_role):
+        return person.role_raw
+    return line_role
 
 
 _ROLE_SINCE = re.compile(r"\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4}$")
@@ -514,11 +519,11 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         offset = line_end + 1
         if not line.strip():
             continue
-        default_role = None
+        default_role = group = None
         match = labels.sub_label.match(line)
         sub = labels.sub_labels.get(" ".join(match.group(1).split()).casefold()) if match else None
-        if match and sub is not None and sub.section == section:
-            default_role = match.group(1)
+        if match and sub is not None and sub.section == section:  # "Arbetsgrupp: …": the group, as a note
+            group = match.group(1)
             line_start += match.end() + len(line[match.end():]) - len(line[match.end():].lstrip())
         if rows and _only_addresses(text[line_start:line_end], patterns):
             # the previous person's e-mail address and phone number, on a line of their own
@@ -542,9 +547,11 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
                                                     or patterns.role_suffix.match(role_label.group(1).casefold())):
             default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
             line_start, left = role_label.end(), lead is not None
-        if default_role:
+        if default_role or group:
             for entry in _split(text, line_start, line_end, _SENTENCE, patterns):
                 found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
+                if group:
+                    found = [replace(row, note="; ".join(n for n in (group, row.note) if n)) for row in found]
                 rows.extend(replace(row, status="former") if left else row for row in found)
         else:
             found = parse_entry(text, line_start, line_end, profile, resolver)
@@ -558,7 +565,6 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
     organisation a line names and returns its id."""
     contacts: list[Contact] = []
     roles = role_words(profile)
-    given_by_label = {s.label.casefold() for s in profile.sub_labels if s.role}
     for span in spans:
         rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section)
         if not rows and span.end > span.start:
@@ -573,14 +579,10 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
                 findings.add(Code.contact_status_unclear,
                              f"{row.name.text} is named in parentheses without 'fd' or 'tidigare'; kept as current",
                              row.source_line, row.name.start, row.name.end)
-            if row.role_inferred:
-                findings.add(Code.role_inferred, f"{row.name.text} is named as a former holder in parentheses; "
-                             f"the line's role {row.role_raw!r} is taken to be theirs", row.source_line,
-                             row.name.start, row.name.end)
-            if row.role_raw and row.role_raw.casefold() in given_by_label and ("", row.role_raw) not in reported:
-                reported.add(("", row.role_raw))  # once per sub-label and section: "Arbetsgrupp: A & B, X. C, Y."
-                findings.add(Code.role_inferred, f"the sub-label {row.role_raw!r} gives the people after it the role "
-                             f"{row.role!r}, which is not written for them", row.role_raw, row.name.start, row.name.end)
+            if row.line_role_not_theirs:
+                findings.add(Code.former_holder_without_role, f"{row.name.text} is named in parentheses as a former "
+                             f"holder; the line's role {row.line_role_not_theirs!r} is not written for them, so their "
+                             "role is left empty", row.source_line, row.name.start, row.name.end)
             if row.role_raw and row.role_raw.casefold() not in roles:
                 findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
                              "kept as written", row.role_raw, row.name.start, row.name.end)
