@@ -244,13 +244,17 @@ def test_one_capitalised_word_after_a_place_is_reported():
         ("name_not_read", "Företagsnätverk")]
 
 
-def test_a_study_association_named_after_its_county_is_an_organisation():
-    extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Arbetsförmedlingen och Västmanlands Bildningsförbund."), INFO, PROFILE)
+def _partner(text: str, word: str):
+    """The mention holding ``word`` in a one-region text's partner line, and its organisation."""
+    extraction = build_extraction(text_with_region(f"Samverkanspartners: {text}"), INFO, PROFILE)
     region, = extraction.regions
-    mention = next(m for m in region.mentions if "Bildningsförbund" in m.surface)
+    mention = next(m for m in region.mentions if word in m.surface)
+    return mention, next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
+
+
+def test_a_study_association_named_after_its_county_is_an_organisation():
+    mention, organisation = _partner("Arbetsförmedlingen och Västmanlands Bildningsförbund.", "Bildningsförbund")
     assert mention.surface == "Västmanlands Bildningsförbund"
-    organisation = next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
     assert organisation.kind not in PLACE_KINDS
 
 
@@ -279,10 +283,6 @@ def test_an_unknown_abbreviation_in_a_partners_section_is_reported():
 
 
 def test_a_county_council_by_its_old_name_is_a_region_body():
-    extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Coompanion och representanter för Jönköpings läns landsting."), INFO, PROFILE)
-    region, = extraction.regions
-    mention = next(m for m in region.mentions if "landsting" in m.surface)
+    mention, organisation = _partner("Coompanion och representanter för Jönköpings läns landsting.", "landsting")
     assert mention.surface == "Jönköpings läns landsting"
-    organisation = next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
     assert (organisation.kind, organisation.registered) == ("region", False)

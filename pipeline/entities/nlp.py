@@ -60,11 +60,12 @@ class EntitySpan:
     """For a name the registry lacks: the place it contains ("Högskolan i Gävle": gavle-kommun)."""
 
 
-def _organisation_word(doc: Doc, i: int, org_words: dict[str, str]) -> tuple[int, str] | None:
-    """(end, kind) when an organisation word starts at token i: "universitet", "Science Park",
-    or a compound ending in one ("Linnéuniversitetet")."""
+def _organisation_word(doc: Doc, i: int) -> tuple[int, str] | None:
+    """(end, kind) when an organisation word (``reference.organisation_words``) starts at token i:
+    "universitet", "Science Park", or a compound ending in one ("Linnéuniversitetet")."""
     if i >= len(doc):
         return None
+    org_words = reference.organisation_words()
     two = f"{doc[i].lower_} {doc[i + 1].lower_}" if i + 1 < len(doc) else ""
     if two in org_words:
         return i + 2, org_words[two]
@@ -72,23 +73,17 @@ def _organisation_word(doc: Doc, i: int, org_words: dict[str, str]) -> tuple[int
     if word in org_words:
         return i + 1, org_words[word]
     if doc[i].is_title and len(word) >= 8:
-        suffixes = _compound_ends(org_words)
+        suffixes = _compound_ends()
         if word.endswith(suffixes):  # one C-level test; the loop below only for the few that end so
             suffix = next(w for w in suffixes if word.endswith(w))
             return i + 1, org_words[suffix]
     return None
 
 
-_ENDS: dict[int, tuple[dict[str, str], tuple[str, ...]]] = {}
-
-
-def _compound_ends(words: dict[str, str]) -> tuple[str, ...]:
-    """The organisation words a compound may end in ("Linnéuniversitetet"): one word of 7 letters or
-    more; kept per table (the reference table is one object for the whole run)."""
-    kept = _ENDS.get(id(words))
-    if kept is None or kept[0] is not words:
-        kept = _ENDS[id(words)] = (words, tuple(w for w in words if " " not in w and len(w) >= 7))
-    return kept[1]
+@lru_cache(maxsize=1)
+def _compound_ends() -> tuple[str, ...]:
+    """The organisation words a compound may end in ("Linnéuniversitetet"): one word of 7 letters or more."""
+    return tuple(w for w in reference.organisation_words() if " " not in w and len(w) >= 7)
 
 
 def _is_name_word(token) -> bool:
@@ -99,15 +94,14 @@ _COUNTY_WORDS = frozenset({"län", "läns"})
 """Swedish for county, and its genitive: a county named before an organisation word."""
 
 
-def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int, org_words: dict[str, str]
-                             ) -> tuple[int, int, str] | None:
+def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int) -> tuple[int, int, str] | None:
     """Token bounds and kind of an organisation whose name holds the place ``ent``: the place
     followed by an organisation word, maybe after capitalised words ("Örebro universitet",
     "Blekinge Tekniska Högskola", "Luleå Science Park"), or an organisation word before it, maybe
     with "i" ("Högskolan i Gävle", "Linnéuniversitetet i Växjö", "Samordningsförbundet Gävleborg")."""
     j = ent.end
     for _ in range(3):
-        found = _organisation_word(doc, j, org_words) if j < hi else None
+        found = _organisation_word(doc, j) if j < hi else None
         if found is not None and found[0] <= hi:
             return ent.start, found[0], found[1]
         if j < hi and ((_is_name_word(doc[j]) and not doc[j].ent_type_) or doc[j].lower_ in _COUNTY_WORDS):
@@ -118,7 +112,7 @@ def _organisation_with_place(doc: Doc, ent: Span, lo: int, hi: int, org_words: d
     if i > lo and doc[i].lower_ == "i":
         i -= 1
     if i >= lo and _is_name_word(doc[i]):
-        found = _organisation_word(doc, i, org_words)
+        found = _organisation_word(doc, i)
         if found is not None and found[0] == i + 1:
             return i, ent.end, found[1]
     return None
@@ -234,10 +228,14 @@ def _municipality_ids() -> frozenset[str]:
     return frozenset(o.organisation_id for o in reference.organisations() if o.kind == "municipality")
 
 
+_NAME_WORD = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+"""A token of a person's name: a capitalised word of two letters or more, in no other entity."""
+
+
 @lru_cache(maxsize=1)
 def _person_matcher(vocab) -> Matcher:
     matcher = Matcher(vocab)
-    word = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+    word = _NAME_WORD
     hyphenated = [word, {"ORTH": "-"}, word]
     matcher.add("PERSON", [[word] * n for n in (2, 3, 4)] + [hyphenated + [word], hyphenated + [word, word]],
                 greedy="LONGEST")
@@ -249,7 +247,7 @@ def _redaction_matcher(vocab, particles: tuple[str, ...]) -> Matcher:
     """The PERSON rule and, for redaction, names in capitals ("LARS ERIKSSON") and names with lower-case
     particles or a middle initial ("Lisa af Klinteberg", "Maria de la Cruz", "Anna K. Berg")."""
     matcher = Matcher(vocab)
-    word = {"IS_TITLE": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
+    word = _NAME_WORD
     upper = {"IS_UPPER": True, "IS_ALPHA": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
     middle = {"LOWER": {"IN": list(particles)}, "OP": "+"} if particles else None
     initial = {"TEXT": {"REGEX": r"^[A-ZÅÄÖ]\.$"}}
@@ -439,7 +437,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
                 method = "office"
                 absorbed.update(range(ent.end, end))
         elif ent.label_ == PLACE:
-            named = _organisation_with_place(doc, ent, section.start, section.end, org_words)
+            named = _organisation_with_place(doc, ent, section.start, section.end)
             if named is not None and not covered.intersection(range(named[0], named[1])):
                 start, end, kind = named
                 mentions.append(_named_organisation(doc[start:end], kind, ent.ent_id_, resolver))
@@ -460,7 +458,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
         i = name_words[k]  # an organisation word with a name but no place: "Högskolan Väst", "Sparbanken Nord"
         if i in covered:
             continue
-        found = _organisation_word(doc, i, org_words)
+        found = _organisation_word(doc, i)
         if found is None or covered.intersection(range(i, found[0])):
             continue
         end = found[0]

@@ -47,6 +47,12 @@ class _Patterns:
     modifiers: frozenset[str]
 
 
+_LEFT_WHEN = r"(?:\s+(?:i|sedan|under|från)?\s*[a-zåäö]*\s*\d{4})?"
+"""When a person left, after a left word or former marker: "slutat 2021", "slutade i mars 2022"."""
+_SINCE_YEAR = r"\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4}"
+"""A year after a role: "ny projektledare från 2022"."""
+
+
 @lru_cache(maxsize=8)
 def _patterns(rules: ContactRules) -> _Patterns:
     former = phrase_alternatives(rules.former_markers)
@@ -54,12 +60,12 @@ def _patterns(rules: ContactRules) -> _Patterns:
     notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
     return _Patterns(
         former=re.compile(rf"^(?:{former})\s*:?(?:\s+|$)", re.IGNORECASE),
-        former_alone=re.compile(rf"^(?:{former}|{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
-                                rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),
+        former_alone=re.compile(rf"^(?:{former}|{phrase_alternatives(rules.left_words)}){_LEFT_WHEN}[.\s]*$",
+                                re.IGNORECASE),
         replaced=re.compile(rf"^(?:{phrase_alternatives(rules.replaced_markers)})\s+", re.IGNORECASE),
         successor=re.compile(rf"^(?:{phrase_alternatives(rules.successor_markers)})\s+", re.IGNORECASE),
-        left_after=re.compile(rf"(?<!\s)\s+(?:{phrase_alternatives(rules.left_words)})(?:\s+(?:i|sedan|under|från)?"
-                              rf"\s*[a-zåäö]*\s*\d{{4}})?[.\s]*$", re.IGNORECASE),  # "– slutat 2021"
+        left_after=re.compile(rf"(?<!\s)\s+(?:{phrase_alternatives(rules.left_words)}){_LEFT_WHEN}[.\s]*$",
+                              re.IGNORECASE),  # "– slutat 2021"
         people_separator=re.compile(rf"(?<!\s)\s+(?:{separators})\s+|^(?:{separators})\s+"),
         leading_separator=re.compile(rf"(?:{separators})\s+"),
         note_start=re.compile(rf"\s(?:{notes})\b", re.IGNORECASE),
@@ -68,7 +74,7 @@ def _patterns(rules: ContactRules) -> _Patterns:
         phone=re.compile(rf"^(?:(?:{phrase_alternatives(rules.phone_prefixes)})\.?\s*:?\s*)?"
                          r"(?P<value>(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,4}\)?(?:[\s\-–]?\d{1,4}){2,6})$", re.IGNORECASE),
         role_suffix=re.compile(rf"^(?:[a-zåäöé]+\s){{0,2}}[a-zåäöé]*(?:{'|'.join(re.escape(x) for x in rules.role_suffixes) or '(?!)'})"
-                               r"(?:\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4})?$"),  # "ny projektledare från 2022"
+                               rf"(?:{_SINCE_YEAR})?$"),  # "ny projektledare från 2022"
         roles={raw.casefold(): role for raw, role in rules.roles.items()},
         particles=frozenset(rules.name_particles),
         modifiers=frozenset(w.casefold() for w in rules.role_modifiers),
@@ -338,14 +344,9 @@ A run of white space is entered only at its start (``(?<!\\s)``, here and in ``l
 ``people_separator``): parentheses are blanked out with spaces before these patterns run, so
 "Anna Berg (fd) (fd) (fd) …" is one long run, and trying every space of it as a start was
 quadratic. A match found from inside a run is found from its start too, so nothing else changes."""
-_ROLES: dict[str, dict[str, str]] = {}
-
-
 def role_words(profile: Profile) -> dict[str, str]:
     """Role words as written (case-folded) -> normalised role: the profile's ``contacts.roles``."""
-    if profile.sha256 not in _ROLES:
-        _ROLES[profile.sha256] = dict(_patterns(profile.contacts).roles)
-    return _ROLES[profile.sha256]
+    return _patterns(profile.contacts).roles
 
 
 SOURCE_LINE_MAX = 2000
@@ -433,8 +434,8 @@ def parse_entry(
     return [
         ContactRow(
             name=person.name,
-            role=_normalised(_role_of(person, role_raw), roles, patterns.modifiers),
-            role_raw=_role_of(person, role_raw),
+            role=_normalised(own, roles, patterns.modifiers),
+            role_raw=own,
             organisation_item=organisation_item,
             email=person.email or _owned(emails, person, everyone, current),
             phone=person.phone or _owned(phones, person, everyone, current),
@@ -443,9 +444,9 @@ def parse_entry(
             source_line=line,
             parenthesised=person.parenthesised,
             unread=tuple(unread),
-            line_role_not_theirs=role_raw if _role_of(person, role_raw) is None and person.in_parenthesis else None,
+            line_role_not_theirs=role_raw if own is None and person.in_parenthesis else None,
         )
-        for person in everyone
+        for person, own in ((person, _role_of(person, role_raw)) for person in everyone)
     ]
 
 
@@ -457,7 +458,7 @@ def _role_of(person: Person, line_role: str | None) -> str | None:
     return line_role
 
 
-_ROLE_SINCE = re.compile(r"\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4}$")
+_ROLE_SINCE = re.compile(rf"{_SINCE_YEAR}$")
 
 
 def _normalised(role_raw: str | None, roles: dict[str, str], modifiers: frozenset[str] = frozenset()) -> str | None:
@@ -547,15 +548,13 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
                                                     or patterns.role_suffix.match(role_label.group(1).casefold())):
             default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
             line_start, left = role_label.end(), lead is not None
-        if default_role or group:
-            for entry in _split(text, line_start, line_end, _SENTENCE, patterns):
-                found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
+        entries = _split(text, line_start, line_end, _SENTENCE, patterns) if default_role or group else \
+            [Item(text[line_start:line_end], line_start, line_end)]
+        for entry in entries:
+            for row in parse_entry(text, entry.start, entry.end, profile, resolver, default_role):
                 if group:
-                    found = [replace(row, note="; ".join(n for n in (group, row.note) if n)) for row in found]
-                rows.extend(replace(row, status="former") if left else row for row in found)
-        else:
-            found = parse_entry(text, line_start, line_end, profile, resolver)
-            rows.extend(replace(row, status="former") if left else row for row in found)
+                    row = replace(row, note="; ".join(n for n in (group, row.note) if n))
+                rows.append(replace(row, status="former") if left else row)
     return rows
 
 

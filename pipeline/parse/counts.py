@@ -121,8 +121,8 @@ def _markers(rules: CountRules) -> dict[str, Qualifier]:
 @lru_cache(maxsize=8)
 def _patterns(rules: CountRules) -> _Patterns:
     markers = _markers(rules)
-    marker = "|".join(phrase_pattern(m) for m in sorted(markers, key=len, reverse=True)) or "(?!)"
-    partial = "|".join(phrase_pattern(m) for m in sorted(rules.partial_markers, key=len, reverse=True)) or "(?!)"
+    marker = phrase_alternatives(markers)
+    partial = phrase_alternatives(rules.partial_markers)
     units = "|".join(phrase_pattern(u) for u in rules.unit_words) or "(?!)"
     words = _number_words()
     # one number expression: a range, a round "-tal" number, digits (maybe "+"), or a number word

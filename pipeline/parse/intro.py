@@ -22,7 +22,7 @@ from pipeline.findings import Code
 from pipeline.models import Findings
 from pipeline.parse.lists import split_items
 from pipeline.parse.sections import Line
-from pipeline.profile import IntroRules, ListRules, phrase_pattern
+from pipeline.profile import IntroRules, ListRules, phrase_alternatives
 
 
 MAX_CLAIM_SENTENCE = 2_000
@@ -75,10 +75,9 @@ class _Patterns:
 
 @lru_cache(maxsize=8)
 def _patterns(rules: IntroRules) -> _Patterns:
-    open_ends = "|".join(phrase_pattern(p) for p in sorted(rules.list_open_ends, key=len, reverse=True))
     return _Patterns(
         bullet=re.compile(rules.bullet),
-        open_end=re.compile(rf"^(?:{open_ends})$" if open_ends else r"(?!)", re.IGNORECASE),
+        open_end=re.compile(rf"^(?:{phrase_alternatives(rules.list_open_ends)})$", re.IGNORECASE),
         claims=tuple((c.field, tuple(re.compile(p, re.IGNORECASE) for p in c.patterns), c.expected)
                      for c in rules.claims),
     )

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.parse.sections import SectionSpan
+from pipeline.parse.sections import SectionSpan, item_word_label
 
 ItemKind = Literal["goals", "purpose"]
 
@@ -81,23 +81,8 @@ def _match_number(match: re.Match[str]) -> int | None:
     return _roman(groups["roman"]) if groups.get("roman") else None
 
 
-_WORD_LABELS: dict[tuple[str, ...], re.Pattern[str]] = {}
-
-
-def _word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A number after one of the profile's item words, kept whole as the label ("Mål 1:",
-    "Delmål 1.1")."""
-    if not words:
-        return None
-    if words not in _WORD_LABELS:
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        _WORD_LABELS[words] = re.compile(rf"(?P<label>(?:{alternatives})\s(?P<number>\d+)(?:\.\d+)*(?:\s?[.):])?)\s+",
-                                         re.IGNORECASE)
-    return _WORD_LABELS[words]
-
-
 _INLINE_LABEL = re.compile(r"(\d+|[a-zåäöA-ZÅÄÖ])[.)]\s")
-_INLINE_NEXT = re.compile(r";\s+(?=(?:\d+|[a-zåäöA-ZÅÄÖ])[.)]\s)")
+_INLINE_NEXT = re.compile(rf";\s+(?={_INLINE_LABEL.pattern})")
 """A semicolon before what may be the next item's label, on the same line ("a) …; b) …")."""
 
 
@@ -147,7 +132,7 @@ def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals", label
     other way is read the other way, and a section with neither is read as bulleted items ("•",
     "–"), each labelled with its bullet."""
     primary, secondary = (GOAL_LABEL, PURPOSE_LABEL) if kind == "goals" else (PURPOSE_LABEL, GOAL_LABEL)
-    worded = _word_label(label_words)
+    worded = item_word_label(label_words)
     if worded is not None and (entries := _labelled_items(text, start, end, worded, bare_numbers=False)):
         return entries
     best: list[ListEntry] = []

@@ -120,8 +120,7 @@ def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, Count
     line = lines[i]
     if line.blank or _TERMINAL.search(line.text) or len(line.text) > profile.regions.heading_max_length:
         return None
-    blank_before = i == 0 or lines[i - 1].blank
-    blank_after = i + 1 >= len(lines) or lines[i + 1].blank
+    blank_before, blank_after = _blank_around(lines, i)
     after_name = ("", " ", ":") if blank_before and blank_after else ("", " ")  # "Region Dalarna: ledningsarbete …"
     found = next(((alias, county) for alias, county in aliases.get(line.text.split(" ", 1)[0], ())
                   if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in after_name), None)
@@ -360,21 +359,24 @@ def _segment_block(
 
 
 @lru_cache(maxsize=8)
-def _item_word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+def item_word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A number after one of the profile's item words ("Mål 1:", "Delmål 1.1"): groups ``label``
+    (the whole, as the goals stage keeps it), ``word`` and ``number``; None for no words."""
     if not words:
         return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"({alternatives})\s\d+(?:\.\d+)*\s?[.):]?\s", re.IGNORECASE)
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?P<label>(?P<word>{alternatives})\s(?P<number>\d+)(?:\.\d+)*(?:\s?[.):])?)\s+",
+                      re.IGNORECASE)
 
 
 def _worded_item(text: str, profile: Profile) -> tuple[str | None, str] | None:
     """(section or None, word) for a line that starts with one of the profile's item words and a
     number ("Mål 1: …", "Delmål 1.1 …"); the section is the one the word labels, if any."""
-    pattern = _item_word_pattern(profile.items.label_words)
+    pattern = item_word_label(profile.items.label_words)
     found = pattern.match(text) if pattern is not None else None
     if found is None:
         return None
-    return profile.labels.section_of.get(found.group(1).casefold()), found.group(1)
+    return profile.labels.section_of.get(found.group("word").casefold()), found.group("word")
 
 
 def _finding(county: County | None, code: Code, message: str, line: Line, evidence: str,
@@ -419,6 +421,13 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
     return findings
 
 
+def _blank_around(lines: list[Line], i: int) -> tuple[bool, bool]:
+    """Whether line i has a blank line (or the text's edge) before it, and after it."""
+    return i == 0 or lines[i - 1].blank, i + 1 >= len(lines) or lines[i + 1].blank
+
+
+_TERMINAL_BUT_QUESTION = re.compile(r"[.:;!,]$")
+"""A line end that is no heading's, where a question mark may end a reworded one."""
 HEADING_INSIDE_MAX_WORDS = 15
 """A heading that names its region after other words ("Hur stärker Region Halland de sociala
 företagen?") has at most this many words."""
@@ -432,8 +441,8 @@ def _heading_inside(lines: list[Line], i: int, names: tuple[re.Pattern[str], dic
     region must differ from the block the line is in, so a line about a region stays text."""
     line = lines[i]
     words = line.text.split()
-    if (line.blank or not 2 <= len(words) <= HEADING_INSIDE_MAX_WORDS or re.search(r"[.:;!,]$", line.text)
-            or not (i == 0 or lines[i - 1].blank) or not (i + 1 >= len(lines) or lines[i + 1].blank)
+    if (line.blank or not 2 <= len(words) <= HEADING_INSIDE_MAX_WORDS or _TERMINAL_BUT_QUESTION.search(line.text)
+            or _blank_around(lines, i) != (True, True)
             or profile.labels.match(line.text) is not None or _LIST_MARKER.match(line.text)):
         return None
     padded = f" {line.text.rstrip('?').rstrip()} "
