@@ -12,7 +12,9 @@ from tests.renderings import render_html, render_pdf
 SEED = Path(__file__).resolve().parent.parent / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Per", "Eva", "Nils", "Sara", "Olof", "Ingrid", "Jonas"]
 LAST = ["Lindqvist", "Berg", "Holm", "Sjöberg", "Nyström", "Ek", "Wallin", "Forsberg", "Åberg", "Dahl"]
-_HEADING = re.compile(r"^(?:Region \w|Västra Götalandsregionen)", re.MULTILINE)
+_HEADING = re.compile(r"(?<=\n\n)(?:Region \w|Västra Götalandsregionen)[^\n]*[^.:\s]$", re.MULTILINE)
+"""A region's heading: after a blank line, not ending as a sentence does. Summaries also start with
+"Region …" but end with a full stop, and must stay with their region when the regions are shuffled."""
 _NAME = re.compile(r"\b(Johan Nilsson|Lena Karlsson|Mikael Källman|Lina Andersson|Sven Winemark|Karin Palmér|"
                    r"Annette Lassinger|Martin Bülow|Lisa Nilsson|Julia Martinsson|Diana Ghinea|Anders Bro)\b")
 
