@@ -1,4 +1,5 @@
-"""Tokenising with spaCy's cache filled line by line gives exactly the bare tokenizer's tokens."""
+"""Tokenising with spaCy's cache filled chunk by chunk gives exactly the tokenizer's own tokens, and
+those are the bare tokenizer's wherever no run of punctuation or overlong chunk is cut up."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.entities.nlp import analyse, build_nlp
-from pipeline.entities.tokens import warm_tokenizer
+from pipeline.entities.tokens import _LONG, BoundedTokenizer, warm_tokenizer
 from tests.conftest import PROFILE, SEED
 
 BARE = spacy.blank("sv")
+COLD = BoundedTokenizer(spacy.blank("sv").tokenizer)
+"""The bounded tokenizer that is never warmed; its cache is emptied before every use."""
+
+
+def cold(text: str):
+    COLD.inner._flush_cache()
+    return COLD(text)
 
 
 def tokens(doc) -> list[tuple[str, int, str]]:
@@ -30,10 +38,28 @@ PIECES = ["t.ex.", "m.fl.", "bl.a.", "kl.", "ca", "Region", "Skåne", "(ALMI)", 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
-def test_any_text_is_tokenised_as_the_bare_tokenizer_does(text):
+def test_any_text_is_tokenised_as_the_cold_tokenizer_does(text):
     nlp = build_nlp(PROFILE)
     warm_tokenizer(nlp, text)
-    assert tokens(nlp.make_doc(text)) == tokens(BARE(text))
+    assert tokens(nlp.make_doc(text)) == tokens(cold(text))
+    if _LONG.search(text) is None:  # runs of punctuation are one token per character, by design
+        assert tokens(cold(text)) == tokens(BARE(text))
+
+
+def test_a_chunk_warmed_in_an_earlier_document_is_tokenised_the_same_in_another_context():
+    nlp = build_nlp(PROFILE)
+    warm_tokenizer(nlp, "Kontakt: t.ex. (ALMI), bl.a. Coompanion.")
+    text = "Samverkanspartners: (ALMI), t.ex. Coompanion. bl.a."
+    warm_tokenizer(nlp, text)
+    assert tokens(nlp.make_doc(text)) == tokens(cold(text)) == tokens(BARE(text))
+
+
+def test_the_text_that_cuts_a_punctuation_run_still_keeps_every_character():
+    text = "t.ex.––––––(ALMI)"  # eight punctuation marks in one chunk: cut into one token per mark
+    nlp = build_nlp(PROFILE)
+    warm_tokenizer(nlp, text)
+    doc = nlp.make_doc(text)
+    assert doc.text == text and [t.text for t in doc][-2:] == ["ALMI", ")"]
 
 
 def test_the_pipeline_is_built_afresh_once_its_vocabulary_has_grown_past_the_bound(monkeypatch):

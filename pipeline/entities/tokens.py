@@ -1,10 +1,10 @@
-"""Tokenising a whole document fast: spaCy's tokenizer cache, filled line by line.
+"""Tokenising a whole document fast: spaCy's tokenizer cache, filled chunk by chunk.
 
 spaCy's tokenizer keeps the tokens of each whitespace-separated chunk it has split, but within
 one call it stops keeping them after the first special case (an abbreviation such as "t.ex."),
-so a whole report is split chunk by chunk, every time. Tokenising the text's lines first, each in
-a call of its own, keeps almost every chunk; the whole text is then tokenised from the cache. The
-tokens are the tokenizer's own: the cache holds only what it would compute again.
+so a whole report is split chunk by chunk, every time. Tokenising each chunk not seen before in a
+call of its own keeps every chunk that can be kept; the whole text is then tokenised from the
+cache. The tokens are the tokenizer's own: the cache holds only what it would compute again.
 """
 
 from __future__ import annotations
@@ -14,14 +14,28 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_LINES = re.compile(r"[^\n]+")
+_CHUNKS = re.compile(r"\S+")
+"""spaCy's chunks: runs of characters for which ``str.isspace`` is false (what ``\\s`` means in a
+``str`` pattern)."""
+WARMED_CHUNKS = 200_000
+"""Distinct chunks a tokenizer remembers having warmed; past this it starts afresh, so a long run of
+documents full of new words keeps its memory bounded (warming a chunk twice costs only time)."""
 
 
 def warm_tokenizer(nlp: Language, text: str) -> None:
-    """Lets ``nlp``'s tokenizer keep the chunks of every line of ``text``, one call per line."""
+    """Lets ``nlp``'s tokenizer keep the chunks of ``text`` it has not seen before, one call per chunk.
+
+    Inside a memory zone spaCy keeps nothing, so there is nothing to warm. The chunks are warmed in
+    sorted order, so that a run does not depend on the hash seed."""
     tokenizer = nlp.tokenizer
-    for line in _LINES.findall(text):
-        tokenizer(line)
+    if nlp.vocab.in_memory_zone or not isinstance(tokenizer, BoundedTokenizer):
+        return
+    new = set(_CHUNKS.findall(text)).difference(tokenizer.warmed)
+    if len(tokenizer.warmed) + len(new) > WARMED_CHUNKS:
+        tokenizer.warmed.clear()
+    for chunk in sorted(new):
+        tokenizer(chunk)
+    tokenizer.warmed.update(new)
 
 
 PUNCTUATION_RUN = 8
@@ -47,6 +61,8 @@ class BoundedTokenizer:
 
     def __init__(self, inner) -> None:
         self.inner = inner
+        self.warmed: set[str] = set()
+        """The chunks ``warm_tokenizer`` has had this tokenizer keep."""
 
     def __getattr__(self, name: str):  # vocab, memory_zone, pipe, rules …: the inner tokenizer's
         return getattr(self.inner, name)
