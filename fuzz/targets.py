@@ -337,14 +337,14 @@ def _cached_document() -> tuple[dict[str, str], tuple]:
 def cache_edits(name, data):
     """An interim file changed anywhere is never reused; unchanged files always are."""
     files, key = _cached_document()
-    content = files[name]
+    content = files[name].decode("utf-8")
     position = data.draw(st.integers(0, max(0, len(content) - 1)))
     replacement = data.draw(st.text(max_size=3))
     edited = content[:position] + replacement + content[position + len(replacement):]
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         for file, text in files.items():
-            (folder / file).write_text(edited if file == name else text, encoding="utf-8")
+            (folder / file).write_text(edited if file == name else text.decode("utf-8"), encoding="utf-8")
         found = cache.lookup(folder, *key)
     if edited == content:
         assert found.extraction is not None and not found.mismatches

@@ -6,12 +6,15 @@ Screenshots at desktop and phone width are kept in test-artifacts/."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.publish import review
 from pipeline.publish.review import DOCUMENTS_PER_PAGE, ReviewWriter
@@ -32,6 +35,31 @@ def test_page_is_one_self_contained_file(seed_output):
     assert not re.search(r"<(link|img|iframe)\b|<script[^>]+src=", page)  # nothing loaded from anywhere
     assert sorted(p.name for p in review.iterdir()) == ["index.html"]
     assert '<html lang="en">' in page and 'class="source" lang="sv"' in page
+
+
+_SPAN = st.builds(lambda kind, start, size: {"kind": kind, "start": start, "end": start + size},
+                  st.sampled_from(sorted(review.KIND_ORDER)), st.integers(0, 40), st.integers(0, 12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab <&\n", min_size=1, max_size=40), st.lists(_SPAN, max_size=8))
+def test_every_piece_names_exactly_the_spans_that_cover_it_most_specific_first(text, spans):
+    page = review._highlighted(text, 0, spans, [], "p:")
+    at = 0
+    for match in re.finditer(r'<span class="hl k-(\w+)" data-s="([^"]*)"[^>]*>([^<]*)</span>|([^<]+)', page):
+        kind, named, inner, plain = match.groups()
+        piece = html.unescape(inner if plain is None else plain)
+        covering = [i for i, s in enumerate(spans) if s["start"] <= at and at + len(piece) <= s["end"]]
+        if plain is not None:
+            assert covering == []
+        else:
+            assert [int(n.removeprefix("p:")) for n in named.split()] == sorted(
+                covering, key=lambda i: (spans[i]["end"] - spans[i]["start"], -review.KIND_ORDER[spans[i]["kind"]], i))
+            innermost = max(covering, key=lambda i: (review.KIND_ORDER[spans[i]["kind"]],
+                                                     spans[i]["start"] - spans[i]["end"], -i))
+            assert kind == spans[innermost]["kind"]
+        at += len(piece)
+    assert at == len(text)
 
 
 def test_many_documents_get_a_page_each_linked_from_an_index(seed, tmp_path, monkeypatch):

@@ -167,6 +167,9 @@ MAX_TEXT_LENGTH = 25_000_000
 readers' limits (20 MiB of source), so the entity rulers may take any text they give."""
 
 _NLP: dict[str, Language] = {}
+_STRINGS_WHEN_BUILT: dict[str, int] = {}
+"""The size of each pipeline's vocabulary when it was built (not in ``nlp.meta``: reading that
+gathers every component's labels, a few milliseconds per document)."""
 
 
 def _set_annotations(ruler, doc: Doc, matches) -> None:
@@ -205,7 +208,7 @@ def build_nlp(profile: Profile) -> Language:
             ruler.add_patterns(patterns)
             ruler.set_annotations = types.MethodType(_set_annotations, ruler)
         _NLP[profile.sha256] = nlp
-        nlp.meta["strings_when_built"] = len(nlp.vocab.strings)
+        _STRINGS_WHEN_BUILT[profile.sha256] = len(nlp.vocab.strings)
     return _NLP[profile.sha256]
 
 
@@ -219,7 +222,7 @@ memory flat (about 50 MB at most)."""
 def bound_vocabulary(profile: Profile) -> None:
     """Drops the profile's pipeline once its vocabulary has grown by ``VOCABULARY_GROWTH`` strings."""
     nlp = _NLP.get(profile.sha256)
-    if nlp is not None and len(nlp.vocab.strings) > nlp.meta["strings_when_built"] + VOCABULARY_GROWTH:
+    if nlp is not None and len(nlp.vocab.strings) > _STRINGS_WHEN_BUILT[profile.sha256] + VOCABULARY_GROWTH:
         del _NLP[profile.sha256]
 
 

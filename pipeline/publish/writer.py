@@ -47,16 +47,22 @@ PROVENANCE = "provenance.json"
 CHECKSUMS = "checksums.sha256"
 
 
-def to_json(model: BaseModel | dict | list, exclude: set[str] | None = None) -> str:
-    """The stable JSON text of a model or plain value: UTF-8 as is, two-space indent, key order kept.
-    (orjson writes exactly what ``json.dumps(ensure_ascii=False, indent=2)`` would, ten times faster.)"""
+def json_bytes(model: BaseModel | dict | list, exclude: set[str] | None = None) -> bytes:
+    """The stable JSON of a model or plain value, as UTF-8: characters as they are, two-space
+    indent, key order kept, a final newline. (orjson writes exactly what
+    ``json.dumps(ensure_ascii=False, indent=2)`` would, ten times faster.)"""
     data = model.model_dump(mode="json", exclude=exclude) if isinstance(model, BaseModel) else model
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def _write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8", newline="\n")
+def to_json(model: BaseModel | dict | list, exclude: set[str] | None = None) -> str:
+    """``json_bytes`` as text."""
+    return json_bytes(model, exclude).decode("utf-8")
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """Writes a file of the tree (text as UTF-8 with its line ends as they are); its folder exists."""
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 class OutputWriter:
@@ -81,9 +87,10 @@ class OutputWriter:
         data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
         doc = data["document"]
         folder = self.staging / "json" / doc["document_id"]
-        _write(folder / "document.json", to_json({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / "document.json", json_bytes({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
         for name, region in zip(doc["region_files"], data["regions"]):
-            _write(folder / name, to_json(region_json(region, extraction.text)))
+            _write(folder / name, json_bytes(region_json(region, extraction.text)))
         self.add_rows(rows(extraction, self.profile.metric_ids, data))
         self.review.add(extraction)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
@@ -108,7 +115,7 @@ class OutputWriter:
             writer.close()
         self.review.finish()
         dictionary.write(self.staging, self.profile)
-        _write(self.staging / PROVENANCE, to_json(provenance(self.profile, self.sources)))
+        _write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources)))
         _write(self.staging / CHECKSUMS, checksums(self.staging))
         return {name: self.rows[name] for name in self.schemas}
 

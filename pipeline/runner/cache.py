@@ -21,7 +21,7 @@ import orjson
 
 from pipeline.errors import shown
 from pipeline.models import Extraction, Finding
-from pipeline.publish.writer import to_json
+from pipeline.publish.writer import json_bytes
 from pipeline.readers.text import NormalisedText
 
 TEXT, TEXT_META, SECTIONS, ENTITIES, EXTRACTION = "text.txt", "text.json", "sections.json", "entities.json", \
@@ -118,7 +118,7 @@ def lookup(folder: Path, sha: str, reader_fingerprint: str, records_fingerprint:
 
 
 def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fingerprint: str,
-                  records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, str]:
+                  records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, bytes]:
     """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the
     entities and the whole extraction, each JSON file sealed with its content hash."""
     doc = extraction.document
@@ -154,9 +154,9 @@ def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fin
     }
     record = {"records_fingerprint": records_fingerprint, "extraction": data}
     return {
-        ENTITIES: to_json(_sealed(entities)),
-        TEXT: normalised.text,
-        TEXT_META: to_json(_sealed(text_meta)),
-        SECTIONS: to_json(_sealed(sections)),
-        EXTRACTION: orjson.dumps(_sealed(record)).decode("utf-8") + "\n",
+        ENTITIES: json_bytes(_sealed(entities)),
+        TEXT: normalised.text.encode("utf-8"),
+        TEXT_META: json_bytes(_sealed(text_meta)),
+        SECTIONS: json_bytes(_sealed(sections)),
+        EXTRACTION: orjson.dumps(_sealed(record), option=orjson.OPT_APPEND_NEWLINE),
     }

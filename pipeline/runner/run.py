@@ -179,7 +179,7 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
         staging = staging_dir(folder)
         try:
             for name, content in files.items():
-                (staging / name).write_text(content, encoding="utf-8", newline="\n")
+                (staging / name).write_bytes(content)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
             raise
