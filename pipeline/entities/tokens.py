@@ -23,19 +23,27 @@ documents full of new words keeps its memory bounded (warming a chunk twice cost
 
 
 def warm_tokenizer(nlp: Language, text: str) -> None:
-    """Lets ``nlp``'s tokenizer keep the chunks of ``text`` it has not seen before, one call per chunk.
+    """Lets ``nlp``'s tokenizer keep the chunks of ``text`` it has not seen before, one call per chunk,
+    and learns on the way whether any chunk of ``text`` is one the tokenizer must cut up (a run of
+    punctuation, an overlong chunk): when none is, tokenising ``text`` next skips that search.
 
     Inside a memory zone spaCy keeps nothing, so there is nothing to warm. The chunks are warmed in
     sorted order, so that a run does not depend on the hash seed."""
     tokenizer = nlp.tokenizer
     if nlp.vocab.in_memory_zone or not isinstance(tokenizer, BoundedTokenizer):
         return
-    new = set(_CHUNKS.findall(text)).difference(tokenizer.warmed)
+    chunks = set(_CHUNKS.findall(text))
+    new = chunks.difference(tokenizer.warmed)
     if len(tokenizer.warmed) + len(new) > WARMED_CHUNKS:
         tokenizer.warmed.clear()
+        tokenizer.cut.clear()
+        new = chunks
     for chunk in sorted(new):
+        if _LONG.search(chunk):
+            tokenizer.cut.add(chunk)
         tokenizer(chunk)
     tokenizer.warmed.update(new)
+    tokenizer.plain = text if tokenizer.cut.isdisjoint(chunks) else None
 
 
 PUNCTUATION_RUN = 8
@@ -43,7 +51,9 @@ PUNCTUATION_RUN = 8
 spaCy's affix rules (which give the same tokens, one prefix or suffix at a time)."""
 LONG_CHUNK = 256
 """A chunk of this many non-space characters or more is tokenised in pieces of at most this size."""
-_LONG = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}|\S{{{LONG_CHUNK},}}")
+_LONG = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}|(?<!\S)\S{{{LONG_CHUNK},}}")
+"""A run of punctuation, or a chunk of ``LONG_CHUNK`` characters or more (tried at a chunk's start
+only: a chunk that long is one from its start, and the tokenizer takes the whole chunk anyway)."""
 _PUNCTUATION = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}")
 
 
@@ -63,11 +73,17 @@ class BoundedTokenizer:
         self.inner = inner
         self.warmed: set[str] = set()
         """The chunks ``warm_tokenizer`` has had this tokenizer keep."""
+        self.cut: set[str] = set()
+        """The warmed chunks that hold a run of punctuation or are overlong."""
+        self.plain: str | None = None
+        """The text last warmed, when none of its chunks is in ``cut``."""
 
     def __getattr__(self, name: str):  # vocab, memory_zone, pipe, rules …: the inner tokenizer's
         return getattr(self.inner, name)
 
     def __call__(self, text: str) -> Doc:
+        if text is self.plain:  # warmed just now: no chunk of it needs cutting
+            return self.inner(text)
         found = _LONG.search(text)
         if found is None:
             return self.inner(text)

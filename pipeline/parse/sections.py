@@ -216,9 +216,11 @@ def _split_inside_labels(lines: list[Line], profile: Profile) -> tuple[list[Line
     the lines and each cut with its label."""
     result: list[Line] = []
     cuts: list[tuple[Line, str]] = []
+    inside = profile.labels.inside_line
     for line in lines:
-        rest = line
-        while (found := profile.labels.inside_line.search(rest.text)) is not None and found.group(1)[:1].isupper():
+        rest = line  # a label ends in a colon: the search stops at the line's last one (none: no search)
+        while (found := inside.search(rest.text, 0, rest.text.rfind(":") + 1)) is not None \
+                and found.group(1)[:1].isupper():
             cut = found.start(1)
             before = Line(rest.number, rest.start, rest.start + cut - 1, rest.text[: cut - 1])
             rest = Line(rest.number, rest.start + cut, rest.end, rest.text[cut:])
