@@ -156,3 +156,39 @@ def test_a_killed_run_leaves_the_previous_output_intact(tmp_path):
         assert after == before, moment
         for table in ("regions", "contacts", "mentions"):
             assert len(pd.read_parquet(tmp_path / "output" / "parquet" / f"{table}.parquet")) > 0
+
+
+def test_a_write_that_fails_on_the_writer_thread_stops_the_run_and_keeps_the_previous_output(tmp_path, monkeypatch):
+    from pipeline.publish import writer
+
+    make_corpus(tmp_path / "raw", 2)
+    paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    runner.run(*paths)
+    before = snapshot(tmp_path / "out")
+    (tmp_path / "raw" / "plan-01.txt").write_text(SEED_TEXT.replace("232", "231"), encoding="utf-8")
+    written = writer._write
+
+    def disk_full(path, content):
+        if path.name.startswith("14-"):
+            raise OSError(28, "No space left on device", str(path))
+        written(path, content)
+
+    monkeypatch.setattr(writer, "_write", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        runner.run(*paths)
+    assert snapshot(tmp_path / "out") == before
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock"))  # the runs' lock files
+    assert left == ["interim", "out", "raw"]  # no staging folder left
+    monkeypatch.setattr(writer, "_write", written)
+    runner.run(*paths)
+    assert snapshot(tmp_path / "out") != before
+
+
+def test_checksums_of_files_written_from_memory_match_the_files(tmp_path):
+    make_corpus(tmp_path / "raw", 2)
+    runner.run(tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    result = subprocess.run(["sha256sum", "--quiet", "-c", "checksums.sha256"], cwd=tmp_path / "out",
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = (tmp_path / "out" / "checksums.sha256").read_text(encoding="utf-8")
+    assert listed.count("  json/plan-01/") == 18  # document.json and the 17 region files

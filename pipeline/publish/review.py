@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -693,8 +694,12 @@ class ReviewWriter:
     """Collects document fragments in a folder (one file each), then streams them into the pages,
     so memory holds one document at a time however many there are."""
 
-    def __init__(self, folder: Path, profile: Profile) -> None:
+    def __init__(self, folder: Path, profile: Profile,
+                 write: Callable[[Path, bytes], None] = lambda path, data: path.write_bytes(data)) -> None:
+        """``write`` writes a fragment's file (the output writer's thread, which the caller lets
+        finish before ``finish``)."""
         self.profile = profile
+        self.write = write
         self.folder = folder
         self.parts = folder / ".parts"
         self.parts.mkdir(parents=True)
@@ -703,7 +708,7 @@ class ReviewWriter:
     def add(self, extraction: Extraction) -> None:
         doc = extraction.document
         number = len(self.documents)
-        (self.parts / f"{number:08d}.html").write_text(document_fragment(extraction, self.profile), encoding="utf-8")
+        self.write(self.parts / f"{number:08d}.html", document_fragment(extraction, self.profile).encode("utf-8"))
         findings = [*doc.quality, *(f for r in extraction.regions for f in r.quality)]
         self.documents.append(DocumentEntry(doc.document_id, doc.title or doc.document_id, doc.source_path,
                                             len(extraction.regions), _severity_counts(findings)))

@@ -17,7 +17,8 @@ that list to know every output file.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import orjson
@@ -65,6 +66,40 @@ def _write(path: Path, content: str | bytes) -> None:
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
+PENDING_WRITES = 64
+"""Files the writer thread may have queued; past this, adding waits for the oldest to be written,
+so memory stays bounded when the disk is slower than the extraction."""
+
+
+class BackgroundFiles:
+    """Writes files on a thread of its own while the next document is extracted (writing a small
+    file costs the disk's time, not the interpreter's), and keeps each file's SHA-256 so that the
+    checksums need not read it back. ``wait`` raises the first error a write met."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="output-writer")
+        self._pending: deque[Future] = deque()
+        self.digests: dict[Path, str] = {}
+
+    def write(self, path: Path, content: bytes) -> None:
+        self.digests[path] = hashlib.sha256(content).hexdigest()
+        self._pending.append(self._pool.submit(_write, path, content))
+        while len(self._pending) > PENDING_WRITES or (self._pending and self._pending[0].done()):
+            self._pending.popleft().result()
+
+    def wait(self) -> None:
+        """Returns once every queued file is written; raises the first error."""
+        while self._pending:
+            self._pending.popleft().result()
+
+    def close(self) -> None:
+        """Stops the thread once what it is writing is done; what is still queued is not written."""
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 class OutputWriter:
     """Builds a new output tree in ``staging``, one document at a time: memory holds one
     document's rows, never the corpus."""
@@ -78,7 +113,8 @@ class OutputWriter:
                         for name, schema in self.schemas.items()}
         self.rows: Counter[str] = Counter()
         self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
-        self.review = ReviewWriter(self.staging / "review", profile)
+        self.files = BackgroundFiles()
+        self.review = ReviewWriter(self.staging / "review", profile, self.files.write)
         self.sources: list[dict] = []
 
     def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
@@ -88,9 +124,10 @@ class OutputWriter:
         doc = data["document"]
         folder = self.staging / "json" / doc["document_id"]
         folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / "document.json", json_bytes({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
+        self.files.write(folder / "document.json",
+                         json_bytes({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
         for name, region in zip(doc["region_files"], data["regions"]):
-            _write(folder / name, json_bytes(region_json(region, extraction.text)))
+            self.files.write(folder / name, json_bytes(region_json(region, extraction.text)))
         self.add_rows(rows(extraction, self.profile.metric_ids, data))
         self.review.add(extraction)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
@@ -113,14 +150,18 @@ class OutputWriter:
         for name, writer in self.writers.items():
             self._flush(name)
             writer.close()
+        self.files.wait()  # the review fragments are read back next
         self.review.finish()
         dictionary.write(self.staging, self.profile)
-        _write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources)))
-        _write(self.staging / CHECKSUMS, checksums(self.staging))
+        self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources)))
+        self.files.wait()
+        self.files.close()
+        _write(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))
         return {name: self.rows[name] for name in self.schemas}
 
     def abort(self) -> None:
         """Closes what is open; the staging folder is the runner's to remove."""
+        self.files.close()
         for writer in self.writers.values():
             try:
                 writer.close()
@@ -139,13 +180,18 @@ def provenance(profile: Profile, sources: list[dict]) -> dict:
     }
 
 
-def checksums(root: Path) -> str:
+def checksums(root: Path, known: dict[Path, str] | None = None) -> str:
     """``sha256sum`` lines for every file under ``root`` (paths relative to it, sorted), but the
-    hidden files at its top, which are the runner's marker of the folder, not the data."""
+    hidden files at its top, which are the runner's marker of the folder, not the data. ``known``:
+    the digests of files written from bytes in memory, which are not read back."""
+    known = known or {}
     lines = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != CHECKSUMS
                        and not (p.parent == root and p.name.startswith("."))):
-        with path.open("rb") as stream:
-            digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        if path in known:
+            digest = known[path]
+        else:
+            with path.open("rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").hexdigest()
         lines.append(f"{digest}  {path.relative_to(root).as_posix()}\n")
     return "".join(lines)
