@@ -192,3 +192,25 @@ def test_checksums_of_files_written_from_memory_match_the_files(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     listed = (tmp_path / "out" / "checksums.sha256").read_text(encoding="utf-8")
     assert listed.count("  json/plan-01/") == 18  # document.json and the 17 region files
+
+
+def test_an_interim_file_that_cannot_be_written_stops_the_run_and_keeps_the_previous_interim(tmp_path, monkeypatch):
+    from pipeline.publish import writer
+
+    make_corpus(tmp_path / "raw", 2)
+    paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "out")
+    runner.run(*paths)
+    before = snapshot(tmp_path / "interim"), snapshot(tmp_path / "out")
+    (tmp_path / "raw" / "plan-00.txt").write_text(SEED_TEXT.replace("232", "231"), encoding="utf-8")
+    written = writer._write
+
+    def disk_full(path, content):
+        if path.name == "sections.json":
+            raise OSError(28, "No space left on device", str(path))
+        written(path, content)
+
+    monkeypatch.setattr(writer, "_write", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        runner.run(*paths)
+    assert (snapshot(tmp_path / "interim"), snapshot(tmp_path / "out")) == before
+    assert not [p for p in (tmp_path / "interim").iterdir() if "staging" in p.name]

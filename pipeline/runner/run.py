@@ -38,7 +38,7 @@ from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
-from pipeline.publish.writer import OutputWriter
+from pipeline.publish.writer import BackgroundFiles, OutputWriter
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
@@ -158,9 +158,11 @@ def internal_error(source: Source, exc: BaseException) -> str:
            "for the traceback"
 
 
-def process(task: tuple[Source, Path, Options]) -> Outcome:
+def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] | None = None) -> Outcome:
     """The whole pipeline for one document, reusing what is still valid in its interim folder.
-    Runs in a worker process; writes only to a staging folder. Never raises for one document."""
+    Runs in a worker process; writes only to a staging folder, with ``write`` when given (the
+    run's writer thread, which the run waits for before it uses the staging folder). Never raises
+    for one document."""
     source, interim_dir, options = task
     try:
         data = read_source_bytes(source.path, *read_limit(source))
@@ -179,7 +181,10 @@ def process(task: tuple[Source, Path, Options]) -> Outcome:
         staging = staging_dir(folder)
         try:
             for name, content in files.items():
-                (staging / name).write_bytes(content)
+                if write is None:
+                    (staging / name).write_bytes(content)
+                else:
+                    write(staging / name, content)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
             raise
@@ -210,11 +215,13 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: int) -> Iterator[Outcome]:
+def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: int,
+              files: BackgroundFiles) -> Iterator[Outcome]:
+    """Each document's outcome, in order; one job writes its interim files with ``files``."""
     tasks = [(source, interim_dir, options) for source in sources]
     with fewer_collections():
         if jobs <= 1 or len(sources) <= 1:
-            yield from map(process, tasks)
+            yield from (process(task, files.write) for task in tasks)
             return
         build_nlp(options.profile)  # built once here, inherited by the forked workers instead of built in each
         resolver_for(options.profile)
@@ -304,6 +311,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
     output_staging: Path | None = None
     writer: OutputWriter | None = None
     stagings: list[tuple[Path, Path]] = []
+    interim_files = BackgroundFiles()
     try:
         sources, skipped, refused = discover(raw_dir)
         summary.skipped = skipped
@@ -317,7 +325,8 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
             summary.failures.append(item.message)
             writer.add_rows({"quality": [_failure_row(item.document_id, item.message)]})
         seen: dict[str, str] = {}
-        for n, outcome in enumerate(_outcomes(sources, interim_dir, Options(profile, redact_salt, pdf_engine), jobs), start=1):
+        options = Options(profile, redact_salt, pdf_engine)
+        for n, outcome in enumerate(_outcomes(sources, interim_dir, options, jobs, interim_files), start=1):
             if progress:
                 progress(n, len(sources), shown(outcome.source.relative))
             summary.warnings += outcome.warnings
@@ -343,6 +352,8 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
             summary.regions += len(extraction.regions)
             summary.findings.update(f.severity for f in extraction.document.quality)
             summary.findings.update(f.severity for r in extraction.regions for f in r.quality)
+        interim_files.wait()
+        interim_files.close()
         if summary.failures and not keep_going:
             raise FailedDocuments(summary.failures)
         summary.findings.update("error" for _ in summary.failures)
@@ -355,6 +366,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
         summary.warnings += _kept(swap_in(output_staging, output_dir, _output_owned))
         output_staging = None
     except BaseException:
+        interim_files.close()  # before the staging folders it writes into are removed
         if writer is not None:
             writer.abort()
         if output_staging is not None:
