@@ -39,11 +39,13 @@ def _shifted(value: Any, by: int, message: Callable[[str], str] | None = None) -
                 out[key] = item + by
             elif key == "message" and message and isinstance(item, str):
                 out[key] = message(item)
-            else:
+            elif isinstance(item, (dict, list)):
                 out[key] = _shifted(item, by, message)
+            else:
+                out[key] = item
         return out
     if isinstance(value, list):
-        return [_shifted(item, by, message) for item in value]
+        return [_shifted(item, by, message) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 

@@ -180,11 +180,14 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
     out = []
     first_button = True
     ordered = sorted(c for c in cuts if offset <= c <= end_of_text)
+    current: tuple[str, str] | None = None  # what the present set of covering spans gives
     for a, b in zip(ordered, ordered[1:]):
         if a in ending:
             active.difference_update(ending[a])
+            current = None
         if a in starting:
             active.update(starting[a])
+            current = None
         if active_findings or a in finding_starts:
             active_findings = {k for k in active_findings if findings[k].end > a} | set(finding_starts.get(a, ()))
             for k in finding_starts.get(a, ()):
@@ -196,10 +199,12 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
             continue
         classes = ["hl"]
         if active:
-            key = frozenset(active)
-            if key not in looks:
-                looks[key] = look(key)
-            kind, attributes = looks[key]
+            if current is None:
+                key = frozenset(active)
+                if key not in looks:
+                    looks[key] = look(key)
+                current = looks[key]
+            kind, attributes = current
             button = kind != "section" or a in section_starts
         else:
             kind, attributes, button = "finding", "", True
@@ -410,7 +415,8 @@ def _json(data: object) -> str:
     sorted; orjson, ten times faster than ``json.dumps`` on a report's spans)."""
     text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     for character, escape in _JSON_ESCAPES:
-        text = text.replace(character, escape)
+        if character in text:
+            text = text.replace(character, escape)
     return text
 
 
