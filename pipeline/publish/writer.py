@@ -74,23 +74,35 @@ so memory stays bounded when the disk is slower than the extraction."""
 class BackgroundFiles:
     """Writes files on a thread of its own while the next document is extracted (writing a small
     file costs the disk's time, not the interpreter's), and keeps each file's SHA-256 so that the
-    checksums need not read it back. ``wait`` raises the first error a write met."""
+    checksums need not read it back. A failed write is raised by ``wait``, never by ``write`` (which
+    may be called inside a document's stages, where it would be taken for that document's failure);
+    once one has failed, nothing more is written."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="output-writer")
         self._pending: deque[Future] = deque()
         self.digests: dict[Path, str] = {}
+        self.error: BaseException | None = None
 
     def write(self, path: Path, content: bytes) -> None:
+        if self.error is not None:
+            return
         self.digests[path] = hashlib.sha256(content).hexdigest()
         self._pending.append(self._pool.submit(_write, path, content))
         while len(self._pending) > PENDING_WRITES or (self._pending and self._pending[0].done()):
-            self._pending.popleft().result()
+            self._settle(self._pending.popleft())
+
+    def _settle(self, future: Future) -> None:
+        error = future.exception()  # waits for it
+        if error is not None and self.error is None:
+            self.error = error
 
     def wait(self) -> None:
-        """Returns once every queued file is written; raises the first error."""
+        """Returns once every queued file is written; raises the first write's error."""
         while self._pending:
-            self._pending.popleft().result()
+            self._settle(self._pending.popleft())
+        if self.error is not None:
+            raise self.error
 
     def close(self) -> None:
         """Stops the thread once what it is writing is done; what is still queued is not written."""
