@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import cli
-from tests.test_review import ARTIFACTS, browser  # noqa: F401 - the shared headless Chromium fixture
+from tests.test_review import ARTIFACTS, browser, browser_only  # noqa: F401 - the shared headless Chromium fixture
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,7 @@ def test_no_changes_page(seed_output, tmp_path):
     assert "No changes." in path.read_text(encoding="utf-8")
 
 
+@browser_only
 def test_diff_page_in_chromium(browser, diff_page):  # noqa: F811 - the fixture
     from selenium.webdriver.common.by import By
 
