@@ -56,11 +56,6 @@ def json_bytes(model: BaseModel | dict | list, exclude: set[str] | None = None) 
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def to_json(model: BaseModel | dict | list, exclude: set[str] | None = None) -> str:
-    """``json_bytes`` as text."""
-    return json_bytes(model, exclude).decode("utf-8")
-
-
 def _write(path: Path, content: str | bytes) -> None:
     """Writes a file of the tree (text as UTF-8 with its line ends as they are); its folder exists."""
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
