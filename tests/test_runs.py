@@ -166,20 +166,20 @@ def test_a_write_that_fails_on_the_writer_thread_stops_the_run_and_keeps_the_pre
     runner.run(*paths)
     before = snapshot(tmp_path / "out")
     (tmp_path / "raw" / "plan-01.txt").write_text(SEED_TEXT.replace("232", "231"), encoding="utf-8")
-    written = writer._write
+    written = writer.write_file
 
     def disk_full(path, content):
         if path.name.startswith("14-"):
             raise OSError(28, "No space left on device", str(path))
         written(path, content)
 
-    monkeypatch.setattr(writer, "_write", disk_full)
+    monkeypatch.setattr(writer, "write_file", disk_full)
     with pytest.raises(OSError, match="No space left"):
         runner.run(*paths)
     assert snapshot(tmp_path / "out") == before
     left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock"))  # the runs' lock files
     assert left == ["interim", "out", "raw"]  # no staging folder left
-    monkeypatch.setattr(writer, "_write", written)
+    monkeypatch.setattr(writer, "write_file", written)
     runner.run(*paths)
     assert snapshot(tmp_path / "out") != before
 
@@ -202,14 +202,14 @@ def test_an_interim_file_that_cannot_be_written_stops_the_run_and_keeps_the_prev
     runner.run(*paths)
     before = snapshot(tmp_path / "interim"), snapshot(tmp_path / "out")
     (tmp_path / "raw" / "plan-00.txt").write_text(SEED_TEXT.replace("232", "231"), encoding="utf-8")
-    written = writer._write
+    written = writer.write_file
 
     def disk_full(path, content):
         if path.name == "sections.json":
             raise OSError(28, "No space left on device", str(path))
         written(path, content)
 
-    monkeypatch.setattr(writer, "_write", disk_full)
+    monkeypatch.setattr(writer, "write_file", disk_full)
     with pytest.raises(OSError, match="No space left"):
         runner.run(*paths)
     assert (snapshot(tmp_path / "interim"), snapshot(tmp_path / "out")) == before

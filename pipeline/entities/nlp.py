@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span
 from pipeline import reference
 from pipeline.entities.registry import registry
 from pipeline.models import MatchMethod
-from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, Resolver, is_garbled
+from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, MAY_BE_GARBLED, Resolver, is_garbled
 from pipeline.entities.tokens import BoundedTokenizer, warm_tokenizer
 from pipeline.profile import Profile
 from pipeline.reference import County
@@ -516,11 +516,6 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
 _CANDIDATES: dict[str, re.Pattern[str]] = {}
 
 
-_MAY_BE_GARBLED = r"(?=[^\W\d]*+\d|\w*+[,.;])"
-"""What a garbled word must have, tested without backtracking before the costly rule: a digit in its
-word characters, or one of ",.;" right after them (the rule needs a letter followed by one of those)."""
-
-
 def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
     """Words the token rules look at: the own-region and county-board words ("regionen",
     "Länsstyrelsen"), garbled words and capitalised words of five letters or more. Finding them
@@ -530,7 +525,7 @@ def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
         own = [rf"(?i:{re.escape(w)})" for w in rules.own_region_words]
         own += [re.escape(w) for w in rules.own_county_board_words]
         _CANDIDATES[profile.sha256] = re.compile(
-            rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}{_MAY_BE_GARBLED}\w*{GARBLED_WORD.pattern}\w*"
+            rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}{MAY_BE_GARBLED}\w*{GARBLED_WORD.pattern}\w*"
             rf"|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
     return _CANDIDATES[profile.sha256]
 

@@ -63,6 +63,10 @@ def _key(name: str) -> str:
 
 
 GARBLED_WORD = re.compile(r"[^\W\d_](?=[\d,.;]*(?:[,.;]{2}|\d{3}))[\d,.;]+[^\W\d_]")
+MAY_BE_GARBLED = r"(?=[^\W\d]*+\d|\w*+[,.;])"
+"""What a word (from its start) must have for ``GARBLED_WORD`` to match in it, tested without
+backtracking: a digit among its word characters, or one of ",.;" right after them (the rule needs a
+letter followed by one of those). Keep the two together."""
 
 
 def is_garbled(surface: str) -> bool:

@@ -23,27 +23,10 @@ documents full of new words keeps its memory bounded (warming a chunk twice cost
 
 
 def warm_tokenizer(nlp: Language, text: str) -> None:
-    """Lets ``nlp``'s tokenizer keep the chunks of ``text`` it has not seen before, one call per chunk,
-    and learns on the way whether any chunk of ``text`` is one the tokenizer must cut up (a run of
-    punctuation, an overlong chunk): when none is, tokenising ``text`` next skips that search.
-
-    Inside a memory zone spaCy keeps nothing, so there is nothing to warm. The chunks are warmed in
-    sorted order, so that a run does not depend on the hash seed."""
-    tokenizer = nlp.tokenizer
-    if nlp.vocab.in_memory_zone or not isinstance(tokenizer, BoundedTokenizer):
-        return
-    chunks = set(_CHUNKS.findall(text))
-    new = chunks.difference(tokenizer.warmed)
-    if len(tokenizer.warmed) + len(new) > WARMED_CHUNKS:
-        tokenizer.warmed.clear()
-        tokenizer.cut.clear()
-        new = chunks
-    for chunk in sorted(new):
-        if _LONG.search(chunk):
-            tokenizer.cut.add(chunk)
-        tokenizer(chunk)
-    tokenizer.warmed.update(new)
-    tokenizer.plain = text if tokenizer.cut.isdisjoint(chunks) else None
+    """Lets ``nlp``'s tokenizer keep the chunks of ``text`` it has not seen before
+    (``BoundedTokenizer.warm``). Inside a memory zone spaCy keeps nothing, so there is nothing to warm."""
+    if not nlp.vocab.in_memory_zone and isinstance(nlp.tokenizer, BoundedTokenizer):
+        nlp.tokenizer.warm(text)
 
 
 PUNCTUATION_RUN = 8
@@ -51,10 +34,10 @@ PUNCTUATION_RUN = 8
 spaCy's affix rules (which give the same tokens, one prefix or suffix at a time)."""
 LONG_CHUNK = 256
 """A chunk of this many non-space characters or more is tokenised in pieces of at most this size."""
-_LONG = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}|(?<!\S)\S{{{LONG_CHUNK},}}")
+_PUNCTUATION = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}")
+_LONG = re.compile(rf"{_PUNCTUATION.pattern}|(?<!\S)\S{{{LONG_CHUNK},}}")
 """A run of punctuation, or a chunk of ``LONG_CHUNK`` characters or more (tried at a chunk's start
 only: a chunk that long is one from its start, and the tokenizer takes the whole chunk anyway)."""
-_PUNCTUATION = re.compile(rf"[^\w\s]{{{PUNCTUATION_RUN},}}")
 
 
 class BoundedTokenizer:
@@ -80,6 +63,26 @@ class BoundedTokenizer:
 
     def __getattr__(self, name: str):  # vocab, memory_zone, pipe, rules …: the inner tokenizer's
         return getattr(self.inner, name)
+
+    def warm(self, text: str) -> None:
+        """Tokenises each chunk of ``text`` not warmed before in a call of its own, so that spaCy's
+        cache keeps it, and notes whether any chunk of ``text`` needs cutting: when none does,
+        tokenising ``text`` next skips that search. The chunks are warmed in sorted order, so that a
+        run does not depend on the hash seed."""
+        chunks = set(_CHUNKS.findall(text))
+        new = chunks.difference(self.warmed)
+        if len(self.warmed) + len(new) > WARMED_CHUNKS:
+            self.warmed.clear()
+            self.cut.clear()
+            new = chunks
+        for chunk in sorted(new):
+            if _LONG.search(chunk):
+                self.cut.add(chunk)
+                self(chunk)
+            else:
+                self.inner(chunk)
+        self.warmed.update(new)
+        self.plain = text if self.cut.isdisjoint(chunks) else None
 
     def __call__(self, text: str) -> Doc:
         if text is self.plain:  # warmed just now: no chunk of it needs cutting

@@ -146,8 +146,8 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
     and findings. A piece is a button when it holds a value, starts a section (its label) or carries
     a finding; the first button of the text is its one tab stop.
 
-    The pieces are cut at every span's start and end, so the spans covering a piece are those
-    started and not yet ended: kept as a set that each cut updates. What a set of spans gives a
+    The pieces are cut at every span's and finding's start and end, so the spans and findings on a
+    piece are those started and not yet ended: kept as two sets that each cut updates. What a set of spans gives a
     piece (its kind and its ``data-s``, most specific span first) is worked out once per set."""
     end_of_text = offset + len(text)
     findings = [f for f in findings if f.start < end_of_text and f.end > offset]
@@ -160,9 +160,11 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
             starting.setdefault(span["start"], []).append(i)
             ending.setdefault(span["end"], []).append(i)
     finding_starts: dict[int, list[int]] = {}
+    finding_ends: dict[int, list[int]] = {}
     for k, f in enumerate(findings):
         cuts |= {max(f.start, offset), min(f.end, end_of_text)}
         finding_starts.setdefault(max(f.start, offset), []).append(k)
+        finding_ends.setdefault(f.end, []).append(k)
     section_starts = {s["start"] for s in spans if s["kind"] == "section"}
     order = [KIND_ORDER[s["kind"]] for s in spans]
     length = [s["end"] - s["start"] for s in spans]
@@ -188,9 +190,11 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
         if a in starting:
             active.update(starting[a])
             current = None
-        if active_findings or a in finding_starts:
-            active_findings = {k for k in active_findings if findings[k].end > a} | set(finding_starts.get(a, ()))
-            for k in finding_starts.get(a, ()):
+        if a in finding_ends:
+            active_findings.difference_update(finding_ends[a])
+        if a in finding_starts:
+            active_findings.update(finding_starts[a])
+            for k in finding_starts[a]:
                 out.append(f'<span id="{findings[k].finding_id}"></span>')
         piece = html.escape(text[a - offset : b - offset])
         on = [findings[k] for k in sorted(active_findings)] if active_findings else []

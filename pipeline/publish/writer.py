@@ -56,7 +56,7 @@ def json_bytes(model: BaseModel | dict | list, exclude: set[str] | None = None) 
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def _write(path: Path, content: str | bytes) -> None:
+def write_file(path: Path, content: str | bytes) -> None:
     """Writes a file of the tree (text as UTF-8 with its line ends as they are); its folder exists."""
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
@@ -83,7 +83,7 @@ class BackgroundFiles:
         if self.error is not None:
             return
         self.digests[path] = hashlib.sha256(content).hexdigest()
-        self._pending.append(self._pool.submit(_write, path, content))
+        self._pending.append(self._pool.submit(write_file, path, content))
         while len(self._pending) > PENDING_WRITES or (self._pending and self._pending[0].done()):
             self._settle(self._pending.popleft())
 
@@ -163,7 +163,7 @@ class OutputWriter:
         self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources)))
         self.files.wait()
         self.files.close()
-        _write(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))
+        write_file(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))
         return {name: self.rows[name] for name in self.schemas}
 
     def abort(self) -> None:

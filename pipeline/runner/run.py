@@ -38,7 +38,7 @@ from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
-from pipeline.publish.writer import BackgroundFiles, OutputWriter
+from pipeline.publish.writer import BackgroundFiles, OutputWriter, write_file
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
@@ -158,9 +158,9 @@ def internal_error(source: Source, exc: BaseException) -> str:
            "for the traceback"
 
 
-def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] | None = None) -> Outcome:
+def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] = write_file) -> Outcome:
     """The whole pipeline for one document, reusing what is still valid in its interim folder.
-    Runs in a worker process; writes only to a staging folder, with ``write`` when given (the
+    Runs in a worker process; writes only to a staging folder, with ``write`` (at once, or on the
     run's writer thread, which the run waits for before it uses the staging folder). Never raises
     for one document."""
     source, interim_dir, options = task
@@ -181,10 +181,7 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         staging = staging_dir(folder)
         try:
             for name, content in files.items():
-                if write is None:
-                    (staging / name).write_bytes(content)
-                else:
-                    write(staging / name, content)
+                write(staging / name, content)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
             raise
