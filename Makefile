@@ -8,7 +8,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIPELINE := $(VENV)/bin/pipeline
 VENV_STAMP := $(VENV)/.installed
-RAW := $(shell find raw -type f ! -name README.md ! -name '.*' 2>/dev/null | sort)
+# The list of sources (path, size, time), rewritten only when it changes: Make sees a source added,
+# edited, deleted or renamed whatever its name (spaces, quotes, å/ä/ö), which a list of file names as
+# prerequisites cannot do.
+RAW_LIST := .raw-sources.list
 CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' | sort)
 # Every file the last extraction wrote, as its manifest lists them; deleting any one (or the
 # manifest) makes `make extract` run again. Before the first run only the manifest is known.
@@ -20,6 +23,7 @@ EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
 AXE := node_modules/axe-core/axe.min.js
 NPM := $(shell command -v npm 2>/dev/null)
 
+FORCE: # always "remade", so the rule that needs it runs on every make
 .PHONY: help venv extract review export test test-slow bench fuzz check-output diff clean lock
 
 help: ## Show the targets
@@ -35,7 +39,11 @@ $(VENV_STAMP): requirements.lock pyproject.toml
 venv: $(VENV_STAMP) ## Create .venv with the pinned packages of requirements.lock and the `pipeline` command
 	@echo "$(VENV)/bin/pipeline is installed; activate it with: . $(VENV)/bin/activate"
 
-$(OUTPUTS) &: $(RAW) $(CODE) $(VENV_STAMP)
+$(RAW_LIST): FORCE
+	+@find -L raw \( -type f -o -type l \) ! -name README.md ! -path '*/.*' -printf '%P\t%s\t%T@\n' 2>/dev/null \
+	  | LC_ALL=C sort > $@.new; if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+$(OUTPUTS) &: $(RAW_LIST) $(CODE) $(VENV_STAMP)
 	$(PIPELINE) extract
 
 # Never deleted by .DELETE_ON_ERROR: the pipeline swaps a finished tree in or leaves the old one, and

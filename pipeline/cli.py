@@ -169,6 +169,10 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
     if not quiet:
         for warning in summary.warnings:
             click.echo(f"warning: {warning}", err=True)
+        for line in summary.set_aside:
+            click.echo(f"set aside: {line}", err=True)
+        for line in summary.removed:
+            click.echo(f"removed: {line}")
     for failure in summary.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:

@@ -33,6 +33,7 @@ class Code(str, Enum):
     # run
     unusable_source = "unusable_source"
     duplicate_document = "duplicate_document"
+    near_duplicate_document = "near_duplicate_document"
     # readers
     web_leftover_removed = "web_leftover_removed"
     html_no_main = "html_no_main"
@@ -110,8 +111,12 @@ class Code(str, Enum):
 CATALOGUE: dict[Code, CodeInfo] = {
     Code.unusable_source: CodeInfo("error", "run", "a source file could not be read at all; with --keep-going the "
                                    "other documents are published"),
-    Code.duplicate_document: CodeInfo("warning", "run", "two source files hold the same report; both are kept, so "
-                                      "its counts appear twice"),
+    Code.duplicate_document: CodeInfo("warning", "run", "another source file holds the same edition of the report "
+                                      "(another form, or a copy): it was read once, from the file that reads best, "
+                                      "and the other set aside (output/provenance.json lists it)"),
+    Code.near_duplicate_document: CodeInfo("warning", "run", "another source file has the same title and regions and "
+                                           "differs in one or two regions only: both are kept, so if they are one "
+                                           "edition its counts appear twice"),
     Code.web_leftover_removed: CodeInfo("info", "readers", "web-page furniture (a link icon's screen-reader text, a "
                                         "file-type badge) was removed from the text"),
     Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "

@@ -201,13 +201,17 @@ class Organisation(Model):
     kind: str | None = D("cooperative development agency, public agency, university, municipality, region, "
                          "incubator, association, company, foundation, …; for an unregistered name, the kind its "
                          "organisation word gives ('… universitet': university), else null")
-    aliases: list[str] = D("names and abbreviations it is known by")
+    aliases: list[str] = D("names and abbreviations it is known by; for an unregistered name, only the forms the "
+                           "document writes it in")
     registered: bool = D("false for a name found in no registry (kept with an 'unregistered-' id)")
     parent_id: str | None = D("the parent organisation of a unit or programme", default=None)
     county_code: str | None = D(f"{_COUNTY}, for regions, county boards, counties and municipalities", default=None)
     municipality_code: str | None = D("SCB municipality code, four digits, for municipalities", default=None)
     place_id: str | None = D("for an unregistered name that holds a place ('Högskolan i Gävle'), that place's "
                              "entity id", default=None)
+    registry_suggestions: list[str] = D("for an unregistered name, the registry's closest names, for a person to "
+                                        "check; the organisation is none of them (empty for a registered one)",
+                                        default_factory=list)
 
 
 class Region(Model):

@@ -60,6 +60,8 @@ class Entity:
     municipality_code: str | None = None
     place_id: str | None = None
     """For an unregistered name that holds a place ("Högskolan i Gävle"): that place's entity id."""
+    suggestions: tuple[str, ...] = ()
+    """For an unregistered name: the registry's closest names, which it is not (never aliases)."""
 
 
 @dataclass(frozen=True)

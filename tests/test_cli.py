@@ -139,8 +139,9 @@ def test_summary_is_printed(project, tmp_path):
 
 
 def test_same_stem_in_two_folders_gets_two_ids(tmp_path):
-    for folder in ("2019", "2020"):
+    for folder in ("2019", "2020"):  # two editions (two copies of one would be one document)
         (tmp_path / "raw" / folder).mkdir(parents=True)
-        shutil.copy(SEED, tmp_path / "raw" / folder / "plan.txt")
+        text = SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 44", f"Kända sociala företag: {folder}")
+        (tmp_path / "raw" / folder / "plan.txt").write_text(text, encoding="utf-8")
     assert cli("extract", cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["2019--plan", "2020--plan"]

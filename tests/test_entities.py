@@ -143,6 +143,21 @@ def test_unregistered_name_is_kept_with_suggestions(regions):
     assert "closest:" in finding.message
 
 
+def test_an_unregistered_organisation_keeps_only_its_own_names_as_aliases(seed):
+    # Västmanland: "… med chefer från Samhälle och hållbarhet, Näringsliv, Kultur …": "Näringsliv" is in
+    # no registry; the registry's nearest names are suggestions for a person, never its aliases
+    by_id = {o.organisation_id: o for o in seed.document.organisations}
+    naringsliv = by_id["unregistered-naringsliv"]
+    assert naringsliv.aliases == ["Näringsliv"] and not naringsliv.registered
+    assert "Nyföretagarcentrum" in naringsliv.registry_suggestions
+    registered_names = {name for o in by_id.values() if o.registered for name in (o.name, *o.aliases)}
+    for organisation in by_id.values():
+        if not organisation.registered:
+            assert not set(organisation.aliases) & registered_names, organisation
+        else:
+            assert organisation.registry_suggestions == []
+
+
 def test_every_contact_is_a_person_span(seed):
     findings = [f for r in seed.regions for f in r.quality]
     assert codes(findings, "contact_not_a_person") == [] and codes(findings, "person_not_a_contact") == []

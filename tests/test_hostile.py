@@ -726,8 +726,9 @@ def test_diff_exits_2_on_a_malformed_or_older_output_folder(tmp_path):
 
 
 def test_a_worker_that_dies_is_that_documents_failure_and_keep_going_publishes_the_others(tmp_path, monkeypatch):
-    for n in range(3):
-        project(tmp_path, SEED_TEXT, f"doc{n}.txt")
+    for n in range(3):  # three editions (copies would be one document)
+        project(tmp_path, SEED_TEXT.replace("Kända sociala företag: 44", f"Kända sociala företag: {44 + n}"),
+                f"doc{n}.txt")
     monkeypatch.setattr(runner, "process", _dying_process)
     result = extract(tmp_path, "--jobs", "2", "--keep-going")
     assert result.returncode == 1

@@ -86,17 +86,6 @@ def test_keep_going_publishes_the_rest_and_records_the_failure(tmp_path):
     assert list(errors.code) == ["unusable_source"] and list(errors.document_id) == ["tom"]
 
 
-def test_the_same_report_twice_is_reported_not_silently_double_counted(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SEED, raw / "a-text.txt")
-    (raw / "b-web.html").write_text(render_html(SEED_TEXT), encoding="utf-8")
-    runner.run(raw, tmp_path / "interim", tmp_path / "out")
-    quality = pd.read_parquet(tmp_path / "out" / "parquet" / "quality.parquet")
-    duplicates = quality[quality.code == "duplicate_document"]
-    assert list(duplicates.document_id) == ["b-web"] and "a-text" in duplicates.message.iloc[0]
-
-
 SALT = "s3cret-salt-of-sixteen"
 
 

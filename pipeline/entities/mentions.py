@@ -50,7 +50,12 @@ class DocumentOrganisations:
     def use(self, organisation_id: str, fallback: Entity | None = None) -> str:
         org = self._registry.get(organisation_id, fallback)
         assert org is not None, organisation_id
-        if org.organisation_id not in self.by_id:
+        used = self.by_id.get(org.organisation_id)
+        if used is not None and not used.registered and fallback is not None:  # another form it is written in?
+            forms = [*used.aliases, *(a for a in fallback.aliases if a not in used.aliases)]
+            if len(forms) > len(used.aliases):
+                self.by_id[org.organisation_id] = used.model_copy(update={"aliases": forms})
+        if used is None:
             self.by_id[org.organisation_id] = models.Organisation(
                 organisation_id=org.organisation_id,
                 name=org.name,
@@ -61,6 +66,7 @@ class DocumentOrganisations:
                 county_code=org.county_code,
                 municipality_code=org.municipality_code,
                 place_id=org.place_id,
+                registry_suggestions=list(org.suggestions),
             )
             if org.parent_id:
                 self.use(org.parent_id)
@@ -103,15 +109,15 @@ class RegionMentions:
             return self.by_span[(span.start, span.end)].organisation_id
         if span.method == "unregistered" and fallback is None:
             name = " ".join(span.surface.split())
-            fallback = Entity(span.organisation_id, name, span.kind, (name, *self.resolver.suggestions(name)),
-                              "not in the registry", place_id=span.place_id)
+            fallback = Entity(span.organisation_id, name, span.kind, (name,), "not in the registry",
+                              place_id=span.place_id, suggestions=tuple(self.resolver.suggestions(name)))
         if span.method in ("misspelling", "fuzzy"):
             how = f"similarity {span.score}" if span.score is not None else "a misspelling the registry lists"
             self.findings.add(Code.typo_corrected,
                               f"{span.surface!r} read as {self.organisations.name(span.organisation_id)!r} ({how})",
                               span.surface, span.start, span.end)
         elif span.method == "unregistered":
-            closest = ", ".join(fallback.aliases[1:]) if fallback else ""
+            closest = ", ".join(fallback.suggestions) if fallback else ""
             place = (f"; it names the place {self.organisations.name(fallback.place_id)!r}"
                      if fallback and fallback.place_id else "")
             kind = f" {fallback.kind}" if fallback and fallback.kind else ""
@@ -135,8 +141,8 @@ class RegionMentions:
         fallback = resolution.organisation
         if resolution.method == "unregistered" and self.suggested < SUGGESTED_PER_REGION:  # for the finding
             self.suggested += 1
-            fallback = Entity(fallback.organisation_id, fallback.name, None,
-                              (fallback.name, *self.resolver.suggestions(item.text)), fallback.source)
+            fallback = Entity(fallback.organisation_id, fallback.name, None, (fallback.name,), fallback.source,
+                              suggestions=tuple(self.resolver.suggestions(item.text)))
         return self.add(section, EntitySpan(resolution.organisation_id, item.text, item.start, item.end,
                                             resolution.method, resolution.score), fallback)
 

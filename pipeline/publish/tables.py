@@ -77,6 +77,7 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
             _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
             ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
             ("county_code", _S, True), ("municipality_code", _S, True), ("place_id", _S, True),
+            ("registry_suggestions", pa.list_(_S), False),
         ),
         "mentions": (
             _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),

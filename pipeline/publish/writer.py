@@ -123,6 +123,8 @@ class OutputWriter:
         self.files = BackgroundFiles()
         self.review = ReviewWriter(self.staging / "review", profile, self.files.write)
         self.sources: list[dict] = []
+        self.set_aside: list[dict] = []
+        """Sources read as another form of an edition published from another file (``runner/editions``)."""
 
     def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
         """Writes one document's JSON files and appends its rows to every table, from ``dumped``
@@ -160,7 +162,7 @@ class OutputWriter:
         self.files.wait()  # the review fragments are read back next
         self.review.finish()
         dictionary.write(self.staging, self.profile)
-        self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources)))
+        self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources, self.set_aside)))
         self.files.wait()
         self.files.close()
         write_file(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))
@@ -176,15 +178,19 @@ class OutputWriter:
                 pass
 
 
-def provenance(profile: Profile, sources: list[dict]) -> dict:
+def provenance(profile: Profile, sources: list[dict], set_aside: list[dict] | None = None) -> dict:
     """What made an output tree: the pipeline's version, the profile and every source's hash (no
-    timestamps, so an unchanged extraction gives the same bytes)."""
-    return {
+    timestamps, so an unchanged extraction gives the same bytes); and, when there are any, the
+    sources set aside because another file holds the same edition."""
+    made = {
         "pipeline_version": __version__,
         "profile": {"id": profile.id, "sha256": profile.sha256},
         "documents": [{key: source[key] for key in ("document_id", "source_path", "source_format", "source_sha256")}
                       for source in sources],
     }
+    if set_aside:
+        made["set_aside"] = set_aside
+    return made
 
 
 def checksums(root: Path, known: dict[Path, str] | None = None) -> str:

@@ -117,6 +117,23 @@ def lookup(folder: Path, sha: str, reader_fingerprint: str, records_fingerprint:
     return result
 
 
+def load(folder: Path) -> Extraction:
+    """The extraction kept in ``folder`` (an interim folder, or the staging folder a run just wrote),
+    every file checked against its hash; raises ``ValueError`` naming the file that fails."""
+    files = {}
+    for name in (TEXT_META, EXTRACTION):
+        try:
+            files[name] = _verified(folder / name)
+        except _Mismatch as problem:
+            raise ValueError(f"{shown(folder / name)}: {problem}") from None
+        if files[name] is None:
+            raise ValueError(f"{shown(folder / name)}: missing")
+    text_bytes = (folder / TEXT).read_bytes()
+    if hashlib.sha256(text_bytes).hexdigest() != files[TEXT_META].get("text_sha256"):
+        raise ValueError(f"{shown(folder / TEXT)}: does not match the text_sha256 of {TEXT_META}")
+    return Extraction.model_validate({**files[EXTRACTION]["extraction"], "text": text_bytes.decode("utf-8")})
+
+
 def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fingerprint: str,
                   records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, bytes]:
     """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the

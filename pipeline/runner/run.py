@@ -20,6 +20,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import traceback
 from collections import Counter
@@ -38,14 +39,15 @@ from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
-from pipeline.publish.writer import BackgroundFiles, OutputWriter, write_file
+from pipeline.publish.writer import PROVENANCE, BackgroundFiles, OutputWriter, write_file
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
 from pipeline.redact import check_salt, redact, salt_fingerprint
-from pipeline.runner import cache, folders
+from pipeline.runner import cache, editions, folders
 from pipeline.runner.fingerprints import fingerprint
 from pipeline.runner.sources import Source, discover
+from pipeline.runner.folders import remove_owned
 from pipeline.runner.swap import remove_leftovers, staging_dir, swap_in, unmark_staging
 
 RECORDS_LIBRARIES = ("spacy", "rapidfuzz", "pydantic")
@@ -68,6 +70,10 @@ class Summary:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    """Sources of the previous output that are gone from the raw folder, and so from the dataset."""
+    set_aside: list[str] = field(default_factory=list)
+    """Sources set aside as another form of an edition that is read from another file."""
 
 
 def reader_fingerprint(source_format: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
@@ -246,13 +252,6 @@ def _isolated(task: tuple[Source, Path, Options]) -> Outcome:
                                           "document (killed, or out of memory?)")
 
 
-def _signature(extraction: Extraction) -> str:
-    """Content that makes two files the same report, whatever their format."""
-    regions = [(r.county_code, r.title, [c.raw for c in r.counts.values()], [c.name for c in r.contacts])
-               for r in extraction.regions]
-    return hashlib.sha256(json.dumps(regions or extraction.text).encode("utf-8")).hexdigest()
-
-
 def _failure_row(document_id: str, message: str) -> dict:
     return {"document_id": document_id, "county_code": None, "severity": Code.unusable_source.severity,
             "code": Code.unusable_source.value, "field": None, "message": message, "evidence": message.split(": ", 1)[0],
@@ -301,6 +300,58 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | N
         claim.release()
 
 
+def _count(summary: Summary, extraction: Extraction) -> None:
+    summary.documents += 1
+    summary.regions += len(extraction.regions)
+    summary.findings.update(f.severity for f in extraction.document.quality)
+    summary.findings.update(f.severity for r in extraction.regions for f in r.quality)
+
+
+def _old_sources(output_dir: Path) -> list[dict]:
+    """The sources of the output being replaced, from its provenance (none when it has none)."""
+    try:
+        data = json.loads((output_dir / PROVENANCE).read_text(encoding="utf-8"))
+        return [d for d in [*data.get("documents", []), *data.get("set_aside", [])]
+                if isinstance(d, dict) and isinstance(d.get("source_path"), str)]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
+def _removed(old: list[dict], raw_dir: Path, sources: list[Source], refused: list) -> list[str]:
+    """A line for each source of the previous output that is no longer in the raw folder."""
+    present = {s.relative for s in sources} | {f"{raw_dir.name}/{r.path.relative_to(raw_dir).as_posix()}"
+                                               for r in refused}
+    return [f"{shown(d['source_path'])}: gone from the raw folder, so "
+            + (f"document {shown(str(d.get('document_id')))} is no longer in the dataset" if "same_edition_as" not in d
+               else f"no longer set aside as another form of document {shown(str(d['same_edition_as']))}")
+            for d in old if d["source_path"] not in present]
+
+
+def _forget_removed(interim_dir: Path, sources: list[Source], refused: list) -> list[str]:
+    """Removes the interim folders of documents whose source is gone (only the cache's own files);
+    returns the paths kept."""
+    current = {s.document_id for s in sources} | {r.document_id for r in refused}
+    kept: list[str] = []
+    try:
+        entries = sorted(os.scandir(interim_dir), key=lambda e: e.name)
+    except OSError:
+        return kept
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in current or not entry.is_dir(follow_symlinks=False):
+            continue
+        kept += [f"{Path(entry.path) / name}" for name in remove_owned(Path(entry.path), set(cache.INTERIM_FILES))]
+    return kept
+
+
+@dataclass
+class _Published:
+    """A document read in this run: where its interim files are, and its edition print."""
+
+    source: Source
+    folder: Path
+    print: editions.EditionPrint
+
+
 def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_going: bool,
          redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str) -> Summary:
     interim_dir, output_dir = claim.interim, claim.output
@@ -314,14 +365,17 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
         summary.skipped = skipped
         if not sources and not refused:
             raise ConfigurationError(f"{shown(raw_dir)}: no supported source files ({', '.join(READERS)})")
+        old_sources = _old_sources(output_dir)
         summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
         summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
         output_staging = staging_dir(output_dir, marked=True)
         writer = OutputWriter(output_staging, profile)
+        failure_rows: list[dict] = []
         for item in refused:
             summary.failures.append(item.message)
-            writer.add_rows({"quality": [_failure_row(item.document_id, item.message)]})
-        seen: dict[str, str] = {}
+            failure_rows.append(_failure_row(item.document_id, item.message))
+        writer.add_rows({"quality": failure_rows})
+        published: list[_Published] = []
         options = Options(profile, redact_salt, pdf_engine)
         for n, outcome in enumerate(_outcomes(sources, interim_dir, options, jobs, interim_files), start=1):
             if progress:
@@ -331,7 +385,8 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
                 summary.tracebacks.append(outcome.traceback)
             if outcome.error is not None:
                 summary.failures.append(outcome.error)
-                writer.add_rows({"quality": [_failure_row(outcome.source.document_id, outcome.error)]})
+                failure_rows.append(_failure_row(outcome.source.document_id, outcome.error))
+                writer.add_rows({"quality": failure_rows[-1:]})
                 continue
             extraction = outcome.extraction
             assert extraction is not None
@@ -339,20 +394,35 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
                 stagings.append((outcome.staging, interim_dir / outcome.source.document_id))
             summary.reused += outcome.reused
             summary.reextracted += not outcome.reused
-            signature = _signature(extraction)
-            dumped = outcome.dumped
-            if signature in seen:
-                extraction, dumped = _mark_duplicate(extraction, seen[signature]), None
-            seen.setdefault(signature, extraction.document.document_id)
-            writer.add(extraction, dumped)
-            summary.documents += 1
-            summary.regions += len(extraction.regions)
-            summary.findings.update(f.severity for f in extraction.document.quality)
-            summary.findings.update(f.severity for r in extraction.regions for f in r.quality)
+            published.append(_Published(outcome.source, outcome.staging or interim_dir / outcome.source.document_id,
+                                        editions.edition_print(extraction)))
+            writer.add(extraction, outcome.dumped)
+            _count(summary, extraction)
         interim_files.wait()
         interim_files.close()
         if summary.failures and not keep_going:
             raise FailedDocuments(summary.failures)
+        found = editions.group([p.print for p in published])
+        if found.set_aside or found.near:
+            # rare: published again from the interim files just written, without the documents set
+            # aside and with the findings that name them (the first tree is the run's own staging)
+            writer.abort()
+            shutil.rmtree(output_staging)
+            output_staging = staging_dir(output_dir, marked=True)
+            writer = OutputWriter(output_staging, profile)
+            writer.add_rows({"quality": failure_rows})
+            summary.documents = summary.regions = 0
+            summary.findings.clear()
+            for item in published:
+                if item.print.document_id not in found.set_aside:
+                    extraction = _with_edition_findings(cache.load(item.folder), found)
+                    writer.add(extraction)
+                    _count(summary, extraction)
+            writer.set_aside = [{"document_id": s.document_id, "source_path": s.source_path,
+                                 "source_format": s.source_format, "same_edition_as": s.kept}
+                                for s in found.set_aside.values()]
+            summary.set_aside = [f"{shown(s.source_path)}: the same edition as {shown(s.kept_path)}, which is read "
+                                 "instead" for s in found.set_aside.values()]
         summary.findings.update("error" for _ in summary.failures)
         for staging, target in stagings:
             summary.warnings += _kept(swap_in(staging, target, _interim_owned))
@@ -362,6 +432,8 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
         folders.write_marker(output_staging, folders.OUTPUT, folders.tree_files(output_staging))
         summary.warnings += _kept(swap_in(output_staging, output_dir, _output_owned))
         output_staging = None
+        summary.removed = _removed(old_sources, raw_dir, sources, refused)
+        summary.warnings += _kept(_forget_removed(interim_dir, sources, refused))
     except BaseException:
         interim_files.close()  # before the staging folders it writes into are removed
         if writer is not None:
@@ -383,9 +455,29 @@ class FailedDocuments(PipelineError):
         super().__init__("\n".join(failures))
 
 
-def _mark_duplicate(extraction: Extraction, first: str) -> Extraction:
-    finding = Finding(county_code=None, severity=Code.duplicate_document.severity, code=Code.duplicate_document,
-                      message=f"same content as document {first!r}; both are kept, so counts appear twice",
-                      evidence=extraction.document.source_path)
-    document = extraction.document.model_copy(update={"quality": [*extraction.document.quality, finding]})
+def _with_edition_findings(extraction: Extraction, found: editions.Editions) -> Extraction:
+    """The extraction with a warning for each source set aside as the same edition, and for each
+    document that reads nearly the same."""
+    doc = extraction.document
+    added = []
+    for other in found.kept_with(doc.document_id):
+        extra = f"; it has words this one has not: {editions.quoted(other.extra_words)}" if other.extra_words else ""
+        added.append(Finding(
+            county_code=None, severity=Code.duplicate_document.severity, code=Code.duplicate_document, field="regions",
+            message=f"{other.source_path} holds the same edition of the report; it is read once, from "
+                    f"{doc.source_path} (fewest errors and warnings, then text before web page before PDF), and "
+                    f"{other.source_path} is set aside{extra}",
+            evidence=other.source_path))
+    for near in found.near:
+        if near.document_id == doc.document_id:
+            added.append(Finding(
+                county_code=None, severity=Code.near_duplicate_document.severity, code=Code.near_duplicate_document,
+                field="regions",
+                message=f"{near.other_path} has the same title and regions and differs only in "
+                        f"{', '.join(near.regions)}; both are kept as separate documents, so the counts of the other "
+                        "regions appear twice: if the two files are one edition, remove one",
+                evidence=near.other_path))
+    if not added:
+        return extraction
+    document = doc.model_copy(update={"quality": [*doc.quality, *added]})
     return extraction.model_copy(update={"document": document})
