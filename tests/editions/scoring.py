@@ -22,6 +22,12 @@ otherwise — the outcome the pipeline must never produce. Values and their fiel
 A finding is *at* a field when its ``field`` says so, or when its span lies in the section that
 holds the field (a count line, the contact section, …).
 
+- the document's ``title`` and ``publisher`` where the expectations give them (saved web pages:
+  the report's own heading and agency, never the site's).
+
+An edition is scored in every form it is held in (``forms``): its source, and a saved web page
+printed to PDF (``printed/``).
+
 Run ``python -m tests.editions.scoring [EDITION …]`` for a report of every miss.
 """
 
@@ -84,10 +90,28 @@ def _norm(text: str | None) -> str | None:
     return None if text is None else " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def extract(edition: str, folder: Path = EDITIONS) -> Extraction:
-    path = folder / f"{edition}.txt"
-    extraction, _ = extract_text(Source(path, f"raw/{path.name}", edition, "text"), path.read_bytes(),
-                                 profiles.default())
+PRINTED = "printed"
+FORMS = {"txt": "text", "html": "html", "chromium.pdf": "pdf", "closed.chromium.pdf": "pdf", "wkhtmltopdf.pdf": "pdf"}
+"""Every form an edition can be held in: its own source (a text or a saved web page) and the web
+page printed to PDF by Chromium (header and footer on) or wkhtmltopdf (``printed/``)."""
+
+
+def form_path(edition: str, form: str, folder: Path = EDITIONS) -> Path:
+    return folder / (f"{edition}.{form}" if form in ("txt", "html") else f"{PRINTED}/{edition}.{form}")
+
+
+def forms(edition: str, folder: Path = EDITIONS) -> list[str]:
+    """The forms this edition is held in, its own source first."""
+    return [form for form in FORMS if form_path(edition, form, folder).is_file()]
+
+
+def extract(edition: str, folder: Path = EDITIONS, form: str | None = None, pdf_engine: str | None = None
+            ) -> Extraction:
+    form = form or forms(edition, folder)[0]
+    path = form_path(edition, form, folder)
+    options = {"pdf_engine": pdf_engine} if pdf_engine else {}
+    extraction, _ = extract_text(Source(path, f"raw/{path.name}", edition, FORMS[form]), path.read_bytes(),
+                                 profiles.default(), **options)
     return extraction
 
 
@@ -171,13 +195,19 @@ def _score_region(score: Score, expected: dict, region: Region | None, extractio
         check(ok, "partner_organisations", want, got)
 
 
-def score(edition: str, expectations: dict | None = None, folder: Path = EDITIONS) -> Score:
-    """Extracts an edition and scores it against its expectations."""
+def score(edition: str, expectations: dict | None = None, folder: Path = EDITIONS, form: str | None = None,
+          pdf_engine: str | None = None) -> Score:
+    """Extracts an edition (in ``form``: its own source when None) and scores it against its expectations."""
     expectations = expectations or json.loads((folder / f"{edition}.expected.json").read_text(encoding="utf-8"))
-    extraction = extract(edition, folder)
-    result = Score(edition)
+    extraction = extract(edition, folder, form, pdf_engine)
+    result = Score(edition if form is None else f"{edition} ({form})")
     document = extraction.document
     document_flagged = any(f.code.value in REGION_CODES for f in document.quality)
+    for name in ("title", "publisher"):  # the report's own heading and its agency, not the site around it
+        if name in expectations:
+            got = getattr(document, name)
+            result.check(_norm(got) == _norm(expectations[name]), None, name, expectations[name], got,
+                         any(f.field == name for f in document.quality))
     claimed_ok = (document.regions_claimed, document.regions_claimed_of) == (
         expectations["regions_claimed"], expectations["regions_claimed_of"])
     result.check(claimed_ok, None, "regions_claimed",
@@ -210,7 +240,7 @@ def report(scores: list[Score]) -> str:
 
 def main(argv: list[str]) -> int:
     editions = argv or sorted(p.name.removesuffix(".expected.json") for p in EDITIONS.glob("*.expected.json"))
-    print(report([score(e) for e in editions]))
+    print(report([score(e, form=form) for e in editions for form in forms(e)]))
     return 0
 
 
