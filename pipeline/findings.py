@@ -37,6 +37,9 @@ class Code(str, Enum):
     # readers
     web_leftover_removed = "web_leftover_removed"
     html_no_main = "html_no_main"
+    web_furniture_removed = "web_furniture_removed"
+    text_hidden_from_view = "text_hidden_from_view"
+    content_after_last_region = "content_after_last_region"
     line_break_normalised = "line_break_normalised"
     bidi_control_removed = "bidi_control_removed"
     combining_marks_cut = "combining_marks_cut"
@@ -121,6 +124,14 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                         "file-type badge) was removed from the text"),
     Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "
                                 "read, so site chrome may be in the text"),
+    Code.web_furniture_removed: CodeInfo("info", "readers", "a web site's furniture around the report (menus, "
+                                         "banners, contents lists, share and feedback boxes, page footers) was "
+                                         "removed; the evidence quotes it"),
+    Code.text_hidden_from_view: CodeInfo("info", "readers", "text the page hides from view (hidden elements, "
+                                         "'screen reader only' link notes) was not read"),
+    Code.content_after_last_region: CodeInfo("warning", "readers", "the page goes on after the last region under a "
+                                             "heading of the regions' own level that is no region; that part is not "
+                                             "read as the region's, and may be content"),
     Code.line_break_normalised: CodeInfo("info", "readers", "line-breaking characters other than a line feed (form "
                                          "feed, vertical tab, NEL, U+2028, U+2029) were read as line or paragraph "
                                          "breaks"),

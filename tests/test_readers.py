@@ -155,4 +155,4 @@ def test_page_without_main_is_read_whole_and_reported(tmp_path):
     path.write_text("<body><p>Kända sociala företag: 12</p><footer>x</footer></body>", encoding="utf-8")
     result = read_html_source(path)
     assert result.text == "Kända sociala företag: 12\n"
-    assert [f.code for f in result.findings] == ["html_no_main"]
+    assert [f.code for f in result.findings] == ["html_no_main", "web_furniture_removed"]  # the footer

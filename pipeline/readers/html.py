@@ -1,43 +1,94 @@
-"""Reader for web pages: the main content becomes the same normalised interim text as a text source.
+"""Reader for web pages: a page as a content-management system writes it, or as a browser saves
+it, becomes the same normalised interim text as a text source.
 
-Only ``<main>`` (or ``[role=main]``, ``<article>``) is read; navigation, cookie banners, headers,
-footers, scripts and asides are dropped. Headings and paragraphs become blocks, ``<br>`` keeps
-line structure, ``<strong>Label:</strong>`` stays a label, and the items of an ``<ol>`` become
-numbered lines labelled by their position. HTML entities are decoded by the parser; whitespace
-follows HTML's own rule (runs collapse to one space) and nothing more is guessed; comments are
-not text. The site's name (``og:site_name``) becomes the first line, as the publisher line of a
-text source.
+The page is parsed as a browser parses it (lexbor, the HTML standard's tree building, any depth
+of nesting) and walked without recursion. What a reader of the page sees becomes text:
+
+- **Blocks.** Headings (``h1``–``h6``, an accordion's ``<summary>``), paragraphs, lists and tables
+  become blocks; ``<br>`` a line break. White space follows HTML's own rule.
+- **Labels.** A section label written as a heading (``<h3>Kontakt</h3>``) or alone in a paragraph
+  (``<p><b>Kontakt</b></p>``) is read exactly as "Kontakt:", with the blocks under it as its text.
+  Labels inside ``<strong>``/``<b>`` stay labels.
+- **Lists.** ``<ol>`` items are numbered as the browser numbers them (``start``, ``value``,
+  ``type="a"``: "a."); ``<ul>`` items get "•"; items of a list inside an item follow it with "-".
+- **Tables** are read row by row, cells kept apart: a row of a label and a value is "label:
+  value", further cells follow in parentheses, named by the header row when there is one
+  ("Kända sociala företag: 23 (Kommentar: 31 på Sofisams lista)"). A definition list is read the
+  same way: a term that is a label and its description become "label: description", any other
+  term and description one line ("Johan Nilsson (f.d. PL), Region Blekinge").
+- **Hidden text is not text.** Elements with ``hidden``, ``aria-hidden``, an inline or page style
+  ``display:none``/``visibility:hidden``, or a "screen reader only" class (``sr-only``; the list
+  is ``reference/web_furniture.csv``) are left out and reported.
+
+**The report, not the site.** Site furniture is removed and reported
+(``web_furniture_removed``): scripts, forms, menus and the elements whose role, class or id names
+them furniture (cookie banners, breadcrumbs, share and feedback boxes, side menus, footers; never
+an element that holds the report's title or a region heading); everything before the report's
+title (the first ``<h1>``); lists of links to the page's own headings (a contents list); boxes
+under a furniture heading ("På den här sidan"); lines that are only a button ("Till toppen"); and
+everything after the last region from the first page-footer line ("Senast uppdaterad", "Dela
+sidan", a feedback or contact box) or the first heading of the regions' own level that is no
+region. What is cut after the last region without a page-footer line to say so is a warning
+(``content_after_last_region``): it may be content.
+
+The publisher line (as a text source's first line) is the page's byline ("Publicerad av …"),
+else the publisher its metadata names (JSON-LD ``publisher``), else the site's name
+(``og:site_name``).
 
 Hostile pages: the size limit of a text source holds whatever the page declares; a declared
 encoding is used only if it is one a web page may have (``ENCODINGS``), else the encoding is
-detected; the page is walked with explicit stacks, so no depth of nesting recurses.
+detected; any depth of nesting is walked with explicit stacks.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, CData, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from pipeline import web_furniture
 from pipeline.errors import UnusableInputError
 from pipeline.findings import Code
 from pipeline.models import Finding
 from pipeline.readers.text import (MAX_SOURCE_BYTES, NormalisedText, ReaderHints, check_text, decode, normalise,
                                    read_source_bytes, too_large)
 
-BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "dl", "figure"}
-CONTAINERS = {"div", "section", "article", "main", "body", "html", "header", "span", "form"}
-DROPPED = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
-           "svg", "iframe", "select", "input"}
-_HOLDS_BLOCKS = BLOCKS | {"div", "section"}
-_CHROME = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|skip-?link|share|social-?media", re.IGNORECASE)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+PARAGRAPHS = {"p", "blockquote", "pre", "figcaption", "address", "caption", "legend"}
+LISTS = {"ul", "ol", "menu"}
+BLOCKS = set(HEADINGS) | PARAGRAPHS | LISTS | {"table", "dl", "summary", "li", "dt", "dd", "tr", "hr"}
+CONTAINERS = {"div", "section", "article", "main", "body", "html", "header", "footer", "aside", "details", "figure",
+              "td", "th", "center", "hgroup", "search"}
+"""Elements whose end ends the line of text before it."""
+DROPPED = {"script", "style", "noscript", "template", "nav", "form", "button", "svg", "iframe", "select", "input",
+           "textarea", "canvas", "video", "audio", "object", "embed", "dialog", "map", "head", "link", "meta",
+           "title", "math", "frameset", "frame"}
+"""Elements that are never the report's text."""
+FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar",
+                   "toolbar"}
+WHAT = "a web page"
+MAX_HEADING_LENGTH = 200
+"""A region heading is no longer than this (the profile's default)."""
+MAX_JSON_LD = 65_536
+"""Characters of one JSON-LD block that are parsed for the publisher."""
+SHOWN = 60
+"""Characters of removed text quoted in a finding."""
+
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"<meta[^>]{0,1024}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"[0-9]{1,9}")
 """An ``<ol start>`` or ``<li value>`` read as a number: ASCII digits, at most nine (``start="²"``
 or a 30-digit value is ignored, as a browser ignores what it cannot read)."""
-WHAT = "a web page"
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}@]{1,300})\{([^{}]{0,2000})\}")
+_CSS_CLASS = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.IGNORECASE)
+_NAME_PARTS = re.compile(r"[a-z]+")
+_BYLINE = re.compile(r"\bPublicerad av:?\s+([^|\n•·]{2,80}?)\s*(?:[|\n•·,]|$)")
+_SENTENCE_END = re.compile(r"[.:;!,]$")
 
 ENCODINGS: dict[str, str] = {
     **dict.fromkeys(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"],
@@ -66,31 +117,31 @@ says). Any other declared name (``unicode_escape``, ``rot13``, …) is ignored a
 detected as for a text source."""
 
 
-def _string(node: NavigableString) -> str:
-    """The text of a string node, whitespace collapsed the HTML way; a comment and the like have none."""
-    if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction, CData)):
-        return ""
-    return _WHITESPACE.sub(" ", str(node))
+@dataclass
+class Block:
+    """One block of the page's text: its lines, and what it is."""
+
+    text: str
+    kind: str = "text"
+    """heading, text, list, table or label (a section label, with the blocks under it)."""
+    level: int = 0
+    """A heading's level (1-6; 0 for an accordion's summary without a heading in it)."""
 
 
-def _inline(node: Tag | NavigableString, skipped: frozenset[int] = frozenset()) -> str:
-    """The text of inline content, whitespace collapsed the HTML way, ``<br>`` as a line break;
-    the elements whose ids are ``skipped`` (lists nested in a list item) are left out."""
-    out: list[str] = []
-    stack: list[Tag | NavigableString] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, NavigableString):
-            out.append(_string(item))
-        elif item.name == "br":
-            out.append("\n")
-        elif item.name not in DROPPED and id(item) not in skipped:
-            stack.extend(reversed(item.contents))
-    return "".join(out)
+@dataclass
+class Removed:
+    """What the reader left out, for its findings."""
+
+    furniture: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text)
 
 
 def _clean(text: str) -> str:
-    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def _number(value: object) -> int | None:
@@ -98,93 +149,520 @@ def _number(value: object) -> int | None:
     return int(text) if _LIST_NUMBER.fullmatch(text) else None
 
 
-def _children(node: Tag, names: tuple[str, ...]) -> list[Tag]:
-    """The child elements of ``node`` with one of ``names`` (``find_all(recursive=False)``, without
-    building a filter for every call)."""
-    return [child for child in node.contents if isinstance(child, Tag) and child.name in names]
+def _marker(position: int, kind: str | None) -> str:
+    """The marker a browser draws for an ``<ol type=…>`` item at ``position``."""
+    if kind in ("a", "A") and 1 <= position <= 26:
+        letter = chr(ord("a") + position - 1)
+        return letter.upper() if kind == "A" else letter
+    if kind in ("i", "I") and 1 <= position <= 39:
+        numerals = ["x" * (position // 10), ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"][position % 10]]
+        roman = "".join(numerals)
+        return roman.upper() if kind == "I" else roman
+    return str(position)
 
 
-def _list_items(root: Tag) -> list[str]:
-    """The lines of a list: "3. …" for an ``<ol>`` item (numbered by position, ``start`` and
-    ``value`` honoured), "• …" for a ``<ul>`` item, and "- …" for each item of a list nested in
-    an item, at any depth, after that item."""
-    lines: list[str] = []
-    stack: list[list] = [[root, iter(_children(root, ("li",))), _number(root.get("start")) or 1]]
-    while stack:
-        frame = stack[-1]
-        node, items, position = frame
-        item = next(items, None)
-        if item is None:
-            stack.pop()
-            continue
-        value = _number(item.get("value"))
-        position = value if value is not None else position
-        frame[2] = position + 1
-        nested = _children(item, ("ul", "ol"))
-        text = _clean(_inline(item, frozenset(id(child) for child in nested)))  # not extract(): it walks the subtree
-        if len(stack) > 1:
-            lines.append(f"- {text}")
-        else:
-            lines.append(f"{position}. {text}" if node.name == "ol" else f"• {text}")
-        for child in reversed(nested):
-            stack.append([child, iter(_children(child, ("li",))), 1])
-    return lines
+def _children(node: LexborNode) -> Iterator[LexborNode]:
+    return node.iter(include_text=True)
 
 
-def _holding_blocks(root: Tag) -> set[int]:
-    """The ids of the elements under ``root`` that have a block element among their descendants,
-    found in one pass from the last element back (a descendant comes after its ancestors)."""
-    holding: set[int] = set()
-    for node in reversed([root, *root.descendants]):
-        if isinstance(node, Tag) and any(isinstance(child, Tag) and (child.name in _HOLDS_BLOCKS or id(child) in holding)
-                                         for child in node.contents):
-            holding.add(id(node))
-    return holding
+class Page:
+    """One parsed page: what is hidden, what is furniture, and its text as blocks."""
 
+    def __init__(self, markup: str, hints: ReaderHints) -> None:
+        self.tree = LexborHTMLParser(markup)
+        self.hints = hints
+        self.furniture = web_furniture.web_furniture()
+        self.removed = Removed()
+        self.hidden_classes = set(self.furniture.hidden_classes) | self._hiding_classes()
+        self.keep: set[int] = set()
+        """Elements that hold the title or a region heading: never furniture, whatever their names."""
+        self.title_node: LexborNode | None = None
+        self.heading_texts: set[str] = set()
+        self._mark_headings()
 
-def _blocks(root: Tag) -> list[str]:
-    """The blocks of a container, in document order."""
-    blocks: list[str] = []
-    holding = _holding_blocks(root)
+    # --- what a reader of the page does not see ------------------------------------------------------
 
-    def flush(inline: list[str]) -> None:
-        text = _clean("".join(inline))
+    def _hiding_classes(self) -> set[str]:
+        """Classes the page's own style sheets hide (``.x{display:none}``), outside ``@media`` rules."""
+        found: set[str] = set()
+        for style in self.tree.css("style"):
+            css = style.text(deep=True)[:200_000]
+            css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+            css = _without_media(css)
+            for selectors, body in _CSS_RULE.findall(css):
+                if _HIDING_STYLE.search(body):
+                    for selector in selectors.split(","):
+                        match = _CSS_CLASS.match(selector)
+                        if match:
+                            found.add(match.group(1).casefold())
+        return found
+
+    def hidden(self, node: LexborNode) -> bool:
+        attributes = node.attributes
+        if "hidden" in attributes or (attributes.get("aria-hidden") or "").strip().lower() == "true":
+            return True
+        if _HIDING_STYLE.search(attributes.get("style") or ""):
+            return True
+        classes = (attributes.get("class") or "").casefold().split()
+        return any(c in self.hidden_classes for c in classes)
+
+    def is_furniture(self, node: LexborNode) -> bool:
+        tag = node.tag
+        if tag in DROPPED:
+            return True
+        if node.mem_id in self.keep:
+            return False
+        attributes = node.attributes
+        if (attributes.get("role") or "").strip().lower() in FURNITURE_ROLES:
+            return True
+        if tag in ("header", "footer") and node.parent is not None and node.parent.tag == "body":
+            return True
+        names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".casefold()
+        return bool(names.strip()) and any(part in self.furniture.words for part in _NAME_PARTS.findall(names))
+
+    # --- the headings that anchor the report ------------------------------------------------------
+
+    def is_region_heading(self, text: str) -> bool:
+        return (bool(text) and len(text) <= MAX_HEADING_LENGTH and not _SENTENCE_END.search(text)
+                and self.hints.headings.match(text) is not None)
+
+    def _mark_headings(self) -> None:
+        for node in self.tree.css("h1, h2, h3, h4, h5, h6, summary"):
+            text = _clean(_collapse(self.inline(node))).replace("\n", " ")
+            if not text:
+                continue
+            if node.tag == "h1" and self.title_node is None:
+                self.title_node = node
+            elif not self.is_region_heading(text):
+                continue
+            self.heading_texts.add(text.casefold())
+            parent = node.parent
+            while parent is not None and parent.mem_id not in self.keep:
+                self.keep.add(parent.mem_id)
+                parent = parent.parent
+
+    # --- text -------------------------------------------------------------------------------------
+
+    def inline(self, node: LexborNode) -> str:
+        """The text of ``node`` as shown: hidden parts left out, ``<br>`` and nested blocks as line breaks."""
+        out: list[str] = []
+        stack: list[Iterator[LexborNode]] = [_children(node)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
+            tag = child.tag
+            if tag == "-text":
+                out.append(_collapse(child.text_content or ""))
+            elif tag == "br":
+                out.append("\n")
+            elif tag.startswith("-") or tag in DROPPED:
+                continue
+            elif self.hidden(child):
+                self._hide(child)
+            else:
+                if tag in BLOCKS or tag in CONTAINERS:
+                    out.append("\n")
+                stack.append(_children(child))
+        return "".join(out)
+
+    def _hide(self, node: LexborNode) -> None:
+        text = _collapse(node.text(deep=True)).strip()
         if text:
-            blocks.append(text)
-        inline.clear()
+            self.removed.hidden.append(text)
 
-    stack: list[tuple] = [(iter(root.children), [])]
-    while stack:
-        children, inline = stack[-1]
-        child = next(children, None)
-        if child is None:
-            flush(inline)
-            stack.pop()
-            continue
-        if isinstance(child, NavigableString):
-            inline.append(_string(child))
-            continue
-        if child.name in DROPPED or _is_chrome(child):
-            continue
-        if child.name in ("ul", "ol"):
-            flush(inline)
-            blocks.append("\n".join(_list_items(child)))
-        elif child.name in BLOCKS:
-            flush(inline)
-            text = _clean(_inline(child))
+    def _drop(self, node: LexborNode) -> None:
+        if node.tag not in ("script", "style", "template", "svg", "head", "meta", "link", "noscript"):
+            text = _collapse(node.text(deep=True)).strip()
             if text:
-                blocks.append(text)
-        elif child.name in CONTAINERS and id(child) in holding:
-            flush(inline)
-            stack.append((iter(child.children), []))
+                self.removed.furniture.append(text)
+
+    def list_lines(self, root: LexborNode) -> list[str]:
+        """The lines of a list: "3. …" / "c. …" for an ``<ol>`` item (numbered by position,
+        ``start``, ``value`` and ``type`` honoured), "• …" for a ``<ul>`` item, and "- …" for each
+        item of a list nested in an item, at any depth, after that item."""
+        lines: list[str] = []
+        stack: list[list] = [[root, self._items(root), _number(root.attributes.get("start")) or 1]]
+        while stack:
+            frame = stack[-1]
+            node, items, position = frame
+            item = next(items, None)
+            if item is None:
+                stack.pop()
+                continue
+            value = _number(item.attributes.get("value"))
+            position = value if value is not None else position
+            frame[2] = position + 1
+            nested = [c for c in _children(item) if c.tag in LISTS and not self.hidden(c)]
+            text = _clean(self._item_text(item)).replace("\n", " ")
+            if len(stack) > 1:
+                lines.append(f"- {text}" if text else "")
+            elif node.tag == "ol":
+                lines.append(f"{_marker(position, node.attributes.get('type'))}. {text}")
+            else:
+                lines.append(f"• {text}")
+            for child in reversed(nested):
+                stack.append([child, self._items(child), 1])
+        return [line for line in lines if line]
+
+    def _items(self, node: LexborNode) -> Iterator[LexborNode]:
+        for child in _children(node):
+            if child.tag == "li":
+                if self.hidden(child):
+                    self._hide(child)
+                else:
+                    yield child
+
+    def _item_text(self, item: LexborNode) -> str:
+        """An item's own text, without the lists nested in it."""
+        out: list[str] = []
+        for child in _children(item):
+            if child.tag in LISTS:
+                continue
+            if child.tag == "-text":
+                out.append(_collapse(child.text_content or ""))
+            elif child.tag == "br":
+                out.append("\n")
+            elif not child.tag.startswith("-") and child.tag not in DROPPED:
+                if self.hidden(child):
+                    self._hide(child)
+                else:
+                    out.append(self.inline(child))
+        return "".join(out)
+
+    def is_label(self, text: str) -> bool:
+        """Whether ``text`` is a section or count label of the report family, and nothing else."""
+        text = " ".join(text.split()).rstrip(":").rstrip()
+        found = self.hints.line_labels.match(f"{text}:")
+        return found is not None and found.end() == len(text) + 1
+
+    def table_lines(self, table: LexborNode) -> list[str]:
+        """A table row by row: "label: value (Header: more)"; a header row names the further cells."""
+        rows: list[tuple[list[LexborNode], bool]] = []
+        for row in table.css("tr"):
+            if self.hidden(row):
+                self._hide(row)
+                continue
+            cells = [c for c in _children(row) if c.tag in ("td", "th")]
+            in_head = row.parent is not None and row.parent.tag == "thead"
+            rows.append((cells, in_head))
+        header: list[str] = []
+        lines: list[str] = []
+        for n, (cells, in_head) in enumerate(rows):
+            texts = [_clean(self.inline(c)) for c in cells]
+            if (in_head or (n == 0 and len(rows) > 1 and len(cells) > 1 and all(c.tag == "th" for c in cells)
+                            and not self.is_label(texts[0]))):
+                header = [t.replace("\n", " ") for t in texts]
+                continue
+            filled = [(i, t) for i, t in enumerate(texts) if t]
+            if not filled:
+                continue
+            if len(texts) == 1 or len(filled) == 1 and filled[0][0] == 0:
+                first = filled[0][1].replace("\n", " ")
+                lines.append(first if len(texts) == 1 or first.endswith(":") else f"{first}:")
+                continue
+            label = texts[0].replace("\n", " ")
+            value = texts[1] if len(texts) > 1 else ""
+            extra = [f"{header[i]}: {t}" if i < len(header) and header[i] else t
+                     for i, t in enumerate(texts) if i >= 2 and t]
+            more = f" ({'; '.join(e.replace(chr(10), ' ') for e in extra)})" if extra else ""
+            joiner = " " if label.endswith(":") else ": "
+            lines.append(f"{label}{joiner}{value}{more}" if label else f"{value}{more}")
+        return lines
+
+    def definition_lines(self, dl: LexborNode) -> list[str]:
+        lines: list[str] = []
+        term: str | None = None
+        descriptions: list[str] = []
+
+        def flush() -> None:
+            if term is None and not descriptions:
+                return
+            if term is not None and self.is_label(term):
+                lines.append(f"{term.rstrip(':').strip()}: {' '.join(descriptions)}".rstrip())
+            else:
+                lines.append(", ".join(t for t in [term, *descriptions] if t))
+
+        for child in _children(dl):
+            if child.tag not in ("dt", "dd") and child.tag != "div":
+                continue
+            if self.hidden(child):
+                self._hide(child)
+                continue
+            parts = [child] if child.tag != "div" else [c for c in _children(child) if c.tag in ("dt", "dd")]
+            for part in parts:
+                text = _clean(self.inline(part)).replace("\n", " ")
+                if part.tag == "dt":
+                    flush()
+                    term, descriptions = text, []
+                elif text:
+                    descriptions.append(text)
+        flush()
+        return [line for line in lines if line]
+
+    def contents_list(self, node: LexborNode) -> bool:
+        """A list of links to the page's own headings (an in-page contents list)."""
+        items = [c for c in _children(node) if c.tag == "li"]
+        if len(items) < 3:
+            return False
+        for item in items:
+            links = item.css("a")
+            text = _clean(_collapse(self.inline(item))).replace("\n", " ")
+            if len(links) != 1:
+                return False
+            href = (links[0].attributes.get("href") or "").strip()
+            if not href.startswith("#") and text.casefold() not in self.heading_texts:
+                return False
+        return True
+
+    # --- blocks -----------------------------------------------------------------------------------
+
+    def blocks(self, root: LexborNode) -> list[Block]:
+        """The blocks of ``root``, in document order."""
+        blocks: list[Block] = []
+        inline: list[str] = []
+
+        def flush() -> None:
+            text = _clean("".join(inline))
+            if text:
+                blocks.append(Block(text))
+            inline.clear()
+
+        stack: list[tuple[Iterator[LexborNode], bool]] = [(_children(root), False)]
+        while stack:
+            children, ends_line = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if ends_line:
+                    flush()
+                continue
+            tag = child.tag
+            if tag == "-text":
+                inline.append(_collapse(child.text_content or ""))
+                continue
+            if tag == "br":
+                inline.append("\n")
+                continue
+            if tag.startswith("-"):
+                continue
+            if self.hidden(child):
+                self._hide(child)
+                continue
+            if self.is_furniture(child):
+                self._drop(child)
+                continue
+            if tag in HEADINGS or tag == "summary":
+                flush()
+                text = _clean(self.inline(child)).replace("\n", " ")
+                if text:
+                    level = HEADINGS.get(tag, 0)
+                    if tag == "summary":
+                        inner = child.css_first("h1, h2, h3, h4, h5, h6")
+                        level = HEADINGS[inner.tag] if inner is not None else 0
+                    blocks.append(Block(text, "heading", level))
+            elif tag in LISTS:
+                flush()
+                if self.contents_list(child):
+                    self._drop(child)
+                    continue
+                lines = self.list_lines(child)
+                if lines:
+                    blocks.append(Block("\n".join(lines), "list"))
+            elif tag == "table":
+                flush()
+                lines = self.table_lines(child)
+                if lines:
+                    blocks.append(Block("\n".join(lines), "table"))
+            elif tag == "dl":
+                flush()
+                lines = self.definition_lines(child)
+                if lines:
+                    blocks.append(Block("\n".join(lines), "list"))
+            elif tag in PARAGRAPHS or tag in ("li", "dt", "dd", "hr"):
+                flush()
+                text = _clean(self.inline(child))
+                if text:
+                    blocks.append(Block(text))
+            else:
+                block_level = tag in CONTAINERS or tag in BLOCKS
+                if block_level:
+                    flush()
+                stack.append((_children(child), block_level))
+        flush()
+        return blocks
+
+    # --- the publisher ----------------------------------------------------------------------------
+
+    def publisher(self, blocks: list[Block]) -> str | None:
+        """The byline's agency, else the publisher in the page's metadata, else the site's name."""
+        for block in blocks:
+            match = _BYLINE.search(block.text)
+            if match:
+                return match.group(1).strip()
+        for script in self.tree.css('script[type="application/ld+json"]'):
+            name = _json_ld_publisher(script.text(deep=True)[:MAX_JSON_LD])
+            if name:
+                return name
+        site = self.tree.css_first('meta[property="og:site_name"]')
+        content = site.attributes.get("content") if site is not None else None
+        return _collapse(content).strip() or None if content else None
+
+
+def _without_media(css: str) -> str:
+    """The style sheet without its ``@media`` blocks (rules for print or small screens)."""
+    out: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(css):
+        at = css.find("@media", i) if depth == 0 else -1
+        if depth == 0 and at == -1:
+            out.append(css[i:])
+            break
+        if depth == 0:
+            out.append(css[i:at])
+            brace = css.find("{", at)
+            if brace == -1:
+                break
+            depth, i = 1, brace + 1
+            continue
+        open_, close = css.find("{", i), css.find("}", i)
+        if close == -1:
+            break
+        if open_ != -1 and open_ < close:
+            depth, i = depth + 1, open_ + 1
         else:
-            inline.append(_inline(child))
-    return blocks
+            depth, i = depth - 1, close + 1
+    return "".join(out)
 
 
-def _is_chrome(node: Tag) -> bool:
-    marks = " ".join([node.get("id") or "", *(node.get("class") or []), node.get("role") or ""])
-    return bool(_CHROME.search(marks)) or node.has_attr("hidden") or node.get("aria-hidden") == "true"
+def _json_ld_publisher(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item[:100])
+        elif isinstance(item, dict):
+            publisher = item.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                return _collapse(publisher["name"]).strip() or None
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(graph[:100])
+    return None
+
+
+def _starts_with(text: str, phrases: tuple[str, ...]) -> str | None:
+    folded = text.casefold().lstrip("•-– ")
+    for phrase in phrases:
+        if folded.startswith(phrase) and (len(folded) == len(phrase) or not folded[len(phrase)].isalnum()):
+            return phrase
+    return None
+
+
+def _is_only(text: str, phrases: tuple[str, ...]) -> bool:
+    folded = text.casefold().strip(" .:!?→↑»›")
+    return folded in phrases
+
+
+def _quote(texts: list[str]) -> str:
+    joined = " | ".join(texts)
+    return joined if len(joined) <= SHOWN else joined[: SHOWN - 1] + "…"
+
+
+@dataclass
+class Report:
+    """The blocks of the report itself, and what was cut around them."""
+
+    blocks: list[Block]
+    before_title: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+    after_end: list[str] = field(default_factory=list)
+    end_marker: str | None = None
+    unmarked_end: str | None = None
+
+
+def _report(page: Page, blocks: list[Block]) -> Report:
+    """The report within the page's blocks: from its title to its last region's end."""
+    furniture = page.furniture
+    report = Report([])
+    title_text = _clean(page.inline(page.title_node)).replace("\n", " ") if page.title_node is not None else None
+    start = 0
+    if title_text:
+        start = next((n for n, b in enumerate(blocks) if b.kind == "heading" and b.level == 1 and b.text == title_text),
+                     0)
+        report.before_title = [b.text for b in blocks[:start]]
+    kept: list[Block] = []
+    skip_below: int | None = None
+    for block in blocks[start:]:
+        if block.kind == "heading":
+            if skip_below is not None and (block.level == 0 or block.level <= skip_below):
+                skip_below = None
+            if _is_only(block.text, furniture.headings) or _starts_with(block.text, furniture.headings):
+                skip_below = block.level or 6
+                report.furniture.append(block.text)
+                continue
+        if skip_below is not None:
+            report.furniture.append(block.text)
+            continue
+        if block.kind != "heading" and _is_only(block.text, furniture.lines):
+            report.furniture.append(block.text)
+            continue
+        kept.append(block)
+    regions = [n for n, b in enumerate(kept) if b.kind == "heading" and page.is_region_heading(b.text)]
+    if regions:
+        last = regions[-1]
+        level = kept[last].level
+        label_levels = {b.level for b in kept[regions[0]:last] if b.kind == "heading" and page.is_label(b.text)}
+        for n in range(last + 1, len(kept)):
+            block = kept[n]
+            marker = _starts_with(block.text.split("\n", 1)[0], furniture.ends_report)
+            if marker is not None and (block.kind == "heading" or len(block.text.split()) <= 12):
+                report.end_marker = block.text.split("\n", 1)[0]
+                report.after_end = [b.text for b in kept[n:]]
+                kept = kept[:n]
+                break
+            if (block.kind == "heading" and level and block.level and block.level <= level
+                    and not (page.is_label(block.text) and block.level in label_levels)):
+                after = kept[n + 1].text.split("\n", 1)[0] if n + 1 < len(kept) else ""
+                if _starts_with(after, furniture.ends_report):  # a box: "Kontakt" / "Har du frågor om …"
+                    report.end_marker = block.text
+                else:
+                    report.unmarked_end = block.text
+                report.after_end = [b.text for b in kept[n:]]
+                kept = kept[:n]
+                break
+    report.blocks = _with_labels(page, kept)
+    return report
+
+
+def _with_labels(page: Page, blocks: list[Block]) -> list[Block]:
+    """A label written as a heading, or alone in a paragraph, becomes "Label:" with the blocks under
+    it (up to the next heading or labelled block) as its text, as a text source writes it."""
+    out: list[Block] = []
+    open_label: Block | None = None
+    bare = ""
+    for block in blocks:
+        first = block.text.split("\n", 1)[0]
+        alone = "\n" not in block.text and page.is_label(block.text) and not page.is_region_heading(block.text)
+        if alone:
+            bare = block.text.strip().rstrip(":").strip() + ":"
+            open_label = Block(bare, "label")
+            out.append(open_label)
+        elif block.kind == "heading" or page.hints.line_labels.match(first):
+            open_label = None
+            out.append(block)
+        elif open_label is not None:
+            joiner = " " if open_label.text == bare and block.kind == "text" else "\n"
+            open_label.text = f"{open_label.text}{joiner}{block.text}"
+        else:
+            out.append(block)
+    return out
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -208,21 +686,59 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     return decode(data, path, WHAT)
 
 
+def _finding(code: Code, message: str, evidence: str) -> Finding:
+    return Finding(county_code=None, severity=code.severity, code=code, message=message, evidence=evidence)
+
+
 def read_html_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one web page (or its ``data``, already read) into its normalised interim text."""
     markup, encoding = _decode(read_source_bytes(path, MAX_SOURCE_BYTES, WHAT) if data is None else data, path)
-    soup = BeautifulSoup(markup, "html.parser")
-    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article")
+    page = Page(markup, hints)
+    tree = page.tree
+    root = tree.css_first("main") or tree.css_first('[role="main"]') or tree.css_first("article")
     findings: list[Finding] = []
     if root is None:
-        root = soup.body or soup
-        findings.append(Finding(county_code=None, severity=Code.html_no_main.severity, code=Code.html_no_main,
-                                message="the page has no <main> or <article>; read the whole body", evidence=path.name))
-    blocks = _blocks(root)
-    site = soup.find("meta", attrs={"property": "og:site_name"})
-    if site and site.get("content"):
-        blocks.insert(0, _clean(_WHITESPACE.sub(" ", site["content"])))
-    if not blocks:
+        root = tree.body or tree.root
+        findings.append(_finding(Code.html_no_main, "the page has no <main> or <article>; read the whole body, "
+                                 "from the report's title to its last region", path.name))
+    blocks = page.blocks(root) if root is not None else []
+    if page.title_node is not None and root is not None and not _inside(page.title_node, root):
+        title = _clean(page.inline(page.title_node)).replace("\n", " ")
+        blocks.insert(0, Block(title, "heading", 1))
+    report = _report(page, blocks)
+    publisher = page.publisher(report.blocks)
+    texts = [b.text for b in report.blocks]
+    if publisher and (not texts or texts[0] != publisher):
+        texts.insert(0, publisher)
+    if not any(texts):
         raise UnusableInputError(path, "web page has no text in its main content")
-    text, normalise_findings = normalise("\n\n".join(blocks), hints)
+    removed = [*report.before_title, *page.removed.furniture, *report.furniture]
+    if removed:
+        findings.append(_finding(Code.web_furniture_removed,
+                                 f"site furniture removed from the page ({len(removed)} passages: menus, contents "
+                                 "lists, buttons, banners)", _quote(removed)))
+    if report.end_marker is not None:
+        findings.append(_finding(Code.web_furniture_removed,
+                                 f"the page's furniture after the last region, from {report.end_marker[:SHOWN]!r} on "
+                                 f"({len(report.after_end)} passages), is not part of the report",
+                                 _quote(report.after_end)))
+    if report.unmarked_end is not None:
+        findings.append(_finding(Code.content_after_last_region,
+                                 f"the page goes on after the last region under the heading "
+                                 f"{report.unmarked_end[:SHOWN]!r} ({len(report.after_end)} passages); it is not read "
+                                 "as part of that region: check that it is not the report's", _quote(report.after_end)))
+    if page.removed.hidden:
+        findings.append(_finding(Code.text_hidden_from_view,
+                                 f"{len(page.removed.hidden)} passages hidden from view were not read",
+                                 _quote(page.removed.hidden)))
+    text, normalise_findings = normalise("\n\n".join(texts), hints)
     return NormalisedText(text=text, encoding=encoding, findings=tuple(findings) + normalise_findings)
+
+
+def _inside(node: LexborNode, root: LexborNode) -> bool:
+    parent = node
+    while parent is not None:
+        if parent.mem_id == root.mem_id:
+            return True
+        parent = parent.parent
+    return False

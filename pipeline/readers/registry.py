@@ -47,7 +47,7 @@ before it is read into memory."""
 READER_LIBRARIES: dict[SourceFormat, tuple[str, ...]] = {
     "text": ("charset-normalizer",),
     "pdf": ("charset-normalizer",),
-    "html": ("beautifulsoup4", "charset-normalizer"),
+    "html": ("selectolax", "charset-normalizer"),
 }
 """Third-party packages whose version changes a format's text (for PDFs, with its engine's)."""
 
