@@ -113,7 +113,8 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     findings = Findings(None)
     findings.extend(text_findings)
     findings.extend(segmentation.findings)
-    intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings)
+    intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings, profile.title,
+                        profile.publisher)
     organisations = DocumentOrganisations(profile)
     doc = analyse(text, profile)
     doc_ents = EntityIndex(doc.ents)

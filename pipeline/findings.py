@@ -51,6 +51,7 @@ class Code(str, Enum):
     region_count_mismatch = "region_count_mismatch"
     duplicate_region = "duplicate_region"
     region_without_sections = "region_without_sections"
+    contents_list_skipped = "contents_list_skipped"
     heading_without_blank_line = "heading_without_blank_line"
     heading_reworded = "heading_reworded"
     label_variant = "label_variant"
@@ -65,6 +66,10 @@ class Code(str, Enum):
     empty_section = "empty_section"
     duplicate_section = "duplicate_section"
     intro_claim_not_found = "intro_claim_not_found"
+    title_not_found = "title_not_found"
+    text_before_title = "text_before_title"
+    publisher_not_found = "publisher_not_found"
+    publisher_unexpected = "publisher_unexpected"
     # entities
     typo_corrected = "typo_corrected"
     garbled_text = "garbled_text"
@@ -151,6 +156,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
                                          "the number of region headings found", "regions"),
     Code.duplicate_region: CodeInfo("error", "sections", "a region appears twice; both blocks are kept"),
+    Code.contents_list_skipped: CodeInfo("info", "sections", "region headings with no text of their own, each "
+                                         "found again later with its text (a contents list), were not read as "
+                                         "regions", "regions"),
     Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
     Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
                                               "after it (it directly follows the previous region's text)", "title"),
@@ -174,6 +182,14 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.empty_section: CodeInfo("info", "sections", "a section's label has no text after it"),
     Code.duplicate_section: CodeInfo("warning", "sections", "a section appears twice in one region; values come "
                                      "from the first, all text is kept"),
+    Code.title_not_found: CodeInfo("warning", "intro", "the report family's title (the profile's) is not in the text; "
+                                   "the first heading line was taken as the title", "title"),
+    Code.text_before_title: CodeInfo("info", "intro", "lines before the report's title (a web site's header, menus or "
+                                     "breadcrumbs printed with the page) are not read as the report", "title"),
+    Code.publisher_not_found: CodeInfo("warning", "intro", "the text names no publisher line or byline; the publisher "
+                                       "is empty", "publisher"),
+    Code.publisher_unexpected: CodeInfo("warning", "intro", "the publisher line names another publisher than the "
+                                        "report family's", "publisher"),
     Code.intro_claim_not_found: CodeInfo("warning", "intro", "a claim the profile expects in the intro was not "
                                          "found, so its document field is empty"),
     Code.typo_corrected: CodeInfo("info", "entities", "a misspelled organisation name read as the registry's "

@@ -62,8 +62,9 @@ def _paragraphs(lines: tuple[Line, ...]) -> list[list[Line]]:
     return [p for p in paragraphs if p]
 
 
-def _is_heading(paragraph: list[Line]) -> bool:
-    return len(paragraph) == 1 and len(paragraph[0].text) <= 80 and not re.search(r"[.:;!?,]$", paragraph[0].text)
+def _is_heading(paragraph: list[Line], longest: int = 80) -> bool:
+    return len(paragraph) == 1 and len(paragraph[0].text) <= longest and not re.search(r"[.:;!?,]$",
+                                                                                      paragraph[0].text)
 
 
 @dataclass(frozen=True)
@@ -88,19 +89,71 @@ def _listed(sentence: str, list_rules: ListRules, open_end: re.Pattern[str]) -> 
     return tuple(item for item in items if not open_end.match(item))
 
 
+_BYLINE = re.compile(r"\bPublicerad av:?\s+([^|\n•·,]{2,80}?)\s*(?:[|\n•·,]|$)")
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: str, findings: Findings
+                         ) -> tuple[str | None, str | None, list[list[Line]]]:
+    """The report's title, its publisher and the intro's paragraphs after the title.
+
+    The title is the first one-line paragraph that is (or starts with) the profile's title; what
+    stands before it is a site's header, menus or breadcrumbs when it is not the publisher line,
+    and is not read (reported). The publisher is the line just before the title, or the byline
+    ("Publicerad av …"), or the profile's publisher written as a line of its own before the title.
+    Without the profile's title in the text, the first two heading lines are publisher and title,
+    and that is reported; so is a publisher the text does not name."""
+    wanted = _folded(title) if title else ""
+    at = next((n for n, p in enumerate(paragraphs) if wanted and _is_heading(p, 200)
+               and _folded(p[0].text).startswith(wanted)), None) if wanted else None
+    if at is None:
+        found_publisher = found_title = None
+        if len(paragraphs) >= 2 and _is_heading(paragraphs[0]) and _is_heading(paragraphs[1]):
+            found_publisher, found_title, body = paragraphs[0][0].text, paragraphs[1][0].text, paragraphs[2:]
+        elif paragraphs and _is_heading(paragraphs[0]):
+            found_title, body = paragraphs[0][0].text, paragraphs[1:]
+        else:
+            body = paragraphs
+        if wanted:
+            findings.add(Code.title_not_found, f"the report family's title {title!r} is not in the text; "
+                         f"{found_title!r} is taken as the title", found_title or "", field="title")
+        return found_title, found_publisher, body
+    before, body = paragraphs[:at], paragraphs[at + 1:]
+    found_publisher = None
+    if before and _is_heading(before[-1]) and (not publisher or _folded(before[-1][0].text) == _folded(publisher)):
+        found_publisher = before[-1][0].text
+        before = before[:-1]
+    if found_publisher is None:
+        byline = next((m for p in body[:3] for line in p if (m := _BYLINE.search(line.text))), None)
+        named = next((p[0].text for p in before if publisher and _is_heading(p)
+                      and _folded(p[0].text) == _folded(publisher)), None)
+        found_publisher = byline.group(1).strip() if byline else named
+    if before:
+        first = before[0][0]
+        findings.add(Code.text_before_title,
+                     f"{sum(len(p) for p in before)} line(s) before the report's title are not read as the report "
+                     "(a web site's header, menus or breadcrumbs, printed with the page?)",
+                     first.text[:80], first.start, before[-1][-1].end, field="title")
+    if found_publisher is None and publisher:
+        findings.add(Code.publisher_not_found, f"the text names no publisher (the report family's is {publisher!r}); "
+                     "the publisher is left empty", paragraphs[at][0].text[:80], field="publisher")
+    elif found_publisher is not None and publisher and _folded(found_publisher) != _folded(publisher):
+        findings.add(Code.publisher_unexpected, f"the publisher line reads {found_publisher!r}, not the report "
+                     f"family's {publisher!r}", found_publisher[:80], field="publisher")
+    return paragraphs[at][0].text, found_publisher, body
+
+
 def parse_intro(text: str, lines: tuple[Line, ...], rules: IntroRules, list_rules: ListRules,
-                findings: Findings) -> Intro:
-    """Reads the lines before the first region heading; expected claims not found are reported."""
+                findings: Findings, title: str = "", publisher: str = "") -> Intro:
+    """Reads the lines before the first region heading; expected claims not found are reported.
+    ``title`` and ``publisher`` are the report family's (the profile's), used to tell the report's
+    own title and publisher from a web site's header printed above them."""
     patterns = _patterns(rules)
     paragraphs = _paragraphs(lines)
-    publisher = title = None
-    if len(paragraphs) >= 2 and _is_heading(paragraphs[0]) and _is_heading(paragraphs[1]):
-        publisher, title = paragraphs[0][0].text, paragraphs[1][0].text
-        body = paragraphs[2:]
-    elif paragraphs and _is_heading(paragraphs[0]):
-        title, body = paragraphs[0][0].text, paragraphs[1:]
-    else:
-        body = paragraphs
+    title, publisher, body = _title_and_publisher(paragraphs, title, publisher, findings)
     intro_text = text[body[0][0].start : body[-1][-1].end] if body else None
     windows = sentences(intro_text or "")
     found: dict[str, re.Match[str]] = {}

@@ -245,6 +245,11 @@ def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple
     return best
 
 
+def _heading_like(text: str) -> bool:
+    """A line that can stand as a heading: short, no sentence punctuation at its end."""
+    return len(text.split()) <= 8 and not _TERMINAL.search(text.rstrip())
+
+
 def _content_span(lines: list[Line], first: int, last: int, content_start: int, label_end: int) -> tuple[int, int]:
     """Span of a section's content over lines[first..last]; empty at ``label_end`` when there is none."""
     body = [ln for ln in lines[first : last + 1] if not ln.blank]
@@ -305,10 +310,15 @@ def _segment_block(
         if not paragraph_start or profile.labels.sub_label.match(line.text):
             continue
         next_line = lines[i + 1] if i + 1 <= last else None
-        bare = profile.labels.match(line.text.rstrip() + ":") if next_line is not None and not next_line.blank else None
-        if bare is not None and bare[2] == len(line.text.rstrip()) + 1:  # "Kontakt" alone, its text on the next line
+        content = next_line
+        if next_line is not None and next_line.blank:  # "Kontakt" as a heading of its own, its text below
+            following = next((j for j in range(i + 1, last + 1) if not lines[j].blank), None)
+            content = lines[following] if following is not None and not profile.labels.match(
+                lines[following].text) and _heading_like(line.text) else None
+        bare = profile.labels.match(line.text.rstrip() + ":") if content is not None else None
+        if bare is not None and bare[2] == len(line.text.rstrip()) + 1:  # "Kontakt" alone, its text after it
             section, label, _ = bare
-            starts.append((i, section, label, line.start, next_line.start))
+            starts.append((i, section, label, line.start, content.start))
             current = section
             findings.append(_finding(county, Code.label_without_colon,
                 f"label {label!r} has no colon; read as {canonical[section]!r}", line, label, profile.field_of(section)))
@@ -469,6 +479,41 @@ def _names_pattern(names: tuple[tuple[str, County], ...]) -> tuple[re.Pattern[st
     return re.compile(rf"(?<= )({alternatives})(?= )"), county_of
 
 
+def _title_line(lines: list[Line], profile: Profile) -> int:
+    """The line of the report's title (the profile's, a paragraph of its own), or 0: no region
+    starts before it (a web site's side menu of region names, printed before the report)."""
+    wanted = " ".join(profile.title.split()).casefold()
+    if not wanted:
+        return 0
+    for i, line in enumerate(lines):
+        if line.text and _blank_around(lines, i) == (True, True) and \
+                " ".join(line.text.split()).casefold().startswith(wanted):
+            return i
+    return 0
+
+
+def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]]
+                            ) -> tuple[list[tuple[int, tuple[str, County, bool]]], list[int]]:
+    """The headings without the entries of a contents list: a heading with no text before the
+    next heading, whose county has a heading with text later on. Returns them and the lines dropped."""
+    def empty(n: int) -> bool:
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        return not any(not line.blank for line in lines[headings[n][0] + 1 : end])
+
+    with_text = [not empty(n) for n in range(len(headings))]
+    last_with_text: dict[str, int] = {}
+    for n, heading in enumerate(headings):
+        if with_text[n]:
+            last_with_text[heading[1][1].county_code] = n
+    kept, dropped = [], []
+    for n, heading in enumerate(headings):
+        if not with_text[n] and last_with_text.get(heading[1][1].county_code, -1) > n:
+            dropped.append(heading[0])
+        else:
+            kept.append(heading)
+    return kept, dropped
+
+
 def segment(text: str, profile: Profile) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
     lines, cuts = _split_inside_labels(split_lines(text), profile)
@@ -477,15 +522,21 @@ def segment(text: str, profile: Profile) -> Segmentation:
     inside = _names_pattern(tuple(names))
     headings: list[tuple[int, tuple[str, County, bool]]] = []
     reworded: set[int] = set()
-    for i in range(len(lines)):
+    for i in range(_title_line(lines, profile), len(lines)):
         found = _heading(lines, i, aliases, profile)
         if found is None and headings and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile)):
             found = (*named, False)
             reworded.add(i)
         if found is not None:
             headings.append((i, found))
-    regions: list[RegionBlock] = []
     findings: list[Finding] = []
+    headings, listed = _without_contents_lists(lines, headings)
+    if listed:
+        first = lines[listed[0]]
+        findings.append(_finding(None, Code.contents_list_skipped,
+            f"{len(listed)} region heading(s) with no text of their own, each region's heading found again later with "
+            "its text, are a contents list: not read as regions", first, first.text, "regions"))
+    regions: list[RegionBlock] = []
     seen: dict[str, Line] = {}
     for n, (i, (alias, county, crowded)) in enumerate(headings):
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else len(lines) - 1

@@ -80,6 +80,11 @@ class PdfLine:
     size: float
     bold: bool
     first_word_width: float
+    column: int = 0
+    """Which column of its page the line is in (0 where the page has one): a change starts a block."""
+    cells: tuple[int, ...] = ()
+    """Where in ``text`` a gap wider than a cell gap separates two words (a table's or a definition
+    list's columns): the offset of the word after it."""
 
 
 @dataclass(frozen=True)
@@ -159,8 +164,112 @@ def words_from_chars(chars: Chars) -> list[Word]:
             for word, x0, x1, top, bottom, s in zip(texts, w_x0, w_x1, w_top, w_bottom, w_style)]
 
 
+COLUMN_GAP = 12.0
+"""Points of empty space from top to bottom of a band of the page that separate two columns."""
+TABLE_PAIRED = 0.6
+"""Two sides of such a gap whose lines are mostly at the same heights are a table's columns, read
+row by row, not two columns of text."""
+CELL_GAP = 0.8
+"""A gap between two words of a line wider than this share of the font size separates cells."""
+MAX_COLUMN_DEPTH = 3
+
+
+def _line_tops(words: list[Word]) -> list[float]:
+    tops: list[float] = []
+    for top in sorted(w.top for w in words):
+        if not tops or top - tops[-1] > 2:
+            tops.append(top)
+    return tops
+
+
+def _bands(words: list[Word], gap: float) -> list[list[Word]]:
+    """The words in horizontal bands separated by at least ``gap`` points of empty space."""
+    ordered = sorted(words, key=lambda w: (w.top, w.x0))
+    bands = [[ordered[0]]]
+    bottom = ordered[0].bottom
+    for word in ordered[1:]:
+        if word.top - bottom >= gap:
+            bands.append([word])
+        else:
+            bands[-1].append(word)
+        bottom = max(bottom, word.bottom)
+    return bands
+
+
+def _gutter(words: list[Word]) -> tuple[float, list[Word], list[Word]] | None:
+    """The widest empty vertical strip of a band (at least ``COLUMN_GAP`` wide) that splits it into
+    two columns of text; None when there is none, or when the two sides are a table's columns
+    (their lines pair up at the same heights)."""
+    if len(words) < 6:
+        return None
+    spans = sorted((w.x0, w.x1) for w in words)
+    best: tuple[float, float] | None = None
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= COLUMN_GAP and (best is None or x0 - reach > best[1] - best[0]):
+            best = (reach, x0)
+        reach = max(reach, x1)
+    if best is None:
+        return None
+    left = [w for w in words if w.x1 <= best[0]]
+    right = [w for w in words if w.x0 >= best[1]]
+    left_tops, right_tops = _line_tops(left), _line_tops(right)
+    if len(left_tops) < 3 or len(right_tops) < 3:
+        return None
+    paired = sum(1 for t in left_tops if any(abs(t - u) <= 2 for u in right_tops))
+    if paired >= TABLE_PAIRED * len(left_tops):
+        return None
+    return best[0], left, right
+
+
+def _reading_order(words: list[Word], depth: int = 0) -> list[tuple[list[Word], bool]]:
+    """The page's words in reading order, as groups of words, each marked when it is one column of
+    a column region. The page is cut into horizontal bands at empty rows; a band with an empty
+    strip from its top to its bottom is two columns; consecutive bands with the same strip make
+    one column region, read left column first, then right (a side menu, then the article)."""
+    if not words:
+        return []
+    size = _median([round(w.size, 1) for w in words])
+    groups: list[tuple[list[Word], bool]] = []
+    region: tuple[float, list[Word], list[Word]] | None = None
+
+    def close() -> None:
+        nonlocal region
+        if region is not None:
+            for side in (region[1], region[2]):
+                groups.extend((group, True) for group, _ in _reading_order(side, depth + 1))
+            region = None
+
+    for band in _bands(words, size):
+        split = _gutter(band) if depth < MAX_COLUMN_DEPTH else None
+        if split is None:
+            close()
+            groups.append((band, False))
+            continue
+        at, left, right = split
+        if region is not None and abs(region[0] - at) <= COLUMN_GAP * 2:
+            region[1].extend(left)
+            region[2].extend(right)
+        else:
+            close()
+            region = (at, list(left), list(right))
+    close()
+    return groups
+
+
 def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
-    """The page's lines in reading order (top to bottom, then left to right), from its words."""
+    """The page's lines in reading order (column by column; in each, top to bottom, then left to
+    right), from its words. A page of one column gives the lines it gave before columns were read."""
+    groups = _reading_order(words)
+    if not any(in_column for _, in_column in groups):
+        return _lines(words, page_number, 0)
+    lines: list[PdfLine] = []
+    for column, (group, in_column) in enumerate(groups, start=1):
+        lines.extend(_lines(group, page_number, column if in_column else 0))
+    return lines
+
+
+def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
     words = sorted(words, key=lambda w: (w.top, w.x0))
     groups: list[list[Word]] = []
     for word in words:
@@ -172,15 +281,22 @@ def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
     for group in groups:
         group.sort(key=lambda w: w.x0)
         parts = [group[0].text]
+        cells: list[int] = []
+        length = len(group[0].text)
         for previous, word in zip(group, group[1:]):
-            if word.x0 - previous.x1 >= word.size * 0.1:
+            gap = word.x0 - previous.x1
+            if gap >= word.size * 0.1:
                 parts.append(" ")
+                length += 1
+            if gap >= word.size * CELL_GAP:
+                cells.append(length)
             parts.append(word.text)
+            length += len(word.text)
         weights = [len(w.text) for w in group]
         bold = sum(n for w, n in zip(group, weights) if _is_bold(w.fontname)) > sum(weights) / 2
         result.append(PdfLine(page_number, "".join(parts), group[0].x0, group[-1].x1, min(w.top for w in group),
                               max(w.bottom for w in group), _median([round(w.size, 1) for w in group]), bold,
-                              group[0].x1 - group[0].x0))
+                              group[0].x1 - group[0].x0, column, tuple(cells)))
     return result
 
 
@@ -289,8 +405,8 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     headed = [(n.size > body_size * 1.15 or p.size > body_size * 1.15) and s for (p, n), s in zip(pairs, styled)]
     wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width for p, n in pairs]
     # on one page a larger gap or a heading starts a block; a page break hides the gap (None)
-    gap_block = [(n.top - p.bottom > line_gap + body_size * 0.4 or h) if p.page == n.page else None
-                 for (p, n), h in zip(pairs, headed)]
+    gap_block = [(n.top - p.bottom > line_gap + body_size * 0.4 or h or p.column != n.column) if p.page == n.page
+                 else None for (p, n), h in zip(pairs, headed)]
 
     def region_heading(i: int) -> bool:
         """Line ``i`` reads as a region heading of the profile: a whole paragraph of one line that
