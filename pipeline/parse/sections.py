@@ -307,10 +307,10 @@ def _segment_block(
                     f"label {label!r} read as {canonical[section]!r} (a variant the profile lists)", line, label,
                     profile.field_of(section)))
             continue
-        if not paragraph_start or profile.labels.sub_label.match(line.text):
+        if profile.labels.sub_label.match(line.text):
             continue
         next_line = lines[i + 1] if i + 1 <= last else None
-        content = next_line
+        content = next_line if paragraph_start else None
         if next_line is not None and next_line.blank:  # "Kontakt" as a heading of its own, its text below
             following = next((j for j in range(i + 1, last + 1) if not lines[j].blank), None)
             content = lines[following] if following is not None and not profile.labels.match(
@@ -322,6 +322,8 @@ def _segment_block(
             current = section
             findings.append(_finding(county, Code.label_without_colon,
                 f"label {label!r} has no colon; read as {canonical[section]!r}", line, label, profile.field_of(section)))
+            continue
+        if not paragraph_start:
             continue
         worded = _worded_item(line.text, profile)
         if worded is not None:  # "Mål 1: …": an item with its label word, not a label

@@ -82,9 +82,9 @@ class PdfLine:
     first_word_width: float
     column: int = 0
     """Which column of its page the line is in (0 where the page has one): a change starts a block."""
-    cells: tuple[int, ...] = ()
-    """Where in ``text`` a gap wider than a cell gap separates two words (a table's or a definition
-    list's columns): the offset of the word after it."""
+    cells: tuple[tuple[int, float], ...] = ()
+    """Where a gap wider than a cell gap separates two words of the line (a table's or a definition
+    list's columns): the offset in ``text`` of the word after it, and that word's left edge."""
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
     for group in groups:
         group.sort(key=lambda w: w.x0)
         parts = [group[0].text]
-        cells: list[int] = []
+        cells: list[tuple[int, float]] = []
         length = len(group[0].text)
         for previous, word in zip(group, group[1:]):
             gap = word.x0 - previous.x1
@@ -289,7 +289,7 @@ def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
                 parts.append(" ")
                 length += 1
             if gap >= word.size * CELL_GAP:
-                cells.append(length)
+                cells.append((length, word.x0))
             parts.append(word.text)
             length += len(word.text)
         weights = [len(w.text) for w in group]
@@ -381,6 +381,73 @@ def _list_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _headings_joined(lines: list[PdfLine], body_size: float) -> list[PdfLine]:
+    """A heading that wraps onto a second line (a long region heading beside an accordion's
+    button stops short of the right edge) becomes one line: two lines of one heading style (bold,
+    or larger than the body), one right under the other at the same left edge, the second
+    starting in lower case after a first that does not end a sentence."""
+    out: list[PdfLine] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.page == line.page and previous.column == line.column
+                and (previous.size, previous.bold) == (line.size, line.bold)
+                and (line.bold or line.size > body_size * 1.05) and abs(previous.x0 - line.x0) <= 2
+                and 0 <= line.top - previous.bottom <= 0.8 * line.size and line.text[:1].islower()
+                and not _TERMINAL.search(previous.text)):
+            out[-1] = PdfLine(previous.page, _join(previous.text, line.text), previous.x0, max(previous.x1, line.x1),
+                              previous.top, line.bottom, previous.size, previous.bold, previous.first_word_width,
+                              previous.column, previous.cells)
+            continue
+        out.append(line)
+    return out
+
+
+def _is_label(text: str, hints: ReaderHints) -> bool:
+    text = " ".join(text.split()).rstrip(":").rstrip()
+    found = hints.line_labels.match(f"{text}:")
+    return found is not None and found.end() == len(text) + 1
+
+
+def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
+    """A row of a table or a definition list whose first cell is a label of the profile becomes
+    "label: value", as a text source writes it; a label cell that wraps onto the lines below it
+    (each starting at the cell's left edge and ending before the value cell) is joined first."""
+    out: list[PdfLine] = []
+    skip: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        if not line.cells:
+            out.append(line)
+            continue
+        offset, x = line.cells[0]
+        label, value = line.text[:offset].rstrip(), line.text[offset:]
+        taken: list[int] = []
+        previous = line
+        for j in range(i + 1, min(i + 4, len(lines))):
+            other = lines[j]
+            if (other.cells or other.page != line.page or other.column != line.column
+                    or abs(other.x0 - line.x0) > 2 or other.x1 > x - 2
+                    or other.top - previous.bottom > 0.6 * other.size or _is_label(label, hints)):
+                break
+            label, previous = f"{label} {other.text}", other
+            taken.append(j)
+        if not _is_label(label, hints):
+            out.append(line)
+            continue
+        skip.update(taken)
+        label = " ".join(label.split())
+        text = f"{label} {value}" if label.endswith(":") else f"{label}: {value}"
+        out.append(PdfLine(line.page, text, line.x0, line.x1, line.top, previous.bottom, line.size, line.bold,
+                           line.first_word_width, line.column, ()))
+    return out
+
+
+_CONTACT_END = re.compile(r"(?:\S+@\S+\.[a-z]{2,}|\d[\d -]{5,}\d)\)?$", re.IGNORECASE)
+"""A line that ends with an e-mail address or a phone number: in a list of contacts the entry
+ends there, even when the line reaches the right edge."""
+
+
 def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> str:
     """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks.
     ``hints`` gives the labels that start a line (any label) and a block (a section's label), and
@@ -389,6 +456,7 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     if not lines:
         return ""
     body_size = Counter(line.size for line in lines).most_common(1)[0][0]
+    lines = _table_rows(_headings_joined(lines, body_size), hints)
     by_page: dict[int, list[float]] = defaultdict(list)
     for line in lines:
         by_page[line.page].append(line.x1)
@@ -403,7 +471,8 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     pairs = list(zip(lines, lines[1:]))
     styled = [(p.size, p.bold) != (n.size, n.bold) for p, n in pairs]
     headed = [(n.size > body_size * 1.15 or p.size > body_size * 1.15) and s for (p, n), s in zip(pairs, styled)]
-    wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width for p, n in pairs]
+    wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width and not _CONTACT_END.search(p.text)
+               for p, n in pairs]
     # on one page a larger gap or a heading starts a block; a page break hides the gap (None)
     gap_block = [(n.top - p.bottom > line_gap + body_size * 0.4 or h or p.column != n.column) if p.page == n.page
                  else None for (p, n), h in zip(pairs, headed)]
