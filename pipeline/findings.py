@@ -52,6 +52,8 @@ class Code(str, Enum):
     duplicate_region = "duplicate_region"
     region_without_sections = "region_without_sections"
     contents_list_skipped = "contents_list_skipped"
+    text_after_report = "text_after_report"
+    unlabelled_text = "unlabelled_text"
     heading_without_blank_line = "heading_without_blank_line"
     heading_reworded = "heading_reworded"
     label_variant = "label_variant"
@@ -159,6 +161,11 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.contents_list_skipped: CodeInfo("info", "sections", "region headings with no text of their own, each "
                                          "found again later with its text (a contents list), were not read as "
                                          "regions", "regions"),
+    Code.text_after_report: CodeInfo("info", "sections", "lines after the last region that a page footer, share, "
+                                     "feedback or contact box line shows to be a web site's furniture are not part "
+                                     "of the report", "regions"),
+    Code.unlabelled_text: CodeInfo("warning", "sections", "a paragraph after a region's count lines that no label "
+                                   "starts: kept as section 'other', not read into any value", "sections"),
     Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
     Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
                                               "after it (it directly follows the previous region's text)", "title"),
@@ -177,7 +184,7 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                      "break); read as the start of its section"),
     Code.label_across_lines: CodeInfo("warning", "sections", "a label broken over two lines; read as that label"),
     Code.unknown_label: CodeInfo("warning", "sections", "an unforeseen 'Label:' kept as section 'other'"),
-    Code.subheading_section: CodeInfo("info", "sections", "a sub-heading kept as section 'other'"),
+    Code.subheading_section: CodeInfo("warning", "sections", "a sub-heading kept as section 'other'"),
     Code.missing_section: CodeInfo("info", "sections", "a region lacks a section the profile expects"),
     Code.empty_section: CodeInfo("info", "sections", "a section's label has no text after it"),
     Code.duplicate_section: CodeInfo("warning", "sections", "a section appears twice in one region; values come "
@@ -202,7 +209,7 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                         "contact parser did not read as a contact", "contacts"),
     Code.contact_not_a_person: CodeInfo("warning", "entities", "a contact the person-name rule did not find",
                                         "contacts"),
-    Code.name_not_read: CodeInfo("info", "entities", "capitalised words in a partners section that no rule read as an "
+    Code.name_not_read: CodeInfo("warning", "entities", "capitalised words in a partners section that no rule read as an "
                                  "organisation; a reviewer should say whether they name one", "mentions"),
     Code.organisations_not_found: CodeInfo("warning", "entities", "a partners section names something (capitalised "
                                            "words) but no organisation was read from it", "mentions"),

@@ -49,3 +49,12 @@ def web_furniture() -> WebFurniture:
 
     return WebFurniture(of("ends_report"), of("furniture_heading"), of("furniture_line"),
                         frozenset(of("hidden_class")), frozenset(of("furniture_word")))
+
+
+def starts_with(text: str, phrases: tuple[str, ...]) -> str | None:
+    """The phrase ``text`` starts with, as a whole word or words (case-folded), or None."""
+    folded = text.casefold().lstrip("•-– ")
+    for phrase in phrases:
+        if folded.startswith(phrase) and (len(folded) == len(phrase) or not folded[len(phrase)].isalnum()):
+            return phrase
+    return None

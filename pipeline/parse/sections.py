@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from spacy.lang.sv.stop_words import STOP_WORDS
 
-from pipeline import reference
+from pipeline import reference, web_furniture
 from pipeline.findings import Code
 from pipeline.models import Finding
 from pipeline.profile import OTHER, SUMMARY, Profile
@@ -360,6 +360,10 @@ def _segment_block(
             findings.append(_finding(county, Code.subheading_section,
                 f"sub-heading {line.text!r} kept as section 'other'", line, line.text, "sections"))
 
+    starts, unlabelled = _after_count_lines(lines, starts, last, profile)
+    findings += [_finding(county, Code.unlabelled_text,
+                          "text after the count lines that no section takes; kept as section 'other', not read",
+                          lines[i], lines[i].text[:80], "sections") for i in unlabelled]
     spans: list[SectionSpan] = []
     summary_last = (starts[0][0] - 1) if starts else last
     if any(not ln.blank for ln in lines[first : summary_last + 1]):
@@ -370,6 +374,58 @@ def _segment_block(
         start, end = _content_span(lines, i, section_last, content_start, content_start)
         spans.append(SectionSpan(section, label, label_start, start, end))
     return spans, findings
+
+
+def _after_count_lines(lines: list[Line], starts: list[tuple], last: int, profile: Profile
+                       ) -> tuple[list[tuple], list[int]]:
+    """A count line's section is its paragraph: a paragraph after it (past a blank line) that no
+    label starts is no count's, and starts an unlabelled ``other`` section. Returns the section
+    starts with those added, and their lines."""
+    out: list[tuple] = []
+    unlabelled: list[int] = []
+    for n, start in enumerate(starts):
+        out.append(start)
+        if start[1] not in profile.metric_ids:
+            continue
+        end = (starts[n + 1][0] - 1) if n + 1 < len(starts) else last
+        i = start[0] + 1
+        while i <= end and not lines[i].blank:
+            i += 1
+        while i <= end and lines[i].blank:
+            i += 1
+        if i <= end:
+            out.append((i, OTHER, None, None, lines[i].start))
+            unlabelled.append(i)
+    return out, unlabelled
+
+
+def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> int | None:
+    """The line where a web site's furniture starts after the last region, or None. A page-footer,
+    share, feedback, contact or related-pages line (``reference/web_furniture.csv``: a short line
+    starting a paragraph, not a sentence) after the region's count lines (or, without them, after its
+    last label) confirms it; then everything after the count lines' paragraph is furniture (a box
+    before the footer, "Kontakt … Tillväxtverket"), else from that line on."""
+    furniture = web_furniture.web_furniture()
+    counted = [i for i in range(first, last + 1)
+               if (found := profile.labels.match(lines[i].text)) is not None and found[0] in profile.metric_ids]
+    labelled = [i for i in range(first, last + 1) if _known_label(lines[i].text, profile) is not None]
+    search = (counted[-1] if counted else labelled[-1] if labelled else first) + 1
+    while search <= last and not lines[search].blank:
+        search += 1
+    marker = None
+    for i in range(search, last + 1):
+        text = lines[i].text
+        if (text and lines[i - 1].blank and len(text.split()) <= 12 and not text.rstrip().endswith(".")
+                and web_furniture.starts_with(text, furniture.ends_report)):
+            marker = i
+            break
+    if marker is None:
+        return None
+    if counted:
+        while search <= last and lines[search].blank:
+            search += 1
+        return min(search, marker)
+    return marker
 
 
 @lru_cache(maxsize=8)
@@ -540,8 +596,18 @@ def segment(text: str, profile: Profile) -> Segmentation:
             "its text, are a contents list: not read as regions", first, first.text, "regions"))
     regions: list[RegionBlock] = []
     seen: dict[str, Line] = {}
+    end = len(lines) - 1
+    if headings:
+        cut = _report_end(lines, headings[-1][0] + 1, end, profile)
+        if cut is not None:
+            tail = [line for line in lines[cut:] if not line.blank]
+            findings.append(_finding(None, Code.text_after_report,
+                f"{len(tail)} line(s) after the last region, from {lines[cut].text[:60]!r} on, are a web site's "
+                "furniture (a page footer, a share, feedback or contact box), not the report", lines[cut],
+                " | ".join(line.text for line in tail[:4])[:200], "regions"))
+            end = cut - 1
     for n, (i, (alias, county, crowded)) in enumerate(headings):
-        last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else len(lines) - 1
+        last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else end
         sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
         heading = lines[i]
         if i in reworded:

@@ -557,14 +557,6 @@ def _json_ld_publisher(text: str) -> str | None:
     return None
 
 
-def _starts_with(text: str, phrases: tuple[str, ...]) -> str | None:
-    folded = text.casefold().lstrip("•-– ")
-    for phrase in phrases:
-        if folded.startswith(phrase) and (len(folded) == len(phrase) or not folded[len(phrase)].isalnum()):
-            return phrase
-    return None
-
-
 def _is_only(text: str, phrases: tuple[str, ...]) -> bool:
     folded = text.casefold().strip(" .:!?→↑»›")
     return folded in phrases
@@ -603,7 +595,7 @@ def _report(page: Page, blocks: list[Block]) -> Report:
         if block.kind == "heading":
             if skip_below is not None and (block.level == 0 or block.level <= skip_below):
                 skip_below = None
-            if _is_only(block.text, furniture.headings) or _starts_with(block.text, furniture.headings):
+            if _is_only(block.text, furniture.headings) or web_furniture.starts_with(block.text, furniture.headings):
                 skip_below = block.level or 6
                 report.furniture.append(block.text)
                 continue
@@ -621,7 +613,7 @@ def _report(page: Page, blocks: list[Block]) -> Report:
         label_levels = {b.level for b in kept[regions[0]:last] if b.kind == "heading" and page.is_label(b.text)}
         for n in range(last + 1, len(kept)):
             block = kept[n]
-            marker = _starts_with(block.text.split("\n", 1)[0], furniture.ends_report)
+            marker = web_furniture.starts_with(block.text.split("\n", 1)[0], furniture.ends_report)
             if marker is not None and (block.kind == "heading" or len(block.text.split()) <= 12):
                 report.end_marker = block.text.split("\n", 1)[0]
                 report.after_end = [b.text for b in kept[n:]]
@@ -630,7 +622,7 @@ def _report(page: Page, blocks: list[Block]) -> Report:
             if (block.kind == "heading" and level and block.level and block.level <= level
                     and not (page.is_label(block.text) and block.level in label_levels)):
                 after = kept[n + 1].text.split("\n", 1)[0] if n + 1 < len(kept) else ""
-                if _starts_with(after, furniture.ends_report):  # a box: "Kontakt" / "Har du frågor om …"
+                if web_furniture.starts_with(after, furniture.ends_report):  # a box: "Kontakt" / "Har du frågor om …"
                     report.end_marker = block.text
                 else:
                     report.unmarked_end = block.text

@@ -410,8 +410,9 @@ def _is_label(text: str, hints: ReaderHints) -> bool:
 
 def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
     """A row of a table or a definition list whose first cell is a label of the profile becomes
-    "label: value", as a text source writes it; a label cell that wraps onto the lines below it
-    (each starting at the cell's left edge and ending before the value cell) is joined first."""
+    "label: value", as a text source writes it. The row's cells may wrap onto the lines right
+    below it (tight line spacing): a line at the label cell's left edge continues the label (up to
+    the value cell's edge, or a cell gap), a line at the value cell's edge continues the value."""
     out: list[PdfLine] = []
     skip: set[int] = set()
     for i, line in enumerate(lines):
@@ -421,31 +422,56 @@ def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
             out.append(line)
             continue
         offset, x = line.cells[0]
-        label, value = line.text[:offset].rstrip(), line.text[offset:]
+        label, value = [line.text[:offset].rstrip()], [line.text[offset:]]
         taken: list[int] = []
         previous = line
-        for j in range(i + 1, min(i + 4, len(lines))):
+        for j in range(i + 1, min(i + 6, len(lines))):
             other = lines[j]
-            if (other.cells or other.page != line.page or other.column != line.column
-                    or abs(other.x0 - line.x0) > 2 or other.x1 > x - 2
-                    or other.top - previous.bottom > 0.6 * other.size or _is_label(label, hints)):
+            if (other.page != line.page or other.column != line.column
+                    or other.top - previous.bottom > ROW_LINE_GAP * other.size):
                 break
-            label, previous = f"{label} {other.text}", other
+            at_value = abs(other.x0 - x) <= 2
+            at_label = abs(other.x0 - line.x0) <= 2 and not _is_label(" ".join(label), hints)
+            split = next(((o, cx) for o, cx in other.cells if abs(cx - x) <= 2), None)
+            if at_label and split is not None:
+                label.append(other.text[:split[0]].rstrip())
+                value.append(other.text[split[0]:])
+            elif at_label and other.x1 < x - 2 and not other.cells:
+                label.append(other.text)
+            elif at_value and not other.cells:
+                value.append(other.text)
+            else:
+                break
+            previous = other
             taken.append(j)
-        if not _is_label(label, hints):
+        written = " ".join(" ".join(label).split())
+        if not _is_label(written, hints):
             out.append(line)
             continue
         skip.update(taken)
-        label = " ".join(label.split())
-        text = f"{label} {value}" if label.endswith(":") else f"{label}: {value}"
-        out.append(PdfLine(line.page, text, line.x0, line.x1, line.top, previous.bottom, line.size, line.bold,
-                           line.first_word_width, line.column, ()))
+        joined = " ".join(part.strip() for part in value if part.strip())
+        text = f"{written} {joined}" if written.endswith(":") else f"{written}: {joined}"
+        out.append(PdfLine(line.page, text, line.x0, max(line.x1, previous.x1), line.top, previous.bottom, line.size,
+                           line.bold, line.first_word_width, line.column, ()))
     return out
 
 
-_CONTACT_END = re.compile(r"(?:\S+@\S+\.[a-z]{2,}|\d[\d -]{5,}\d)\)?$", re.IGNORECASE)
-"""A line that ends with an e-mail address or a phone number: in a list of contacts the entry
-ends there, even when the line reaches the right edge."""
+ROW_LINE_GAP = 0.9
+"""Lines of one table row's cells are at most this share of the font size apart; rows further."""
+_EMAIL_END = re.compile(r"\S+@\S+\.[a-z]{2,}\)?$", re.IGNORECASE)
+_PHONE_END = re.compile(r"\d[\d -]{5,}\d\)?$")
+_NAME_START = re.compile(r"^\(?[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?(?: [A-ZÅÄÖ][\wåäöé-]+){1,3},")
+
+
+def _entry_ends(previous: str, line: str) -> bool:
+    """Whether a line that reaches the right edge still ends a contact entry: it ends with an
+    e-mail address, a phone number (unless the number goes on), or a bracket before a new name
+    ("… (fokus ESBR)" / "Cecilia Hunnershage Sandgren, PL, …")."""
+    if _EMAIL_END.search(previous):
+        return True
+    if _PHONE_END.search(previous) and not line[:1].isdigit():
+        return True
+    return previous.endswith(")") and _NAME_START.match(line) is not None
 
 
 def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> str:
@@ -471,7 +497,7 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     pairs = list(zip(lines, lines[1:]))
     styled = [(p.size, p.bold) != (n.size, n.bold) for p, n in pairs]
     headed = [(n.size > body_size * 1.15 or p.size > body_size * 1.15) and s for (p, n), s in zip(pairs, styled)]
-    wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width and not _CONTACT_END.search(p.text)
+    wrapped = [right_edge[p.page] - p.x1 < n.first_word_width + 2 * char_width and not _entry_ends(p.text, n.text)
                for p, n in pairs]
     # on one page a larger gap or a heading starts a block; a page break hides the gap (None)
     gap_block = [(n.top - p.bottom > line_gap + body_size * 0.4 or h or p.column != n.column) if p.page == n.page
