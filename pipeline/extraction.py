@@ -114,7 +114,7 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     findings.extend(text_findings)
     findings.extend(segmentation.findings)
     intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings, profile.title,
-                        profile.publisher)
+                        profile.publisher, segmentation.title)
     organisations = DocumentOrganisations(profile)
     doc = analyse(text, profile)
     doc_ents = EntityIndex(doc.ents)

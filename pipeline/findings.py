@@ -166,7 +166,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                      "of the report", "regions"),
     Code.unlabelled_text: CodeInfo("warning", "sections", "a paragraph after a region's count lines that no label "
                                    "starts: kept as section 'other', not read into any value", "sections"),
-    Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text"),
+    Code.region_without_sections: CodeInfo("warning", "sections", "a region heading is followed by no text: every "
+                                           "value of the region is missing", "region"),
     Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
                                               "after it (it directly follows the previous region's text)", "title"),
     Code.heading_reworded: CodeInfo("info", "sections", "a short line between blank lines names a region after "

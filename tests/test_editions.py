@@ -16,7 +16,11 @@ def test_there_are_editions_to_score():
     assert len(NAMES) >= 2
 
 
-BELOW_TARGET: dict[str, str] = {}
+BELOW_TARGET: dict[str, str] = {
+    "site-c (closed.chromium.pdf)": "printed with its accordions closed, as saved: the PDF holds only 2 of the 18 "
+                                    "regions' text (the other 16 are headings alone), so their values are not in it; "
+                                    "every one of them is flagged (region_without_sections at each region)",
+}
 """Editions, by "name (form)", whose share of right values is below 98 %, and why; each must still
 have no silent miss."""
 

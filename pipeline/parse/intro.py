@@ -96,8 +96,8 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: str, findings: Findings
-                         ) -> tuple[str | None, str | None, list[list[Line]]]:
+def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: str, findings: Findings,
+                         title_at: Line | None = None) -> tuple[str | None, str | None, list[list[Line]]]:
     """The report's title, its publisher and the intro's paragraphs after the title.
 
     The title is the first one-line paragraph that is (or starts with) the profile's title; what
@@ -107,8 +107,7 @@ def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: st
     Without the profile's title in the text, the first two heading lines are publisher and title,
     and that is reported; so is a publisher the text does not name."""
     wanted = _folded(title) if title else ""
-    at = next((n for n, p in enumerate(paragraphs) if wanted and _is_heading(p, 200)
-               and _folded(p[0].text).startswith(wanted)), None) if wanted else None
+    at = next((n for n, p in enumerate(paragraphs) if title_at is not None and p[0].start == title_at.start), None)
     if at is None:
         found_publisher = found_title = None
         if len(paragraphs) >= 2 and _is_heading(paragraphs[0]) and _is_heading(paragraphs[1]):
@@ -147,13 +146,14 @@ def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: st
 
 
 def parse_intro(text: str, lines: tuple[Line, ...], rules: IntroRules, list_rules: ListRules,
-                findings: Findings, title: str = "", publisher: str = "") -> Intro:
+                findings: Findings, title: str = "", publisher: str = "", title_at: Line | None = None) -> Intro:
     """Reads the lines before the first region heading; expected claims not found are reported.
     ``title`` and ``publisher`` are the report family's (the profile's), used to tell the report's
-    own title and publisher from a web site's header printed above them."""
+    own title and publisher from a web site's header printed above them; ``title_at`` is the line
+    the sections stage found the title on."""
     patterns = _patterns(rules)
     paragraphs = _paragraphs(lines)
-    title, publisher, body = _title_and_publisher(paragraphs, title, publisher, findings)
+    title, publisher, body = _title_and_publisher(paragraphs, title, publisher, findings, title_at)
     intro_text = text[body[0][0].start : body[-1][-1].end] if body else None
     windows = sentences(intro_text or "")
     found: dict[str, re.Match[str]] = {}

@@ -86,6 +86,8 @@ class Segmentation:
     intro: tuple[Line, ...]
     regions: tuple[RegionBlock, ...]
     findings: tuple[Finding, ...] = field(default=())
+    title: Line | None = None
+    """The line of the report's title, when the text has the report family's title."""
 
 
 def split_lines(text: str) -> list[Line]:
@@ -537,17 +539,25 @@ def _names_pattern(names: tuple[tuple[str, County], ...]) -> tuple[re.Pattern[st
     return re.compile(rf"(?<= )({alternatives})(?= )"), county_of
 
 
-def _title_line(lines: list[Line], profile: Profile) -> int:
-    """The line of the report's title (the profile's, a paragraph of its own), or 0: no region
+TITLE_FOLLOWED_BY_WORDS = 8
+"""The report's title is followed, within three paragraphs, by a line of prose this long (a
+side menu's item of the same name is followed by more menu items)."""
+
+
+def title_line(lines: list[Line], profile: Profile) -> int | None:
+    """The line of the report's title: a paragraph of its own that is (or starts with) the
+    profile's title, the first such one that prose follows; None when the text has none. No region
     starts before it (a web site's side menu of region names, printed before the report)."""
     wanted = " ".join(profile.title.split()).casefold()
     if not wanted:
-        return 0
-    for i, line in enumerate(lines):
-        if line.text and _blank_around(lines, i) == (True, True) and \
-                " ".join(line.text.split()).casefold().startswith(wanted):
+        return None
+    candidates = [i for i, line in enumerate(lines) if line.text and _blank_around(lines, i) == (True, True)
+                  and " ".join(line.text.split()).casefold().startswith(wanted)]
+    for i in candidates:
+        following = [line for line in lines[i + 1 : i + 12] if not line.blank][:3]
+        if any(len(line.text.split()) >= TITLE_FOLLOWED_BY_WORDS for line in following):
             return i
-    return 0
+    return candidates[0] if candidates else None
 
 
 def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]]
@@ -580,7 +590,8 @@ def segment(text: str, profile: Profile) -> Segmentation:
     inside = _names_pattern(tuple(names))
     headings: list[tuple[int, tuple[str, County, bool]]] = []
     reworded: set[int] = set()
-    for i in range(_title_line(lines, profile), len(lines)):
+    title = title_line(lines, profile)
+    for i in range(title or 0, len(lines)):
         found = _heading(lines, i, aliases, profile)
         if found is None and headings and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile)):
             found = (*named, False)
@@ -624,7 +635,8 @@ def segment(text: str, profile: Profile) -> Segmentation:
         seen.setdefault(county.county_code, heading)
         if not sections:
             block_findings.append(_finding(county, Code.region_without_sections,
-                "region heading is followed by no text", heading, heading.text))
+                "region heading is followed by no text: none of the region's values can be read (a web page "
+                "printed with its accordions closed prints only their headings)", heading, heading.text, "region"))
         block_findings.extend(_finding(county, Code.label_inside_line,
                                        f"label {label!r} starts in the middle of a line; read as a new section",
                                        cut, label, profile.field_of(profile.labels.section_of[" ".join(label.split()).casefold()]))
@@ -634,4 +646,5 @@ def segment(text: str, profile: Profile) -> Segmentation:
                             heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings))
         regions.append(block.with_findings(_section_findings(block, profile)))
     intro_end = headings[0][0] if headings else len(lines)
-    return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings))
+    return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings),
+                        title=lines[title] if title is not None else None)

@@ -17,7 +17,8 @@ otherwise — the outcome the pipeline must never produce. Values and their fiel
   whose text is the expected name (or contains it, or lies inside it) and whose kind is right;
 - the intro's region claim (document field ``regions_claimed``);
 - a region the pipeline did not find: each of its values is wrong, flagged only when the
-  document has a finding about regions.
+  document has a finding about regions; a finding whose field is ``region`` (a heading with no
+  text) is at every value of its region.
 
 A finding is *at* a field when its ``field`` says so, or when its span lies in the section that
 holds the field (a count line, the contact section, …).
@@ -120,6 +121,10 @@ def _fields_with_findings(region: Region) -> set[str]:
     fields: set[str] = set()
     for finding in region.quality:
         explicit = getattr(finding, "field", None)
+        if explicit == "region":  # about the whole region: every value of it
+            fields |= {"title", "contacts", "partner_organisations", "goals", "purpose_items",
+                       *(m for m in region.counts)}
+            continue
         if explicit and explicit != "mentions":
             fields.add(explicit)
             continue
