@@ -46,6 +46,7 @@ class Code(str, Enum):
     pdf_furniture_dropped = "pdf_furniture_dropped"
     pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
     pdf_unmapped_glyph = "pdf_unmapped_glyph"
+    pdf_list_marker_inferred = "pdf_list_marker_inferred"
     # sections
     no_regions_found = "no_regions_found"
     region_count_mismatch = "region_count_mismatch"
@@ -151,6 +152,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                          "dropped"),
     Code.pdf_glyph_read_as_bullet: CodeInfo("info", "readers", "glyphs with no character at line starts of the PDF "
                                             "were read as list bullets"),
+    Code.pdf_list_marker_inferred: CodeInfo("info", "readers", "indented lines of a goals or purpose section with no "
+                                            "marker in the PDF's text (a browser draws a list's bullets as shapes) "
+                                            "were read as '•' items"),
     Code.pdf_unmapped_glyph: CodeInfo("warning", "readers", "glyphs with no character in the PDF were kept as "
                                       "U+FFFD; the text around them may be incomplete"),
     Code.no_regions_found: CodeInfo("warning", "sections", "no region heading was found in the document",

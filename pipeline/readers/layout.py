@@ -47,6 +47,8 @@ LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", 
 _PAGE_NUMBER = re.compile(r"^(?:(?:sida|page|s\.)\s*)?#(?:\s*(?:\(#\)|/\s*#|av\s+#|of\s+#))?$|^[-–]\s*#\s*[-–]$",
                           re.IGNORECASE)
 _BULLET_START = re.compile(r"^(?:[-–•*]\s|\(cid:\d+\)\s|[a-zåäö]\)\.?\s|\(\w\)\s)")
+_MARKER_START = re.compile(r"^(?:[-–•*·▪◦]\s|\(cid:\d+\)\s|\(?(?:\d+[a-z]?|[a-zA-ZåäöÅÄÖ]|[ivxIVX]{1,5})[.):]+\s?)")
+"""Any list marker a line may start with: a bullet, "1.", "1b:", "a)", "a.", "(a)", "iv."."""
 _NUMBER_START = re.compile(r"^(\d+)[a-z]?(?:\+\d+)?[.):]")
 _TERMINAL = re.compile(r"[.:;!?,]$")
 _DIGITS = re.compile(r"\d+")
@@ -338,10 +340,17 @@ def _furniture(pages: list[list[PdfLine]], heights: list[float]) -> tuple[set[in
             if not where:
                 continue
             key = _DIGITS.sub("#", line.text)
-            if (where, key) in repeated or _PAGE_NUMBER.match(key):
+            if (where, key) in repeated or (_PAGE_NUMBER.match(key) and _own_number(line.text, line.page)):
                 dropped.add(id(line))
                 report[key] += 1
     return dropped, sorted(report.items())
+
+
+def _own_number(text: str, page: int) -> bool:
+    """A page-number line on one page only is dropped when its number is that page's ("15 (2021)"
+    at a page's foot is text)."""
+    found = _DIGITS.search(text)
+    return found is not None and abs(int(found.group()[:9]) - page) <= 2
 
 
 def _unmapped_glyphs(text: str) -> tuple[str, list[Finding]]:
@@ -390,7 +399,7 @@ def _headings_joined(lines: list[PdfLine], body_size: float) -> list[PdfLine]:
     for line in lines:
         previous = out[-1] if out else None
         if (previous is not None and previous.page == line.page and previous.column == line.column
-                and (previous.size, previous.bold) == (line.size, line.bold)
+                and not previous.cells and not line.cells and (previous.size, previous.bold) == (line.size, line.bold)
                 and (line.bold or line.size > body_size * 1.05) and abs(previous.x0 - line.x0) <= 2
                 and 0 <= line.top - previous.bottom <= 0.8 * line.size and line.text[:1].islower()
                 and not _TERMINAL.search(previous.text)):
@@ -474,13 +483,30 @@ def _entry_ends(previous: str, line: str) -> bool:
     return previous.endswith(")") and _NAME_START.match(line) is not None
 
 
-def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> str:
+INDENT = 3.0
+"""Points a line stands right of its contact entry's first line to be that entry's continuation
+(a definition list's description under its term)."""
+ITEM_INDENT = 12.0
+"""Points a line of a goals or purpose section stands right of its label to be a list item."""
+
+
+def _section_kind(text: str, hints: ReaderHints) -> str | None:
+    """What the section a label at the start of ``text`` starts holds: "contacts", "items" (goals,
+    purpose), "text"; None when the line starts no section."""
+    if hints.contact_labels.match(text):
+        return "contacts"
+    if hints.item_labels.match(text):
+        return "items"
+    return "text" if hints.line_labels.match(text) or _is_label(text, hints) else None
+
+
+def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> tuple[str, list[str]]:
     """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks.
     ``hints`` gives the labels that start a line (any label) and a block (a section's label), and
-    the region headings."""
+    the region headings. Also returns the lines given a bullet the PDF drew as a shape."""
     lines = [line for page in pages for line in page]
     if not lines:
-        return ""
+        return "", []
     body_size = Counter(line.size for line in lines).most_common(1)[0][0]
     lines = _table_rows(_headings_joined(lines, body_size), hints)
     by_page: dict[int, list[float]] = defaultdict(list)
@@ -513,6 +539,9 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     out: list[str] = [lines[0].text]
     block_starts = {0}
     last_number = _list_number(lines[0].text)
+    section = _section_kind(lines[0].text, hints)
+    left = lines[0].x0
+    inferred: list[str] = []
     for i, (previous, line) in enumerate(pairs):
         n = i + 1
         number = _list_number(line.text)
@@ -524,19 +553,30 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
             new_block = (headed[i] or hints.block_labels.match(line.text) is not None
                          or (region_heading(n) and (n == len(pairs) or gap_block[n] is not False))
                          or (region_heading(i) and i in block_starts))
+        kind = _section_kind(line.text, hints)
+        if kind is not None or region_heading(n):
+            section, left = kind, line.x0
+        elif section == "contacts" and line.x0 > left + INDENT and previous.page == line.page:
+            out[-1] = f"{out[-1]}, {line.text}"  # a definition list's description: the same person's details
+            continue
+        text = line.text
+        if (section == "items" and line.x0 >= left + ITEM_INDENT and not _MARKER_START.match(text)
+                and (new_block or styled[i] or not wrapped[i])):
+            text = f"• {text}"  # a list item whose bullet the PDF drew as a shape, not a character
+            inferred.append(line.text)
         if new_block:
             out.append("")
-            out.append(line.text)
+            out.append(text)
             block_starts.add(n)
         elif styled[i] or not wrapped[i] or numbered_item or _BULLET_START.match(line.text) \
-                or hints.line_labels.match(line.text):
-            out.append(line.text)
+                or (hints.line_labels.match(line.text) and line.text[:1].isupper()) or text is not line.text:
+            out.append(text)
         else:
             out[-1] = _join(out[-1], line.text)
             continue
         if number is not None:
             last_number = number
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", inferred
 
 
 def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints = ReaderHints()) -> NormalisedText:
@@ -544,7 +584,14 @@ def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints
     replaced as findings."""
     dropped, report = _furniture(pages, heights)
     body = [[line for line in page if id(line) not in dropped] for page in pages]
-    rebuilt, glyph_findings = _unmapped_glyphs(paragraphs(body, hints))
+    rebuilt, inferred = paragraphs(body, hints)
+    rebuilt, glyph_findings = _unmapped_glyphs(rebuilt)
+    if inferred:
+        glyph_findings.append(Finding(county_code=None, severity=Code.pdf_list_marker_inferred.severity,
+                                      code=Code.pdf_list_marker_inferred,
+                                      message=f"{len(inferred)} indented line(s) of goals or purpose sections with no "
+                                              "marker in the PDF's text (a browser draws a list's bullets as shapes) "
+                                              "read as '•' items", evidence=inferred[0][:80]))
     text, findings = normalise(rebuilt, hints)
     furniture = tuple(
         Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity, code=Code.pdf_furniture_dropped,

@@ -75,7 +75,20 @@ def _hints(profile: Profile) -> ReaderHints:
         line_labels=profile.labels.any_label,
         block_labels=profile.labels.block_label,
         headings=_heading_start(profile),
+        contact_labels=_labels_of(profile, ("contacts",)),
+        item_labels=_labels_of(profile, ("goals", "purpose")),
     )
+
+
+def _labels_of(profile: Profile, reads_as: tuple[str, ...]) -> re.Pattern[str]:
+    """The labels of the sections read as ``reads_as`` at a line start, with or without a colon."""
+    ids = {section for kind in reads_as for section in profile.sections_read_as(kind)}
+    spellings = sorted({s for s, section in profile.labels.section_of.items() if section in ids},
+                       key=lambda s: (-len(s), s))
+    if not spellings:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(r"\s+".join(map(re.escape, s.split())) for s in spellings)
+    return re.compile(rf"(?:{alternatives})[ \t]*(?::|$)", re.IGNORECASE)
 
 
 def _heading_start(profile: Profile) -> re.Pattern[str]:
@@ -89,7 +102,8 @@ def _heading_start(profile: Profile) -> re.Pattern[str]:
 def hints_fingerprint(profile: Profile) -> str:
     """What of the profile the readers use, as text: part of the text stage's cache key."""
     parts = [w.pattern + "\0" + w.note for w in profile.web_leftovers]
-    parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern, _heading_start(profile).pattern]
+    parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern, _heading_start(profile).pattern,
+              _labels_of(profile, ("contacts",)).pattern, _labels_of(profile, ("goals", "purpose")).pattern]
     return "\n".join(parts)
 
 

@@ -67,6 +67,10 @@ class ReaderHints:
     line_labels: re.Pattern[str] = re.compile(r"(?!)")
     block_labels: re.Pattern[str] = re.compile(r"(?!)")
     headings: re.Pattern[str] = re.compile(r"(?!)")
+    contact_labels: re.Pattern[str] = re.compile(r"(?!)")
+    """Labels of the sections that list people (with or without a colon)."""
+    item_labels: re.Pattern[str] = re.compile(r"(?!)")
+    """Labels of the sections that list items: goals, purpose (with or without a colon)."""
 
 
 @dataclass(frozen=True)
