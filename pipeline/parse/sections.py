@@ -247,6 +247,26 @@ def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple
     return best
 
 
+@lru_cache(maxsize=8)
+def _metric_labels(profile: Profile) -> re.Pattern[str] | None:
+    spellings = sorted((s for s, section in profile.labels.section_of.items() if section in profile.metric_ids
+                        and len(s.split()) >= 3), key=lambda s: (-len(s), s))
+    if not spellings:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, s.split())) for s in spellings)
+    return re.compile(rf"({alternatives})[ \t]+(?=[^\s:])", re.IGNORECASE)
+
+
+def _metric_without_colon(text: str, profile: Profile) -> tuple[str, str, int] | None:
+    """(metric, label as written, content start) for a count label of three or more words written
+    without its colon before its value ("Kända sociala företag 45"); None otherwise."""
+    pattern = _metric_labels(profile)
+    found = pattern.match(text) if pattern is not None else None
+    if found is None:
+        return None
+    return profile.labels.section_of[" ".join(found.group(1).split()).casefold()], found.group(1), found.end()
+
+
 def _heading_like(text: str) -> bool:
     """A line that can stand as a heading: short, no sentence punctuation at its end."""
     return len(text.split()) <= 8 and not _TERMINAL.search(text.rstrip())
@@ -312,7 +332,9 @@ def _segment_block(
         if profile.labels.sub_label.match(line.text):
             continue
         next_line = lines[i + 1] if i + 1 <= last else None
-        content = next_line if paragraph_start else None
+        # a label alone on a line, its text on the next (a definition list printed term over description)
+        content = next_line if paragraph_start or (next_line is not None and not next_line.blank and not
+                                                   profile.labels.match(next_line.text)) else None
         if next_line is not None and next_line.blank:  # "Kontakt" as a heading of its own, its text below
             following = next((j for j in range(i + 1, last + 1) if not lines[j].blank), None)
             content = lines[following] if following is not None and not profile.labels.match(
@@ -324,6 +346,15 @@ def _segment_block(
             current = section
             findings.append(_finding(county, Code.label_without_colon,
                 f"label {label!r} has no colon; read as {canonical[section]!r}", line, label, profile.field_of(section)))
+            continue
+        unmarked = _metric_without_colon(line.text, profile)
+        if unmarked is not None:  # "Kända sociala företag 45": a table row printed without its cell gap
+            section, label, end = unmarked
+            starts.append((i, section, label, line.start, line.start + end))
+            current = section
+            findings.append(_finding(county, Code.label_without_colon,
+                f"count label {label!r} has no colon; read as {canonical[section]!r}", line, label,
+                profile.field_of(section)))
             continue
         if not paragraph_start:
             continue

@@ -378,6 +378,9 @@ def _join(previous: str, line: str) -> str:
         return previous[:-1] + line  # a soft hyphen marks where a word was broken
     if re.search(r"[^\W\d_]-$", previous):
         first = line.split(" ", 1)[0]
+        fragment = previous.rsplit(" ", 1)[-1][:-1]
+        if fragment[:1].isupper():
+            return previous + line  # a name's or an abbreviation's hyphen: "NC-" + "kontor", "Coompanion-kontoret"
         if first[:1].islower() and first.lower() not in _SUSPENDED:
             return previous[:-1] + line  # "sam-" + "hällsentreprenör"
         if first[:1].isupper():
@@ -540,7 +543,7 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
     block_starts = {0}
     last_number = _list_number(lines[0].text)
     section = _section_kind(lines[0].text, hints)
-    left = lines[0].x0
+    left: float | None = lines[0].x0
     inferred: list[str] = []
     for i, (previous, line) in enumerate(pairs):
         n = i + 1
@@ -555,12 +558,15 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
                          or (region_heading(i) and i in block_starts))
         kind = _section_kind(line.text, hints)
         if kind is not None or region_heading(n):
-            section, left = kind, line.x0
+            # a contact label alone: its entries' left edge is the first entry's, not the label's
+            section, left = kind, (None if kind == "contacts" and _is_label(line.text, hints) else line.x0)
+        elif section == "contacts" and left is None:
+            left = line.x0
         elif section == "contacts" and line.x0 > left + INDENT and previous.page == line.page:
             out[-1] = f"{out[-1]}, {line.text}"  # a definition list's description: the same person's details
             continue
         text = line.text
-        if (section == "items" and line.x0 >= left + ITEM_INDENT and not _MARKER_START.match(text)
+        if (section == "items" and left is not None and line.x0 >= left + ITEM_INDENT and not _MARKER_START.match(text)
                 and (new_block or styled[i] or not wrapped[i])):
             text = f"• {text}"  # a list item whose bullet the PDF drew as a shape, not a character
             inferred.append(line.text)
