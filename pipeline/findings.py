@@ -57,6 +57,7 @@ class Code(str, Enum):
     unlabelled_text = "unlabelled_text"
     heading_without_blank_line = "heading_without_blank_line"
     heading_reworded = "heading_reworded"
+    heading_lookalike_letters = "heading_lookalike_letters"
     label_variant = "label_variant"
     label_misspelled = "label_misspelled"
     label_extended = "label_extended"
@@ -174,6 +175,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                            "value of the region is missing", "region"),
     Code.heading_without_blank_line: CodeInfo("info", "sections", "a region heading with no blank line before or "
                                               "after it (it directly follows the previous region's text)", "title"),
+    Code.heading_lookalike_letters: CodeInfo("warning", "sections", "a region heading names its region only when "
+                                             "letters that look Latin (Cyrillic, Greek) are read as Latin ones; read "
+                                             "as the heading", "title"),
     Code.heading_reworded: CodeInfo("info", "sections", "a short line between blank lines names a region after "
                                     "other words (\"Hur stärker Region Halland …?\"); read as that region's heading",
                                     "title"),

@@ -116,16 +116,30 @@ HEADING_MAX_WORDS_BEFORE_TEXT = 20
 """A heading line directly followed by text (no blank line) has at most this many words."""
 
 
-def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, County]]], profile: Profile
-             ) -> tuple[str, County, bool] | None:
-    """(heading form, county, whether a blank line is missing around it) for a heading at line i."""
+LOOKALIKES = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "ӏ": "l", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D", "Α": "A", "Β": "B", "Ε": "E",
+    "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "ο": "o", "ν": "v", "ı": "i",
+})
+"""Cyrillic and Greek letters that look like Latin ones (Unicode TR39, confusables.txt): a heading
+"Region Blekingе" with a Cyrillic е is still Blekinge's heading, and reported."""
+_LOOKALIKE = re.compile(f"[{''.join(chr(c) for c in LOOKALIKES)}]")
+
+
+def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, County]]], profile: Profile,
+             text: str | None = None) -> tuple[str, County, bool] | None:
+    """(heading form, county, whether a blank line is missing around it) for a heading at line i
+    (its ``text`` read as given, when given)."""
     line = lines[i]
-    if line.blank or _TERMINAL.search(line.text) or len(line.text) > profile.regions.heading_max_length:
+    text = line.text if text is None else text
+    if line.blank or _TERMINAL.search(text) or len(text) > profile.regions.heading_max_length:
         return None
     blank_before, blank_after = _blank_around(lines, i)
     after_name = ("", " ", ":") if blank_before and blank_after else ("", " ")  # "Region Dalarna: ledningsarbete …"
-    found = next(((alias, county) for alias, county in aliases.get(line.text.split(" ", 1)[0], ())
-                  if line.text.startswith(alias) and line.text[len(alias) : len(alias) + 1] in after_name), None)
+    found = next(((alias, county) for alias, county in aliases.get(text.split(" ", 1)[0], ())
+                  if text.startswith(alias) and text[len(alias) : len(alias) + 1] in after_name), None)
     if found is None:
         return None
     if not blank_before:
@@ -622,8 +636,13 @@ def segment(text: str, profile: Profile) -> Segmentation:
     headings: list[tuple[int, tuple[str, County, bool]]] = []
     reworded: set[int] = set()
     title = title_line(lines, profile)
+    lookalike: set[int] = set()
     for i in range(title or 0, len(lines)):
         found = _heading(lines, i, aliases, profile)
+        if found is None and _LOOKALIKE.search(lines[i].text):
+            found = _heading(lines, i, aliases, profile, lines[i].text.translate(LOOKALIKES))
+            if found is not None:
+                lookalike.add(i)
         if found is None and headings and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile)):
             found = (*named, False)
             reworded.add(i)
@@ -652,6 +671,10 @@ def segment(text: str, profile: Profile) -> Segmentation:
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else end
         sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
         heading = lines[i]
+        if i in lookalike:
+            block_findings.insert(0, _finding(county, Code.heading_lookalike_letters,
+                f"the heading names {alias!r} only when its look-alike letters (Cyrillic or Greek ones that look "
+                "Latin) are read as the Latin ones; read as that region's heading", heading, heading.text, "title"))
         if i in reworded:
             block_findings.insert(0, _finding(county, Code.heading_reworded,
                 f"the line names {alias!r} after other words; read as that region's heading", heading, heading.text))

@@ -77,6 +77,9 @@ MAX_JSON_LD = 65_536
 """Characters of one JSON-LD block that are parsed for the publisher."""
 SHOWN = 60
 """Characters of removed text quoted in a finding."""
+BOX_WORDS = 5
+"""Under a furniture heading ("På den här sidan"), the lists and short lines (links, buttons) are the
+box's; the first longer paragraph is the page's text again."""
 
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"<meta[^>]{0,1024}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.IGNORECASE)
@@ -590,18 +593,19 @@ def _report(page: Page, blocks: list[Block]) -> Report:
                      0)
         report.before_title = [b.text for b in blocks[:start]]
     kept: list[Block] = []
-    skip_below: int | None = None
+    in_box = False
     for block in blocks[start:]:
         if block.kind == "heading":
-            if skip_below is not None and (block.level == 0 or block.level <= skip_below):
-                skip_below = None
+            in_box = False
             if _is_only(block.text, furniture.headings) or web_furniture.starts_with(block.text, furniture.headings):
-                skip_below = block.level or 6
+                in_box = True  # "På den här sidan": the heading and the links or buttons under it
                 report.furniture.append(block.text)
                 continue
-        if skip_below is not None:
+        elif in_box and (block.kind == "list" or len(block.text.split()) <= BOX_WORDS):
             report.furniture.append(block.text)
             continue
+        else:
+            in_box = False
         if block.kind != "heading" and _is_only(block.text, furniture.lines):
             report.furniture.append(block.text)
             continue
