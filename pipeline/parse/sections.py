@@ -435,7 +435,10 @@ def _after_count_lines(lines: list[Line], starts: list[tuple], last: int, profil
         if start[1] not in profile.metric_ids:
             continue
         end = (starts[n + 1][0] - 1) if n + 1 < len(starts) else last
-        i = start[0] + 1
+        i = start[0]
+        while i < end and lines[i].end < start[4]:  # to the line the count's value starts on
+            i += 1
+        i += 1
         while i <= end and not lines[i].blank:
             i += 1
         while i <= end and lines[i].blank:

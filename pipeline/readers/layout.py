@@ -420,24 +420,45 @@ def _is_label(text: str, hints: ReaderHints) -> bool:
     return found is not None and found.end() == len(text) + 1
 
 
+def _repeated_header_rows(lines: list[PdfLine], hints: ReaderHints) -> tuple[list[PdfLine], list[str]]:
+    """A table's header row ("Område  Beskrivning") that a browser repeats on every page the table
+    runs over: a line of cells, none of them a label, printed more than once. Dropped (returned)."""
+    keyed = Counter(line.text for line in lines if line.cells and not _is_label(line.text[:line.cells[0][0]], hints))
+    repeated = {text for text, times in keyed.items() if times >= 2 and len(text.split()) <= 8}
+    return [line for line in lines if line.text not in repeated or not line.cells], sorted(repeated)
+
+
 def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
     """A row of a table or a definition list whose first cell is a label of the profile becomes
     "label: value", as a text source writes it. The row's cells may wrap onto the lines right
     below it (tight line spacing): a line at the label cell's left edge continues the label (up to
-    the value cell's edge, or a cell gap), a line at the value cell's edge continues the value."""
+    the value cell's edge, or a cell gap), a line at the value cell's edge continues the value, on
+    the same line when the one before reaches the cell's right side (a wrap), else on a line of
+    its own (a line break in the cell: its contacts or goals one a line)."""
     out: list[PdfLine] = []
     skip: set[int] = set()
     for i, line in enumerate(lines):
         if i in skip:
             continue
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if not line.cells and below is not None and _is_label(line.text, hints) and below.page == line.page \
+                and below.column == line.column and below.x0 > line.x1 + line.size * CELL_GAP \
+                and below.top - line.bottom <= ROW_LINE_GAP * below.size:
+            # a label cell whose value cell starts a little lower (the cells' padding differ)
+            line = PdfLine(line.page, f"{line.text} {below.text}", line.x0, below.x1, line.top, below.bottom, line.size,
+                           line.bold, line.first_word_width, line.column, ((len(line.text) + 1, below.x0),))
+            skip.add(i + 1)
         if not line.cells:
             out.append(line)
             continue
         offset, x = line.cells[0]
-        label, value = [line.text[:offset].rstrip()], [line.text[offset:]]
+        label: list[str] = [line.text[:offset].rstrip()]
+        value: list[tuple[str, float]] = [(line.text[offset:], line.x1)]
         taken: list[int] = []
         previous = line
-        for j in range(i + 1, min(i + 6, len(lines))):
+        for j in range(i + 1, min(i + MAX_ROW_LINES, len(lines))):
+            if j in skip:
+                continue
             other = lines[j]
             if (other.page != line.page or other.column != line.column
                     or other.top - previous.bottom > ROW_LINE_GAP * other.size):
@@ -447,11 +468,11 @@ def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
             split = next(((o, cx) for o, cx in other.cells if abs(cx - x) <= 2), None)
             if at_label and split is not None:
                 label.append(other.text[:split[0]].rstrip())
-                value.append(other.text[split[0]:])
+                value.append((other.text[split[0]:], other.x1))
             elif at_label and other.x1 < x - 2 and not other.cells:
                 label.append(other.text)
             elif at_value and not other.cells:
-                value.append(other.text)
+                value.append((other.text, other.x1))
             else:
                 break
             previous = other
@@ -461,13 +482,21 @@ def _table_rows(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
             out.append(line)
             continue
         skip.update(taken)
-        joined = " ".join(part.strip() for part in value if part.strip())
+        right = max(x1 for _, x1 in value)
+        joined = value[0][0].strip()
+        for (before, before_x1), (part, _) in zip(value, value[1:]):
+            if part.strip():
+                first_word = len(part.split(" ", 1)[0]) * line.size * 0.5
+                wraps = right - before_x1 < first_word + line.size and not _entry_ends(before, part)
+                joined = f"{joined}{' ' if wraps else chr(10)}{part.strip()}" if joined else part.strip()
         text = f"{written} {joined}" if written.endswith(":") else f"{written}: {joined}"
         out.append(PdfLine(line.page, text, line.x0, max(line.x1, previous.x1), line.top, previous.bottom, line.size,
                            line.bold, line.first_word_width, line.column, ()))
     return out
 
 
+MAX_ROW_LINES = 40
+"""Lines one table row's cells may run over."""
 ROW_LINE_GAP = 0.9
 """Lines of one table row's cells are at most this share of the font size apart; rows further."""
 _EMAIL_END = re.compile(r"\S+@\S+\.[a-z]{2,}\)?$", re.IGNORECASE)
@@ -503,15 +532,17 @@ def _section_kind(text: str, hints: ReaderHints) -> str | None:
     return "text" if hints.line_labels.match(text) or _is_label(text, hints) else None
 
 
-def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> tuple[str, list[str]]:
+def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -> tuple[str, list[str], list[str]]:
     """Rebuilds the body lines of all pages into text: one paragraph a line, blank lines between blocks.
     ``hints`` gives the labels that start a line (any label) and a block (a section's label), and
-    the region headings. Also returns the lines given a bullet the PDF drew as a shape."""
+    the region headings. Also returns the lines given a bullet the PDF drew as a shape, and the
+    repeated header rows of tables dropped."""
     lines = [line for page in pages for line in page]
     if not lines:
-        return "", []
+        return "", [], []
     body_size = Counter(line.size for line in lines).most_common(1)[0][0]
-    lines = _table_rows(_headings_joined(lines, body_size), hints)
+    lines, headers = _repeated_header_rows(_headings_joined(lines, body_size), hints)
+    lines = _table_rows(lines, hints)
     by_page: dict[int, list[float]] = defaultdict(list)
     for line in lines:
         by_page[line.page].append(line.x1)
@@ -582,15 +613,78 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
             continue
         if number is not None:
             last_number = number
-    return "\n".join(out) + "\n", inferred
+    return "\n".join(out) + "\n", inferred, headers
 
 
-def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints = ReaderHints()) -> NormalisedText:
+OVERLAY_PAGES = 4
+"""The first pages a fixed banner is looked for on: its words are at the same places on most."""
+OVERLAY_LINE_WORDS = 3
+"""Fewer words repeated on one line are not a banner's (a word may fall at the same spot by chance)."""
+OVERLAY_SHIFT = 8.0
+"""Points a banner's words may move sideways between pages (the first page may lay it out a little
+differently)."""
+
+
+class Overlay:
+    """Text a browser printed at the same place on every page, outside the margins: a cookie banner
+    or a dialog fixed on the screen, printed over the article (its words interleaved with the
+    article's on the lines it covers). Found on the first pages (lines of at least three words
+    repeated at the same height on most of them), dropped from every page."""
+
+    def __init__(self, pages: int) -> None:
+        self.look = min(pages, OVERLAY_PAGES)
+        self.buffered: list[tuple[float, list[Word]]] = []
+        self.places: dict[tuple[str, int], list[float]] | None = None if self.look >= 2 else {}
+        self.dropped: list[str] = []
+
+    @staticmethod
+    def _inside(word: Word, height: float) -> bool:
+        return height * MARGIN_BAND <= word.top and word.bottom <= height * (1 - MARGIN_BAND)
+
+    def _is_banner(self, word: Word, height: float) -> bool:
+        xs = self.places.get((word.text, round(word.top))) if self.places else None
+        return xs is not None and self._inside(word, height) and any(abs(x - word.x0) <= OVERLAY_SHIFT for x in xs)
+
+    def _without(self, height: float, words: list[Word]) -> list[Word]:
+        if not self.places:
+            return words
+        kept = [w for w in words if not self._is_banner(w, height)]
+        if len(kept) < len(words) and not self.dropped:
+            self.dropped = [w.text for w in sorted(words, key=lambda w: (w.top, w.x0)) if self._is_banner(w, height)]
+        return kept
+
+    def feed(self, height: float, words: list[Word]) -> list[tuple[float, list[Word]]]:
+        """The pages ready to lay out, in order: none until the first pages are seen."""
+        if self.places is not None:
+            return [(height, self._without(height, words))]
+        self.buffered.append((height, words))
+        if len(self.buffered) < self.look:
+            return []
+        return self.flush()
+
+    def flush(self) -> list[tuple[float, list[Word]]]:
+        if self.places is None:
+            seen: dict[tuple[str, int], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+            for n, (height, words) in enumerate(self.buffered):
+                for word in words:
+                    if self._inside(word, height):
+                        seen[(word.text, round(word.top))][n].append(word.x0)
+            needed = max(2, (len(self.buffered) + 1) // 2)
+            repeated = {key: [x for xs in on.values() for x in xs] for key, on in seen.items() if len(on) >= needed}
+            per_line = Counter(top for _, top in repeated)
+            self.places = {key: xs for key, xs in repeated.items() if per_line[key[1]] >= OVERLAY_LINE_WORDS}
+        ready = [(height, self._without(height, words)) for height, words in self.buffered]
+        self.buffered = []
+        return ready
+
+
+def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints = ReaderHints(),
+            overlay: list[str] | None = None) -> NormalisedText:
     """The normalised text of a PDF from its pages' lines and heights, with what was dropped or
-    replaced as findings."""
+    replaced as findings; ``overlay``: the words of a banner dropped from every page."""
     dropped, report = _furniture(pages, heights)
     body = [[line for line in page if id(line) not in dropped] for page in pages]
-    rebuilt, inferred = paragraphs(body, hints)
+    rebuilt, inferred, headers = paragraphs(body, hints)
     rebuilt, glyph_findings = _unmapped_glyphs(rebuilt)
     if inferred:
         glyph_findings.append(Finding(county_code=None, severity=Code.pdf_list_marker_inferred.severity,
@@ -604,5 +698,16 @@ def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints
                 message=f"dropped a running header, footer or page number on {times} page(s)", evidence=key)
         for key, times in report
     )
+    if headers:
+        furniture += (Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity,
+                              code=Code.pdf_furniture_dropped,
+                              message=f"dropped {len(headers)} table header row(s) printed again on each page the "
+                                      "table runs over", evidence=" | ".join(headers)[:120]),)
+    if overlay:
+        furniture += (Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity,
+                              code=Code.pdf_furniture_dropped,
+                              message=f"dropped {len(overlay)} words printed at the same place on every page (a "
+                                      "banner or dialog fixed on the web page, printed over the text)",
+                              evidence=" ".join(overlay)[:120]),)
     return NormalisedText(text=text, encoding="pdf", findings=furniture + tuple(glyph_findings) + findings,
                           pages=len(heights))

@@ -596,12 +596,17 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
         count = next(read)
         if count > MAX_PAGES:
             raise _budget_error(path, f"{count} pages, over the limit of {MAX_PAGES}")
+        overlay = layout.Overlay(count)
         for height, words in read:
             characters += sum(len(w.text) for w in words)
             if characters > MAX_CHARACTERS:
                 raise _budget_error(path, f"more than {MAX_CHARACTERS:,} characters of text".replace(",", " "))
-            heights.append(height)
-            pages.append(layout.page_lines(words, len(pages) + 1))
+            for ready_height, ready in overlay.feed(height, words):
+                heights.append(ready_height)
+                pages.append(layout.page_lines(ready, len(pages) + 1))
+        for ready_height, ready in overlay.flush():
+            heights.append(ready_height)
+            pages.append(layout.page_lines(ready, len(pages) + 1))
     except _Unreadable as exc:
         raise UnusableInputError(path, str(exc)) from exc
     finally:
@@ -609,4 +614,4 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
     if not any(pages):
         raise UnusableInputError(path, f"PDF has no text layer on any of its {len(heights)} page(s) "
                                        "(scanned or image-only); run OCR first")
-    return layout.rebuild(pages, heights, hints)
+    return layout.rebuild(pages, heights, hints, overlay.dropped)
