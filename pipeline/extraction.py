@@ -95,6 +95,21 @@ def build_region(text: str, block: RegionBlock, document_id: str, profile: Profi
     )
 
 
+def _placed(findings: tuple[Finding, ...], blocks: tuple[RegionBlock, ...], length: int) -> dict[int, Finding]:
+    """The reader's findings that have a place inside a region's text, each given to that region
+    (by the id of the reader's finding): a value it may have made wrong then carries it."""
+    bounds = [b.heading_start for b in blocks] + [length]
+    placed: dict[int, Finding] = {}
+    for finding in findings:
+        if finding.start is None:
+            continue
+        for block, start, end in zip(blocks, bounds, bounds[1:]):
+            if start <= finding.start < end:
+                placed[id(finding)] = finding.model_copy(update={"county_code": block.county.county_code})
+                break
+    return placed
+
+
 def region_file_names(regions: list[models.Region]) -> list[str]:
     """``<county_code>-<slug>.json`` per region; a repeated region gets ``-2``, ``-3`` …"""
     seen: dict[str, int] = {}
@@ -111,14 +126,17 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
     """Returns everything extracted from one document's interim text, validated."""
     segmentation = segment(text, profile)
     findings = Findings(None)
-    findings.extend(text_findings)
+    placed = _placed(text_findings, segmentation.regions, len(text))
+    findings.extend(f for f in text_findings if id(f) not in placed)
     findings.extend(segmentation.findings)
     intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings, profile.title,
                         profile.publisher, segmentation.title)
     organisations = DocumentOrganisations(profile)
     doc = analyse(text, profile)
     doc_ents = EntityIndex(doc.ents)
-    regions = [build_region(text, block, source.document_id, profile, organisations, doc, doc_ents)
+    regions = [build_region(text, block.with_findings([f for f in placed.values() if f.county_code ==
+                                                       block.county.county_code and block.heading_start <= f.start]),
+                            source.document_id, profile, organisations, doc, doc_ents)
                for block in segmentation.regions]
     del doc, doc_ents
     bound_vocabulary(profile)

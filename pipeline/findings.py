@@ -101,6 +101,7 @@ class Code(str, Enum):
     contact_part_not_read = "contact_part_not_read"
     # goals and purpose items
     numbered_wrapped_line = "numbered_wrapped_line"
+    items_numbering_gap = "items_numbering_gap"
     items_not_found = "items_not_found"
 
     @property
@@ -153,7 +154,7 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                          "dropped"),
     Code.pdf_glyph_read_as_bullet: CodeInfo("info", "readers", "glyphs with no character at line starts of the PDF "
                                             "were read as list bullets"),
-    Code.pdf_list_marker_inferred: CodeInfo("info", "readers", "indented lines of a goals or purpose section with no "
+    Code.pdf_list_marker_inferred: CodeInfo("warning", "readers", "indented lines of a goals or purpose section with no "
                                             "marker in the PDF's text (a browser draws a list's bullets as shapes) "
                                             "were read as '•' items"),
     Code.pdf_unmapped_glyph: CodeInfo("warning", "readers", "glyphs with no character in the PDF were kept as "
@@ -253,6 +254,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "
                                          "a role, an organisation, an e-mail address nor a phone number; kept as the "
                                          "contact's note", "contacts"),
+    Code.items_numbering_gap: CodeInfo("warning", "values", "a region's numbered goals or purpose items do not run "
+                                       "1, 2, 3 …: items may be missing, or read from elsewhere"),
     Code.numbered_wrapped_line: CodeInfo("info", "items", "a number that starts a wrapped line of an item, not a "
                                          "new item"),
     Code.items_not_found: CodeInfo("info", "items", "a goals or purpose section has text but no numbered, "

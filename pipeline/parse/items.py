@@ -240,4 +240,30 @@ def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Fi
                 findings.add(Code.numbered_wrapped_line,
                              f"{number!r} starts a wrapped line of item {entry.label!r}, not a new item",
                              number, entry.start, entry.end, field=field)
+    gap = _numbering_gap([entry for _, entry in items])
+    if gap is not None:
+        entry, expected = gap
+        findings.add(Code.items_numbering_gap,
+                     f"the {kind} items are numbered {entry.label!r} where {expected} comes next: items may be "
+                     "missing, or read from elsewhere", entry.label or "", entry.start, entry.end, field=field)
     return items
+
+
+_LEADING_NUMBERS = re.compile(r"^(\d{1,3})(?:\+(\d{1,3}))?")
+
+
+def _numbering_gap(entries: list[ListEntry]) -> tuple[ListEntry, int] | None:
+    """The first numbered item whose number does not follow the one before (the first must be 1;
+    "1a"/"1b" repeat a number, "3+4" takes two), with the number expected; None when they run on."""
+    expected = 1
+    for entry in entries:
+        found = _LEADING_NUMBERS.match(entry.label or "")
+        if found is None:
+            continue
+        first, last = int(found.group(1)), int(found.group(2) or found.group(1))
+        if first == expected - 1 and not found.group(2):  # "1b" after "1a"
+            continue
+        if first != expected:
+            return entry, expected
+        expected = last + 1
+    return None

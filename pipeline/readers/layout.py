@@ -376,7 +376,7 @@ def _join(previous: str, line: str) -> str:
     """Joins a wrapped line to its paragraph, undoing end-of-line hyphenation."""
     if previous.endswith("\xad"):
         return previous[:-1] + line  # a soft hyphen marks where a word was broken
-    if re.search(r"[^\W\d_]-$", previous):
+    if re.search(r"[^\W\d_][-\u2010]$", previous):
         first = line.split(" ", 1)[0]
         fragment = previous.rsplit(" ", 1)[-1][:-1]
         if fragment[:1].isupper():
@@ -664,18 +664,41 @@ class Overlay:
 
     def flush(self) -> list[tuple[float, list[Word]]]:
         if self.places is None:
-            seen: dict[tuple[str, int], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-            for n, (height, words) in enumerate(self.buffered):
-                for word in words:
-                    if self._inside(word, height):
-                        seen[(word.text, round(word.top))][n].append(word.x0)
-            needed = max(2, (len(self.buffered) + 1) // 2)
-            repeated = {key: [x for xs in on.values() for x in xs] for key, on in seen.items() if len(on) >= needed}
-            per_line = Counter(top for _, top in repeated)
-            self.places = {key: xs for key, xs in repeated.items() if per_line[key[1]] >= OVERLAY_LINE_WORDS}
+            self.places = self._banner_places()
         ready = [(height, self._without(height, words)) for height, words in self.buffered]
         self.buffered = []
         return ready
+
+    def _banner_places(self) -> dict[tuple[str, int], list[float]]:
+        """The banner's words: whole lines (every word at that height) that are the same on most of
+        the first pages, of at least ``OVERLAY_LINE_WORDS`` words. A line that only shares some
+        words with the same line of other pages ("Anteckning 1 om …", "Anteckning 2 om …") is text."""
+        lines: dict[int, Counter[tuple[str, ...]]] = defaultdict(Counter)
+        xs: dict[tuple[str, int], list[float]] = defaultdict(list)
+        for height, words in self.buffered:
+            at: dict[int, list[Word]] = defaultdict(list)
+            for word in words:
+                if self._inside(word, height):
+                    at[round(word.top)].append(word)
+            for top, group in at.items():
+                group.sort(key=lambda w: w.x0)
+                lines[top][tuple(w.text for w in group)] += 1
+                for word in group:
+                    xs[(word.text, top)].append(word.x0)
+        needed = max(2, (len(self.buffered) + 1) // 2)
+        places: dict[tuple[str, int], list[float]] = {}
+        for top, texts in lines.items():
+            line, times = texts.most_common(1)[0]
+            if times >= needed and len(line) >= OVERLAY_LINE_WORDS:
+                for text in line:
+                    places[(text, top)] = xs[(text, top)]
+        # printed over the text of the pages: on each, more of the page is not the banner than is
+        for height, words in self.buffered:
+            inside = [w for w in words if self._inside(w, height)]
+            banner = sum(1 for w in inside if (w.text, round(w.top)) in places)
+            if banner and len(inside) - banner < banner:
+                return {}
+        return places
 
 
 def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints = ReaderHints(),
@@ -686,13 +709,19 @@ def rebuild(pages: list[list[PdfLine]], heights: list[float], hints: ReaderHints
     body = [[line for line in page if id(line) not in dropped] for page in pages]
     rebuilt, inferred, headers = paragraphs(body, hints)
     rebuilt, glyph_findings = _unmapped_glyphs(rebuilt)
-    if inferred:
+    text, findings = normalise(rebuilt, hints)
+    at = 0
+    for line_text in inferred:  # each item at its place in the text, so that its region and section carry it
+        written = " ".join(f"• {line_text}".split())
+        found = text.find(written, at)
+        if found == -1:
+            continue
+        at = found + len(written)
         glyph_findings.append(Finding(county_code=None, severity=Code.pdf_list_marker_inferred.severity,
                                       code=Code.pdf_list_marker_inferred,
-                                      message=f"{len(inferred)} indented line(s) of goals or purpose sections with no "
-                                              "marker in the PDF's text (a browser draws a list's bullets as shapes) "
-                                              "read as '•' items", evidence=inferred[0][:80]))
-    text, findings = normalise(rebuilt, hints)
+                                      message="an indented line of a goals or purpose section with no marker in the "
+                                              "PDF's text (a browser draws a list's bullets as shapes) read as a '•' "
+                                              "item", evidence=line_text[:80], start=found, end=found + 1))
     furniture = tuple(
         Finding(county_code=None, severity=Code.pdf_furniture_dropped.severity, code=Code.pdf_furniture_dropped,
                 message=f"dropped a running header, footer or page number on {times} page(s)", evidence=key)

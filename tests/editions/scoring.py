@@ -125,6 +125,9 @@ def _fields_with_findings(region: Region) -> set[str]:
             fields |= {"title", "contacts", "partner_organisations", "goals", "purpose_items",
                        *(m for m in region.counts)}
             continue
+        if explicit == "mentions" and finding.code.value == "missing_section":  # no partners section at all
+            fields.add("partner_organisations")
+            continue
         if explicit and explicit != "mentions":
             fields.add(explicit)
             continue
