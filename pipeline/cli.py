@@ -243,6 +243,9 @@ def export(fmt: str, output_dir: Path, to: Path | None, profile_path: Path) -> N
         written = export_stage.export(output_dir, fmt, to or output_dir / "export", profiles.load_cached(profile_path))
     except PipelineError as exc:
         _fail(exc)
+    except Exception as exc:  # a bug, not bad input: still one line
+        click.echo(f"internal error: {shown(f'{type(exc).__name__}: {exc}')}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
     click.echo(f"wrote {written[0] if fmt == 'xlsx' else written[0].parent}")
 
 

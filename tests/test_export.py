@@ -100,7 +100,7 @@ def test_export_refuses_to_replace_a_file_it_did_not_write(seed_output, tmp_path
     for fmt, kept in (("xlsx", tmp_path / "tables.xlsx"), ("csv", tmp_path / "csv" / "notes.txt")):
         before = kept.read_bytes()
         result = cli("export", "--format", fmt, "--output-dir", str(seed_output), "--to", str(tmp_path), cwd=tmp_path)
-        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "not an earlier export" in result.stderr
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "the export did not write it" in result.stderr
         assert kept.read_bytes() == before
 
 

@@ -76,6 +76,12 @@ def test_counts_in_a_table_keep_their_cells_apart(tmp_path):
     assert "Mått" not in text  # the header row names the third column, it is no line of its own
 
 
+def test_a_row_of_data_is_its_cells_as_a_list(tmp_path):
+    text = read(page(tmp_path, """<main><table><tr><td>Coompanion</td><td>Växjö</td><td>kooperativ</td></tr>
+<tr><td>Almi</td><td>Kalmar</td></tr></table></main>"""))
+    assert text == "Coompanion; Växjö; kooperativ\nAlmi: Kalmar\n"
+
+
 def test_counts_as_a_bullet_list_and_a_definition_list(tmp_path):
     text = read(page(tmp_path, """<main><h1>Så arbetar regionerna</h1><h2>Region Dalarna utvecklar ledningsarbetet</h2>
 <dl><dt>Kända sociala företag</dt><dd>drygt 60</dd><dt>Johan Nilsson (f.d. PL)</dt><dd>Region Dalarna</dd></dl>

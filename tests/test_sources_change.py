@@ -198,5 +198,12 @@ def test_make_extract_follows_raw_whatever_the_names(tmp_path):
     (clone / "raw" / "Örebro plan.txt").unlink()
     assert "removed: raw/Örebro plan.txt" in make_extract().stdout
     assert documents() == [seed]
+    # the same page saved from the browser beside the text: one document, read from the text
+    (clone / "raw" / "Så arbetar regionerna - Tillväxtverket.html").write_text(render_html(SEED_TEXT), encoding="utf-8")
+    assert "set aside: raw/Så arbetar regionerna - Tillväxtverket.html" in make_extract().stderr
+    assert documents() == [seed]
+    assert [s["source_path"] for s in _provenance(clone / "output")["set_aside"]] == [
+        "raw/Så arbetar regionerna - Tillväxtverket.html"]
+    (clone / "raw" / "Så arbetar regionerna - Tillväxtverket.html").unlink()
     assert sorted(p.name for p in (clone / "interim").iterdir() if p.is_dir()) == ["tillvaxtverket-sa-arbetar-regionerna"]
     assert "pipeline extract" not in make_extract().stdout  # nothing changed: nothing runs

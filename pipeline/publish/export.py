@@ -10,6 +10,17 @@ work in spreadsheets.
   ``about``, that lists every table and column with its description (the data dictionary).
 
 Both are built beside their target and moved into place, so a failed export leaves the previous one.
+
+**Safe in a spreadsheet.** No text becomes a formula: in the workbook every text cell is written as
+text (openpyxl would store "=…" as a formula); in the CSV files a text that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP's advice against
+CSV injection: "'=1+1", "'+46 40-675 30 00", which a person still reads as the number). The
+Parquet tables and the JSON keep every value exactly as written.
+
+**Only its own files.** Every export records what it wrote in a marker, ``<to>/.pipeline-export``;
+an export replaces only files that marker lists, and refuses (one line, nothing changed) a target
+that holds anything else, whatever it contains. Every failure (no tables, a damaged table, a
+target under a file, a full disk) is one line that names the path.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, one_line, shown
 from pipeline.profile import Profile
 from pipeline.publish import dictionary
 from pipeline.publish.tables import GRAINS, schemas
@@ -33,7 +44,13 @@ EXCEL_CELL_LIMIT = 32_767
 """Excel keeps at most this many characters in a cell; a longer text is refused, not cut."""
 _WIDEST_COLUMN = 60
 CREATOR = "regional-social-enterprise-pipeline export"
-"""The workbook's creator property: how a later export knows the file it replaces is its own."""
+"""The workbook's creator property."""
+MARKER = ".pipeline-export"
+"""The file in an export's target folder that lists what exports wrote there: the only files a later
+export replaces, and the only ones ``extract`` deletes with an old output tree."""
+_SIGNATURE = "regional-social-enterprise-pipeline: export folder"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text that begins with one of these is a formula to a spreadsheet (OWASP, CSV injection)."""
 
 
 class ExportError(PipelineError):
@@ -45,9 +62,18 @@ def _tables(output_dir: Path, profile: Profile) -> dict[str, pa.Table]:
     for name in schemas(profile.metric_ids):
         path = output_dir / "parquet" / f"{name}.parquet"
         if not path.is_file():
-            raise ExportError(f"{path}: no such table; run `pipeline extract` (or `make extract`) first")
-        tables[name] = pq.read_table(path)
+            raise ExportError(f"{shown(path)}: no such table; run `pipeline extract` (or `make extract`) first")
+        try:
+            tables[name] = pq.read_table(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise ExportError(f"{shown(path)}: cannot read the table ({shown(one_line(str(exc)))[:200]}); run "
+                              "`pipeline extract` again") from None
     return tables
+
+
+def neutralised(text: str) -> str:
+    """``text`` as a spreadsheet reads it as text: an apostrophe before a formula's first character."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def _csv_value(value: object) -> object:
@@ -56,7 +82,9 @@ def _csv_value(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
+        return neutralised(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, str):
+        return neutralised(value)
     return value
 
 
@@ -123,6 +151,9 @@ def write_xlsx(tables: dict[str, pa.Table], path: Path, profile: Profile) -> lis
                     raise ExportError(f"{name}.{column}, row {n}: a control character Excel cannot hold; "
                                       "use --format csv")
             sheet.append(values)
+            for cell in sheet[n]:
+                if cell.data_type == "f":  # a text that starts with "=": text, never a formula
+                    cell.data_type = "s"
         sheets.append(sheet)
     for sheet in sheets:
         sheet.freeze_panes = "A2"
@@ -143,12 +174,18 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile) -> list[Path]
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     tables = _tables(output_dir, profile)
     target = to / "csv" if fmt == "csv" else to / WORKBOOK
-    to.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not _is_earlier_export(target):
-        raise ExportError(f"{target}: exists and is not an earlier export; move it or choose another --to")
-    staging = to / f".{target.name}.staging"
-    _remove(staging)
     try:
+        to.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{shown(to)}: cannot create the export folder ({exc.strerror or exc})") from None
+    owned = _owned(to)
+    foreign = _foreign(to, target, owned)
+    if foreign:
+        raise ExportError(f"{shown(foreign)}: the export did not write it (no {MARKER} lists it); move it or choose "
+                          "another --to (nothing was changed)")
+    staging = to / f".{target.name}.staging"
+    try:
+        _remove(staging)
         if fmt == "csv":
             staging.mkdir()
             written = [target / p.name for p in write_csv(tables, staging, profile)]
@@ -157,10 +194,50 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile) -> list[Path]
             written = [target]
         _remove(target)
         staging.rename(target)
+        kept = {name for name in owned if not name.startswith(f"{target.name}/") and name != target.name}
+        _write_marker(to, kept | {p.relative_to(to).as_posix() for p in written})
+    except OSError as exc:
+        _remove(staging)
+        where = exc.filename or staging
+        raise ExportError(f"{shown(where)}: cannot write the export ({exc.strerror or exc}); the previous export "
+                          "is kept") from None
     except BaseException:
         _remove(staging)
         raise
     return written
+
+
+def _owned(to: Path) -> set[str]:
+    """The files under ``to`` that earlier exports wrote, as its marker lists them."""
+    marker = to / MARKER
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return set()
+        lines = marker.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if not lines or lines[0] != _SIGNATURE:
+        return set()
+    return {line for line in lines[1:] if line and not line.startswith("#")}
+
+
+def _write_marker(to: Path, files: set[str]) -> None:
+    (to / MARKER).write_text("\n".join([_SIGNATURE, "# files written by `pipeline export`; a later export "
+                                         "replaces only these", *sorted(files)]) + "\n", encoding="utf-8")
+
+
+def _foreign(to: Path, target: Path, owned: set[str]) -> Path | None:
+    """A file at ``target`` that no export wrote, or None."""
+    if not target.exists() and not target.is_symlink():
+        return None
+    if target.is_symlink() or not target.is_dir():
+        return None if target.relative_to(to).as_posix() in owned and not target.is_symlink() else target
+    for path in sorted(target.rglob("*")):
+        if path.is_symlink() or (path.is_file() and path.relative_to(to).as_posix() not in owned):
+            return path
+        if path.is_dir() and not path.is_symlink():
+            continue
+    return None
 
 
 DEFAULT_FOLDER = "export"
@@ -169,21 +246,16 @@ DEFAULT_FOLDER = "export"
 
 def earlier_export_files(output_dir: Path) -> set[str]:
     """The files under ``output_dir/export`` (the default ``--to``) that an earlier export wrote, as
-    POSIX paths relative to ``output_dir``: a CSV folder whose data package lists them, a workbook
-    this exporter made. They were made from the tables a new extraction replaces, so ``extract``
-    deletes them with the old tree rather than refusing the folder; anything else there is still
-    refused."""
+    POSIX paths relative to ``output_dir``: the ones its marker lists, and the marker. They were made
+    from the tables a new extraction replaces, so ``extract`` deletes them with the old tree rather
+    than refusing the folder; anything else there is still refused."""
     folder = output_dir / DEFAULT_FOLDER
     if not folder.is_dir() or folder.is_symlink():
         return set()
-    found: set[str] = set()
-    csv_folder = folder / "csv"
-    if csv_folder.is_dir() and not csv_folder.is_symlink() and _is_earlier_export(csv_folder):
-        found |= {f"{DEFAULT_FOLDER}/csv/{p.name}" for p in csv_folder.iterdir() if p.is_file() and not p.is_symlink()}
-    workbook = folder / WORKBOOK
-    if workbook.is_file() and not workbook.is_symlink() and _is_earlier_export(workbook):
-        found.add(f"{DEFAULT_FOLDER}/{WORKBOOK}")
-    return found
+    owned = _owned(folder)
+    if not owned:
+        return set()
+    return {f"{DEFAULT_FOLDER}/{name}" for name in owned} | {f"{DEFAULT_FOLDER}/{MARKER}"}
 
 
 def _remove(path: Path) -> None:
@@ -191,21 +263,3 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
-
-
-def _is_earlier_export(target: Path) -> bool:
-    """Whether ``target`` is what an export wrote: a CSV folder whose data package is ours and that
-    holds nothing else, or a workbook whose creator is this exporter."""
-    if target.is_dir():
-        package = target / "datapackage.json"
-        try:
-            names = {r["path"] for r in json.loads(package.read_text(encoding="utf-8"))["resources"]}
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-        return {p.name for p in target.iterdir()} <= names | {"datapackage.json"}
-    try:
-        from openpyxl import load_workbook
-
-        return load_workbook(target, read_only=True).properties.creator == CREATOR
-    except Exception:  # not a workbook at all
-        return False

@@ -13,7 +13,8 @@ of nesting) and walked without recursion. What a reader of the page sees becomes
   ``type="a"``: "a."); ``<ul>`` items get "•"; items of a list inside an item follow it with "-".
 - **Tables** are read row by row, cells kept apart: a row of a label and a value is "label:
   value", further cells follow in parentheses, named by the header row when there is one
-  ("Kända sociala företag: 23 (Kommentar: 31 på Sofisams lista)"). A definition list is read the
+  ("Kända sociala företag: 23 (Kommentar: 31 på Sofisams lista)"); a row of three or more cells
+  that is no label's, in a table without a header row, is its cells as a list ("a; b; c"). A definition list is read the
   same way: a term that is a label and its description become "label: description", any other
   term and description one line ("Johan Nilsson (f.d. PL), Region Blekinge").
 - **Hidden text is not text.** Elements with ``hidden``, ``aria-hidden``, an inline or page style
@@ -366,6 +367,10 @@ class Page:
                 lines.append(first if len(texts) == 1 or first.endswith(":") else f"{first}:")
                 continue
             label = texts[0].replace("\n", " ")
+            if len(texts) > 2 and not header and not self.is_label(label):
+                # a row of data, not a label and its value: its cells as a list
+                lines.append("; ".join(t.replace("\n", " ") for t in texts if t))
+                continue
             value = texts[1] if len(texts) > 1 else ""
             extra = [f"{header[i]}: {t}" if i < len(header) and header[i] else t
                      for i, t in enumerate(texts) if i >= 2 and t]
