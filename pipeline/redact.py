@@ -27,22 +27,27 @@ MIN_SALT_LENGTH = 16
 """A shorter salt could be found by trying candidates; 16 random characters cannot."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _GENITIVE = r"(?:[’']s|s|[’'])?"
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?:@|\s?[\[(]\s?(?:at|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
-                    r"(?:\.[\w-]{1,63}){1,8}(?![\w-])", re.IGNORECASE)
-"""An e-mail address, also as people write it to dodge harvesters ("lena.karlsson [at] almi.se")."""
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?: ?@ ?|\s?[\[(]\s?(?:at|a|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
+                    r"(?:\.[\w-]{1,63}){1,8}(?![\w-])"
+                    r"|(?<![\w.+-])[\w.+-]{1,64}\s+(?:at|snabel-a)\s+[\w-]{1,63}(?:\s+(?:dot|punkt)\s+[\w-]{1,63}){1,8}"
+                    r"(?![\w-])", re.IGNORECASE)
+"""An e-mail address, also as people write it to dodge harvesters ("lena.karlsson [at] almi.se",
+"lena(a)almi.se", "lena @ almi.se", "lena at almi dot se")."""
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 """The dashes a phone number is written with: hyphen-minus, hyphen, non-breaking hyphen, figure
 dash, en dash ("070–123 45 67", common in Swedish typography), em dash and minus sign."""
-_PHONE_SEPARATOR = rf"(?: ?[{_DASH}] ?| |\.)"
+_PHONE_SEPARATOR = rf"(?: ?[{_DASH}/] ?| |\.)"
 _PHONE = re.compile(rf"(?<![\w+(])(?:\+\d{{1,3}}{_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0|\(0)\d{{1,4}}\)?"
                     rf"(?:{_PHONE_SEPARATOR}?\d{{1,4}}){{1,5}}(?![\w])")
-"""A phone number: "+46 (0)10-123 45 67", "070–123 45 67", "(08) 123 45 67", "070.123.45.67"."""
+"""A phone number: "+46 (0)10-123 45 67", "070–123 45 67", "(08) 123 45 67", "070.123.45.67",
+"08/123 45 67"."""
 _PHONE_DIGITS = (7, 15)
 """A phone number has 7 to 15 digits (ITU E.164 allows at most 15); fewer is another number."""
 _IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
-                              r"[-+ ]?\d{4}(?![\w-])")
+                              r"(?: ?[-+\u2010-\u2014\u2212] ?| )?\d{4}(?![\w-])")
 """A Swedish personal identity or co-ordination number (YYMMDD-NNNN, day + 60 for the latter).
-An organisation number has 20 or more where the month is, so it is not one."""
+An organisation number has 20 or more where the month is, so it is not one. The parts may be
+joined by any dash, with or without spaces ("800101–1234", "19750315 - 5678")."""
 _WORD = re.compile(r"\w+")
 
 
@@ -63,9 +68,24 @@ def _word(value: str, salt: str, kind: str) -> str:
     return "".join(_LETTERS[b % 26] for b in digest[:8])
 
 
+_GENITIVE_END = re.compile(r"(?<=[^\Waeiouyåäöéüsxz])s$|[’']s?$", re.IGNORECASE)
+"""A genitive ending of a name's last word ("Karlssons", "Holms", "Berg's"); a name that ends in a
+vowel and "s" ("Jonas") is a name, not a genitive."""
+
+
+def base_name(name: str) -> str:
+    """A name without a genitive ending on its last word: "Lena Karlssons" is "Lena Karlsson", so
+    the person has the same pseudonym wherever she is named, in whichever form."""
+    words = name.split()
+    if len(words) >= 2 and len(words[-1]) > 3:
+        words[-1] = _GENITIVE_END.sub("", words[-1])
+    return " ".join(words)
+
+
 def name_key(name: str) -> str:
-    """A name as the redaction compares it: case-folded words joined by single spaces."""
-    return " ".join(name.replace("-", "- ").split()).replace("- ", "-").casefold()
+    """A name as the redaction compares it: without a genitive ending, case-folded words joined by
+    single spaces."""
+    return " ".join(base_name(name).replace("-", "- ").split()).replace("- ", "-").casefold()
 
 
 def pseudonym(name: str, salt: str) -> str:
@@ -83,7 +103,7 @@ def _name_pattern(name: str) -> str:
 def redact_names(text: str, names: Iterable[str], salt: str) -> str:
     """Returns ``text`` with every occurrence of each name, in any case, in the genitive and with
     any white space between its words, replaced by its pseudonym (a genitive ending is kept)."""
-    keys = {name_key(n): n for n in names if n.split()}
+    keys = {name_key(n): base_name(n) for n in names if n.split()}
     same_as: dict[str, str] = {}  # a written form -> the name whose pseudonym it gets
     for key, name in list(keys.items()):  # "Nilsson, Johan": the surname first, as lists write it
         words = name.split()

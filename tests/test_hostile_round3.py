@@ -119,3 +119,67 @@ def test_every_export_failure_is_one_line(tmp_path, damage):
     result = cli("export", "--format", "xlsx", "--to", str(to), cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert ("regions.parquet" if damage == "truncated" else "fil") in result.stderr
+
+
+# --- redaction --------------------------------------------------------------------------------------
+
+SALT = "s3cret-salt-of-sixteen"
+PEOPLE = ["Karin Svensson", "Per Holm", "Eva Ek", "Ingrid McDonald", "Sean MacLeod", "Tom DeLuca", "Anna BERG",
+          "Erik BERGSTRÖM", "Lena Karlsson"]
+NUMBERS = ["lena.karlsson(a)almi.se", "lena.karlsson at almi dot se", "lena.karlsson @ almi.se",
+           "08/123 45 67", "0455/30 50 00", "800101–1234", "19750315 - 5678"]
+REDACTED = SEED_TEXT.replace(
+    "Konkret: I en första fas av projektet",
+    "Konkret: Enligt Karin Svensson går det bra. Med Per Holm som stöd. När Eva Ek började kom Ingrid McDonald, "
+    "Sean MacLeod och Tom DeLuca. Anna BERG och Erik BERGSTRÖM deltog. Mejla lena.karlsson(a)almi.se, "
+    "lena.karlsson at almi dot se eller lena.karlsson @ almi.se, ring 08/123 45 67 eller 0455/30 50 00. "
+    "Personnummer 800101–1234 och 19750315 - 5678 ska inte stå här. I en första fas av projektet", 1)
+
+
+def _all_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes; a Parquet table's as its rows' text (its pages are compressed)."""
+    import pyarrow.parquet as pq
+
+    return {str(p): str(pq.read_table(p).to_pylist()).encode() if p.suffix == ".parquet" else p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_no_name_or_number_survives_redaction_in_any_output(tmp_path):
+    """Every file the product writes (tables, JSON, interim, review site, data package, both exports,
+    the diff's Markdown, JSON and page) is searched for every real name and number, in every form."""
+    project(tmp_path, REDACTED)
+    # a second document names Lena Karlsson only in the genitive: she must get the same pseudonym
+    (tmp_path / "raw" / "andra.txt").write_text(SEED_TEXT.replace(
+        "Konkret: I en första fas av projektet", "Konkret: Lena Karlssons arbete fortsätter. I en första fas av "
+        "projektet", 1).replace("Kända sociala företag: 44", "Kända sociala företag: 45"), encoding="utf-8")
+    (tmp_path / "salt.txt").write_text(SALT + "\n", encoding="utf-8")
+    result = cli("extract", "-q", "--redact-people", "--salt-file", "salt.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    old = tmp_path / "old"
+    shutil.copytree(tmp_path / "output" / "json", old / "json")
+    (tmp_path / "raw" / "andra.txt").write_text(SEED_TEXT.replace("Kända sociala företag: 44",
+                                                                 "Kända sociala företag: 46"), encoding="utf-8")
+    assert cli("extract", "-q", "--redact-people", "--salt-file", "salt.txt", cwd=tmp_path).returncode == 0
+    for fmt in ("csv", "xlsx"):
+        assert cli("export", "--format", fmt, cwd=tmp_path).returncode == 0
+    diff_md = cli("diff", str(old), "output", "--html", str(tmp_path / "diff.html"), cwd=tmp_path)
+    diff_json = cli("diff", str(old), "output", "--format", "json", cwd=tmp_path)
+    files = _all_bytes(tmp_path / "output") | _all_bytes(tmp_path / "interim") | {
+        "diff.md": diff_md.stdout.encode(), "diff.json": diff_json.stdout.encode(),
+        "diff.html": (tmp_path / "diff.html").read_bytes()}
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(tmp_path / "output" / "export" / "tables.xlsx")  # a zip: search its cells
+    files["tables.xlsx"] = "\n".join(str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows()
+                                     for c in row if c.value is not None).encode()
+    forms = [*PEOPLE, *(p.upper() for p in PEOPLE), "Lena Karlssons", "lena.karlsson", "123 45 67", "30 50 00",
+             "800101", "19750315", "8001011234", "197503155678", "1234567", "305000", "McDonald", "MacLeod", "DeLuca", "BERGSTRÖM"]
+    for name, content in files.items():
+        text = content.decode("utf-8", "replace")
+        for form in forms:
+            assert form not in text, (form, name)
+    from pipeline.redact import pseudonym
+
+    lena = pseudonym("Lena Karlsson", SALT)
+    texts = [(tmp_path / "interim" / d / "text.txt").read_text(encoding="utf-8") for d in ("rapport", "andra")]
+    assert all(lena in t for t in texts)  # one person, one pseudonym, in the nominative and the genitive

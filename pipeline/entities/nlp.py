@@ -247,14 +247,17 @@ def _person_matcher(vocab) -> Matcher:
 
 @lru_cache(maxsize=4)
 def _redaction_matcher(vocab, particles: tuple[str, ...]) -> Matcher:
-    """The PERSON rule and, for redaction, names in capitals ("LARS ERIKSSON") and names with lower-case
-    particles or a middle initial ("Lisa af Klinteberg", "Maria de la Cruz", "Anna K. Berg")."""
+    """The PERSON rule and, for redaction, names in capitals ("LARS ERIKSSON", "Anna BERG"), with inner
+    capitals ("Ingrid McDonald", "Tom DeLuca") and with lower-case particles or a middle initial
+    ("Lisa af Klinteberg", "Maria de la Cruz", "Anna K. Berg")."""
     matcher = Matcher(vocab)
     word = _NAME_WORD
     upper = {"IS_UPPER": True, "IS_ALPHA": True, "ENT_TYPE": "", "LENGTH": {">=": 2}}
     middle = {"LOWER": {"IN": list(particles)}, "OP": "+"} if particles else None
     initial = {"TEXT": {"REGEX": r"^[A-ZÅÄÖ]\.$"}}
+    inner = {"TEXT": {"REGEX": r"^[A-ZÅÄÖ][a-zåäöéü]{1,3}[A-ZÅÄÖ][a-zåäöéü]+$"}, "ENT_TYPE": ""}  # McDonald, DeLuca
     patterns = [[upper] * n for n in (2, 3, 4)] + [[word, initial, word]]
+    patterns += [[word, inner], [word, word, inner], [word, upper], [word, word, upper]]  # "Anna BERG"
     if middle is not None:
         patterns += [[word, middle, word], [word, word, middle, word]]
     matcher.add("PERSON", patterns, greedy="LONGEST")
@@ -275,9 +278,10 @@ def people_in(doc: Doc, resolver: Resolver, not_a_name_start: frozenset[str], pa
               if span.text.casefold() not in not_a_name_start]
     for span in spans:
         first = span[0]
+        begin = span.start
         if first.lower_ in not_a_name_start and _sentence_initial(doc, first.i):
-            continue
-        for start in range(span.start, span.end - 1):
+            begin += 1  # "Enligt Karin Svensson": the name after the word that opens the sentence
+        for start in range(begin, span.end - 1):
             part = doc[start : span.end]
             if part[0].text != "-" and resolver.exact(part.text) is None:
                 people.append((part.text, part.start_char, part.end_char))
