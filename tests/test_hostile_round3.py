@@ -183,3 +183,32 @@ def test_no_name_or_number_survives_redaction_in_any_output(tmp_path):
     lena = pseudonym("Lena Karlsson", SALT)
     texts = [(tmp_path / "interim" / d / "text.txt").read_text(encoding="utf-8") for d in ("rapport", "andra")]
     assert all(lena in t for t in texts)  # one person, one pseudonym, in the nominative and the genitive
+
+
+# --- hangs and memory ---------------------------------------------------------------------------------
+
+def test_the_diff_of_two_long_extractions_that_differ_in_one_word_is_quick(tmp_path):
+    import time
+
+    words = " ".join(f"ord{n % 97} samverkan" for n in range(18_000))  # ~210 KB of repeating words
+    long = SEED_TEXT.replace("Konkret: I en första fas av projektet", f"Konkret: {words} I en första fas", 1)
+    for side, text in (("old", long), ("new", long.replace("ord5 samverkan ord6", "ord5 samarbete ord6", 1))):
+        side_dir = tmp_path / side
+        project(side_dir, text)
+        assert cli("extract", "-q", cwd=side_dir).returncode == 0
+    began = time.monotonic()
+    result = cli("diff", str(tmp_path / "old" / "output"), str(tmp_path / "new" / "output"), cwd=tmp_path)
+    assert result.returncode == 1 and "samarbete" in result.stdout
+    assert time.monotonic() - began < 60  # was still running after 120 s
+
+
+def test_a_long_changed_middle_is_one_replacement():
+    from pipeline.publish.sequences import MAX_PAIRS, opcodes
+
+    a = [f"w{n % 13}" for n in range(3_000)]
+    b = [f"v{n % 11}" for n in range(3_000)]
+    assert len(a) * len(b) > MAX_PAIRS
+    assert opcodes(["x", *a, "y"], ["x", *b, "y"]) == [("equal", 0, 1, 0, 1), ("replace", 1, 3_001, 1, 3_001),
+                                                       ("equal", 3_001, 3_002, 3_001, 3_002)]
+    assert opcodes(list("abcxdef"), list("abcdef")) == [("equal", 0, 3, 0, 3), ("delete", 3, 4, 3, 3),
+                                                        ("equal", 4, 7, 3, 6)]

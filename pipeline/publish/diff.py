@@ -23,7 +23,6 @@ count line's ``raw``) under that field, a contact's ``source_line`` under its se
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import subprocess
@@ -35,6 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.publish import sequences
 from pipeline.errors import PipelineError
 
 
@@ -318,7 +318,12 @@ def _signature(item: Any) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
+    return sequences.ratio(_words(a), _words(b))
+
+
+MAX_PAIRED = 10_000
+"""Removed × added items of one stretch beyond which they are not compared each with each (a
+hostile list of thousands of goals): they are reported removed and added."""
 
 
 def _item_name(item: dict, position: int) -> str:
@@ -334,11 +339,15 @@ def _aligned(scope: _Scope, name: str, old: list, new: list, old_parent: dict, n
     pairs: list[tuple[int, int]] = []
     removed: list[int] = []
     added: list[int] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in sequences.opcodes(a, b):
         if op == "equal":
             pairs += zip(range(i1, i2), range(j1, j2))
             continue
         free = list(range(j1, j2))
+        if (i2 - i1) * (j2 - j1) > MAX_PAIRED:  # too many to compare each with each: removed and added
+            removed += range(i1, i2)
+            added += free
+            continue
         for i in range(i1, i2):
             best = max(free, key=lambda j: similarity(a[i], b[j]), default=None)
             if best is not None and similarity(a[i], b[best]) >= PAIR_SIMILARITY:

@@ -13,11 +13,11 @@ in the outline's tooltip. A region added or removed has one side only.
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from pathlib import Path
 
+from pipeline.publish import sequences
 from pipeline.publish.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, plain, section_key
 from pipeline.publish.diff_text import line, summary_lines, word_opcodes
 
@@ -121,7 +121,7 @@ def _merged_keys(old: list[str], new: list[str]) -> list[str]:
     """The section keys of both sides in one order: the new side's, with the old side's own keys
     where they stood."""
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in sequences.opcodes(old, new):
         out += [k for k in old[i1:i2] if k not in new] if op in ("delete", "replace") else []
         out += new[j1:j2]
     return list(dict.fromkeys(out))

@@ -10,13 +10,13 @@ nothing else.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from pipeline.publish import sequences
 from pipeline.publish.diff import Change, DiffReport
 
 CONTEXT_WORDS = 6
@@ -93,8 +93,7 @@ def word_opcodes(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[
     they match as written."""
     a, b = _words(old), _words(new)
     for key in (_word_key, lambda word: word):
-        opcodes = difflib.SequenceMatcher(None, [key(old[s:e]) for s, e in a], [key(new[s:e]) for s, e in b],
-                                          autojunk=False).get_opcodes()
+        opcodes = sequences.opcodes([key(old[s:e]) for s, e in a], [key(new[s:e]) for s, e in b])
         if any(op != "equal" for op, *_ in opcodes):
             break
     return a, b, opcodes
