@@ -27,6 +27,8 @@ EXIT_INTERNAL_ERROR = 3
 EXIT_DIFF_ERROR = 2
 PROGRESS_FROM = 5
 """Fewer documents than this finish before a progress line would help."""
+MAX_SALT_FILE_BYTES = 4096
+"""A salt file is one line of random characters; a larger file is refused, not read whole."""
 REGIONS_NAMED = 12
 """The run summary names at most this many regions with warnings; the quality table has them all."""
 
@@ -86,7 +88,12 @@ def _salt(ctx: click.Context, redact_people: bool, salt: str | None, salt_file: 
         if given_here:
             raise ConfigurationError("give the salt once: --salt or --salt-file, not both")
         try:
-            lines = salt_file.read_text(encoding="utf-8").splitlines()
+            with salt_file.open("rb") as stream:
+                data = stream.read(MAX_SALT_FILE_BYTES + 1)
+            if len(data) > MAX_SALT_FILE_BYTES:
+                raise ConfigurationError(f"{shown(salt_file)}: the salt file is over {MAX_SALT_FILE_BYTES} bytes; "
+                                         "a salt is one line of random characters (nothing was done)")
+            lines = data.decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigurationError(f"{shown(salt_file)}: cannot read the salt file "
                                      f"({getattr(exc, 'strerror', None) or exc})") from exc

@@ -91,7 +91,7 @@ def build_region(text: str, block: RegionBlock, document_id: str, profile: Profi
         goals=goals,
         purpose_items=purpose_items,
         mentions=mentions.in_order(),
-        quality=findings.items,
+        quality=findings.closed(),
     )
 
 
@@ -170,6 +170,6 @@ def build_extraction(text: str, source: SourceInfo, profile: Profile,
                                       has_project=c.county_code in with_project) for c in reference.counties()],
         region_files=region_file_names(regions),
         organisations=organisations.in_order(),
-        quality=findings.items,
+        quality=findings.closed(),
     )
     return models.Extraction(document=document, regions=regions, text=text)

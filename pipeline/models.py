@@ -89,22 +89,61 @@ class Finding(Model):
         return self
 
 
+MAX_FINDINGS_PER_CODE = 100
+"""Findings of one code about one region (or the document) listed one by one; past this, one more
+finding of that code says how many more there are and where (a hostile page of 50,000 misspelled
+labels made 100,000 findings and gigabytes of output). The seed's busiest region has 12 findings."""
+
+
 class Findings:
-    """Collects findings about one region (or the whole document), in the order they are found."""
+    """Collects findings about one region (or the whole document), in the order they are found;
+    at most ``MAX_FINDINGS_PER_CODE`` of one code, the rest summed up in one (``closed``)."""
 
     def __init__(self, county_code: str | None) -> None:
         self.county_code = county_code
         self.items: list[Finding] = []
+        self._counts: dict[Code, int] = {}
+        self._rest: dict[Code, list[Finding]] = {}
 
     def add(self, code: Code, message: str, evidence: str, start: int | None = None,
             end: int | None = None, field: str | None = None) -> None:
         """Records a finding; ``field`` defaults to the code's own field in the catalogue."""
+        if self._counts.get(code, 0) >= MAX_FINDINGS_PER_CODE:
+            self._more(Finding(county_code=self.county_code, severity=code.severity, code=code,
+                               field=field or code.field, message=message, evidence=evidence, start=start, end=end))
+            return
+        self._counts[code] = self._counts.get(code, 0) + 1
         self.items.append(Finding(county_code=self.county_code, severity=code.severity, code=code,
                                   field=field or code.field, message=message, evidence=evidence, start=start,
                                   end=end))
 
     def extend(self, findings: "Iterable[Finding]") -> None:
-        self.items.extend(findings)
+        for finding in findings:
+            code = Code(finding.code)
+            if self._counts.get(code, 0) >= MAX_FINDINGS_PER_CODE:
+                self._more(finding)
+            else:
+                self._counts[code] = self._counts.get(code, 0) + 1
+                self.items.append(finding)
+
+    def _more(self, finding: Finding) -> None:
+        """Keeps the first and the last finding past the limit, and how many there were."""
+        kept = self._rest.setdefault(Code(finding.code), [finding, finding, 0])
+        kept[1] = finding
+        kept[2] += 1
+
+    def closed(self) -> list[Finding]:
+        """The findings, with one more per code that went past the limit: how many more, from where to where."""
+        summaries = []
+        for code, (first, last, more) in self._rest.items():
+            starts = [f.start for f in (first, last) if f.start is not None]
+            ends = [f.end for f in (first, last) if f.end is not None]
+            summaries.append(first.model_copy(update={
+                "message": f"and {more} more findings like it ({code.value}), not listed one by one; the last: "
+                           f"{last.message[:200]}",
+                "evidence": last.evidence, "start": min(starts) if starts else None,
+                "end": max(ends) if ends else None}))
+        return [*self.items, *summaries]
 
 
 class Section(Spanned):

@@ -212,3 +212,29 @@ def test_a_long_changed_middle_is_one_replacement():
                                                        ("equal", 3_001, 3_002, 3_001, 3_002)]
     assert opcodes(list("abcxdef"), list("abcdef")) == [("equal", 0, 3, 0, 3), ("delete", 3, 4, 3, 3),
                                                         ("equal", 4, 7, 3, 6)]
+
+
+def test_a_page_of_misspelled_labels_lists_a_hundred_findings_of_a_kind_and_sums_up_the_rest(tmp_path):
+    from pipeline.models import MAX_FINDINGS_PER_CODE
+    from pipeline.runner.run import extract_text
+    from pipeline.runner.sources import Source
+    from tests.conftest import PROFILE
+
+    at = SEED_TEXT.index("Region Blekinge sprider kunskap")
+    text = (SEED_TEXT[:at] + "Region Blekinge sprider kunskap\n\n"
+            + "".join(f"Kontakx: Person {n}\n" for n in range(5_000)) + "\n" + SEED_TEXT[at:])
+    extraction, _ = extract_text(Source(tmp_path / "x.txt", "raw/x.txt", "x", "text"), text.encode(), PROFILE)
+    blekinge = extraction.regions[0]
+    misspelled = [f for f in blekinge.quality if f.code == "label_misspelled"]
+    assert len(misspelled) == MAX_FINDINGS_PER_CODE + 1  # was one per line: 2.5 GB for 3 MB of them
+    assert misspelled[-1].message.startswith(f"and {5_000 - MAX_FINDINGS_PER_CODE} more findings like it")
+    assert len(blekinge.sections) == 5_000  # the text itself is all kept
+
+
+def test_a_huge_salt_file_is_refused_without_reading_it(tmp_path):
+    project(tmp_path)
+    with (tmp_path / "salt.txt").open("wb") as stream:
+        stream.truncate(3 * 1024 ** 3)  # 3 GB, sparse: read whole it was a MemoryError
+    result = cli("extract", "--redact-people", "--salt-file", "salt.txt", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "over 4096 bytes" in result.stderr
+    assert not (tmp_path / "output").exists()

@@ -198,16 +198,24 @@ def _known_label(text: str, profile: Profile) -> tuple[str, str, int, float, boo
     prefix, colon, _ = text.partition(":")
     if not colon or not 3 <= len(prefix) <= 70 or any(ch.isdigit() for ch in prefix):
         return None
-    best = _closest_label(prefix.casefold(), tuple(labels.section_of.items()))
-    written = _stems(prefix)
-    for spelling, section in labels.section_of.items():
-        best = max(best, (_word_coverage(written, spelling), section))
+    best = _nearest_label(prefix, tuple(labels.section_of.items()))
     if best[0] >= min(LABEL_SIMILARITY, LABEL_WORD_COVERAGE):
         end = len(prefix) + 1
         while end < len(text) and text[end] == " ":
             end += 1
         return best[1], prefix.rstrip(), end, best[0], False
     return None
+
+
+@lru_cache(maxsize=4096)
+def _nearest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple[float, str]:
+    """(similarity, section) of the label a ``Something:`` prefix is nearest to, letter by letter
+    or word by word; a prefix seen before is looked up once (a page of one misspelled label)."""
+    best = _closest_label(prefix.casefold(), spellings)
+    written = _stems(prefix)
+    for spelling, section in spellings:
+        best = max(best, (_word_coverage(written, spelling), section))
+    return best
 
 
 def _label_across_lines(lines: list[Line], i: int, last: int, profile: Profile) -> tuple[str, str, int] | None:
