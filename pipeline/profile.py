@@ -102,6 +102,57 @@ class CountRules(_Part):
     vague_words: tuple[str, ...] = ()
 
 
+def user_pattern(pattern: str) -> re.Pattern[str]:
+    """A regular expression from a profile, refused unless its matching time is bounded: no
+    repetition without an upper bound of something that itself repeats ("(a+)+"), or of a choice
+    between alternatives ("(a|ab)*"), and no back-reference ("(a)\\1"). Those make a backtracking
+    engine take exponential time on a line that almost matches; every other pattern stays
+    polynomial, and runs on text of bounded length (a sentence, a line)."""
+    try:
+        compiled = re.compile(pattern)
+        tree = _sre_parse(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+    problem = _unbounded(tree)
+    if problem:
+        raise ValueError(f"{pattern!r} {problem}, which can take exponential time; rewrite it without that")
+    return compiled
+
+
+def _sre_parse(pattern: str):
+    import re._parser as sre_parse  # the standard library's own parser of regular expressions
+
+    return sre_parse.parse(pattern)
+
+
+def _unbounded(tree, inside_repeat: bool = False) -> str | None:
+    """Why the parsed pattern ``tree`` may take exponential time, or None."""
+    import re._constants as c
+
+    stack = [(tree, inside_repeat)]
+    while stack:
+        items, in_repeat = stack.pop()
+        for op, value in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                low, high, body = value
+                unbounded = high == c.MAXREPEAT or high > 100
+                if in_repeat and high > 1:
+                    return "repeats something that itself repeats without a bound"
+                stack.append((body, in_repeat or unbounded))
+            elif op == c.BRANCH:
+                if in_repeat:
+                    return "repeats a choice between alternatives without a bound"
+                for branch in value[1]:
+                    stack.append((branch, in_repeat))
+            elif op == c.SUBPATTERN:
+                stack.append((value[-1], in_repeat))
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                stack.append((value[1], in_repeat))
+            elif op in (c.GROUPREF, c.GROUPREF_EXISTS):
+                return "refers back to a group"
+    return None
+
+
 class IntroClaim(_Part):
     field: Literal["regions_claimed", "focus_areas", "methods"]
     patterns: tuple[str, ...] = Field(min_length=1)
@@ -111,10 +162,7 @@ class IntroClaim(_Part):
     def _compiles_with_its_groups(self) -> "IntroClaim":
         groups = {"claimed", "of"} if self.field == "regions_claimed" else {"list"}
         for pattern in self.patterns:
-            try:
-                compiled = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from exc
+            compiled = user_pattern(pattern)
             missing = groups - set(compiled.groupindex)
             if missing:
                 raise ValueError(f"{pattern!r} lacks the named group(s) {sorted(missing)} that {self.field} needs")
@@ -123,6 +171,12 @@ class IntroClaim(_Part):
 
 class IntroRules(_Part):
     bullet: str = r"^[•\-–*]\s*"
+
+    @field_validator("bullet")
+    @classmethod
+    def _bullet_is_bounded(cls, pattern: str) -> str:
+        user_pattern(pattern)
+        return pattern
     list_open_ends: tuple[str, ...] = ()
     claims: tuple[IntroClaim, ...] = ()
 
@@ -168,10 +222,7 @@ class WebLeftover(_Part):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from exc
+        user_pattern(pattern)
         return pattern
 
 

@@ -238,3 +238,24 @@ def test_a_huge_salt_file_is_refused_without_reading_it(tmp_path):
     result = cli("extract", "--redact-people", "--salt-file", "salt.txt", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "over 4096 bytes" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(("key", "pattern"), [("web_leftovers", "(ö+)+fönster"), ("claims", r"(\w+\s?)+regioner"),
+                                             ("claims", r"(?P<claimed>\d+) av (?P<of>\d+)(a|ab)*"),
+                                             ("web_leftovers", r"(länk)\1")])
+def test_a_profile_pattern_that_can_take_exponential_time_is_refused_in_one_line(tmp_path, key, pattern):
+    profile = (Path(__file__).resolve().parent.parent / "pipeline" / "profiles" / "sa-arbetar-regionerna.toml"
+               ).read_text(encoding="utf-8")
+    if key == "web_leftovers":
+        profile = profile.replace('pattern = "öppnas i nytt fönster"', f"pattern = '{pattern}'")
+    else:
+        profile = profile.replace(r"patterns = ['fokusområden[^.:]*?\bär\s+(?P<list>[^.]+)\.']",
+                                  f"patterns = ['{pattern}(?P<list>x)']") if "claimed" not in pattern else \
+            profile.replace(r"patterns = ['\b(?P<claimed>\d+)\s+av\s+(?:\w+\s+){0,2}?(?P<of>\d+)\s+(?:\w+\s+)?regioner']",
+                            f"patterns = ['{pattern}']")
+    assert pattern in profile
+    project(tmp_path)
+    (tmp_path / "p.toml").write_text(profile, encoding="utf-8")
+    result = cli("extract", "--profile", "p.toml", cwd=tmp_path)  # was: the run hung on a hostile line
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "exponential time" in result.stderr
+    assert "profile key" in result.stderr and not (tmp_path / "output").exists()
