@@ -198,7 +198,7 @@ def _bands(words: list[Word], gap: float) -> list[list[Word]]:
     return bands
 
 
-def _gutter(words: list[Word]) -> tuple[float, list[Word], list[Word]] | None:
+def _gutter(words: list[Word], hints: ReaderHints = ReaderHints()) -> tuple[float, list[Word], list[Word]] | None:
     """The widest empty vertical strip of a band (at least ``COLUMN_GAP`` wide) that splits it into
     two columns of text; None when there is none, or when the two sides are a table's columns
     (their lines pair up at the same heights)."""
@@ -221,10 +221,18 @@ def _gutter(words: list[Word]) -> tuple[float, list[Word], list[Word]] | None:
     paired = sum(1 for t in left_tops if any(abs(t - u) <= 2 for u in right_tops))
     if paired >= TABLE_PAIRED * len(left_tops):
         return None
+    if hints.label_spellings:  # the left side is the profile's labels (a table's label cells, centred)
+        texts = [" ".join(w.text for w in sorted((w for w in left if abs(w.top - t) <= 2), key=lambda w: w.x0))
+                 for t in left_tops]
+        joined = " ".join(texts)
+        if sum(1 for text in texts if _label_start(text, hints) or _continues_label(text, joined, hints)) \
+                >= TABLE_PAIRED * len(texts):
+            return None
     return best[0], left, right
 
 
-def _reading_order(words: list[Word], depth: int = 0) -> list[tuple[list[Word], bool]]:
+def _reading_order(words: list[Word], depth: int = 0, hints: ReaderHints = ReaderHints()
+                   ) -> list[tuple[list[Word], bool]]:
     """The page's words in reading order, as groups of words, each marked when it is one column of
     a column region. The page is cut into horizontal bands at empty rows; a band with an empty
     strip from its top to its bottom is two columns; consecutive bands with the same strip make
@@ -239,11 +247,11 @@ def _reading_order(words: list[Word], depth: int = 0) -> list[tuple[list[Word], 
         nonlocal region
         if region is not None:
             for side in (region[1], region[2]):
-                groups.extend((group, True) for group, _ in _reading_order(side, depth + 1))
+                groups.extend((group, True) for group, _ in _reading_order(side, depth + 1, hints))
             region = None
 
     for band in _bands(words, size):
-        split = _gutter(band) if depth < MAX_COLUMN_DEPTH else None
+        split = _gutter(band, hints) if depth < MAX_COLUMN_DEPTH else None
         if split is None:
             close()
             groups.append((band, False))
@@ -259,10 +267,10 @@ def _reading_order(words: list[Word], depth: int = 0) -> list[tuple[list[Word], 
     return groups
 
 
-def page_lines(words: list[Word], page_number: int) -> list[PdfLine]:
+def page_lines(words: list[Word], page_number: int, hints: ReaderHints = ReaderHints()) -> list[PdfLine]:
     """The page's lines in reading order (column by column; in each, top to bottom, then left to
     right), from its words. A page of one column gives the lines it gave before columns were read."""
-    groups = _reading_order(words)
+    groups = _reading_order(words, 0, hints)
     if not any(in_column for _, in_column in groups):
         return _lines(words, page_number, 0)
     lines: list[PdfLine] = []
@@ -420,6 +428,140 @@ def _is_label(text: str, hints: ReaderHints) -> bool:
     return found is not None and found.end() == len(text) + 1
 
 
+TABLE_PITCH = 1.6
+"""A value cell's lines follow each other at most this many font sizes apart, top to top; a larger
+step starts the next row's value."""
+
+
+def _continues_label(text: str, joined: str, hints: ReaderHints) -> bool:
+    """Whether ``text`` is a later line of a label that ``joined`` (the cells' lines in order) holds."""
+    folded = " ".join(text.split()).casefold()
+    whole = " ".join(joined.split()).casefold()
+    return bool(folded) and any(s in whole and folded in s for s in hints.label_spellings)
+
+
+def _label_start(text: str, hints: ReaderHints) -> bool:
+    """Whether ``text`` is a label of the profile or its first words (a label cell wrapped over lines)."""
+    folded = " ".join(text.split()).rstrip(":").rstrip().casefold()
+    return bool(folded) and any(s == folded or s.startswith(folded + " ") for s in hints.label_spellings)
+
+
+def _tables(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
+    """Two-column tables whose label cells a browser centres beside their values (a label of two
+    lines beside a value of one, a value of three lines beside a label of one): the lines of a
+    table are those left of its value column, at its left edge, or split by a cell gap at it;
+    rows are told apart by the values' line pitch, each label line belongs to the row whose value
+    it stands beside, and a row whose label is one of the profile's reads "label: value". Rows
+    with no such label, and every line outside such a table, stay as they were."""
+    out: list[PdfLine] = []
+    i = 0
+    while i < len(lines):
+        block = _table_block(lines, i, hints)
+        if block is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        start, end, edge = block
+        out = out[: len(out) - (i - start)]  # values above the first label were passed on already
+        out.extend(_table_rows_read(lines[start:end], edge, hints))
+        i = end
+    return out
+
+
+def _parts(line: PdfLine, edge: float) -> tuple[str, str] | None:
+    """(left cell text, right cell text) of a table line whose value column starts at ``edge``."""
+    if abs(line.x0 - edge) <= 2:
+        return "", line.text
+    if line.x1 < edge - 2:
+        return line.text, ""
+    split = next((offset for offset, x in line.cells if abs(x - edge) <= 2), None)
+    if split is not None and line.x0 < edge:
+        return line.text[:split].rstrip(), line.text[split:]
+    return None
+
+
+def _table_block(lines: list[PdfLine], i: int, hints: ReaderHints) -> tuple[int, int, float] | None:
+    """(start, end, value column's left edge) of a two-column table whose first label is at line
+    ``i``, or None."""
+    line = lines[i]
+    edge = None
+    if line.cells and line.x0 < line.cells[0][1] and _label_start(line.text[: line.cells[0][0]], hints):
+        edge = line.cells[0][1]
+    elif _label_start(line.text, hints):  # a label cell alone on its line: its value lines beside it
+        near = [other for other in lines[max(0, i - 3) : i + 4] if other is not line and other.page == line.page
+                and other.column == line.column and other.x0 > line.x1 + line.size * CELL_GAP
+                and abs(other.top - line.top) <= TABLE_PITCH * line.size * 2]
+        if near:
+            edge = min(other.x0 for other in near)
+    if edge is None:
+        return None
+    start = i
+    while start > 0 and lines[start - 1].page == line.page and lines[start - 1].column == line.column \
+            and abs(lines[start - 1].x0 - edge) <= 2 and line.top - lines[start - 1].top <= TABLE_PITCH * line.size * 2:
+        start -= 1
+    end = i + 1
+    while end < len(lines):
+        other, previous = lines[end], lines[end - 1]
+        if other.page != line.page or other.column != line.column or _parts(other, edge) is None \
+                or other.top - previous.top > TABLE_PITCH * other.size * 2:
+            break
+        end += 1
+    labels = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge)) and parts[0]]
+    values = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge)) and parts[1]]
+    if not labels or not values:
+        return None
+    return start, end, edge
+
+
+def _table_rows_read(block: list[PdfLine], edge: float, hints: ReaderHints) -> list[PdfLine]:
+    parts = [(line, *_parts(line, edge)) for line in block]
+    rows: list[list[tuple[PdfLine, str, str]]] = []
+    last_value: PdfLine | None = None
+    for line, left, right in parts:
+        if right:
+            if last_value is None or line.top - last_value.top > TABLE_PITCH * line.size:
+                rows.append([])
+            last_value = line
+            rows[-1].append((line, "", right))
+    spans = [(min(l.top for l, _, _ in row), max(l.bottom for l, _, _ in row)) for row in rows]
+    for line, left, right in parts:  # each label line to the row it stands beside
+        if not left:
+            continue
+        middle = (line.top + line.bottom) / 2
+        distances = [(0.0 if top <= middle <= bottom else min(abs(middle - top), abs(middle - bottom)), n)
+                     for n, (top, bottom) in enumerate(spans)]
+        nearest = min(distances, default=None)
+        at = nearest[1] if nearest is not None and nearest[0] <= line.size * 1.5 else None
+        if at is None:  # a label with no value beside it: a row of its own
+            rows.append([(line, left, "")])
+            spans.append((line.top, line.bottom))
+        else:
+            rows[at].append((line, left, ""))
+    out: list[PdfLine] = []
+    for row in sorted(rows, key=lambda r: min(l.top for l, _, _ in r)):
+        row.sort(key=lambda item: item[0].top)
+        label = " ".join(" ".join(left for _, left, _ in row if left).split())
+        values = [(line, right) for line, _, right in row if right]
+        first = row[0][0]
+        if not _is_label(label, hints):
+            seen: set[int] = set()
+            out.extend(line for line, _, _ in row if not (id(line) in seen or seen.add(id(line))))  # as it was
+            continue
+        widest = max((line.x1 for line, _ in values), default=first.x1)
+        joined = ""
+        for n, (line, right) in enumerate(values):
+            if n:
+                before, before_text = values[n - 1]
+                wraps = widest - before.x1 < len(right.split(" ", 1)[0]) * line.size * 0.5 + line.size
+                joined += " " if wraps and not _entry_ends(before_text, right) else "\n"
+            joined += right.strip()
+        written = label.rstrip(":").rstrip()
+        out.append(PdfLine(first.page, f"{written}: {joined}" if joined else f"{written}:", first.x0, widest,
+                           first.top, max(line.bottom for line, _, _ in row), first.size, first.bold,
+                           first.first_word_width, first.column, ()))
+    return out
+
+
 def _repeated_header_rows(lines: list[PdfLine], hints: ReaderHints) -> tuple[list[PdfLine], list[str]]:
     """A table's header row ("Område  Beskrivning") that a browser repeats on every page the table
     runs over: a line of cells, none of them a label, printed more than once. Dropped (returned)."""
@@ -542,7 +684,7 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
         return "", [], []
     body_size = Counter(line.size for line in lines).most_common(1)[0][0]
     lines, headers = _repeated_header_rows(_headings_joined(lines, body_size), hints)
-    lines = _table_rows(lines, hints)
+    lines = _table_rows(_tables(lines, hints), hints)
     by_page: dict[int, list[float]] = defaultdict(list)
     for line in lines:
         by_page[line.page].append(line.x1)

@@ -603,10 +603,10 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
                 raise _budget_error(path, f"more than {MAX_CHARACTERS:,} characters of text".replace(",", " "))
             for ready_height, ready in overlay.feed(height, words):
                 heights.append(ready_height)
-                pages.append(layout.page_lines(ready, len(pages) + 1))
+                pages.append(layout.page_lines(ready, len(pages) + 1, hints))
         for ready_height, ready in overlay.flush():
             heights.append(ready_height)
-            pages.append(layout.page_lines(ready, len(pages) + 1))
+            pages.append(layout.page_lines(ready, len(pages) + 1, hints))
     except _Unreadable as exc:
         raise UnusableInputError(path, str(exc)) from exc
     finally:

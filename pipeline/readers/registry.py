@@ -77,6 +77,7 @@ def _hints(profile: Profile) -> ReaderHints:
         headings=_heading_start(profile),
         contact_labels=_labels_of(profile, ("contacts",)),
         item_labels=_labels_of(profile, ("goals", "purpose")),
+        label_spellings=tuple(sorted(profile.labels.section_of)),
     )
 
 
@@ -103,7 +104,8 @@ def hints_fingerprint(profile: Profile) -> str:
     """What of the profile the readers use, as text: part of the text stage's cache key."""
     parts = [w.pattern + "\0" + w.note for w in profile.web_leftovers]
     parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern, _heading_start(profile).pattern,
-              _labels_of(profile, ("contacts",)).pattern, _labels_of(profile, ("goals", "purpose")).pattern]
+              _labels_of(profile, ("contacts",)).pattern, _labels_of(profile, ("goals", "purpose")).pattern,
+              *sorted(profile.labels.section_of)]
     return "\n".join(parts)
 
 

@@ -71,6 +71,8 @@ class ReaderHints:
     """Labels of the sections that list people (with or without a colon)."""
     item_labels: re.Pattern[str] = re.compile(r"(?!)")
     """Labels of the sections that list items: goals, purpose (with or without a colon)."""
+    label_spellings: tuple[str, ...] = ()
+    """Every label's spellings, case-folded (a table cell may hold the first words of one)."""
 
 
 @dataclass(frozen=True)
