@@ -202,7 +202,7 @@ def test_pdf_over_the_character_budget_is_refused_once_it_is_reached(tmp_path, m
     monkeypatch.setattr(pdf_reader, "MAX_CHARACTERS", 1000)
     read = []
     real = layout.page_lines
-    monkeypatch.setattr(layout, "page_lines", lambda words, number, hints=None: read.append(number) or real(words, number, hints))
+    monkeypatch.setattr(layout, "page_lines", lambda words, number, *hints: read.append(number) or real(words, number, *hints))
     result = run_cli(tmp_path, "--pdf-engine", engine)
     assert result.returncode == 1 and result.stderr == (
         "error: raw/lang.pdf: PDF is too large to read: more than 1 000 characters of text\n")
