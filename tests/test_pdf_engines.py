@@ -29,6 +29,29 @@ def test_both_engines_give_the_same_text_findings_and_pages(tmp_path, name):
     assert (fast.pages, fast.encoding) == (reference.pages, reference.encoding)
 
 
+PRINTED = sorted((SEED.parent.parent / "tests" / "editions" / "printed").glob("*.pdf"))
+"""The saved-page editions printed by browsers: columns, tables, banners, drawn bullets."""
+
+
+ENGINES_DISAGREE = {
+    "site-d.chromium.pdf": "PDFium's characters of the browser's header line on the first page come out with some "
+                           "missing (the line is furniture and dropped either way); the banner found over the pages "
+                           "then differs by a word",
+    "site-d.wkhtmltopdf.pdf": "a soft hyphen printed at a heading's line end: pdfplumber gives U+2010 and a space, "
+                              "PDFium marks the break, so only PDFium joins the word",
+}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=ENGINES_DISAGREE[p.name], strict=True))
+                                  if p.name in ENGINES_DISAGREE else p for p in PRINTED], ids=[p.name for p in PRINTED])
+def test_both_engines_read_a_browsers_print_the_same(path):
+    hints = registry.hints(PROFILE)
+    reference = read_pdf_source(path, hints=hints, engine="pdfplumber")
+    fast = read_pdf_source(path, hints=hints, engine="pdfium")
+    assert fast.text == reference.text
+    assert fast.findings == reference.findings
+
+
 def test_pdfium_is_the_default_engine():
     assert DEFAULT_ENGINE == "pdfium" and set(ENGINES) == {"pdfium", "pdfplumber"}
 

@@ -232,6 +232,7 @@ def _pdfplumber_pages(data: bytes) -> Pages:
                     chars = [{**c, "text": "•"} if c["text"] in _WINANSI_UNUSED and c["fontname"] in winansi else c
                              for c in chars]
                 words = pdfplumber.utils.extract_words(chars, x_tolerance=layout.X_TOLERANCE,
+                                                       x_tolerance_ratio=layout.X_TOLERANCE_RATIO,
                                                        extra_attrs=["fontname", "size"])
                 height = float(page.height)
                 page.close()
