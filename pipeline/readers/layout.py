@@ -651,6 +651,17 @@ _PHONE_END = re.compile(r"\d[\d -]{5,}\d\)?$")
 _NAME_START = re.compile(r"^\(?[A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?(?: [A-ZÅÄÖ][\wåäöé-]+){1,3},")
 
 
+_LETTERED = re.compile(r"^\d+[a-z][.):]")
+"""A numbered item with a letter ("2b:"): it follows "2a:" as an item of its own."""
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line that goes on with its sentence, whatever the right edge says: it starts in lower case,
+    with no list marker, after a line that does not end one (a narrow page wraps early)."""
+    return (line[:1].islower() and not _TERMINAL.search(previous) and _MARKER_START.match(line) is None
+            and not _entry_ends(previous, line))
+
+
 def _entry_ends(previous: str, line: str) -> bool:
     """Whether a line that reaches the right edge still ends a contact entry: it ends with an
     e-mail address, a phone number (unless the number goes on), or a bracket before a new name
@@ -727,7 +738,8 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
         n = i + 1
         number = _list_number(line.text)
         # "2010." after a wrap is a year, not item 2010: numbered items must continue the count
-        numbered_item = number is not None and (number == 1 or number == (last_number or 0) + 1)
+        numbered_item = number is not None and (number == 1 or number == (last_number or 0) + 1
+                                                or (number == last_number and _LETTERED.match(line.text) is not None))
         if gap_block[i] is not None:
             new_block = gap_block[i]
         else:  # a page break: a heading, a block label or a region heading on its own line starts a block
@@ -752,8 +764,10 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
             out.append("")
             out.append(text)
             block_starts.add(n)
-        elif styled[i] or not wrapped[i] or numbered_item or _BULLET_START.match(line.text) \
-                or (hints.line_labels.match(line.text) and line.text[:1].isupper()) or text is not line.text:
+        elif (not _continues(previous.text, line.text) or previous.size != line.size) and (styled[i] or not wrapped[i]) \
+                or numbered_item \
+                or _BULLET_START.match(line.text) or (hints.line_labels.match(line.text) and line.text[:1].isupper()) \
+                or text is not line.text:
             out.append(text)
         else:
             out[-1] = _join(out[-1], line.text)
