@@ -358,3 +358,15 @@ def test_a_region_with_a_heading_and_no_text_flags_every_value(tmp_path, empty):
     gotland = next(r for r in extraction.regions if r.county_code == "09")
     (finding,) = [f for f in gotland.quality if f.code == "region_without_sections"]
     assert (finding.severity, finding.field) == ("warning", "region")
+
+
+def test_a_sentence_that_starts_like_a_page_footer_does_not_end_the_report(tmp_path):
+    # "Senast uppdaterad 2020 beslutade regionen …" is the last region's text: it cut off its partners,
+    # goals and counts, with only an info finding
+    region = REGION.replace("<p><strong>Kända", "<p>Senast uppdaterad 2020 beslutade regionen att förlänga projektet "
+                                                "till 2022.</p><p>Kontakta oss gärna om du vill veta mer.</p>"
+                                                "<p><strong>Kända")
+    extraction = extract(page(tmp_path, f"<main><h1>Så arbetar regionerna</h1>{region}</main>"), "html")
+    (blekinge,) = extraction.regions
+    assert blekinge.counts["known_social_enterprises"].value == 44
+    assert blekinge.counts["business_promoters"].value == 2

@@ -477,8 +477,9 @@ def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> i
                 and web_furniture.starts_with(text, furniture.ends_report)):
             marker = i
             break
-    if marker is None:
-        return None
+    if marker is None or any((found := profile.labels.match(line.text)) is not None and found[0] in profile.metric_ids
+                             for line in lines[marker : last + 1]):
+        return None  # a count line after it: the report goes on
     if counted:
         while search <= last and lines[search].blank:
             search += 1

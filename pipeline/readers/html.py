@@ -622,8 +622,11 @@ def _report(page: Page, blocks: list[Block]) -> Report:
         label_levels = {b.level for b in kept[regions[0]:last] if b.kind == "heading" and page.is_label(b.text)}
         for n in range(last + 1, len(kept)):
             block = kept[n]
-            marker = web_furniture.starts_with(block.text.split("\n", 1)[0], furniture.ends_report)
-            if marker is not None and (block.kind == "heading" or len(block.text.split()) <= 12):
+            first_line = block.text.split("\n", 1)[0]
+            marker = web_furniture.starts_with(first_line, furniture.ends_report)
+            if marker is not None and (block.kind == "heading" or (len(block.text.split()) <= 12 and not
+                                                                    first_line.rstrip().endswith((".", "…"))))\
+                    and not _holds_report(page, kept[n:]):
                 report.end_marker = block.text.split("\n", 1)[0]
                 report.after_end = [b.text for b in kept[n:]]
                 kept = kept[:n]
@@ -640,6 +643,22 @@ def _report(page: Page, blocks: list[Block]) -> Report:
                 break
     report.blocks = _with_labels(page, kept)
     return report
+
+
+def _holds_report(page: Page, blocks: list[Block]) -> bool:
+    """Whether blocks cut as the page's furniture hold the report's own text: a count line, or
+    labelled sections of two kinds (a footer has neither; the agency's contact card one label)."""
+    labels: set[str] = set()
+    for block in blocks:
+        for line in block.text.split("\n"):
+            found = page.hints.line_labels.match(line)
+            if found is not None:
+                labels.add(" ".join(found.group(1).split()).casefold())
+            elif page.is_label(line):
+                labels.add(" ".join(line.rstrip(":").split()).casefold())
+    spellings = set(page.hints.label_spellings)
+    metrics = page.hints.metric_spellings
+    return bool(labels & metrics) or len(labels & spellings) >= 2
 
 
 def _with_labels(page: Page, blocks: list[Block]) -> list[Block]:

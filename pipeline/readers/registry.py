@@ -78,6 +78,8 @@ def _hints(profile: Profile) -> ReaderHints:
         contact_labels=_labels_of(profile, ("contacts",)),
         item_labels=_labels_of(profile, ("goals", "purpose")),
         label_spellings=tuple(sorted(profile.labels.section_of)),
+        metric_spellings=frozenset(s for s, section in profile.labels.section_of.items()
+                                   if section in profile.metric_ids),
     )
 
 

@@ -73,6 +73,8 @@ class ReaderHints:
     """Labels of the sections that list items: goals, purpose (with or without a colon)."""
     label_spellings: tuple[str, ...] = ()
     """Every label's spellings, case-folded (a table cell may hold the first words of one)."""
+    metric_spellings: frozenset[str] = frozenset()
+    """The count lines' labels, case-folded."""
 
 
 @dataclass(frozen=True)
