@@ -87,14 +87,21 @@ BLEKINGE = ("Region Blekinge sprider kunskap\n\nKontakt: Johan Nilsson, PL regio
 
 def test_a_printed_form_with_a_page_footer_glued_in_is_the_same_edition():
     text = _print({"intro": "17 av 21 regioner", "10": BLEKINGE}, "text")
-    printed = _print({"intro": "17 av 21 regioner", "10": BLEKINGE.replace("\n\nKända", "\n2026-12-07 18:54 Så "
-                      "arbetar regionerna - Tillväxtverket https://tillvaxtverket.se/sa-arbetar 3/6\nKända")
-                      .replace("Nyföretagarcentrum-kontor", "Nyföretagarcentrum-\nkontor")}, "printed", "pdf")
+    printed = _print({"intro": "17 av 21 regioner", "10": BLEKINGE.replace("Nyföretagarcentrum-kontor",
+                      "Nyföretagarcentrum-\nkontor") + "\n2026-12-07 18:54 Så arbetar regionerna - Tillväxtverket "
+                      "https://tillvaxtverket.se/sa-arbetar 3/6"}, "printed", "pdf")
     comparison = editions.compare(text, printed)
     assert comparison.same and comparison.differing == ["10"]
     assert comparison.extra["printed"][:3] == ["20261207", "1854", "så"]
     found = editions.group([printed, text])
     assert list(found.set_aside) == ["printed"] and found.set_aside["printed"].kept == "text"
+
+
+def test_a_line_added_inside_a_region_is_another_edition():
+    # a newer edition with one more contact line, printed, was set aside as the same edition
+    first = _print({"10": BLEKINGE}, "first")
+    added = _print({"10": BLEKINGE.replace("PL regionen\n", "PL regionen\nAnna Berg, Coompanion\n")}, "second")
+    assert not editions.compare(first, added).same
 
 
 def test_a_word_changed_is_another_edition_however_small():

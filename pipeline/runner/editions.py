@@ -10,11 +10,11 @@ region by region, and one edition is one document.
    and heading) in the same order, and
 2. in the intro and in every region, their words agree after normalising: letters and digits
    only, case and Unicode compatibility forms folded (so line breaks, hyphenation, spacing and
-   punctuation do not matter), or one form has whole *lines* the other lacks (a page footer or a
-   browser's header line glued into a region), at most ``MAX_INSERTED_WORDS`` or
-   ``MAX_INSERTED_SHARE`` of the region's words, whichever is more. A word changed, added or
-   left out inside a line is a different edition: "44" and "45", "Almi" and "Almi Syd" are two
-   editions, never one.
+   punctuation do not matter), or one form has whole *lines at the end* the other lacks (a page
+   footer or a site's box glued onto the end of a region), at most ``MAX_INSERTED_WORDS`` or
+   ``MAX_INSERTED_SHARE`` of the region's words, whichever is more. A word changed, added or left
+   out inside a line, or a line added inside a region (a new contact), is a different edition: "44"
+   and "45", "Almi" and "Almi Syd" are two editions, never one.
 
 **Which form is read.** Of one edition, the document with the fewest errors, then the fewest
 warnings, is kept; on a tie the text before the web page before the PDF (the text is what the
@@ -149,9 +149,9 @@ def _joined(words: tuple[str, ...], start: int, target: str) -> int:
 
 
 def _inserted(shorter: Part, longer: Part) -> list[str] | None:
-    """The words of ``longer`` beyond ``shorter`` when ``shorter`` is ``longer`` without some of
-    its whole lines (a word split or joined differently counts as the same), else None. Linear: one
-    pass over each."""
+    """The words of ``longer`` beyond ``shorter`` when ``shorter`` is ``longer`` without its last
+    whole lines (a page's footer glued onto the end of a region; a word split or joined differently
+    counts as the same), else None. Linear: one pass over each."""
     extra: list[str] = []
     a, b = shorter.words, longer.words
     i = j = 0
@@ -164,8 +164,8 @@ def _inserted(shorter: Part, longer: Part) -> list[str] | None:
             if matched is None and (n := _joined(a, i, b[j])) > 1:
                 matched = (n, 1)
             if matched is not None:
-                if run_from is not None and j not in longer.line_starts:
-                    return None  # the words left out end inside a line: an edit, not a line of furniture
+                if run_from is not None:
+                    return None  # lines in the middle of a region: an edit (a contact added), not furniture
                 run_from = None
                 i, j = i + matched[0], j + matched[1]
                 continue
