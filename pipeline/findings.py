@@ -37,6 +37,7 @@ class Code(str, Enum):
     # readers
     web_leftover_removed = "web_leftover_removed"
     html_no_main = "html_no_main"
+    html_is_text = "html_is_text"
     web_furniture_removed = "web_furniture_removed"
     text_hidden_from_view = "text_hidden_from_view"
     content_after_last_region = "content_after_last_region"
@@ -134,6 +135,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                         "file-type badge) was removed from the text"),
     Code.html_no_main: CodeInfo("warning", "readers", "the web page has no <main> or <article>; the whole body was "
                                 "read, so site chrome may be in the text"),
+    Code.html_is_text: CodeInfo("info", "readers", "a file named as a web page holds no markup; it was read as a "
+                                "text source"),
     Code.web_furniture_removed: CodeInfo("info", "readers", "a web site's furniture around the report (menus, "
                                          "banners, contents lists, share and feedback boxes, page footers) was "
                                          "removed; the evidence quotes it"),

@@ -214,3 +214,21 @@ def test_make_extract_follows_raw_whatever_the_names(tmp_path):
     (clone / "raw" / "Så arbetar regionerna - Tillväxtverket.html").unlink()
     assert sorted(p.name for p in (clone / "interim").iterdir() if p.is_dir()) == ["tillvaxtverket-sa-arbetar-regionerna"]
     assert "pipeline extract" not in make_extract().stdout  # nothing changed: nothing runs
+
+
+def test_copies_under_other_names_and_cases_are_set_aside_and_the_text_keeps_its_id(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / "seed.txt")
+    summary = runner.run(raw, tmp_path / "interim", tmp_path / "out")
+    assert list(_tables(tmp_path / "out", "documents").document_id) == ["seed"]
+    # a copy in capitals (was: "file names give the same document id"), a page saved beside it, and the
+    # text saved under a web page's name: one document, still "seed"
+    shutil.copy(SEED, raw / "seed.TXT")
+    (raw / "seed.html").write_text(render_html(SEED_TEXT), encoding="utf-8")
+    shutil.copy(SEED, raw / "seed.htm")
+    summary = runner.run(raw, tmp_path / "interim", tmp_path / "out")
+    assert list(_tables(tmp_path / "out", "documents").document_id) == ["seed"]
+    assert sorted(s["source_path"] for s in _provenance(tmp_path / "out")["set_aside"]) == [
+        "raw/seed.TXT", "raw/seed.htm", "raw/seed.html"]
+    assert summary.documents == 1

@@ -56,7 +56,7 @@ from pipeline.errors import UnusableInputError
 from pipeline.findings import Code
 from pipeline.models import Finding
 from pipeline.readers.text import (MAX_SOURCE_BYTES, NormalisedText, ReaderHints, check_text, decode, normalise,
-                                   read_source_bytes, too_large)
+                                   read_source_bytes, read_text_source, too_large)
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 PARAGRAPHS = {"p", "blockquote", "pre", "figcaption", "address", "caption", "legend"}
@@ -93,6 +93,9 @@ _CSS_CLASS = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[a-z]+")
 _BYLINE = re.compile(r"\bPublicerad av:?\s+([^|\n•·]{2,80}?)\s*(?:[|\n•·,]|$)")
 _SENTENCE_END = re.compile(r"[.:;!,]$")
+_MARKUP = re.compile(r"<[A-Za-z!/?]")
+MARKUP_LOOKAHEAD = 65_536
+"""Characters of a web page searched for a tag: a file with none there is a text under a page's name."""
 
 ENCODINGS: dict[str, str] = {
     **dict.fromkeys(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"],
@@ -712,7 +715,13 @@ def _finding(code: Code, message: str, evidence: str) -> Finding:
 
 def read_html_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints()) -> NormalisedText:
     """Reads one web page (or its ``data``, already read) into its normalised interim text."""
-    markup, encoding = _decode(read_source_bytes(path, MAX_SOURCE_BYTES, WHAT) if data is None else data, path)
+    data = read_source_bytes(path, MAX_SOURCE_BYTES, WHAT) if data is None else data
+    markup, encoding = _decode(data, path)
+    if _MARKUP.search(markup, 0, MARKUP_LOOKAHEAD) is None:  # a text saved under a web page's name
+        read = read_text_source(path, data, hints)
+        return NormalisedText(text=read.text, encoding=read.encoding, findings=(_finding(
+            Code.html_is_text, "the file has a web page's name but no markup; read as a text source",
+            path.name),) + read.findings)
     page = Page(markup, hints)
     tree = page.tree
     root = tree.css_first("main") or tree.css_first('[role="main"]') or tree.css_first("article")

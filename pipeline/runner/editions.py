@@ -18,7 +18,8 @@ region by region, and one edition is one document.
 
 **Which form is read.** Of one edition, the document with the fewest errors, then the fewest
 warnings, is kept; on a tie the text before the web page before the PDF (the text is what the
-agency's editors wrote; a web page adds a site, a PDF adds a layout to undo), then the first path.
+agency's editors wrote; a web page adds a site, a PDF adds a layout to undo), then the shorter
+name, then the one with fewer capitals (a copy's name is the longer, "plan (1).txt").
 The others are set aside, each named in a ``duplicate_document`` warning of the kept document
 (with any words it had that the kept one has not), in the run summary and in
 ``output/provenance.json``.
@@ -55,6 +56,12 @@ SHOWN_WORDS = 12
 """Inserted words quoted in a finding."""
 
 _NOT_WORD = re.compile(r"[\W_]+")
+
+
+def name_order(path: str) -> tuple:
+    """How one file's name goes before another's when nothing else decides: the shorter ("plan.txt"
+    before "plan (1).txt"), then the one with fewer capitals ("plan.txt" before "plan.TXT")."""
+    return len(path), sum(ch.isupper() for ch in path), path
 
 
 def _fold(text: str) -> str:
@@ -111,7 +118,7 @@ class EditionPrint:
 
     @property
     def rank(self) -> tuple:
-        return (self.errors, self.warnings, FORMAT_RANK.get(self.source_format, 9), self.source_path)
+        return (self.errors, self.warnings, FORMAT_RANK.get(self.source_format, 9), *name_order(self.source_path))
 
 
 def edition_print(extraction: Extraction) -> EditionPrint:

@@ -8,7 +8,9 @@ folders and the raw folder's README are ignored.
 
 A document id is the path's slug ("2019/Plan ÅÄÖ.txt" -> "2019--plan-aao"); one longer than
 ``MAX_DOCUMENT_ID_LENGTH`` is cut and given a hash of the whole path, so it stays unique and
-every file name built from it stays within the file system's limit.
+every file name built from it stays within the file system's limit. Files of one stem in several
+forms: the text keeps the bare id, then the web page, then the PDF; the others add their suffix
+("plan-pdf"), and a number when even that is taken ("plan.txt" and "plan.TXT").
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ import errno
 import hashlib
 import os
 import stat
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ConfigurationError, shown
 from pipeline.models import SourceFormat
 from pipeline.readers.registry import READERS
+from pipeline.runner.editions import name_order
 from pipeline.slugs import slugify
 
 IGNORED_NAMES = {"README.md", ".gitkeep", ".gitignore"}
+FORM_ORDER = {".txt": 0, ".html": 1, ".htm": 1, ".pdf": 2}
+"""Which of one stem's files keeps the stem as its id: the text, then the web page, then the PDF
+(the order ``runner/editions`` reads one edition's forms in)."""
 MAX_DOCUMENT_ID_LENGTH = 100
 """Longer ids are cut, with a hash suffix. An id names ``interim/<id>/`` and its staging folder
 ``.<id>.staging-<pid>``; 100 keeps both far below the 255-byte limit of a file name."""
@@ -136,13 +141,24 @@ def discover(raw_dir: Path) -> tuple[list[Source], list[str], list[Refused]]:
             refused.append(Refused(path, document_id(relative), problem))
             continue
         found.append((path, relative, document_id(relative)))
-    bases = Counter(base for _, _, base in found)
     sources = []
+    taken: set[str] = set()
+    by_base: dict[str, list[tuple[Path, str]]] = {}
     for path, relative, base in found:
-        identifier = base if bases[base] == 1 else f"{base}-{slugify(path.suffix)}"
-        sources.append(Source(path, f"{raw_dir.name}/{relative}", identifier, READERS[path.suffix.lower()][0]))
-    ids = Counter(s.document_id for s in sources)
-    clashes = sorted(i for i, n in ids.items() if n > 1)
-    if clashes:
-        raise ConfigurationError(f"{shown(raw_dir)}: file names give the same document id {clashes}; rename one")
+        by_base.setdefault(base, []).append((path, relative))
+    ids: dict[str, str] = {}
+    for base, files in by_base.items():
+        # one stem in several forms ("plan.txt", "plan.html"): the form read first keeps the stem as
+        # its id, so adding another form never renames a published document; the others get theirs
+        for n, (path, relative) in enumerate(sorted(files, key=lambda f: (FORM_ORDER.get(f[0].suffix.lower(), 9),
+                                                                        *name_order(f[1])))):
+            identifier = base if n == 0 else f"{base}-{slugify(path.suffix) or 'x'}"
+            number = 2
+            while identifier in taken:  # "plan.txt" and "plan.TXT": a number keeps them apart
+                identifier = f"{base}-{slugify(path.suffix) or 'x'}-{number}"
+                number += 1
+            taken.add(identifier)
+            ids[relative] = identifier
+    for path, relative, _ in found:
+        sources.append(Source(path, f"{raw_dir.name}/{relative}", ids[relative], READERS[path.suffix.lower()][0]))
     return sources, skipped, refused
