@@ -100,18 +100,30 @@ def _name_pattern(name: str) -> str:
     return r"\s+".join(words)
 
 
+def _form_key(name: str) -> str:
+    return " ".join(name.replace("-", "- ").split()).replace("- ", "-").casefold()
+
+
 def redact_names(text: str, names: Iterable[str], salt: str) -> str:
     """Returns ``text`` with every occurrence of each name, in any case, in the genitive and with
     any white space between its words, replaced by its pseudonym (a genitive ending is kept)."""
-    keys = {name_key(n): base_name(n) for n in names if n.split()}
+    keys: dict[str, str] = {}  # a written form, folded -> the form
     same_as: dict[str, str] = {}  # a written form -> the name whose pseudonym it gets
+    for n in names:
+        if not n.split():
+            continue
+        for form in (n, base_name(n)):  # "Lena Karlssons" and "Lena Karlsson"; "Anna Lars" stays too
+            written = _form_key(form)
+            if written not in keys:
+                keys[written] = form
+                same_as[written] = n
     for key, name in list(keys.items()):  # "Nilsson, Johan": the surname first, as lists write it
         words = name.split()
         if len(words) >= 2:
             reversed_name = f"{words[-1]}, {' '.join(words[:-1])}"
-            if name_key(reversed_name) not in keys:
-                keys[name_key(reversed_name)] = reversed_name
-                same_as[name_key(reversed_name)] = name
+            if _form_key(reversed_name) not in keys:
+                keys[_form_key(reversed_name)] = reversed_name
+                same_as[_form_key(reversed_name)] = same_as.get(key, name)
     if not keys:
         return text
     by_first: dict[str, list[tuple[re.Pattern[str], str | None]]] = {}
