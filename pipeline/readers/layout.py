@@ -171,7 +171,7 @@ def words_from_chars(chars: Chars) -> list[Word]:
             for word, x0, x1, top, bottom, s in zip(texts, w_x0, w_x1, w_top, w_bottom, w_style)]
 
 
-COLUMN_GAP = 12.0
+COLUMN_GAP = 8.0
 """Points of empty space from top to bottom of a band of the page that separate two columns."""
 TABLE_PAIRED = 0.6
 """Two sides of such a gap whose lines are mostly at the same heights are a table's columns, read
@@ -236,6 +236,52 @@ def _gutter(words: list[Word], hints: ReaderHints = ReaderHints()) -> tuple[floa
     return best[0], left, right
 
 
+MAX_CROSSING_LINES = 2
+"""Lines of a band that may run across its columns' gutter (a page header, a heading over both
+columns) and are read as full-width lines between the column regions."""
+
+
+def _split_at_crossings(band: list[Word], hints: ReaderHints) -> list[list[Word]]:
+    """The band cut into pieces at the few lines that run across an otherwise empty vertical strip
+    (a printed page header over two columns of text), so that the pieces between them are read as
+    columns; the band whole when it has a clean gutter or no such strip."""
+    if len(band) < 12 or _gutter(band, hints) is not None:
+        return [band]
+    lo, hi = min(w.x0 for w in band), max(w.x1 for w in band)
+    if hi - lo < 4 * COLUMN_GAP:
+        return [band]
+    tops: list[set[int]] = [set() for _ in range(int(hi - lo) + 2)]
+    for word in band:
+        for x in range(int(word.x0 - lo), int(word.x1 - lo) + 1):
+            tops[x].add(round(word.top))
+    best: tuple[int, int] | None = None
+    start = None
+    for x, covering in enumerate([*tops, {-1, -2, -3}]):
+        quiet = len(covering) <= MAX_CROSSING_LINES
+        if quiet and start is None:
+            start = x
+        elif not quiet and start is not None:
+            if x - start >= COLUMN_GAP and 0.15 * len(tops) < start and x < 0.85 * len(tops) \
+                    and (best is None or x - start > best[1] - best[0]):
+                best = (start, x)
+            start = None
+    if best is None:
+        return [band]
+    crossing = sorted({t for x in range(*best) for t in tops[x]})
+    if not crossing:
+        return [band]
+    pieces: list[list[Word]] = []
+    edges = [float("-inf")]
+    for top in crossing:
+        edges += [top - 0.5, top + 0.5]
+    edges.append(float("inf"))
+    for low, high in zip(edges, edges[1:]):
+        piece = [w for w in band if low <= round(w.top) < high or (high == low)]
+        if piece:
+            pieces.append(piece)
+    return pieces if len(pieces) > 1 else [band]
+
+
 def _reading_order(words: list[Word], depth: int = 0, hints: ReaderHints = ReaderHints()
                    ) -> list[tuple[list[Word], bool]]:
     """The page's words in reading order, as groups of words, each marked when it is one column of
@@ -255,7 +301,10 @@ def _reading_order(words: list[Word], depth: int = 0, hints: ReaderHints = Reade
                 groups.extend((group, True) for group, _ in _reading_order(side, depth + 1, hints))
             region = None
 
-    for band in _bands(words, size):
+    bands = _bands(words, size)
+    if depth < MAX_COLUMN_DEPTH:
+        bands = [piece for band in bands for piece in _split_at_crossings(band, hints)]
+    for band in bands:
         split = _gutter(band, hints) if depth < MAX_COLUMN_DEPTH else None
         if split is None:
             close()
