@@ -34,11 +34,6 @@ PRINTED = sorted((SEED.parent.parent / "tests" / "editions" / "printed").glob("*
 
 
 ENGINES_DISAGREE = {
-    "site-d.chromium.pdf": "PDFium's characters of the browser's header line on the first page come out with some "
-                           "missing (the line is furniture and dropped either way); the banner found over the pages "
-                           "then differs by a word",
-    "site-d.wkhtmltopdf.pdf": "a soft hyphen printed at a heading's line end: pdfplumber gives U+2010 and a space, "
-                              "PDFium marks the break, so only PDFium joins the word",
 }
 
 

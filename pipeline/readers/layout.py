@@ -60,6 +60,7 @@ _CID = re.compile(r"\(cid:(\d+)\)")
 _CID_BULLET = re.compile(r"^\(cid:\d+\)(?= )", re.MULTILINE)
 _SUSPENDED = {"och", "eller", "samt", "till", "&"}
 _SPACE = re.compile(r"\s")
+_ZERO_WIDTH = re.compile("[\u200b\ufeff]")
 _LIGATURE = re.compile(f"[{''.join(LIGATURES)}]")
 
 
@@ -344,18 +345,19 @@ def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
     result = []
     for group in groups:
         group.sort(key=lambda w: w.x0)
-        parts = [group[0].text]
+        texts = [_ZERO_WIDTH.sub("", w.text) for w in group]  # a zero-width space before a soft hyphen's dash
+        parts = [texts[0]]
         cells: list[tuple[int, float]] = []
-        length = len(group[0].text)
-        for previous, word in zip(group, group[1:]):
+        length = len(texts[0])
+        for previous, word, text in zip(group, group[1:], texts[1:]):
             gap = word.x0 - previous.x1
             if gap >= word.size * 0.1:
                 parts.append(" ")
                 length += 1
             if gap >= word.size * CELL_GAP:
                 cells.append((length, word.x0))
-            parts.append(word.text)
-            length += len(word.text)
+            parts.append(text)
+            length += len(text)
         weights = [len(w.text) for w in group]
         bold = sum(n for w, n in zip(group, weights) if _is_bold(w.fontname)) > sum(weights) / 2
         result.append(PdfLine(page_number, "".join(parts), group[0].x0, group[-1].x1, min(w.top for w in group),

@@ -464,7 +464,9 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
     buffer = ctypes.create_string_buffer(2 * (count + 1))
     raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: 2 * count].decode("utf-16-le", errors="replace")
-    if len(text) != count:  # a character beyond the Basic Multilingual Plane takes two UTF-16 units
+    # a character beyond the Basic Multilingual Plane takes two UTF-16 units; a glyph whose character
+    # is U+0000 (an icon font's) is left out of the text, and the rest would be one place off
+    if len(text) != count or "\x00" in text:
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     page_matrix, height = _page_transform(raw, page)
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
@@ -480,7 +482,7 @@ def _pdfium_chars(lib: _Pdfium, page, textpage) -> tuple[Chars, float]:
             k = bisect.bisect_left(real, i)
             if letters[k] == "\ufffe":
                 letters[k] = "-"  # PDFium marks a hyphen (or a soft hyphen) that ends a line so
-            elif lib.unmapped(handle, i):
+            elif letters[k] == "\x00" or lib.unmapped(handle, i):  # U+0000: a glyph with no character at all
                 letters[k] = f"(cid:{ord(letters[k])})"  # a glyph with no character, spelled as pdfplumber does
 
     fonts: dict = {}
