@@ -20,6 +20,7 @@ here, so the engines give the same text:
 
 from __future__ import annotations
 
+import difflib
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -443,8 +444,8 @@ def _join(previous: str, line: str) -> str:
     if re.search(r"[^\W\d_][-\u2010]$", previous):
         first = line.split(" ", 1)[0]
         fragment = previous.rsplit(" ", 1)[-1][:-1]
-        if fragment[:1].isupper():
-            return previous + line  # a name's or an abbreviation's hyphen: "NC-" + "kontor", "Coompanion-kontoret"
+        if fragment[:1].isupper() or "@" in first or "@" in fragment:
+            return previous + line  # a name's, an abbreviation's or an address's hyphen: "NC-kontor", "per-erik@…"
         if first[:1].islower() and first.lower() not in _SUSPENDED:
             return previous[:-1] + line  # "sam-" + "hällsentreprenör"
         if first[:1].isupper():
@@ -706,11 +707,22 @@ _LETTERED = re.compile(r"^\d+[a-z][.):]")
 """A numbered item with a letter ("2b:"): it follows "2a:" as an item of its own."""
 
 
-def _continues(previous: str, line: str) -> bool:
+def _continues(previous: str, line: str, hints: ReaderHints = ReaderHints()) -> bool:
     """A line that goes on with its sentence, whatever the right edge says: it starts in lower case,
-    with no list marker, after a line that does not end one (a narrow page wraps early)."""
+    with no list marker, after a line that does not end one (a narrow page wraps early) and is no
+    label standing alone (its value may start in lower case: "… socala företag" / "sex")."""
     return (line[:1].islower() and not _TERMINAL.search(previous) and _MARKER_START.match(line) is None
-            and not _entry_ends(previous, line))
+            and not _entry_ends(previous, line) and not _like_a_label(previous, hints))
+
+
+LABEL_LIKENESS = 0.85
+"""A line this similar to a label of the profile (letter by letter) is taken for one, misspelled."""
+
+
+def _like_a_label(text: str, hints: ReaderHints) -> bool:
+    folded = " ".join(text.split()).rstrip(":").casefold()
+    return any(difflib.SequenceMatcher(None, folded, s).ratio() >= LABEL_LIKENESS for s in hints.label_spellings
+               if abs(len(s) - len(folded)) <= max(3, len(s) // 5))
 
 
 def _entry_ends(previous: str, line: str) -> bool:
@@ -815,7 +827,7 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
             out.append("")
             out.append(text)
             block_starts.add(n)
-        elif (not _continues(previous.text, line.text) or previous.size != line.size) and (styled[i] or not wrapped[i]) \
+        elif (not _continues(previous.text, line.text, hints) or previous.size != line.size) and (styled[i] or not wrapped[i]) \
                 or numbered_item \
                 or _BULLET_START.match(line.text) or (hints.line_labels.match(line.text) and line.text[:1].isupper()) \
                 or text is not line.text:
