@@ -92,6 +92,7 @@ class CountRules(_Part):
     none_words: tuple[str, ...] = ("", "-")
     zero_words: tuple[str, ...] = ()
     partial_markers: tuple[str, ...] = ()
+    vague_quantities: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
     total_words: tuple[str, ...] = ()
     approximate_markers: tuple[str, ...] = ()

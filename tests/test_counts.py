@@ -212,3 +212,10 @@ def test_names_joined_by_a_slash_are_one_item_and_reported():
     parsed = parse("NC, Drivhuset, Ung Företagsamhet/Coompanion")
     assert (parsed.value, parsed.basis) == (3, "listed")
     assert [code for code, _ in parsed.problems] == ["count_item_joined"]
+
+
+def test_a_vague_word_before_a_partial_list_is_not_an_item():
+    # site-d's Norrbotten: "flera" was counted as a fourth municipality, exact
+    parsed = parse("flera, bland annat Luleå, Boden och Piteå")
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (3, "listed", "at_least")
+    assert [i.text for i in parsed.items] == ["Luleå", "Boden", "Piteå"]

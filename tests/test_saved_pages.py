@@ -370,3 +370,42 @@ def test_a_sentence_that_starts_like_a_page_footer_does_not_end_the_report(tmp_p
     (blekinge,) = extraction.regions
     assert blekinge.counts["known_social_enterprises"].value == 44
     assert blekinge.counts["business_promoters"].value == 2
+
+
+def test_a_region_name_in_the_site_footer_is_not_a_region(tmp_path):
+    # site-d printed: "Region Kronoberg Genvägar Följ oss" (the footer's three column headings on one
+    # line) after "Sidansvarig" and "Dela" became an 18th region
+    footer = ("\nSidansvarig: Regional utveckling\n\nDela: Facebook LinkedIn E-post\n\n"
+              "Region Halland Genvägar Följ oss\n\nBox 538, 301 80 Halmstad\nTelefon: 0470-58 30 00\n")
+    extraction = text_extraction(tmp_path, SEED.rstrip("\n") + "\n" + footer)
+    assert len(extraction.regions) == 17 and "13" not in [r.county_code for r in extraction.regions]
+    (finding,) = [f for f in extraction.document.quality if f.code == "text_after_report"]
+    assert "Region Halland Genvägar" in finding.evidence
+
+
+def test_a_region_heading_with_no_text_before_the_footer_is_still_a_region(tmp_path):
+    # a region printed with its accordion closed: its heading alone, then the footer; it stays, flagged
+    footer = "\nRegion Gotland arbetar med kunskap\n\nSidansvarig: Regional utveckling\n"
+    extraction = text_extraction(tmp_path, SEED.rstrip("\n") + "\n" + footer)
+    gotland = next(r for r in extraction.regions if r.county_code == "09")
+    assert [f.code for f in gotland.quality if f.code == "region_without_sections"] == ["region_without_sections"]
+
+
+def test_a_republishing_sites_credit_line_names_the_publisher(tmp_path):
+    # site-d: the report republished on a regional council's site, its header above the title
+    title_at = SEED.index("Så arbetar regionerna")
+    credited = ("Region Kronoberg\n\nStart / Regional utveckling / Så arbetar regionerna\n\n"
+                + SEED[title_at:].replace("\n", "\n\nInnehållet på den här sidan kommer från Tillväxtverket och "
+                                                "återpubliceras med tillstånd.\n", 1))
+    document = text_extraction(tmp_path, credited).document
+    assert document.publisher == "Tillväxtverket"
+    assert "publisher_not_found" not in [f.code for f in document.quality]
+
+
+def test_a_misspelled_count_label_alone_on_its_line_is_read_and_reported(tmp_path):
+    # site-d's Västerbotten: "främja socala företag" over "sex" (a label printed as a heading)
+    edited = SEED.replace("Kommuner som arbetar med att främja sociala företag: 5\n",
+                          "Kommuner som arbetar med att främja socala företag\nsex\n", 1)
+    stockholm = next(r for r in text_extraction(tmp_path, edited).regions if r.county_code == "01")
+    assert stockholm.counts["municipalities_promoting"].value == 6
+    assert [f.field for f in stockholm.quality if f.code == "label_misspelled"] == ["municipalities_promoting"]

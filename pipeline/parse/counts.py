@@ -19,7 +19,8 @@ Qualifier — what the number means:
   of ``-tal`` ("ett 20-tal", "ett tjugotal" is 20);
 - ``at_least``: after ``counts.at_least_markers`` ("drygt 30", "över 100", "minst 12"), "40+", a
   range ("20–25" is at least 20, reported as ``count_range``), or a list said to be partial
-  (``counts.partial_markers``: "bland annat …") with no number;
+  (``counts.partial_markers``: "bland annat …", maybe after ``counts.vague_quantities``: "flera,
+  bland annat …") with no number;
 - ``at_most``: after ``counts.at_most_markers`` ("knappt 20", "högst 20", "upp till 20");
 - null when the value is null.
 
@@ -134,7 +135,8 @@ def _patterns(rules: CountRules) -> _Patterns:
     return _Patterns(
         none_words=frozenset(w.casefold() for w in rules.none_words),
         zero_words=frozenset(w.casefold() for w in rules.zero_words),
-        partial=re.compile(rf"^(?:{partial})\s+", re.IGNORECASE),
+        partial=re.compile(rf"^(?:(?:{phrase_alternatives(rules.vague_quantities) or '(?!)'}),?\s+)?(?:{partial})\s+",
+                           re.IGNORECASE),
         complete=re.compile(rf"^(?:{phrase_alternatives(rules.complete_markers)})\s+", re.IGNORECASE),
         leading=re.compile(rf"^{lead}(?:{number})(?:\s+(?:{units})\b\.?)?", re.IGNORECASE),
         # inside a sentence only digits and "-tal" numbers count: a number word there is prose ("en")

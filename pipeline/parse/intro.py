@@ -92,6 +92,23 @@ def _listed(sentence: str, list_rules: ListRules, open_end: re.Pattern[str]) -> 
 _BYLINE = re.compile(r"\bPublicerad av:?\s+([^|\n•·,]{2,80}?)\s*(?:[|\n•·,]|$)")
 
 
+_ATTRIBUTION = re.compile(r"\b(?:innehållet|texten|materialet)\b[^.\n]{0,40}?\bkommer från\s+", re.IGNORECASE)
+"""A republishing site's credit line: "Innehållet på den här sidan kommer från Tillväxtverket …"."""
+
+
+def _attributed(paragraphs: list[list[Line]], publisher: str) -> str | None:
+    """The profile's publisher as a republishing site credits it near the title, as written, or None."""
+    if not publisher:
+        return None
+    for paragraph in paragraphs:
+        for line in paragraph:
+            for found in _ATTRIBUTION.finditer(line.text):
+                named = line.text[found.end() : found.end() + len(publisher)]
+                if _folded(named) == _folded(publisher):
+                    return named
+    return None
+
+
 def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -129,7 +146,7 @@ def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: st
         byline = next((m for p in body[:3] for line in p if (m := _BYLINE.search(line.text))), None)
         named = next((p[0].text for p in before if publisher and _is_heading(p)
                       and _folded(p[0].text) == _folded(publisher)), None)
-        found_publisher = byline.group(1).strip() if byline else named
+        found_publisher = byline.group(1).strip() if byline else named or _attributed(body[:3], publisher)
     if before:
         first = before[0][0]
         findings.add(Code.text_before_title,

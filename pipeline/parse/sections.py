@@ -289,6 +289,16 @@ def _metric_without_colon(text: str, profile: Profile) -> tuple[str, str, int] |
     return profile.labels.section_of[" ".join(found.group(1).split()).casefold()], found.group(1), found.end()
 
 
+def _misspelled_alone(text: str, profile: Profile) -> tuple[str, float] | None:
+    """(section, similarity) for a whole line that is a label of the profile misspelled letter by
+    letter, written alone without its colon (its text on the next line); None otherwise."""
+    written = " ".join(text.split())
+    if not 3 <= len(written) <= 70 or not _heading_like(written) or any(ch.isdigit() for ch in written):
+        return None
+    similarity, section = _closest_label(written.casefold(), tuple(profile.labels.section_of.items()))
+    return (section, similarity) if similarity >= LABEL_SIMILARITY else None
+
+
 def _heading_like(text: str) -> bool:
     """A line that can stand as a heading: short, no sentence punctuation at its end."""
     return len(text.split()) <= 8 and not _TERMINAL.search(text.rstrip())
@@ -368,6 +378,16 @@ def _segment_block(
             current = section
             findings.append(_finding(county, Code.label_without_colon,
                 f"label {label!r} has no colon; read as {canonical[section]!r}", line, label, profile.field_of(section)))
+            continue
+        misspelled = _misspelled_alone(line.text, profile) if content is not None else None
+        if misspelled is not None:  # "Kommuner som arbetar med att främja socala företag" alone, "sex" below
+            section, score = misspelled
+            label = line.text.strip()
+            starts.append((i, section, label, line.start, content.start))
+            current = section
+            findings.append(_finding(county, Code.label_misspelled,
+                f"label {label!r}, alone on its line without a colon, read as the {section} label "
+                f"{canonical[section]!r} (similarity {score:.2f})", line, label, profile.field_of(section)))
             continue
         unmarked = _metric_without_colon(line.text, profile)
         if unmarked is not None:  # "Kända sociala företag 45": a table row printed without its cell gap
@@ -457,12 +477,13 @@ def _after_count_lines(lines: list[Line], starts: list[tuple], last: int, profil
     return out, unlabelled
 
 
-def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> int | None:
+def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> tuple[int, int] | None:
     """The line where a web site's furniture starts after the last region, or None. A page-footer,
     share, feedback, contact or related-pages line (``reference/web_furniture.csv``: a short line
     starting a paragraph, not a sentence) after the region's count lines (or, without them, after its
     last label) confirms it; then everything after the count lines' paragraph is furniture (a box
-    before the footer, "Kontakt … Tillväxtverket"), else from that line on."""
+    before the footer, "Kontakt … Tillväxtverket"), else from that line on. Returns (the line the
+    furniture starts on, the marker's line)."""
     furniture = web_furniture.web_furniture()
     counted = [i for i in range(first, last + 1)
                if (found := profile.labels.match(lines[i].text)) is not None and found[0] in profile.metric_ids]
@@ -483,8 +504,18 @@ def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> i
     if counted:
         while search <= last and lines[search].blank:
             search += 1
-        return min(search, marker)
-    return marker
+        return min(search, marker), marker
+    return marker, marker
+
+
+def _last_labelled(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]], profile: Profile) -> int:
+    """The index of the last heading whose block holds a known label, or the last heading: where a
+    web page's furniture may start, though a region's name appears again in the footer after it."""
+    for k in range(len(headings) - 1, 0, -1):
+        last = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        if any(_known_label(lines[i].text, profile) is not None for i in range(headings[k][0] + 1, last)):
+            return k
+    return 0
 
 
 @lru_cache(maxsize=8)
@@ -671,8 +702,13 @@ def segment(text: str, profile: Profile) -> Segmentation:
     seen: dict[str, Line] = {}
     end = len(lines) - 1
     if headings:
-        cut = _report_end(lines, headings[-1][0] + 1, end, profile)
+        k = _last_labelled(lines, headings, profile)
+        found_end = _report_end(lines, headings[k][0] + 1, end, profile)
+        cut = found_end[0] if found_end is not None else None
+        if found_end is not None and k + 1 < len(headings) and found_end[1] > headings[k + 1][0]:
+            cut = found_end[1]  # the footer starts after headings that may be regions without sections
         if cut is not None:
+            headings = [h for h in headings if h[0] < cut]  # one in the footer: "Region Kronoberg Genvägar Följ oss"
             tail = [line for line in lines[cut:] if not line.blank]
             findings.append(_finding(None, Code.text_after_report,
                 f"{len(tail)} line(s) after the last region, from {lines[cut].text[:60]!r} on, are a web site's "
