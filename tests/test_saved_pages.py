@@ -409,3 +409,73 @@ def test_a_misspelled_count_label_alone_on_its_line_is_read_and_reported(tmp_pat
     stockholm = next(r for r in text_extraction(tmp_path, edited).regions if r.county_code == "01")
     assert stockholm.counts["municipalities_promoting"].value == 6
     assert [f.field for f in stockholm.quality if f.code == "label_misspelled"] == ["municipalities_promoting"]
+
+
+def centred_table(top: float, rows: list[tuple[list[str], list[str]]], value_x: float = 125,
+                  pitch: float = 11, padding: float = 2.5, size: float = 9) -> list[tuple]:
+    """A two-column table as QtWebKit prints it: each row as tall as its taller cell, and each
+    cell's lines centred down the row (the label's across its cell too); a value line "" is a
+    paragraph break inside the cell."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def height(lines: list[str]) -> float:
+        return sum(pitch if text else pitch * 0.8 for text in lines)
+
+    items: list[tuple] = []
+    y = top
+    for label, value in rows:
+        tall = max(height(label), height(value))
+        for cell, x_of in ((value, lambda text: value_x),
+                           (label, lambda text: max(5.0, (value_x - 10 - stringWidth(text, BODY, size)) / 2 + 5))):
+            at = y + (tall - height(cell)) / 2
+            for text in cell:
+                if text:
+                    items.append((x_of(text), at, text, BODY, size))
+                at += pitch if text else pitch * 0.8
+        y += tall + padding
+    return items
+
+
+def test_a_table_whose_labels_are_centred_beside_long_values_is_read_row_by_row(tmp_path):
+    # site-d printed by QtWebKit: Norrbotten as a two-column table, each label cell centred beside its
+    # value, rows 13.5 points apart at a line pitch of 11: goals 5-7 went to "Konkret", the purpose's
+    # first paragraph lost its label, and a label that ran up to its value had no cell gap
+    path = tmp_path / "tabell.pdf"
+    table = centred_table(190, [
+        (["Kontakt"], ["Kristin Bergwall, PL, regionen, kristin.bergwall@norrbotten.se",
+                       "Greta Isaksson (fd), regionen"]),
+        (["Samverkanspartners"], ["Styrgrupp består av Region Norrbotten och Coompanion Norrbotten,",
+                                  "Luleå tekniska universitet, Luleå Science Park och Sparbanken Nord,",
+                                  "samt representant från ett socialt företag i Boden."]),
+        (["Syfte"], ["att stärka sociala entreprenörer och de sociala företagens affärsutveckling,",
+                     "samt att bygga hållbara strukturer mellan intressenter och främjare i länet.", "",
+                     "a) Sociala entreprenörer/företag utvecklas i länet och blir mer hållbara",
+                     "b) Bygga upp effektiva stödstrukturer och samverkan mellan flera aktörer."]),
+        (["Mål"], ["1. att deltagande sociala entreprenörer/företag ökat sin omsättning",
+                   "2. etablerad samverkan och samlad kunskap i de regionala rådgivarsystemen",
+                   "3. långsiktigt hållbar samverkan och utbyte mellan länets sociala företag",
+                   "4. casebeskrivning för process kring lokala samverkansmöjligheter",
+                   "5. nya affärssamarbeten mellan sociala entreprenörer/företag och offentlig sektor"]),
+        (["Konkret"], ["Projektet har genomfört ett affärsutvecklingsprogram för tolv sociala företag och",
+                       "byggt upp ett rådgivarnätverk med främjarna i länet."]),
+        (["Kända sociala", "företag"], ["Totalt ett fyrtiotal företag"]),
+        (["Kommuner som", "arbetar med att", "främja sociala", "företag"], ["flera, bland annat Luleå, Boden och Piteå"]),
+        (["Företagsfrämjare", "som aktivt stöttar", "sociala företag"], ["Coompanion, Almi Nord och Luleå Science Park"]),
+    ])
+    draw(path, [[(72, 60, "Så arbetar regionerna", BOLD, 16),
+                 (72, 90, "17 av 21 regioner driver idag projekt för att främja socialt företagande.", BODY, 10),
+                 (72, 130, "Region Norrbotten ökar affärsmässigheten", BOLD, 13),
+                 (72, 155, "Region Norrbotten ökar affärsmässigheten hos sociala företag.", BODY, 10), *table]])
+    (region,) = extract(path, "pdf").regions
+    assert [c.name for c in region.contacts] == ["Kristin Bergwall", "Greta Isaksson"]
+    assert [g.label for g in region.goals] == ["1.", "2.", "3.", "4.", "5."]
+    assert region.goals[4].text.endswith("och offentlig sektor")
+    assert [p.label for p in region.purpose_items] == ["a)", "b)"]
+    text = {s.section: s.text for s in region.sections}
+    assert text["purpose"].startswith("att stärka sociala entreprenörer")
+    assert text["concrete"].endswith("främjarna i länet.")
+    partners = text["partners"]
+    assert partners.startswith("Styrgrupp består av") and partners.endswith("socialt företag i Boden.")
+    counts = {metric: (c.value, c.qualifier) for metric, c in region.counts.items()}
+    assert counts == {"known_social_enterprises": (40, "approximate"), "municipalities_promoting": (3, "at_least"),
+                      "business_promoters": (3, "exact")}

@@ -506,14 +506,16 @@ def _label_start(text: str, hints: ReaderHints) -> bool:
 def _tables(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
     """Two-column tables whose label cells a browser centres beside their values (a label of two
     lines beside a value of one, a value of three lines beside a label of one): the lines of a
-    table are those left of its value column, at its left edge, or split by a cell gap at it;
-    rows are told apart by the values' line pitch, each label line belongs to the row whose value
-    it stands beside, and a row whose label is one of the profile's reads "label: value". Rows
-    with no such label, and every line outside such a table, stay as they were."""
+    table are those left of its value column, at its left edge, or split by a cell gap (or a label
+    of the profile running up to it) at it. Each label cell belongs to the row whose value it
+    stands in the middle of (see ``_table_rows_read``); a row whose label is one of the profile's
+    reads "label: value". Rows with no such label, and every line outside such a table, stay as
+    they were."""
     out: list[PdfLine] = []
     i = 0
+    floor = 0
     while i < len(lines):
-        block = _table_block(lines, i, hints)
+        block = _table_block(lines, i, hints, floor)
         if block is None:
             out.append(lines[i])
             i += 1
@@ -521,25 +523,30 @@ def _tables(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
         start, end, edge = block
         out = out[: len(out) - (i - start)]  # values above the first label were passed on already
         out.extend(_table_rows_read(lines[start:end], edge, hints))
-        i = end
+        i = floor = end
     return out
 
 
-def _parts(line: PdfLine, edge: float) -> tuple[str, str] | None:
+def _parts(line: PdfLine, edge: float, hints: ReaderHints) -> tuple[str, str] | None:
     """(left cell text, right cell text) of a table line whose value column starts at ``edge``."""
     if abs(line.x0 - edge) <= 2:
         return "", line.text
     if line.x1 < edge - 2:
         return line.text, ""
+    if line.x0 >= edge:
+        return None
     split = next((offset for offset, x in line.cells if abs(x - edge) <= 2), None)
-    if split is not None and line.x0 < edge:
-        return line.text[:split].rstrip(), line.text[split:]
+    if split is None:  # a label cell's text running up to the value ("Samverkanspartners" + "Luleå …")
+        folded = line.text.casefold()
+        split = max((len(s) for s in hints.label_spellings if folded.startswith(s + " ")), default=None)
+    if split is not None:
+        return line.text[:split].rstrip(), line.text[split:].lstrip()
     return None
 
 
-def _table_block(lines: list[PdfLine], i: int, hints: ReaderHints) -> tuple[int, int, float] | None:
+def _table_block(lines: list[PdfLine], i: int, hints: ReaderHints, floor: int = 0) -> tuple[int, int, float] | None:
     """(start, end, value column's left edge) of a two-column table whose first label is at line
-    ``i``, or None."""
+    ``i``, or None; the table starts at ``floor`` or later (a table read before ends there)."""
     line = lines[i]
     edge = None
     if line.cells and line.x0 < line.cells[0][1] and _label_start(line.text[: line.cells[0][0]], hints):
@@ -553,69 +560,173 @@ def _table_block(lines: list[PdfLine], i: int, hints: ReaderHints) -> tuple[int,
     if edge is None:
         return None
     start = i
-    while start > 0 and lines[start - 1].page == line.page and lines[start - 1].column == line.column \
-            and abs(lines[start - 1].x0 - edge) <= 2 and line.top - lines[start - 1].top <= TABLE_PITCH * line.size * 2:
+    # the value lines above the label, as far as they run on (a label centred beside a long value)
+    while start > floor and lines[start - 1].page == line.page and lines[start - 1].column == line.column \
+            and abs(lines[start - 1].x0 - edge) <= 2 \
+            and lines[start].top - lines[start - 1].top <= TABLE_PITCH * line.size * (2 if start == i else 1):
         start -= 1
     end = i + 1
     while end < len(lines):
         other, previous = lines[end], lines[end - 1]
-        if other.page != line.page or other.column != line.column or _parts(other, edge) is None \
+        if other.page != line.page or other.column != line.column or _parts(other, edge, hints) is None \
                 or other.top - previous.top > TABLE_PITCH * other.size * 2:
             break
         end += 1
-    labels = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge)) and parts[0]]
-    values = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge)) and parts[1]]
+    labels = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge, hints)) and parts[0]]
+    values = [lines[n] for n in range(start, end) if (parts := _parts(lines[n], edge, hints)) and parts[1]]
     if not labels or not values:
         return None
     return start, end, edge
 
 
-def _table_rows_read(block: list[PdfLine], edge: float, hints: ReaderHints) -> list[PdfLine]:
-    parts = [(line, *_parts(line, edge)) for line in block]
-    rows: list[list[tuple[PdfLine, str, str]]] = []
-    last_value: PdfLine | None = None
-    for line, left, right in parts:
-        if right:
-            if last_value is None or line.top - last_value.top > TABLE_PITCH * line.size:
-                rows.append([])
-            last_value = line
-            rows[-1].append((line, "", right))
-    spans = [(min(l.top for l, _, _ in row), max(l.bottom for l, _, _ in row)) for row in rows]
-    for line, left, right in parts:  # each label line to the row it stands beside
+LABEL_LINE_GAP = 0.9
+"""The lines of one label cell are at most this share of the font size apart, bottom to top."""
+
+
+def _label_cells(parts: list[tuple[PdfLine, str, str]], hints: ReaderHints) -> list[list[tuple[PdfLine, str]]]:
+    """The table's label cells, each its lines' left texts in order: lines follow on in one cell
+    while they are close, until the cell holds a whole label and the next line starts another."""
+    cells: list[list[tuple[PdfLine, str]]] = []
+    for line, left, _ in parts:
         if not left:
             continue
-        middle = (line.top + line.bottom) / 2
-        distances = [(0.0 if top <= middle <= bottom else min(abs(middle - top), abs(middle - bottom)), n)
-                     for n, (top, bottom) in enumerate(spans)]
-        nearest = min(distances, default=None)
-        at = nearest[1] if nearest is not None and nearest[0] <= line.size * 1.5 else None
-        if at is None:  # a label with no value beside it: a row of its own
-            rows.append([(line, left, "")])
-            spans.append((line.top, line.bottom))
-        else:
-            rows[at].append((line, left, ""))
+        if cells:
+            last_line = cells[-1][-1][0]
+            held = " ".join(text for _, text in cells[-1])
+            if line.top - last_line.bottom <= LABEL_LINE_GAP * line.size and not (
+                    _is_label(held, hints) and _label_start(left, hints)):
+                cells[-1].append((line, left))
+                continue
+        cells.append([(line, left)])
+    return cells
+
+
+def _centre(cell: list[tuple[PdfLine, str]]) -> float:
+    return (cell[0][0].top + cell[-1][0].bottom) / 2
+
+
+def _span_middle(values: list[PdfLine]) -> float:
+    return (values[0].top + values[-1].bottom) / 2
+
+
+ROW_CUT_WEIGHT = 2.0
+"""How much a step between two value lines wider than the line pitch (a row's padding) counts, per
+point, for cutting the rows there, against a label standing off its row's middle."""
+UNLABELLED_LINE_COST = 3.0
+"""Font sizes a value line with no label cell (above the first label, below the last) costs."""
+
+
+def _row_start(values: list[PdfLine], steps: list[float], pitch: float, label: PdfLine) -> int | None:
+    """The index of the value line a label stands at the top of (on its line, or a little above it
+    for the cells' padding) when that line starts a row (the first, or after a step wider than the
+    line pitch); None otherwise."""
+    m = next((m for m, line in enumerate(values) if line.top >= label.top - 2), None)
+    if m is None or values[m].top - label.top > 0.9 * pitch:
+        return None
+    return m if m == 0 or steps[m - 1] > pitch * 1.2 else None
+
+
+def _rows(values: list[PdfLine], cells: list[list[tuple[PdfLine, str]]]
+          ) -> list[tuple[list[PdfLine], list[list[tuple[PdfLine, str]]]]]:
+    """The table's rows, each (its value lines, its label cells). A browser centres a label cell
+    down its row, so the value lines are cut into consecutive runs, one per label in order, such
+    that each label stands nearest the middle of its run, the cuts falling on the wider steps
+    between lines (the rows' padding; a paragraph break inside a cell is wide too, but a label
+    does not stand beside it). A label line that holds the start of a value keeps that value line
+    in its run. Found by dynamic programming over the cut positions; a label far from every value
+    line is a row of its own. A table whose every label starts on a value's line is aligned at the
+    top: each row runs from its label to the next."""
+    n, k = len(values), len(cells)
+    if not values:
+        return [([], [cell]) for cell in cells]
+    size = values[0].size
+    steps = [values[m].top - values[m - 1].top for m in range(1, n)]
+    pitch = sorted(steps)[len(steps) // 2] if steps else size
+    centres = [_centre(cell) for cell in cells]
+    index = {id(line): m for m, line in enumerate(values)}
+    anchors = [next((index[id(line)] for line, _ in cell if id(line) in index), None) for cell in cells]
+    starts = [_row_start(values, steps, pitch, cell[0][0]) for cell in cells]
+    if all(start is not None for start in starts) and starts == sorted(set(starts)):  # type: ignore[type-var]
+        # every label stands at the top of its value (a row's first line, after a wide step): a table
+        # aligned at the top, each row runs from its label to the next
+        tops = [start for start in starts if start is not None]
+        rows = [(values[a:b], [cell]) for a, b, cell in zip(tops, tops[1:] + [n], cells)]
+        return ([(values[: tops[0]], [])] if tops[0] else []) + rows
+    unlabelled = UNLABELLED_LINE_COST * size
+    alone = 3 * size  # a label with no value: costs more than a label a line or two off its middle
+
+    def cut_gain(m: int) -> float:
+        return ROW_CUT_WEIGHT * max(0.0, steps[m - 1] - pitch) if 0 < m < n else 0.0
+
+    infinity = float("inf")
+    # best[j][m]: the least cost of giving values[:m] to the first j cells; choice[j][m]: where cell j-1's run starts
+    best = [[infinity] * (n + 1) for _ in range(k + 1)]
+    choice: list[list[int | None]] = [[None] * (n + 1) for _ in range(k + 1)]
+    for m in range(n + 1):
+        best[0][m] = m * unlabelled
+    for j in range(k):
+        anchor, centre = anchors[j], centres[j]
+        for m in range(n + 1):
+            if best[j][m] == infinity:
+                continue
+            if anchor is None and best[j][m] + alone < best[j + 1][m]:  # the label gets no value
+                best[j + 1][m], choice[j + 1][m] = best[j][m] + alone, m
+            for end in range(m + 1, n + 1):
+                if anchor is not None and not m <= anchor < end:
+                    if anchor < m:
+                        break
+                    continue
+                middle = (values[m].top + values[end - 1].bottom) / 2
+                cost = best[j][m] + abs(centre - middle) - cut_gain(m) - cut_gain(end)
+                if cost < best[j + 1][end]:
+                    best[j + 1][end], choice[j + 1][end] = cost, m
+    last = min(range(n + 1), key=lambda m: best[k][m] + (n - m) * unlabelled)
+    rows: list[tuple[list[PdfLine], list[list[tuple[PdfLine, str]]]]] = []
+    if last < n:
+        rows.append((values[last:], []))
+    end = last
+    for j in range(k, 0, -1):
+        start = choice[j][end]
+        assert start is not None
+        rows.append((values[start:end], [cells[j - 1]]))
+        end = start
+    if end > 0:
+        rows.append((values[:end], []))
+    return rows[::-1]
+
+
+def _table_rows_read(block: list[PdfLine], edge: float, hints: ReaderHints) -> list[PdfLine]:
+    parts = [(line, *_parts(line, edge, hints)) for line in block]
+    rights = {id(line): right for line, _, right in parts}
+    values = [line for line, _, right in parts if right]
     out: list[PdfLine] = []
-    for row in sorted(rows, key=lambda r: min(l.top for l, _, _ in r)):
-        row.sort(key=lambda item: item[0].top)
-        label = " ".join(" ".join(left for _, left, _ in row if left).split())
-        values = [(line, right) for line, _, right in row if right]
-        first = row[0][0]
+    rows = _rows(values, _label_cells(parts, hints))
+    for stretch, beside in sorted(rows, key=lambda row: min(line.top for line in row[0] + [c[0][0] for c in row[1]])):
+        label = " ".join(" ".join(text for cell in beside for _, text in cell).split())
+        first = min(stretch + [line for cell in beside for line, _ in cell], key=lambda line: line.top)
         if not _is_label(label, hints):
             seen: set[int] = set()
-            out.extend(line for line, _, _ in row if not (id(line) in seen or seen.add(id(line))))  # as it was
+            lines = sorted(stretch + [line for cell in beside for line, _ in cell], key=lambda line: line.top)
+            out.extend(line for line in lines if not (id(line) in seen or seen.add(id(line))))  # as it was
             continue
-        widest = max((line.x1 for line, _ in values), default=first.x1)
+        widest = max((line.x1 for line in stretch), default=first.x1)
         joined = ""
-        for n, (line, right) in enumerate(values):
+        last_number = None
+        for n, line in enumerate(stretch):
+            right = rights[id(line)]
+            number = _list_number(right)
             if n:
-                before, before_text = values[n - 1]
+                before = stretch[n - 1]
                 wraps = widest - before.x1 < len(right.split(" ", 1)[0]) * line.size * 0.5 + line.size
-                joined += " " if wraps and not _entry_ends(before_text, right) else "\n"
+                item = number is not None and number in (1, (last_number or 0) + 1) or _BULLET_START.match(right)
+                joined += " " if wraps and not item and not _entry_ends(rights[id(before)], right) else "\n"
+            if number is not None:
+                last_number = number
             joined += right.strip()
         written = label.rstrip(":").rstrip()
+        bottom = max(line.bottom for line in stretch + [c[-1][0] for c in beside])
         out.append(PdfLine(first.page, f"{written}: {joined}" if joined else f"{written}:", first.x0, widest,
-                           first.top, max(line.bottom for line, _, _ in row), first.size, first.bold,
-                           first.first_word_width, first.column, ()))
+                           first.top, bottom, first.size, first.bold, first.first_word_width, first.column, ()))
     return out
 
 
