@@ -94,6 +94,9 @@ class Code(str, Enum):
     count_item_not_a_name = "count_item_not_a_name"
     count_item_joined = "count_item_joined"
     count_out_of_range = "count_out_of_range"
+    count_share = "count_share"
+    count_not_whole = "count_not_whole"
+    count_scaled = "count_scaled"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
@@ -245,6 +248,12 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                          "name; it is kept and counted as one"),
     Code.count_out_of_range: CodeInfo("warning", "counts", "a count line gives a number larger than any region can "
                                       "have (a 20-digit number); the value is left empty"),
+    Code.count_share: CodeInfo("warning", "counts", "a count line gives a share of a whole ('en tredjedel', "
+                               "'hälften', '60 %'), not a count; the value is left empty"),
+    Code.count_not_whole: CodeInfo("warning", "counts", "a count line gives a number with decimals ('2,5'), which "
+                                   "no count of things is; the value is left empty"),
+    Code.count_scaled: CodeInfo("info", "counts", "a count written with a multiplier word ('drygt 2 tusen'): the "
+                                "value is the number times it (2000)"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current", "contacts"),
     Code.former_holder_without_role: CodeInfo("info", "contacts", "a former holder named in parentheses on a "

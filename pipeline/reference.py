@@ -115,6 +115,15 @@ def number_words() -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
+def number_scales() -> dict[str, tuple[str, int | None]]:
+    """Swedish words after (or instead of) a number that change what it counts, case-folded ->
+    (kind, value): "multiplier" ("tusen" -> 1000) or "share" ("tredjedel", "%": part of a whole,
+    no count)."""
+    return {row["word"].casefold(): (row["kind"], int(row["value"]) if row["value"] else None)
+            for row in _rows("number_scales.csv")}
+
+
+@lru_cache(maxsize=None)
 def municipalities() -> tuple[Municipality, ...]:
     """All 290 Swedish municipalities with their SCB municipality code."""
     result = tuple(

@@ -205,7 +205,37 @@ def test_more_worded_values(raw, value, qualifier):
 def test_a_number_after_av_is_the_whole_not_the_count():
     parsed = parse("cirka hälften av länets 5 kommuner")
     assert (parsed.value, parsed.basis) == (None, "none")
-    assert [code for code, _ in parsed.problems] == ["count_unparsed"]
+    assert [code for code, _ in parsed.problems] == ["count_share"]  # a share of the 5, said as one
+
+
+@pytest.mark.parametrize(("line", "value", "qualifier"), [
+    ("drygt 2 tusen", 2000, "at_least"),  # was 2, no finding
+    ("ca 1,5 tusen företag", 1500, "approximate"),
+    ("3 tusen", 3000, "exact"),
+])
+def test_a_multiplier_word_scales_the_number_and_says_so(line, value, qualifier):
+    parsed = parse(line)
+    assert (parsed.value, parsed.basis, parsed.qualifier) == (value, "stated", qualifier)
+    assert [code for code, _ in parsed.problems] == ["count_scaled"]
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("en tredjedel", "count_share"),  # was 1, no finding
+    ("två tredjedelar av kommunerna", "count_share"),
+    ("hälften", "count_share"),
+    ("60 %", "count_share"),  # was 60, no finding
+    ("ungefär 60 procent av kommunerna", "count_share"),
+    ("1/3 av kommunerna", "count_share"),
+    ("Vi når 40 % av länets kommuner", "count_share"),
+    ("majoriteten av kommunerna", "count_share"),
+    ("58,4", "count_not_whole"),  # was 58, exact, with an info finding only
+    ("1,2345 tusen", "count_not_whole"),
+])
+def test_a_share_or_a_number_with_decimals_is_no_count_and_is_a_warning(line, code):
+    parsed = parse(line)
+    assert (parsed.value, parsed.basis) == (None, "none")
+    assert [c for c, _ in parsed.problems] == [code]
+    assert line.split()[0] in parsed.problems[0][1]  # the warning quotes what was written
 
 
 def test_names_joined_by_a_slash_are_one_item_and_reported():

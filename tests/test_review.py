@@ -245,15 +245,18 @@ def test_findings_filter_and_next_previous_keys(desktop):
 
     body = browser.find_element(By.TAG_NAME, "body")
     positions = []
-    for key in ("n", "n", "n", "p"):
+    for key in ("n", "n", "n", "n", "p"):
         body.send_keys(key)
         selected = browser.find_element(By.CSS_SELECTOR, ".source .hl.selected")
         positions.append((selected.find_element(By.XPATH, "./ancestor::article").get_attribute("data-county"),
                           _findings_on_value(browser)))
-    # Skåne comes before Stockholm in the report; Örebro's missing lines have no place, so n/p skip them
-    assert [county for county, _ in positions] == ["12", "01", "12", "01"]
-    assert "count_list_mismatch" in positions[0][1] and "garbled_text" in positions[1][1]
-    assert browser.find_element(By.ID, "position").text.startswith("Finding 2 of 2")
+    # Skåne, then Stockholm (the name no rule read, the garbled name), then Örebro's sub-headings, in
+    # the report's order; Örebro's missing lines have no place, so n/p skip them
+    assert [county for county, _ in positions] == ["12", "01", "01", "18", "01"]
+    assert "count_list_mismatch" in positions[0][1]
+    assert {"garbled_text", "name_not_read"} <= set(positions[1][1]) | set(positions[2][1])
+    assert "subheading_section" in positions[3][1]
+    assert browser.find_element(By.ID, "position").text.startswith("Finding 3 of 5")
 
     Select(box.find_element(By.CSS_SELECTOR, 'select[data-filter="sev"]')).select_by_value("")
     Select(box.find_element(By.CSS_SELECTOR, 'select[data-filter="code"]')).select_by_value("typo_corrected")

@@ -212,6 +212,8 @@ def test_make_extract_follows_raw_whatever_the_names(tmp_path):
     assert [s["source_path"] for s in _provenance(clone / "output")["set_aside"]] == [
         "raw/Så arbetar regionerna - Tillväxtverket.html"]
     (clone / "raw" / "Så arbetar regionerna - Tillväxtverket.html").unlink()
+    assert "removed: raw/Så arbetar regionerna - Tillväxtverket.html" in make_extract().stdout
+    assert documents() == [seed]
     assert sorted(p.name for p in (clone / "interim").iterdir() if p.is_dir()) == ["tillvaxtverket-sa-arbetar-regionerna"]
     assert "pipeline extract" not in make_extract().stdout  # nothing changed: nothing runs
 

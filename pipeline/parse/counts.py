@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 from pipeline import reference
@@ -109,6 +110,7 @@ class _Patterns:
     inside: re.Pattern[str]
     qualifiers: dict[str, Qualifier]
     vague_words: frozenset[str]
+    leading_marker: re.Pattern[str]
 
 
 def _markers(rules: CountRules) -> dict[str, Qualifier]:
@@ -145,6 +147,7 @@ def _patterns(rules: CountRules) -> _Patterns:
                           re.IGNORECASE),
         qualifiers=markers,
         vague_words=frozenset(w.casefold() for w in rules.vague_words),
+        leading_marker=re.compile(rf"\s*(?:(?:{marker})\.?\s+)*", re.IGNORECASE),
     )
 
 
@@ -180,6 +183,48 @@ def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Num
         if following and following[0].casefold().strip(".,") in patterns.vague_words:
             return None  # "ett antal", "ett fåtal": no number
         return _Number(_word_value(groups["word"]), qualifier, start, end)
+    return None
+
+
+_SCALE_WORD = re.compile(r"\s*(%|[^\W\d_]+)")
+_DECIMALS = re.compile(r"[,.]\d+")
+_FRACTION = re.compile(r"\s*/\s*\d")
+
+
+def _scaled(raw: str, number: _Number) -> tuple[_Number | None, tuple[Code, str] | None]:
+    """The number as the words after it make it: times a multiplier word ("drygt 2 tusen": 2000,
+    with a note); None with a warning for a share of a whole ("en tredjedel", "60 %", "1/3") or a
+    number with decimals and no multiplier ("2,5"). Never another number in silence."""
+    at = number.end
+    decimals = _DECIMALS.match(raw, at) if raw[at - 1 : at].isdigit() else None
+    after = decimals.end() if decimals else at
+    word = _SCALE_WORD.match(raw, after)
+    scale = reference.number_scales().get(word.group(1).casefold()) if word else None
+    written = raw[number.start : word.end() if word and scale else after].strip()
+    if (scale and scale[0] == "share") or (not decimals and _FRACTION.match(raw, at)):
+        return None, (Code.count_share, f"{raw.strip()[:60]!r} gives a share of a whole, not a count; "
+                                        "the value is left empty")
+    if scale and scale[0] == "multiplier" and scale[1] is not None:
+        places = decimals.group(0)[1:] if decimals else ""
+        exact = (Fraction(number.value) + (Fraction(int(places), 10 ** len(places)) if places else 0)) * scale[1]
+        if exact.denominator != 1:
+            return None, (Code.count_not_whole, f"{written!r} is not a whole number; the value is left empty")
+        return (_Number(int(exact), number.qualifier, number.start, word.end(), number.note),  # type: ignore[union-attr]
+                (Code.count_scaled, f"{written!r} read as {int(exact)}"))
+    if decimals:
+        return None, (Code.count_not_whole, f"{written!r} has decimals, which no count of things has; "
+                                            "the value is left empty")
+    return number, None
+
+
+def _share_first(outside: str, patterns: _Patterns) -> tuple[Code, str] | None:
+    """A warning when a count line with no number opens with a share ("hälften av kommunerna",
+    "majoriteten"), after any qualifier marker; None otherwise."""
+    lead = patterns.leading_marker.match(outside)
+    word = _SCALE_WORD.match(outside, lead.end() if lead else 0)
+    scale = reference.number_scales().get(word.group(1).casefold()) if word else None
+    if scale and scale[0] == "share":
+        return Code.count_share, f"{outside.strip()[:60]!r} gives a share of a whole, not a count; the value is left empty"
     return None
 
 
@@ -274,6 +319,15 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
                 problems.append((Code.count_from_sentence,
                                  f"{candidate.value} read from inside the sentence {raw.strip()!r}"))
                 break
+    share = _share_first(outside, patterns) if number is None else None
+    if number is not None:
+        number, note = _scaled(raw, number)
+        if number is None:
+            return ParsedCount(None, "none", None, None, False, (), None, (note,))
+        if note is not None:
+            problems.append(note)
+    elif share is not None:
+        return ParsedCount(None, "none", None, None, False, (), None, (share,))
     items: list[Item] = []
     partial = False
     breakdown_total = None

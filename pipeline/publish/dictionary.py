@@ -309,7 +309,8 @@ def markdown(profile: Profile) -> str:
         "## Count metrics",
         "",
         "The profile's count lines. Each is one row per region in `counts` and a column group in",
-        "`regions` (`<metric>`, `<metric>_basis`, `<metric>_raw`, `<metric>_listed`, `<metric>_list_is_partial`).",
+        "`regions` (`<metric>`, `<metric>_basis`, `<metric>_qualifier`, `<metric>_raw`, `<metric>_listed`,",
+        "`<metric>_list_is_partial`).",
         "",
         *_table(("metric", "label in the source", "description", "in the overview chart"), [
             (f"`{m.id}`", " / ".join(f"\"{s}\"" for s in m.spellings), m.description, "yes" if m.chart else "")
@@ -318,7 +319,9 @@ def markdown(profile: Profile) -> str:
         "## Tables",
         "",
         "One Parquet file per table in `output/parquet/` (`pipeline export` writes them as CSV or one",
-        "Excel workbook).",
+        "Excel workbook). In the CSV export a text that begins with `=`, `+`, `-`, `@`, a tab or a carriage",
+        "return has an apostrophe in front, so no spreadsheet reads it as a formula; the workbook writes every",
+        "text as text. The Parquet and JSON keep each value exactly as written.",
         "",
         *_table(("table", "one row per", "primary key", "refers to"), [
             (f"[`{name}`](#{name})", GRAINS[name].removeprefix("One row per "),
