@@ -14,7 +14,7 @@ import click
 
 from pipeline import __version__
 from pipeline import profile as profiles
-from pipeline.errors import ConfigurationError, PipelineError, one_line, shown
+from pipeline.errors import ConfigurationError, PipelineError, WriteError, one_line, shown
 from pipeline.readers import engines as pdf_engines
 from pipeline.redact import check_salt
 
@@ -160,6 +160,10 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
                              redact_salt=redact_salt, progress=_progress(quiet), wait=wait, pdf_engine=pdf_engine)
     except PipelineError as exc:
         _fail(exc)
+    except OSError as exc:  # a write no stage named: still the folder it went to
+        if verbose:
+            traceback.print_exc()
+        _fail(WriteError(exc.filename or output_dir, exc))
     except Exception as exc:  # a bug, not bad input: still one line unless asked for more
         if verbose:
             traceback.print_exc()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -54,3 +57,27 @@ class FolderError(ConfigurationError):
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = str(path)
         super().__init__(f"{shown(self.path)}: {problem}")
+
+
+class WriteError(PipelineError):
+    """A file the pipeline could not write (a full disk, a quota, a read-only folder, a file too
+    large); what it replaces is kept."""
+
+    def __init__(self, path: Path | str, exc: OSError) -> None:
+        self.path = str(path)
+        self.reason = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc)) or type(exc).__name__
+        super().__init__(f"{shown(self.path)}: cannot write ({shown(self.reason)}); the previous output is kept")
+
+    def __reduce__(self) -> tuple:  # raised in a worker process, unpickled in the run
+        return WriteError, (self.path, OSError(None, self.reason))
+
+
+@contextmanager
+def writing(path: Path | str) -> Iterator[None]:
+    """Turns a failed write inside the block into a ``WriteError`` naming ``path``."""
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError(exc.filename or path, exc) from None

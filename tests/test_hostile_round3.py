@@ -259,3 +259,39 @@ def test_a_profile_pattern_that_can_take_exponential_time_is_refused_in_one_line
     result = cli("extract", "--profile", "p.toml", cwd=tmp_path)  # was: the run hung on a hostile line
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "exponential time" in result.stderr
     assert "profile key" in result.stderr and not (tmp_path / "output").exists()
+
+
+def _with_file_size_limit(limit: int):
+    """For a child process: every file it writes may hold at most ``limit`` bytes (a disk that
+    fills up part way through a run, without needing one), and writing past it fails, not kills."""
+    import resource
+    import signal
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limited
+
+
+@pytest.mark.parametrize("limit", [20_000, 400_000])  # fails in the interim files / in the review site
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_is_one_line_naming_the_file_and_the_output_is_kept(tmp_path, limit, jobs):
+    # was "internal error: OSError … No space left on device", exit 3, no path
+    import subprocess
+    import sys
+
+    output = extracted(tmp_path)
+    before = _all_bytes(output)
+    (tmp_path / "raw" / "andra.txt").write_text(SEED_TEXT.replace("Kända sociala företag: 44", "Kända sociala "
+                                                                  "företag: 45"), encoding="utf-8")
+    (tmp_path / "raw" / "rapport.txt").write_text(SEED_TEXT.replace("Kända sociala företag: 44", "Kända sociala "
+                                                                    "företag: 46"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", "--jobs", jobs], cwd=tmp_path,
+                            capture_output=True, text=True, preexec_fn=_with_file_size_limit(limit),
+                            env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": "/usr/bin:/bin",
+                                 "PYTHONDONTWRITEBYTECODE": "1"})  # no cache file cut short by the limit
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path}/") and "cannot write (File too large); the previous output is kept" in line
+    assert _all_bytes(output) == before
+    assert not [p for p in [*tmp_path.iterdir(), *(tmp_path / "interim").iterdir()] if ".staging-" in p.name]

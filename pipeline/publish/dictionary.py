@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from pipeline import models
+from pipeline.errors import writing
 from pipeline.findings import CATALOGUE
 from pipeline.profile import Profile
 from pipeline.publish.tables import GRAINS, schemas
@@ -205,11 +206,15 @@ def json_schemas(profile: Profile) -> dict[str, dict]:
 
 def write(output: Path, profile: Profile) -> None:
     """Writes the JSON Schemas and the data package into an output tree."""
-    (output / "schema").mkdir(exist_ok=True)
+    with writing(output / "schema"):
+        (output / "schema").mkdir(exist_ok=True)
     for name, schema in json_schemas(profile).items():
-        (output / "schema" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (output / "datapackage.json").write_text(
-        json.dumps(datapackage(profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        with writing(output / "schema" / name):
+            (output / "schema" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n",
+                                                  encoding="utf-8")
+    with writing(output / "datapackage.json"):
+        (output / "datapackage.json").write_text(
+            json.dumps(datapackage(profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 _SEVERITY_MEANINGS = {
@@ -407,8 +412,12 @@ def write_markdown(path: Path, profile: Profile) -> bool:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         path.touch()
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text, encoding="utf-8", newline="\n")
-    staging.replace(path)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            staging.write_text(text, encoding="utf-8", newline="\n")
+            staging.replace(path)
+        finally:
+            staging.unlink(missing_ok=True)
     return True

@@ -33,6 +33,7 @@ import orjson
 from pydantic import BaseModel
 
 from pipeline import reference
+from pipeline.errors import writing
 from pipeline.findings import CATALOGUE, Code
 from pipeline.models import Extraction, Finding, Region
 from pipeline.profile import Profile
@@ -744,7 +745,7 @@ class ReviewWriter:
         return written
 
     def _page(self, path: Path, title: str, nav: str, parts: list[Path]) -> Path:
-        with path.open("w", encoding="utf-8") as page:
+        with writing(path), path.open("w", encoding="utf-8") as page:
             page.write(page_head(title, nav))
             for n, part in enumerate(parts):
                 if n:
@@ -761,6 +762,11 @@ class ReviewWriter:
             f"{html.escape(d.title)}</a></th><td>{html.escape(d.document_id)}</td><td>{html.escape(d.source_path)}</td>"
             f"<td>{d.regions}</td><td>{html.escape(d.findings)}</td></tr>" for d in self.documents)
         path = self.folder / "index.html"
+        with writing(path):
+            self._write_index(path, rows)
+        return path
+
+    def _write_index(self, path: Path, rows: str) -> None:
         path.write_text(
             page_head(PAGE_TITLE, "", findings_tools=False)
             + f'<h2>{len(self.documents)} documents</h2><p>Each document has a page of its own.</p>'
@@ -768,4 +774,3 @@ class ReviewWriter:
             f'<th scope="col">document id</th><th scope="col">source</th><th scope="col">regions</th>'
             f'<th scope="col">findings</th></tr></thead><tbody>{rows}</tbody></table>'
             "\n</div></main>\n</body></html>\n", encoding="utf-8")
-        return path

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from pipeline import __version__
+from pipeline.errors import writing
 from pipeline.models import Extraction
 from pipeline.profile import Profile
 from pipeline.publish import dictionary
@@ -58,7 +59,8 @@ def json_bytes(model: BaseModel | dict | list, exclude: set[str] | None = None) 
 
 def write_file(path: Path, content: str | bytes) -> None:
     """Writes a file of the tree (text as UTF-8 with its line ends as they are); its folder exists."""
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    with writing(path):
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 PENDING_WRITES = 64
@@ -114,10 +116,11 @@ class OutputWriter:
     def __init__(self, staging: Path, profile: Profile) -> None:
         self.staging = staging
         self.profile = profile
-        (self.staging / "parquet").mkdir()
         self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_ids).items()}
-        self.writers = {name: pq.ParquetWriter(self.staging / "parquet" / f"{name}.parquet", schema)
-                        for name, schema in self.schemas.items()}
+        with writing(self.staging / "parquet"):
+            (self.staging / "parquet").mkdir()
+            self.writers = {name: pq.ParquetWriter(self._table_path(name), schema)
+                            for name, schema in self.schemas.items()}
         self.rows: Counter[str] = Counter()
         self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
         self.files = BackgroundFiles()
@@ -149,16 +152,21 @@ class OutputWriter:
             if len(self.pending[name]) >= ROW_GROUP_ROWS:
                 self._flush(name)
 
+    def _table_path(self, name: str) -> Path:
+        return self.staging / "parquet" / f"{name}.parquet"
+
     def _flush(self, name: str) -> None:
         if self.pending[name]:
-            self.writers[name].write_table(pa.Table.from_pylist(self.pending[name], schema=self.schemas[name]))
+            with writing(self._table_path(name)):
+                self.writers[name].write_table(pa.Table.from_pylist(self.pending[name], schema=self.schemas[name]))
             self.pending[name] = []
 
     def finish(self) -> dict[str, int]:
         """Closes the tables, writes the review page and the data dictionary; returns the rows per table."""
         for name, writer in self.writers.items():
             self._flush(name)
-            writer.close()
+            with writing(self._table_path(name)):
+                writer.close()
         self.files.wait()  # the review fragments are read back next
         self.review.finish()
         dictionary.write(self.staging, self.profile)

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import FolderError, shown
+from pipeline.errors import FolderError, shown, writing
 
 OUTPUT, INTERIM = "output", "interim"
 MARKERS = {OUTPUT: ".pipeline-output", INTERIM: ".pipeline-interim"}
@@ -85,7 +85,8 @@ def tree_files(folder: Path) -> list[str]:
 
 
 def write_marker(folder: Path, role: str, files: list[str] | None = None) -> None:
-    (folder / MARKERS[role]).write_text(marker_text(role, files), encoding="utf-8", newline="\n")
+    with writing(folder / MARKERS[role]):
+        (folder / MARKERS[role]).write_text(marker_text(role, files), encoding="utf-8", newline="\n")
 
 
 def remove_owned(tree: Path, owned: set[str]) -> list[str]:

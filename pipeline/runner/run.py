@@ -34,7 +34,7 @@ from pathlib import Path
 from pipeline import profile as profiles
 from pipeline.readers import registry as readers
 from pipeline.entities import build_nlp, people_anywhere
-from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, shown
+from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, WriteError, shown
 from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
@@ -194,6 +194,8 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped)
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
+    except WriteError:
+        raise  # a full disk is no document's failure: the run stops, the previous output kept
     except (Exception, SystemExit) as exc:  # a bug, a resource limit or a library's exit in one document: that
         return Outcome(source, error=internal_error(source, exc), traceback=traceback.format_exc())  # document's failure
 

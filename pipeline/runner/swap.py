@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.errors import writing
 from pipeline.runner.folders import leftover_stagings, remove_owned
 
 _RENAME_EXCHANGE = 2
@@ -56,11 +57,12 @@ def swap_in(staging: Path, target: Path, owned: Callable[[Path], set[str]]) -> l
 
 def staging_dir(target: Path, marked: bool = False) -> Path:
     """A fresh empty folder beside ``target`` (same file system); ``marked`` writes the staging marker."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
-    staging.mkdir()
-    if marked:
-        (staging / STAGING_MARKER).write_text(_STAGING_SIGNATURE, encoding="utf-8")
+    with writing(staging):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        if marked:
+            (staging / STAGING_MARKER).write_text(_STAGING_SIGNATURE, encoding="utf-8")
     return staging
 
 
