@@ -46,6 +46,9 @@ class UnusableInputError(PipelineError):
         self.problem = problem
         super().__init__(f"{shown(self.path)}: {shown(problem)}")
 
+    def __reduce__(self) -> tuple:  # raised in a child process, unpickled in the reader
+        return type(self), (self.path, self.problem)
+
 
 class ConfigurationError(PipelineError):
     """A missing folder, a bad option, or reference data that does not load."""

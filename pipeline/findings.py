@@ -47,6 +47,8 @@ class Code(str, Enum):
     pdf_furniture_dropped = "pdf_furniture_dropped"
     pdf_glyph_read_as_bullet = "pdf_glyph_read_as_bullet"
     pdf_unmapped_glyph = "pdf_unmapped_glyph"
+    pdf_read_by_reference_engine = "pdf_read_by_reference_engine"
+    pdf_page_repeated = "pdf_page_repeated"
     pdf_list_marker_inferred = "pdf_list_marker_inferred"
     # sections
     no_regions_found = "no_regions_found"
@@ -165,6 +167,12 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                             "were read as '•' items"),
     Code.pdf_unmapped_glyph: CodeInfo("warning", "readers", "glyphs with no character in the PDF were kept as "
                                       "U+FFFD; the text around them may be incomplete"),
+    Code.pdf_read_by_reference_engine: CodeInfo("info", "readers", "PDFium could not map some glyphs to characters "
+                                                "(a font without a ToUnicode map); the document was read with "
+                                                "pdfplumber, which maps more of them from the font itself"),
+    Code.pdf_page_repeated: CodeInfo("info", "readers", "a page the same, word for word and place for place, as an "
+                                     "earlier one (a page tree that names one page object again); read once, as "
+                                     "pdfminer reads such a tree"),
     Code.no_regions_found: CodeInfo("warning", "sections", "no region heading was found in the document",
                                     "regions"),
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "

@@ -295,3 +295,89 @@ def test_a_full_disk_is_one_line_naming_the_file_and_the_output_is_kept(tmp_path
     assert line.startswith(f"error: {tmp_path}/") and "cannot write (File too large); the previous output is kept" in line
     assert _all_bytes(output) == before
     assert not [p for p in [*tmp_path.iterdir(), *(tmp_path / "interim").iterdir()] if ".staging-" in p.name]
+
+
+# --- PDFs that attack by their structure: read in a child process under limits -------------------
+
+HOSTILE_PDFS = {
+    "nested-forms.pdf": "nested_forms",  # 7 KB: aborted the whole run with signal 6 at 4.2 GB
+    "shared-contents.pdf": "shared_contents",  # one 300 KB stream as the contents of 2000 pages
+    "image-contents.pdf": "contents_called_an_image",  # 850 KB of "image" that is 300 MB of text
+}
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_pdf_built_to_exhaust_memory_or_time_is_that_documents_one_line_error(tmp_path, monkeypatch, engine):
+    from tests import hostile_pdfs
+    from pipeline.readers import isolation
+
+    monkeypatch.setattr(isolation, "MEMORY_BYTES", 512 * 1024**2)  # the limits, smaller to test quickly
+    monkeypatch.setattr(isolation, "SECONDS", 2.0)
+    project(tmp_path)
+    for name, build in HOSTILE_PDFS.items():
+        (tmp_path / "raw" / name).write_bytes(getattr(hostile_pdfs, build)())
+    result = cli("extract", "--keep-going", "--pdf-engine", engine, cwd=tmp_path)
+    assert result.returncode == 1
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error: "))
+    assert [line.split(":")[1].strip().removeprefix("raw/") for line in errors] == sorted(HOSTILE_PDFS)
+    # over a limit; or, under it, PDFium cannot even load the file (its allocation fails): refused all the same
+    assert all(any(said in line for said in ("PDF memory limit of 512 MiB", "PDF time limit of 2 s",
+                                             "not a readable PDF")) for line in errors), errors
+    assert "Traceback" not in result.stderr
+    documents = json.loads((tmp_path / "output" / "provenance.json").read_text(encoding="utf-8"))["documents"]
+    assert [d["source_path"] for d in documents] == ["raw/rapport.txt"]  # the run went on
+    leftovers = [p for folder in (tmp_path, tmp_path / "interim", tmp_path / "output") for p in folder.iterdir()
+                 if ".staging-" in p.name]
+    assert leftovers == []
+
+
+def test_the_pdf_limits_hold_in_a_child_and_the_reader_goes_on(tmp_path):
+    from pipeline.errors import UnusableInputError
+    from pipeline.readers import isolation
+
+    with pytest.raises(UnusableInputError, match="PDF memory limit of 64 MiB"):
+        isolation.run_limited(tmp_path / "x.pdf", lambda: bytearray(512 * 1024**2), memory=64 * 1024**2)
+    with pytest.raises(UnusableInputError, match="PDF time limit of 0.5 s"):
+        isolation.run_limited(tmp_path / "x.pdf", lambda: __import__("time").sleep(30), seconds=0.5)
+    with pytest.raises(UnusableInputError, match="no text layer"):  # the work's own error comes back as it was
+        isolation.run_limited(tmp_path / "x.pdf",
+                              lambda: (_ for _ in ()).throw(UnusableInputError("x.pdf", "PDF has no text layer")))
+    assert isolation.run_limited(tmp_path / "x.pdf", lambda: {"text": "Kontakt: Anna"}) == {"text": "Kontakt: Anna"}
+
+
+# --- the two PDF engines agree ---------------------------------------------------------------------
+
+ONE_REGION = ["Så arbetar regionerna", "", "17 av 21 regioner driver idag projekt för att främja socialt företagande.", "",
+              "Region Blekinge sprider kunskap", "", "Region Blekinge arbetar med att sprida kunskap om sociala företag.",
+              "", "Kontakt: Johan Nilsson, PL regionen", "Samverkanspartners: Coompanion och Almi",
+              "Kända sociala företag: 44", "Kommuner som arbetar med att främja sociala företag: 5",
+              "Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi"]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_page_tree_that_names_one_page_three_times_reads_it_once_in_both_engines(tmp_path, engine):
+    # PDFium took the title, on all three "pages", for running furniture and found no region
+    from tests import hostile_pdfs
+
+    project(tmp_path, SEED_TEXT, "ingen.txt").joinpath("raw", "ingen.txt").unlink()
+    (tmp_path / "raw" / "upprepad.pdf").write_bytes(hostile_pdfs.repeated_page(ONE_REGION, times=3))
+    assert cli("extract", "-q", "--pdf-engine", engine, cwd=tmp_path).returncode == 0
+    (region,) = [json.loads(p.read_text(encoding="utf-8"))
+                 for p in (tmp_path / "output" / "json" / "upprepad").glob("10-*.json")]
+    assert region["known_social_enterprises"]["value"] == 44
+    document = json.loads((tmp_path / "output" / "json" / "upprepad" / "document.json").read_text(encoding="utf-8"))
+    assert document["title"] == "Så arbetar regionerna"
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_font_without_a_unicode_map_reads_the_same_in_both_engines(tmp_path, engine):
+    # PDFium read the glyph numbers ("6 ¥�DUE HWDU") and found no region, with no finding
+    project(tmp_path, SEED_TEXT, "ingen.txt").joinpath("raw", "ingen.txt").unlink()
+    shutil.copy(Path(__file__).parent / "fixtures" / "font-without-tounicode.pdf", tmp_path / "raw" / "utan.pdf")
+    assert cli("extract", "-q", "--pdf-engine", engine, cwd=tmp_path).returncode == 0
+    folder = tmp_path / "output" / "json" / "utan"
+    (region,) = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("10-*.json")]
+    assert region["known_social_enterprises"]["value"] == 44
+    assert [c["name"] for c in region["contacts"]] == ["Johan Nilsson"]
+    codes = [f["code"] for f in json.loads((folder / "document.json").read_text(encoding="utf-8"))["quality"]]
+    assert ("pdf_read_by_reference_engine" in codes) == (engine == "pdfium")  # said where it happened

@@ -20,6 +20,7 @@ import base64
 import binascii
 import bisect
 import ctypes
+import dataclasses
 import io
 import itertools
 import re
@@ -32,7 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import UnusableInputError
-from pipeline.readers import layout
+from pipeline.findings import Code
+from pipeline.models import Finding
+from pipeline.readers import isolation, layout
 from pipeline.readers.layout import Chars, PdfLine, Word
 from pipeline.readers.text import NormalisedText, ReaderHints
 
@@ -578,14 +581,44 @@ _ENGINES: dict[str, Callable[[bytes], Pages]] = {
 
 
 def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = ReaderHints(),
-                    engine: str = DEFAULT_ENGINE) -> NormalisedText:
+                    engine: str = DEFAULT_ENGINE, isolated: bool = True) -> NormalisedText:
     """Reads one PDF (or its ``data``, already read) into its normalised interim text with
-    ``engine``; unusable PDFs raise ``UnusableInputError``."""
+    ``engine``, in a child process under the limits of ``readers/isolation`` (unless not
+    ``isolated``); unusable PDFs raise ``UnusableInputError``."""
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise UnusableInputError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if isolated:
+        pdf = data
+        return isolation.run_limited(path, lambda: _read_mapped(path, pdf, hints, engine))
+    return _read_mapped(path, data, hints, engine)
+
+
+def _read_mapped(path: Path, data: bytes, hints: ReaderHints, engine: str) -> NormalisedText:
+    """The PDF read with ``engine``; when PDFium leaves glyphs unmapped (a font without a ToUnicode
+    map, whose characters pdfminer takes from the font's own tables), read again with pdfplumber,
+    and that text kept when it maps more of them, with a finding that says so."""
+    read = _read_pdf(path, data, hints, engine)
+    unmapped = read.text.count("\ufffd")
+    if engine != "pdfium" or not unmapped:
+        return read
+    try:
+        reference = _read_pdf(path, data, hints, "pdfplumber")
+    except UnusableInputError:
+        return read
+    if reference.text.count("\ufffd") >= unmapped:
+        return read
+    said = Finding(county_code=None, severity=Code.pdf_read_by_reference_engine.severity,
+                   code=Code.pdf_read_by_reference_engine,
+                   message=f"PDFium left {unmapped} glyph(s) without a character (a font with no ToUnicode map); "
+                           f"read with pdfplumber, which leaves {reference.text.count(chr(0xfffd))}",
+                   evidence=next((line for line in read.text.splitlines() if "\ufffd" in line), "")[:80])
+    return dataclasses.replace(reference, findings=(said, *reference.findings))
+
+
+def _read_pdf(path: Path, data: bytes, hints: ReaderHints, engine: str) -> NormalisedText:
     try:
         check_decoded_size(data)
     except _OverBudget:
@@ -593,6 +626,7 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
                                   "(a compression bomb?)") from None
     pages: list[list[PdfLine]] = []
     heights: list[float] = []
+    repeated: list[tuple[int, int]] = []
     characters = 0
     read = _ENGINES[engine](data)
     try:
@@ -600,7 +634,14 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
         if count > MAX_PAGES:
             raise _budget_error(path, f"{count} pages, over the limit of {MAX_PAGES}")
         overlay = layout.Overlay(count)
-        for height, words in read:
+        seen: dict[int, int] = {}
+        for number, (height, words) in enumerate(read, start=1):
+            key = hash(tuple((w.text, round(w.x0, 1), round(w.top, 1)) for w in words)) if words else None
+            if key is not None and key in seen:  # the page tree names one page object again: read once
+                repeated.append((number, seen[key]))
+                continue
+            if key is not None:
+                seen[key] = number
             characters += sum(len(w.text) for w in words)
             if characters > MAX_CHARACTERS:
                 raise _budget_error(path, f"more than {MAX_CHARACTERS:,} characters of text".replace(",", " "))
@@ -617,4 +658,11 @@ def read_pdf_source(path: Path, data: bytes | None = None, hints: ReaderHints = 
     if not any(pages):
         raise UnusableInputError(path, f"PDF has no text layer on any of its {len(heights)} page(s) "
                                        "(scanned or image-only); run OCR first")
-    return layout.rebuild(pages, heights, hints, overlay.dropped)
+    rebuilt = layout.rebuild(pages, heights, hints, overlay.dropped)
+    if not repeated:
+        return rebuilt
+    said = Finding(county_code=None, severity=Code.pdf_page_repeated.severity, code=Code.pdf_page_repeated,
+                   message=f"{len(repeated)} page(s) the same, word for word and place for place, as an earlier "
+                           "one (the page tree names one page again?); each read once",
+                   evidence=", ".join(f"page {n} = page {first}" for n, first in repeated[:5]))
+    return dataclasses.replace(rebuilt, findings=(said, *rebuilt.findings))
