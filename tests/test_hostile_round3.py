@@ -308,7 +308,7 @@ HOSTILE_PDFS = {
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_a_pdf_built_to_exhaust_memory_or_time_is_that_documents_one_line_error(tmp_path, monkeypatch, engine):
-    from tests import hostile_pdfs
+    from benchmarks import hostile_pdfs
     from pipeline.readers import isolation
 
     monkeypatch.setattr(isolation, "MEMORY_BYTES", 512 * 1024**2)  # the limits, smaller to test quickly
@@ -357,7 +357,7 @@ ONE_REGION = ["Så arbetar regionerna", "", "17 av 21 regioner driver idag proje
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_a_page_tree_that_names_one_page_three_times_reads_it_once_in_both_engines(tmp_path, engine):
     # PDFium took the title, on all three "pages", for running furniture and found no region
-    from tests import hostile_pdfs
+    from benchmarks import hostile_pdfs
 
     project(tmp_path, SEED_TEXT, "ingen.txt").joinpath("raw", "ingen.txt").unlink()
     (tmp_path / "raw" / "upprepad.pdf").write_bytes(hostile_pdfs.repeated_page(ONE_REGION, times=3))
@@ -381,3 +381,31 @@ def test_a_font_without_a_unicode_map_reads_the_same_in_both_engines(tmp_path, e
     assert [c["name"] for c in region["contacts"]] == ["Johan Nilsson"]
     codes = [f["code"] for f in json.loads((folder / "document.json").read_text(encoding="utf-8"))["quality"]]
     assert ("pdf_read_by_reference_engine" in codes) == (engine == "pdfium")  # said where it happened
+
+
+# --- web pages of a million elements or nested beyond any page ---------------------------------------
+
+def test_a_web_page_of_a_million_elements_is_refused_in_one_line_before_it_is_parsed(tmp_path):
+    # 26 s and 1.4 GB before; the measured time and memory are in docs/benchmarks-hostile.md
+    from pipeline.readers.html import read_html_source
+
+    page = tmp_path / "sida.html"
+    page.write_text("<main><h1>Så arbetar regionerna</h1>" + "<p><span>x</span></p>" * 500_001 + "</main>",
+                    encoding="utf-8")
+    from pipeline.errors import UnusableInputError
+    with pytest.raises(UnusableInputError, match="web page has 1 000 004 elements, over the limit of 100 000"):
+        read_html_source(page)
+
+
+def test_divs_nested_beyond_any_page_are_refused_and_inline_nesting_is_not_counted(tmp_path):
+    from pipeline.errors import UnusableInputError
+    from pipeline.readers.html import read_html_source
+
+    page = tmp_path / "sida.html"
+    page.write_text("<main>" + "<div>" * 20_000 + "Region Skåne" + "</div>" * 20_000 + "</main>", encoding="utf-8")
+    with pytest.raises(UnusableInputError, match="nests its elements 20 001 deep, over the limit of 16 000"):
+        read_html_source(page)
+    # a script that writes tags, and bold text never closed, are no nesting
+    page.write_text("<main><script>" + "<div>" * 20_000 + "</script><p>Region Skåne bygger</p>" + "<b>x" * 20_000
+                    + "</main>", encoding="utf-8")
+    assert read_html_source(page).text.startswith("Region Skåne bygger")

@@ -29,6 +29,12 @@ def warm_tokenizer(nlp: Language, text: str) -> None:
         nlp.tokenizer.warm(text)
 
 
+MAX_NEW_CHUNKS = 20_000
+"""A text with more distinct chunks not warmed before is not warmed: each costs a call of its own
+(about 30 µs beside the lexeme spaCy makes anyway), which only a text that repeats its words pays
+back. The seed has about 3,000 distinct chunks."""
+
+
 PUNCTUATION_RUN = 8
 """Runs of this many punctuation characters or more become one token per character without
 spaCy's affix rules (which give the same tokens, one prefix or suffix at a time)."""
@@ -71,6 +77,9 @@ class BoundedTokenizer:
         run does not depend on the hash seed."""
         chunks = set(_CHUNKS.findall(text))
         new = chunks.difference(self.warmed)
+        if len(new) > MAX_NEW_CHUNKS:  # a text of new words mostly: warming each costs more than it saves
+            self.plain = None
+            return
         if len(self.warmed) + len(new) > WARMED_CHUNKS:
             self.warmed.clear()
             self.cut.clear()

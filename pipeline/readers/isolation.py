@@ -23,13 +23,23 @@ from typing import TypeVar
 
 from pipeline.errors import UnusableInputError
 
-MEMORY_BYTES = 2 * 1024**3
-"""Address space a PDF's reading may add to the reader's own (2 GiB): the seed's 16 pages take
+MEMORY_BYTES = 1024**3
+"""Address space a PDF's reading may add to the reader's own (1 GiB): the seed's 16 pages take
 about 60 MiB, a 900-page report a few hundred."""
 SECONDS = 120.0
-"""Wall-clock time a PDF's reading may take: the seed takes 0.2 s, 900 pages about 15 s."""
+"""Wall-clock time a PDF's reading may take: the seed takes 0.2 s, 900 pages about 15 s. The
+environment variable ``PIPELINE_PDF_SECONDS`` sets another (``make bench`` uses 10)."""
 
 T = TypeVar("T")
+
+
+def _from_environment(name: str, default: float) -> float:
+    """A positive number from the environment variable ``name`` (an operator's tighter limit), else ``default``."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if 0 < value < float("inf") else default
 
 
 def _address_space() -> int:
@@ -72,7 +82,7 @@ def run_limited(path: Path, work: Callable[[], T], memory: int | None = None, se
     ``MEMORY_BYTES`` and ``SECONDS``); its result, or its exception raised again; over a limit or
     killed, an ``UnusableInputError`` naming ``path``."""
     memory = MEMORY_BYTES if memory is None else memory
-    seconds = SECONDS if seconds is None else seconds
+    seconds = _from_environment("PIPELINE_PDF_SECONDS", SECONDS) if seconds is None else seconds
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
