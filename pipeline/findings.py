@@ -99,11 +99,13 @@ class Code(str, Enum):
     count_share = "count_share"
     count_not_whole = "count_not_whole"
     count_scaled = "count_scaled"
+    count_from_sign = "count_from_sign"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
     former_holder_without_role = "former_holder_without_role"
     contacts_not_found = "contacts_not_found"
+    contact_line_not_read = "contact_line_not_read"
     contact_part_not_read = "contact_part_not_read"
     # goals and purpose items
     numbered_wrapped_line = "numbered_wrapped_line"
@@ -262,6 +264,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                    "no count of things is; the value is left empty"),
     Code.count_scaled: CodeInfo("info", "counts", "a count written with a multiplier word ('drygt 2 tusen'): the "
                                 "value is the number times it (2000)"),
+    Code.count_from_sign: CodeInfo("info", "counts", "a count written with a sign ('<50', '≥ 30'): the number is "
+                                   "a bound, qualifier at_most or at_least"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current", "contacts"),
     Code.former_holder_without_role: CodeInfo("info", "contacts", "a former holder named in parentheses on a "
@@ -271,6 +275,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                 "contacts"),
     Code.contacts_not_found: CodeInfo("warning", "contacts", "a contact section has text but no person was read "
                                       "from it", "contacts"),
+    Code.contact_line_not_read: CodeInfo("warning", "contacts", "a line of a contact section from which no person "
+                                         "was read (a name the rules do not know as one?)", "contacts"),
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "
                                          "a role, an organisation, an e-mail address nor a phone number; kept as the "
                                          "contact's note", "contacts"),

@@ -228,7 +228,9 @@ def test_pdf_pages_are_closed_as_they_are_read(tmp_path, monkeypatch, engine):
     monkeypatch.setattr(pdfplumber.page.Page, "chars", property(lambda page: events.append("open") or real_chars.fget(page)))
     spy(pdfplumber.page.Page, "close", "close")
     assert "Anteckning 5 om" in read_pdf_source(path, engine=engine, isolated=False).text
-    assert events[:10] == ["open", "close"] * 5 and set(events[10:]) <= {"close"}  # pdfplumber closes all at the end
+    opened = [event for n, event in enumerate(events) if not (n and event == events[n - 1] == "open")]  # a page's
+    assert opened[:10] == ["open", "close"] * 5 and set(opened[10:]) <= {"close"}  # characters may be asked twice;
+    # pdfplumber closes all at the end
 
 
 def test_pdf_filters_are_decoded_only_up_to_the_budget():

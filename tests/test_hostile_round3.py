@@ -409,3 +409,77 @@ def test_divs_nested_beyond_any_page_are_refused_and_inline_nesting_is_not_count
     page.write_text("<main><script>" + "<div>" * 20_000 + "</script><p>Region Skåne bygger</p>" + "<b>x" * 20_000
                     + "</main>", encoding="utf-8")
     assert read_html_source(page).text.startswith("Region Skåne bygger")
+
+
+# --- our own attack round (after the cases above were fixed) ------------------------------------------
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("1e6", (None, None, "count_unparsed")),  # was 1, exact, no finding
+    ("0x10", (None, None, "count_unparsed")),  # was 0
+    ("tre hundra", (300, "exact", "count_scaled")),  # was 3
+    ("fem hundra", (500, "exact", "count_scaled")),
+    ("<50", (50, "at_most", "count_from_sign")),  # was 50, exact
+    (">50", (50, "at_least", "count_from_sign")),
+    ("−5", (None, None, "count_unparsed")),  # was 5 (U+2212 minus), info only
+])
+def test_count_lines_an_attacker_writes_are_read_right_or_flagged(line, expected):
+    from tests.test_counts import parse
+
+    parsed = parse(line)
+    assert (parsed.value, parsed.qualifier, parsed.problems[0][0]) == expected
+
+
+def test_names_with_particles_or_in_capitals_are_contacts_and_a_line_no_one_is_read_from_is_a_warning(tmp_path):
+    # these six lines vanished from Blekinge's contacts with no finding at all
+    added = ("Mohammed al-Hassan, Almi\nAli el-Amin, Almi\nJean d'Arc, Almi\nKarin ten Bosch, Almi\n"
+             "MARIA SVENSSON, Almi\nmaria svensson, Almi\n")
+    output = extracted(tmp_path, SEED_TEXT.replace("Lena Karlsson, ALMI\n", "Lena Karlsson, ALMI\n" + added, 1))
+    blekinge = json.loads(next((output / "json" / "rapport").glob("10-*.json")).read_text(encoding="utf-8"))
+    names = [c["name"] for c in blekinge["contacts"]]
+    assert {"Mohammed al-Hassan", "Ali el-Amin", "Jean d'Arc", "Karin ten Bosch", "MARIA SVENSSON"} <= set(names)
+    (unread,) = [f for f in blekinge["quality"] if f["code"] == "contact_line_not_read"]
+    assert unread["severity"] == "warning" and unread["evidence"] == "maria svensson, Almi"
+
+
+def test_a_glyph_drawn_twice_a_little_apart_is_one_character_in_both_engines(tmp_path):
+    # "fake bold": pdfplumber read "KKäännddaa ssoocciiaallaa fföörreettaagg:: 5500" and lost the count
+    from reportlab.pdfgen import canvas
+
+    from pipeline.readers.pdf import read_pdf_source
+
+    path = tmp_path / "fet.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.setFont("Helvetica", 11)
+    for dx in (0, 0.3):
+        pdf.drawString(72 + dx, 700, "Kända sociala företag: 50")
+    pdf.save()
+    for engine in ("pdfium", "pdfplumber"):
+        assert read_pdf_source(path, engine=engine).text == "Kända sociala företag: 50\n"
+
+
+def test_a_superscript_footnote_mark_is_never_glued_into_a_number(tmp_path):
+    # "51" with a raised footnote "2" read as 512 in both engines
+    from reportlab.pdfgen import canvas
+
+    from pipeline.readers.pdf import read_pdf_source
+
+    path = tmp_path / "fotnot.pdf"
+    pdf = canvas.Canvas(str(path))
+    text = pdf.beginText(72, 700)
+    text.setFont("Helvetica", 10)
+    text.textOut("Kända sociala företag: 51")
+    text.setRise(4)
+    text.setFont("Helvetica", 6)
+    text.textOut("2")
+    pdf.drawText(text)
+    pdf.save()
+    for engine in ("pdfium", "pdfplumber"):
+        assert read_pdf_source(path, engine=engine).text == "Kända sociala företag: 51 2\n"
+
+
+def test_a_soft_hyphen_or_word_joiner_between_two_names_is_a_space():
+    # "Johan\u00adNilsson" became "JohanNilsson": one word no redaction or reader saw as a name
+    from pipeline.readers.text import normalise
+
+    text, _ = normalise("Ansvarig är Johan\u00adNilsson och Eva\u2060Ek; affärs\u00admässighet.")
+    assert text == "Ansvarig är Johan Nilsson och Eva Ek; affärsmässighet.\n"

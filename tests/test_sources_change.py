@@ -77,7 +77,7 @@ def test_a_copy_is_set_aside_and_a_changed_value_is_another_edition(tmp_path):
 def _print(parts: dict[str, str], document_id: str = "x", fmt: str = "text", errors: int = 0) -> editions.EditionPrint:
     return editions.EditionPrint(
         document_id, f"raw/{document_id}", fmt, errors, 0, "shape",
-        tuple(editions.Part.of(name, text) for name, text in parts.items()),
+        editions.packed(parts.items()),
         "|".join(editions._letters(t) for t in parts.values()))
 
 

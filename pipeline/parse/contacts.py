@@ -123,8 +123,17 @@ class _StatusMark:
     role_raw: str | None
 
 
-def _is_name_word(word: str) -> bool:
-    """A capitalised name word in any alphabet ("Lövgren", "Hadžić", "Marie-Louise", "O’Neill")."""
+def _is_name_word(word: str, particles: frozenset[str] = frozenset()) -> bool:
+    """A capitalised name word in any alphabet ("Lövgren", "Hadžić", "Marie-Louise", "O’Neill"), a
+    surname after a particle joined to it ("al-Hassan", "el-Amin", "d'Arc") or one written in
+    capitals ("SVENSSON")."""
+    if len(word) >= 2 and word.isalpha() and word.isupper():
+        return True
+    head, dash, rest = word.partition("-")
+    if dash and head in particles and rest:
+        return _is_name_word(rest)
+    if len(word) > 2 and word[1] in "'’" and word[0] in "dl" and word[2].isupper():
+        return _is_name_word(word[2:])
     parts = word.split("-")
     return all(len(p) >= 2 and p[0].isupper() and p[1:].replace("'", "").replace("’", "").isalpha()
                and p[1:].replace("'", "").replace("’", "").islower() for p in parts)
@@ -139,8 +148,10 @@ def is_person_name(text: str, particles: frozenset[str] = frozenset()) -> bool:
     a middle initial ("Anna K. Berg") and lower-case ``particles`` ("Erik af Klercker", "Karin van
     der Berg")."""
     words = text.split(" ")
-    if not 2 <= len(words) <= 5 or not (_is_name_word(words[0]) and _is_name_word(words[-1])):
+    if not 2 <= len(words) <= 5 or not (_is_name_word(words[0]) and _is_name_word(words[-1], particles)):
         return False
+    if all(w.isupper() for w in words) and len(words) > 2:
+        return False  # three words in capitals are an organisation's name ("SE FORUM AB") more often
     middle = words[1:-1]
     named = sum(_is_name_word(w) for w in middle)
     return 2 + named <= 4 and all(_is_name_word(w) or w in particles or _INITIAL.fullmatch(w) for w in middle) \
@@ -508,8 +519,9 @@ def _ascii(text: str) -> str:
 
 
 def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: Resolver,
-                   section: str = "contact") -> list[ContactRow]:
-    """Reads every line of the contact section ``text[start:end]``."""
+                   section: str = "contact", unread: list[Item] | None = None) -> list[ContactRow]:
+    """Reads every line of the contact section ``text[start:end]``; the entries no person is read
+    from go to ``unread`` when it is given."""
     rules = profile.contacts
     patterns = _patterns(rules)
     labels = profile.labels
@@ -551,7 +563,10 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         entries = _split(text, line_start, line_end, _SENTENCE, patterns) if default_role or group else \
             [Item(text[line_start:line_end], line_start, line_end)]
         for entry in entries:
-            for row in parse_entry(text, entry.start, entry.end, profile, resolver, default_role):
+            found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
+            if not found and unread is not None and any(ch.isalpha() for ch in entry.text):
+                unread.append(entry)
+            for row in found:
                 if group:
                     row = replace(row, note="; ".join(n for n in (group, row.note) if n))
                 rows.append(replace(row, status="former") if left else row)
@@ -565,10 +580,15 @@ def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolve
     contacts: list[Contact] = []
     roles = role_words(profile)
     for span in spans:
-        rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section)
+        unread: list[Item] = []
+        rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section, unread)
         if not rows and span.end > span.start:
             findings.add(Code.contacts_not_found, f"no person read from the contact text {text[span.start:span.end]!r}",
                          text[span.start : span.end], span.start, span.end)
+        elif rows:
+            for entry in unread:  # a line of the section no person was read from: a contact may be lost
+                findings.add(Code.contact_line_not_read, f"no person read from the contact line {entry.text[:80]!r}; "
+                             "if it names one, the contacts miss them", entry.text, entry.start, entry.end)
         reported: set[tuple[str, str]] = set()
         for row in rows:
             organisation_id = None

@@ -186,6 +186,10 @@ def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Num
     return None
 
 
+_NEGATIVE = re.compile(r"\s*[-−–]\s*\d")
+_SIGN = re.compile(r"\s*([<>≤≥])\s*(?=\d)")
+_GLUED = re.compile(r"[^\W\d_]+\d")
+"""A number run into letters and digits ("1e6", "0x10"): no count as written."""
 _SCALE_WORD = re.compile(r"\s*(%|[^\W\d_]+)")
 _DECIMALS = re.compile(r"[,.]\d+")
 _FRACTION = re.compile(r"\s*/\s*\d")
@@ -302,8 +306,23 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
         return split_items(text, list_rules, a, b, is_name)
 
     outside = _outside_brackets(raw)
-    leading_match = patterns.leading.match(raw)
-    number = _read_number(leading_match, patterns, 0) if leading_match else None
+    if _NEGATIVE.match(raw):
+        return ParsedCount(None, "none", None, None, False, (), None, ((
+            Code.count_unparsed, f"{raw.strip()[:40]!r} is a negative number, which no count is; the value is left "
+                                 "empty"),))
+    sign = _SIGN.match(raw)
+    after_sign = sign.end() if sign else 0
+    leading_match = patterns.leading.match(raw[after_sign:])
+    number = _read_number(leading_match, patterns, after_sign) if leading_match else None
+    if number is not None and sign is not None:  # "<50", "≥ 30": a bound, not the count
+        bound: Qualifier = "at_most" if sign.group(1) in "<≤" else "at_least"
+        number = _Number(number.value, bound, 0, number.end, number.note)
+        problems.append((Code.count_from_sign, f"{raw[: number.end].strip()!r} read as {bound.replace('_', ' ')} "
+                                               f"{number.value}"))
+    if number is not None and _GLUED.match(raw, number.end):
+        return ParsedCount(None, "none", None, None, False, (), None, ((
+            Code.count_unparsed, f"{raw.strip()[:40]!r} is not a count as written (a number run into letters and "
+                                 "digits); the value is left empty"),))
     marker = patterns.partial.match(raw)
     lead = marker or patterns.complete.match(raw)  # "bland annat …" (partial), "endast …" (the whole list)
     candidates = items_of(start + (lead.end() if lead else 0), end) if number is None else []

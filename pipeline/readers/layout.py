@@ -335,6 +335,14 @@ def page_lines(words: list[Word], page_number: int, hints: ReaderHints = ReaderH
     return lines
 
 
+def _raised_or_lowered(a: Word, b: Word) -> bool:
+    """Whether one of two touching words is a superscript or a subscript of the other (a footnote
+    mark "51²", "CO₂"): smaller by a fifth or more and off the other's baseline. Such a word is
+    kept apart, never glued into a number ("51" and "2" are not "512")."""
+    small, large = (a, b) if a.size < b.size else (b, a)
+    return small.size <= large.size * 0.8 and abs(small.bottom - large.bottom) > large.size * 0.15
+
+
 def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
     words = sorted(words, key=lambda w: (w.top, w.x0))
     groups: list[list[Word]] = []
@@ -352,7 +360,7 @@ def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
         length = len(texts[0])
         for previous, word, text in zip(group, group[1:], texts[1:]):
             gap = word.x0 - previous.x1
-            if gap >= word.size * 0.1:
+            if gap >= word.size * 0.1 or _raised_or_lowered(previous, word):
                 parts.append(" ")
                 length += 1
             if gap >= word.size * CELL_GAP:

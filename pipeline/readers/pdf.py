@@ -229,7 +229,8 @@ def _pdfplumber_pages(data: bytes) -> Pages:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             yield len(pdf.pages)
             for page in pdf.pages:
-                chars = page.chars
+                # a glyph drawn twice a little apart ("fake bold") is one character, as PDFium reads it
+                chars = page.dedupe_chars(tolerance=0.5, extra_attrs=("fontname", "size")).chars
                 if any(c["text"] in _WINANSI_UNUSED for c in chars):
                     winansi = _winansi_fonts(pdf, page)
                     chars = [{**c, "text": "•"} if c["text"] in _WINANSI_UNUSED and c["fontname"] in winansi else c

@@ -44,6 +44,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u2007\u2009\u202f\u3000](?:(?<= ) +|(?<=[^ ])[
 nothing). Written as ``" {2,}|[other][any]*"`` reads, but starting with one character class, which
 the regular-expression engine scans for in C instead of trying every position."""
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_BETWEEN_WORDS = re.compile("(?<=[^\\W\\d_])[\u200b\u2060\u00ad]+(?=[A-ZÅÄÖÉÜ])")
+"""A zero-width space, word joiner or soft hyphen between a letter and a capital ("Johan\u00adNilsson"):
+two words the writer hid the space between, kept apart by a space (taken out, it made one word
+of two names that no reader would see as one; a soft hyphen inside a word, "affärs\u00admässighet",
+comes before a small letter and is removed)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 """Control characters (C0 and C1) that are neither white space nor a line break: each becomes a space."""
 LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"}
@@ -226,7 +231,7 @@ def normalise(text: str, hints: ReaderHints = ReaderHints()) -> tuple[str, tuple
     text, findings = _normalise_breaks(text.replace("\r\n", "\n").replace("\r", "\n"))
     text, cut = _cut_mark_runs(text)
     text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", _INVISIBLE.sub("", _INVISIBLE_BETWEEN_WORDS.sub(" ", text))))
     text, removed = _remove_leftovers(_LINE_EDGES.sub("\n", text), hints.web_leftovers)
     text = _BLANK_RUNS.sub("\n\n", _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))).strip(" \n")
     return text + "\n", tuple(findings + cut + removed)

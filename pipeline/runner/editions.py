@@ -37,6 +37,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.models import Extraction
@@ -101,6 +103,9 @@ class Part:
         return cls(name, _letters(text), *_words(text))
 
 
+_SEPARATOR = "\x1e"  # ASCII record separator: never in a normalised text (the reader turns controls into spaces)
+
+
 @dataclass
 class EditionPrint:
     """What a document's edition is compared by."""
@@ -112,13 +117,26 @@ class EditionPrint:
     warnings: int
     shape: str
     """Profile, title and region keys: documents of one edition have the same shape."""
-    parts: tuple[Part, ...]
+    texts: bytes
+    """The intro's and each region's name and text, compressed: a run keeps one print per document
+    and compares only those of one shape, so the parts are made when they are compared."""
     content: str
     """Hash of every part's letters: documents with the same content are one edition at once."""
 
     @property
+    def parts(self) -> tuple[Part, ...]:
+        fields = zlib.decompress(self.texts).decode("utf-8").split(_SEPARATOR)
+        return tuple(Part.of(name, text) for name, text in zip(fields[::2], fields[1::2]))
+
+    @property
     def rank(self) -> tuple:
         return (self.errors, self.warnings, FORMAT_RANK.get(self.source_format, 9), *name_order(self.source_path))
+
+
+def packed(named: Iterable[tuple[str, str]]) -> bytes:
+    """Parts' names and texts, as an ``EditionPrint`` keeps them."""
+    return zlib.compress(_SEPARATOR.join(field.replace(_SEPARATOR, " ") for pair in named for field in pair)
+                         .encode("utf-8"), 1)
 
 
 def edition_print(extraction: Extraction) -> EditionPrint:
@@ -126,16 +144,17 @@ def edition_print(extraction: Extraction) -> EditionPrint:
     doc, text = extraction.document, extraction.text
     regions = extraction.regions
     bounds = [r.heading_start for r in regions] + [len(text)]
-    parts = [Part.of("intro", doc.intro or "")]
-    parts += [Part.of(f"{region.county_code} {region.region_name}", text[start:end])
+    named = [("intro", doc.intro or "")]
+    named += [(f"{region.county_code} {region.region_name}", text[start:end])
               for region, start, end in zip(regions, bounds, bounds[1:])]
     shape = "\0".join([doc.profile_id, _letters(doc.title or ""),
                        *(f"{r.county_code}:{_letters(r.title)}" for r in regions)])
     findings = [*doc.quality, *(f for r in regions for f in r.quality)]
-    content = hashlib.sha256("\0".join(p.letters for p in parts).encode("utf-8")).hexdigest()
+    content = hashlib.sha256("\0".join(_letters(part) for _, part in named).encode("utf-8")).hexdigest()
+    texts = packed(named)
     return EditionPrint(doc.document_id, doc.source_path, doc.source_format,
                         sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings),
-                        hashlib.sha256(shape.encode("utf-8")).hexdigest(), tuple(parts), content)
+                        hashlib.sha256(shape.encode("utf-8")).hexdigest(), texts, content)
 
 
 JOINED_WORDS = 4
