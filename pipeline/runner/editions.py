@@ -217,10 +217,12 @@ class Comparison:
     """Words the second document has that the first has not, by document id (same edition only)."""
 
 
-def compare(a: EditionPrint, b: EditionPrint) -> Comparison:
-    """Whether two documents of one shape hold the same edition, and where their words differ."""
+def compare(a: EditionPrint, b: EditionPrint, a_parts: tuple[Part, ...] | None = None,
+            b_parts: tuple[Part, ...] | None = None) -> Comparison:
+    """Whether two documents of one shape hold the same edition, and where their words differ
+    (``a_parts`` and ``b_parts``: their parts, when made already)."""
     differing, extra_a, extra_b, same = [], [], [], True
-    for part_a, part_b in zip(a.parts, b.parts):
+    for part_a, part_b in zip(a_parts or a.parts, b_parts or b.parts):
         if part_a.letters == part_b.letters:
             continue
         differing.append(part_a.name)
@@ -279,13 +281,18 @@ def group(prints: list[EditionPrint]) -> Editions:
         editions: list[list[EditionPrint]] = []
         by_content: dict[str, list[EditionPrint]] = {}
         near: list[tuple[EditionPrint, EditionPrint, list[str]]] = []
+        leaders: dict[str, tuple[Part, ...]] = {}  # the parts of the editions' first documents, made once
         for p in members:
             if p.content in by_content:
                 by_content[p.content].append(p)
                 continue
             home = None
+            own = p.parts if editions else ()
             for edition in editions[:MAX_COMPARED]:
-                comparison = compare(edition[0], p)
+                leader = edition[0]
+                if leader.document_id not in leaders:
+                    leaders[leader.document_id] = leader.parts
+                comparison = compare(leader, p, leaders[leader.document_id], own)
                 if comparison.same:
                     home = edition
                     break
