@@ -27,20 +27,24 @@ MIN_SALT_LENGTH = 16
 """A shorter salt could be found by trying candidates; 16 random characters cannot."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _GENITIVE = r"(?:[’']s|s|[’'])?"
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?: ?@ ?|\s?[\[(]\s?(?:at|a|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?: ?@ ?|%40|\s?[\[(]\s?(?:at|a|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
                     r"(?:\.[\w-]{1,63}){1,8}(?![\w-])"
                     r"|(?<![\w.+-])[\w.+-]{1,64}\s+(?:at|snabel-a)\s+[\w-]{1,63}(?:\s+(?:dot|punkt)\s+[\w-]{1,63}){1,8}"
                     r"(?![\w-])", re.IGNORECASE)
 """An e-mail address, also as people write it to dodge harvesters ("lena.karlsson [at] almi.se",
-"lena(a)almi.se", "lena @ almi.se", "lena at almi dot se")."""
+"lena(a)almi.se", "lena @ almi.se", "lena at almi dot se") or as a link encodes it ("lena%40almi.se")."""
+_PROFILE_URL = re.compile(r"(?:https?://)?(?:[\w-]+\.)*(?:linkedin\.com|facebook\.com|fb\.com|twitter\.com|x\.com"
+                          r"|instagram\.com|tiktok\.com|threads\.net)/[^\s,;)\]>\"']+", re.IGNORECASE)
+"""A link to a person's page on a social network: its address spells the name ("linkedin.com/in/bo-ek-12345")."""
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 """The dashes a phone number is written with: hyphen-minus, hyphen, non-breaking hyphen, figure
 dash, en dash ("070–123 45 67", common in Swedish typography), em dash and minus sign."""
 _PHONE_SEPARATOR = rf"(?: ?[{_DASH}/] ?| |\.)"
-_PHONE = re.compile(rf"(?<![\w+(])(?:\+\d{{1,3}}{_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0|\(0)\d{{1,4}}\)?"
+_PHONE = re.compile(rf"(?<![\w+(])(?:(?:\+\d{{1,3}}|(?:00)?46){_PHONE_SEPARATOR}?(?:\(0\){_PHONE_SEPARATOR}?)?|0|\(0)"
+                    rf"\d{{1,4}}\)?"
                     rf"(?:{_PHONE_SEPARATOR}?\d{{1,4}}){{1,5}}(?![\w])")
 """A phone number: "+46 (0)10-123 45 67", "070–123 45 67", "(08) 123 45 67", "070.123.45.67",
-"08/123 45 67"."""
+"08/123 45 67", and Sweden's country code without its plus ("46 70 123 45 67", "0046701234567")."""
 _PHONE_DIGITS = (7, 15)
 """A phone number has 7 to 15 digits (ITU E.164 allows at most 15); fewer is another number."""
 _IDENTITY_NUMBER = re.compile(r"(?<![\w-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
@@ -160,18 +164,27 @@ def _phone(match: re.Match[str], salt: str) -> str:
     return f"telefon-{_word(digits, salt, 'phone')}"
 
 
-def redact_contact_details(text: str, salt: str) -> str:
-    """Returns ``text`` with e-mail addresses, phone numbers and personal identity numbers replaced
-    by stable placeholders ("e-post-qxkbtwra@redacted.invalid", "telefon-…", "personnummer-…")."""
+def redact_contact_details(text: str, salt: str, details: Iterable[str] = ()) -> str:
+    """Returns ``text`` with e-mail addresses, phone numbers, links to people's pages and personal
+    identity numbers replaced by stable placeholders ("e-post-qxkbtwra@redacted.invalid",
+    "telefon-…", "profil-…", "personnummer-…"); ``details`` are e-mail addresses and phone numbers
+    the contacts stage read, replaced wherever they are written, whatever their form."""
+    for detail in sorted({d for d in details if d and len(_digits(d)) >= _PHONE_DIGITS[0] or "@" in d},
+                         key=lambda d: (-len(d), d)):
+        kind = "email" if "@" in detail else "phone"
+        placeholder = (f"e-post-{_word(detail.casefold(), salt, kind)}@redacted.invalid" if kind == "email"
+                       else f"telefon-{_word(_digits(detail), salt, kind)}")
+        text = text.replace(detail, placeholder)
+    text = _PROFILE_URL.sub(lambda m: f"profil-{_word(m.group().casefold(), salt, 'url')}", text)
     text = _EMAIL.sub(lambda m: f"e-post-{_word(m.group().casefold(), salt, 'email')}@redacted.invalid", text)
     text = _IDENTITY_NUMBER.sub(lambda m: f"personnummer-{_word(_digits(m.group()), salt, 'pnr')}", text)
     return _PHONE.sub(lambda m: _phone(m, salt), text)
 
 
-def redact(text: str, names: Iterable[str], salt: str) -> str:
-    """Every name of ``names`` and every e-mail address, phone number and identity number in ``text``
-    replaced by its pseudonym."""
-    return redact_contact_details(redact_names(text, names, salt), salt)
+def redact(text: str, names: Iterable[str], salt: str, details: Iterable[str] = ()) -> str:
+    """Every name of ``names``, every detail of ``details`` and every e-mail address, phone number and
+    identity number in ``text`` replaced by its pseudonym."""
+    return redact_contact_details(redact_names(text, names, salt), salt, details)
 
 
 def salt_fingerprint(salt: str | None) -> str | None:

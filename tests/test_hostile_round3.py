@@ -133,7 +133,12 @@ REDACTED = SEED_TEXT.replace(
     "Konkret: Enligt Karin Svensson går det bra. Med Per Holm som stöd. När Eva Ek började kom Ingrid McDonald, "
     "Sean MacLeod och Tom DeLuca. Anna BERG och Erik BERGSTRÖM deltog. Mejla lena.karlsson(a)almi.se, "
     "lena.karlsson at almi dot se eller lena.karlsson @ almi.se, ring 08/123 45 67 eller 0455/30 50 00. "
-    "Personnummer 800101–1234 och 19750315 - 5678 ska inte stå här. I en första fas av projektet", 1)
+    "Personnummer 800101–1234 och 19750315 - 5678 ska inte stå här. Ansvarig är Johan\u00adNilsson. "
+    "I en första fas av projektet", 1).replace(
+    # our own attack round: contact lines the parser dropped or whose details the redaction missed
+    "Lena Karlsson, ALMI\n", "Lena Karlsson, ALMI\nGreta Ek, Almi, tel 46 70 123 45 67\nSara Ek, Almi, 46701234567\n"
+    "Ida Ek, Almi, ida.ek%40almi.se\nBo Ek, Almi, https://www.linkedin.com/in/bo-ek-12345\nMohammed al-Hassan, Almi\n"
+    "Jean d'Arc, Almi\nKarin ten Bosch, Almi\nmaria svensson, Almi\n", 1)
 
 
 def _all_bytes(folder: Path) -> dict[str, bytes]:
@@ -173,7 +178,9 @@ def test_no_name_or_number_survives_redaction_in_any_output(tmp_path):
     files["tables.xlsx"] = "\n".join(str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows()
                                      for c in row if c.value is not None).encode()
     forms = [*PEOPLE, *(p.upper() for p in PEOPLE), "Lena Karlssons", "lena.karlsson", "123 45 67", "30 50 00",
-             "800101", "19750315", "8001011234", "197503155678", "1234567", "305000", "McDonald", "MacLeod", "DeLuca", "BERGSTRÖM"]
+             "800101", "19750315", "8001011234", "197503155678", "1234567", "305000", "McDonald", "MacLeod", "DeLuca", "BERGSTRÖM",
+             "Johan Nilsson", "JohanNilsson", "46 70 123 45 67", "46701234567", "ida.ek", "bo-ek", "al-Hassan",
+             "d'Arc", "ten Bosch", "maria svensson"]
     for name, content in files.items():
         text = content.decode("utf-8", "replace")
         for form in forms:

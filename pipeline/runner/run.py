@@ -21,6 +21,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import traceback
 from collections import Counter
@@ -112,9 +113,19 @@ class Outcome:
     traceback: str | None = None
 
 
-def _redacted_finding(finding: Finding, names: list[str], salt: str) -> Finding:
-    return finding.model_copy(update={"message": redact(finding.message, names, salt),
-                                      "evidence": redact(finding.evidence, names, salt)})
+def _redacted_finding(finding: Finding, names: list[str], salt: str, details: list[str]) -> Finding:
+    return finding.model_copy(update={"message": redact(finding.message, names, salt, details),
+                                      "evidence": redact(finding.evidence, names, salt, details)})
+
+
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,4}")
+
+
+def _leading_name(line: str) -> str | None:
+    """The words before a contact line's first comma when they could be a name however written
+    ("maria svensson, Almi"): under redaction, a line no person was read from is taken to name one."""
+    head = line.split(",", 1)[0].strip()
+    return head if _LEADING_NAME.fullmatch(head) else None
 
 
 def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
@@ -133,11 +144,15 @@ def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str
     )
     extraction = build_extraction(normalised.text, info, profile, normalised.findings)
     if redact_salt is not None:
-        names = [c.name for r in extraction.regions for c in r.contacts]
+        contacts = [c for r in extraction.regions for c in r.contacts]
+        names = [c.name for c in contacts]
         names += people_anywhere(normalised.text, profile, resolver_for(profile))
-        findings = tuple(_redacted_finding(f, names, redact_salt) for f in normalised.findings)
-        normalised = NormalisedText(text=redact(normalised.text, names, redact_salt), encoding=normalised.encoding,
-                                    findings=findings, pages=normalised.pages)
+        names += [name for r in extraction.regions for f in r.quality if f.code == Code.contact_line_not_read
+                  if (name := _leading_name(f.evidence))]  # a line no person was read from may name one
+        details = [d for c in contacts for d in (c.email, c.phone) if d]
+        findings = tuple(_redacted_finding(f, names, redact_salt, details) for f in normalised.findings)
+        normalised = NormalisedText(text=redact(normalised.text, names, redact_salt, details),
+                                    encoding=normalised.encoding, findings=findings, pages=normalised.pages)
         extraction = build_extraction(normalised.text, info, profile, normalised.findings)
     return extraction, normalised
 
