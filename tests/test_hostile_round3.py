@@ -490,3 +490,42 @@ def test_a_soft_hyphen_or_word_joiner_between_two_names_is_a_space():
 
     text, _ = normalise("Ansvarig är Johan\u00adNilsson och Eva\u2060Ek; affärs\u00admässighet.")
     assert text == "Ansvarig är Johan Nilsson och Eva Ek; affärsmässighet.\n"
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("52<sup>2</sup>", 52),  # a footnote mark: read as 522
+    ("<s>51</s><ins>61</ins>", 61),  # the struck-out old value: read as 5161
+    ('<span id="gömd">9</span>16', 16),  # hidden by an id rule of the page's style sheet: 916
+    ('<span style="font-size:0">1</span>232', 232),  # 1232
+    ('<span style="opacity:0">1</span>20', 20),  # 120
+    ('<span style="position:absolute;left:-9999px">1</span>17', 17),  # 117
+])
+def test_digits_a_reader_of_the_page_does_not_see_are_not_glued_into_a_count(tmp_path, written, value):
+    from pipeline.readers.html import read_html_source
+    from tests.test_counts import parse
+
+    page = tmp_path / "sida.html"
+    page.write_text("<html><head><style>#gömd{display:none}</style></head><body><main><h1>Så arbetar regionerna</h1>"
+                    f"<p>Kända sociala företag: {written}</p></main></body></html>", encoding="utf-8")
+    line = next(line for line in read_html_source(page).text.splitlines() if line.startswith("Kända"))
+    assert parse(line.removeprefix("Kända sociala företag: ")).value == value
+
+
+def test_a_line_justified_by_letter_spacing_reads_as_its_words_in_both_engines(tmp_path):
+    # "F ö r e t a g s f r ä m j a r e …" joined the count line above: 4 listed, exact, for "ej angett"
+    from reportlab.pdfgen import canvas
+
+    from pipeline.readers.pdf import read_pdf_source
+
+    path = tmp_path / "spärrad.pdf"
+    pdf = canvas.Canvas(str(path))
+    text = pdf.beginText(72, 700)
+    text.setFont("Helvetica", 10)
+    text.textLine("Kommuner som arbetar med att främja sociala företag: ej angett")
+    text.setCharSpace(1.57)
+    text.textLine("Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi, BBI")
+    pdf.drawText(text)
+    pdf.save()
+    for engine in ("pdfium", "pdfplumber"):
+        assert read_pdf_source(path, engine=engine).text.splitlines()[1] == (
+            "Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi, BBI")

@@ -107,9 +107,21 @@ _META_CHARSET = re.compile(rb"<meta[^>]{0,1024}?charset\s*=\s*[\"']?\s*([\w.:-]{
 _LIST_NUMBER = re.compile(r"[0-9]{1,9}")
 """An ``<ol start>`` or ``<li value>`` read as a number: ASCII digits, at most nine (``start="²"``
 or a 30-digit value is ignored, as a browser ignores what it cannot read)."""
-_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)"
+    r"|font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)"
+    r"|(?:left|top|right|text-indent)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|pt|em|rem)|clip\s*:\s*rect\(\s*0",
+    re.IGNORECASE)
+"""A style that keeps text from view: not displayed, invisible, fully transparent, of no size,
+moved thousands of points off the page, or clipped to nothing."""
+STRUCK = {"s", "del", "strike"}
+"""Elements whose text a browser shows struck through: what the page says no longer holds ("<s>51</s>
+<ins>61</ins>"), left out like hidden text and reported."""
+RAISED = {"sup", "sub"}
+"""Elements a browser raises or lowers (a footnote mark, "m²"): kept apart from the word before."""
 _CSS_RULE = re.compile(r"([^{}@]{1,300})\{([^{}]{0,2000})\}")
 _CSS_CLASS = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.IGNORECASE)
+_CSS_ID = re.compile(r"^\s*(?:[a-z0-9]*)#([\w-]+)\s*$", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[a-z]+")
 _BYLINE = re.compile(r"\bPublicerad av:?\s+([^|\n•·]{2,80}?)\s*(?:[|\n•·,]|$)")
 _SENTENCE_END = re.compile(r"[.:;!,]$")
@@ -200,6 +212,8 @@ class Page:
         self.hints = hints
         self.furniture = web_furniture.web_furniture()
         self.removed = Removed()
+        self.hidden_ids: set[str] = set()
+        """Ids the page's own style sheets hide (``#x{display:none}``)."""
         self.hidden_classes = set(self.furniture.hidden_classes) | self._hiding_classes()
         self.keep: set[int] = set()
         """Elements that hold the title or a region heading: never furniture, whatever their names."""
@@ -222,13 +236,19 @@ class Page:
                         match = _CSS_CLASS.match(selector)
                         if match:
                             found.add(match.group(1).casefold())
+                        elif (named := _CSS_ID.match(selector)) is not None:
+                            self.hidden_ids.add(named.group(1))
         return found
 
     def hidden(self, node: LexborNode) -> bool:
+        if node.tag in STRUCK:
+            return True
         attributes = node.attributes
         if "hidden" in attributes or (attributes.get("aria-hidden") or "").strip().lower() == "true":
             return True
         if _HIDING_STYLE.search(attributes.get("style") or ""):
+            return True
+        if self.hidden_ids and attributes.get("id") in self.hidden_ids:
             return True
         classes = (attributes.get("class") or "").casefold().split()
         return any(c in self.hidden_classes for c in classes)
@@ -291,6 +311,8 @@ class Page:
             else:
                 if tag in BLOCKS or tag in CONTAINERS:
                     out.append("\n")
+                elif tag in RAISED and out and out[-1][-1:].isalnum():
+                    out.append(" ")  # "52<sup>2</sup>" is 52 and a footnote mark, not 522
                 stack.append(_children(child))
         return "".join(out)
 
@@ -520,6 +542,8 @@ class Page:
                 block_level = tag in CONTAINERS or tag in BLOCKS
                 if block_level:
                     flush()
+                elif tag in RAISED and inline and inline[-1][-1:].isalnum():
+                    inline.append(" ")  # a footnote mark after a number is not a digit of it
                 stack.append((_children(child), block_level))
         flush()
         return blocks

@@ -335,6 +335,27 @@ def page_lines(words: list[Word], page_number: int, hints: ReaderHints = ReaderH
     return lines
 
 
+LETTER_SPACED_SHARE = 0.6
+"""A line whose words are this share of single characters or more, at least ``LETTER_SPACED_MIN``
+of them, is read as set with letter spacing."""
+LETTER_SPACED_MIN = 8
+
+
+def _letter_spacing(words: list[Word]) -> float | None:
+    """For a line set with letter spacing (justified by widening every gap, so each letter stands
+    apart as a word of its own), the gap below which two of its "words" are letters of one word:
+    between the letters' common gap and the wider gaps between words. None for any other line."""
+    if len(words) < LETTER_SPACED_MIN or sum(len(w.text) == 1 for w in words) < LETTER_SPACED_SHARE * len(words):
+        return None
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(words, words[1:]))
+    letter = gaps[len(gaps) // 4]  # most gaps are between letters
+    size = words[0].size
+    if not 0 < letter < size * 0.5:
+        return None
+    wider = [g for g in gaps if g > letter + size * 0.15]
+    return letter + size * 0.15 if wider else None
+
+
 def _raised_or_lowered(a: Word, b: Word) -> bool:
     """Whether one of two touching words is a superscript or a subscript of the other (a footnote
     mark "51²", "CO₂"): smaller by a fifth or more and off the other's baseline. Such a word is
@@ -358,8 +379,13 @@ def _lines(words: list[Word], page_number: int, column: int) -> list[PdfLine]:
         parts = [texts[0]]
         cells: list[tuple[int, float]] = []
         length = len(texts[0])
+        spaced = _letter_spacing(group)
         for previous, word, text in zip(group, group[1:], texts[1:]):
             gap = word.x0 - previous.x1
+            if spaced is not None and gap < spaced:
+                parts.append(text)  # a letter of a line justified by letter spacing ("F ö r e t a g")
+                length += len(text)
+                continue
             if gap >= word.size * 0.1 or _raised_or_lowered(previous, word):
                 parts.append(" ")
                 length += 1
