@@ -26,7 +26,6 @@ from pipeline.errors import ConfigurationError
 MIN_SALT_LENGTH = 16
 """A shorter salt could be found by trying candidates; 16 random characters cannot."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_GENITIVE = r"(?:[’']s|s|[’'])?"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}(?: ?@ ?|%40|\s?[\[(]\s?(?:at|a|snabel-a)\s?[\])]\s?)[\w-]{1,63}"
                     r"(?:\.[\w-]{1,63}){1,8}(?![\w-])"
                     r"|(?<![\w.+-])[\w.+-]{1,64}\s+(?:at|snabel-a)\s+[\w-]{1,63}(?:\s+(?:dot|punkt)\s+[\w-]{1,63}){1,8}"
@@ -99,58 +98,102 @@ def pseudonym(name: str, salt: str) -> str:
     return f"Person {word.capitalize()}"
 
 
-def _name_pattern(name: str) -> str:
-    words = [re.escape(word).replace(r"\-", r"-\s*") for word in name.split()]
-    return r"\s+".join(words)
-
-
 def _form_key(name: str) -> str:
     return " ".join(name.replace("-", "- ").split()).replace("- ", "-").casefold()
+
+
+_GENITIVE_AFTER = re.compile(r"(?:[’']s|s|[’'])?(?!\w)")
+"""What may follow a name: a genitive ending, then no letter or digit."""
+
+
+def _pieces(form: str) -> tuple[tuple[str, ...], ...]:
+    """A name's words, each as its hyphen-joined pieces, lower-cased: "Marie-Louise Lövgren" is
+    (("marie", "louise"), ("lövgren",))."""
+    return tuple(tuple(piece.lower() for piece in word.split("-")) for word in form.split())
+
+
+def _match(text: str, at: int, pieces: tuple[tuple[str, ...], ...]) -> int | None:
+    """Where a name of ``pieces`` written at ``at`` ends (before any genitive), or None: its words
+    in any case, any white space between them, and white space after a hyphen inside a word
+    ("Marie-\nLouise")."""
+    pos = at
+    for n, word in enumerate(pieces):
+        if n:  # between the words: white space, at least one character of it
+            start = pos
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if pos == start:
+                return None
+        for k, piece in enumerate(word):
+            if k:
+                if text[pos : pos + 1] != "-":
+                    return None
+                pos += 1
+                while pos < len(text) and text[pos].isspace():
+                    pos += 1
+            if text[pos : pos + len(piece)].lower() != piece:
+                return None
+            pos += len(piece)
+    return pos
+
+
+class NameRedactor:
+    """Replaces every written form of a list of names with its pseudonym; prepared once for the
+    names (by first word, longest first), then applied to as many texts as needed in time linear
+    in each text: no pattern is compiled per name."""
+
+    def __init__(self, names: Iterable[str], salt: str) -> None:
+        self.salt = salt
+        keys: dict[str, str] = {}  # a written form, folded -> the form
+        same_as: dict[str, str] = {}  # a written form -> the name whose pseudonym it gets
+        for n in names:
+            if not n.split():
+                continue
+            for form in (n, base_name(n)):  # "Lena Karlssons" and "Lena Karlsson"; "Anna Lars" stays too
+                written = _form_key(form)
+                if written not in keys:
+                    keys[written] = form
+                    same_as[written] = n
+        for key, name in list(keys.items()):  # "Nilsson, Johan": the surname first, as lists write it
+            words = name.split()
+            if len(words) >= 2:
+                reversed_name = f"{words[-1]}, {' '.join(words[:-1])}"
+                if _form_key(reversed_name) not in keys:
+                    keys[_form_key(reversed_name)] = reversed_name
+                    same_as[_form_key(reversed_name)] = same_as.get(key, name)
+        self.by_first: dict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
+        for key in sorted(keys, key=lambda k: (-len(k), k)):
+            first = _WORD.match(key)
+            if first is not None:
+                self.by_first.setdefault(first.group().casefold(), []).append((_pieces(keys[key]), same_as[key]))
+
+    def __call__(self, text: str) -> str:
+        if not self.by_first:
+            return text
+        out, last = [], 0
+        for word in _WORD.finditer(text):
+            if word.start() < last or (word.start() > 0 and text[word.start() - 1].isalnum()):
+                continue
+            candidates = self.by_first.get(word.group().casefold())
+            if not candidates:
+                continue
+            for pieces, target in candidates:
+                end = _match(text, word.start(), pieces)
+                if end is None:
+                    continue
+                genitive = _GENITIVE_AFTER.match(text, end)
+                if genitive is None:
+                    continue
+                out += [text[last : word.start()], pseudonym(target, self.salt), genitive.group()]
+                last = genitive.end()
+                break
+        return "".join(out) + text[last:]
 
 
 def redact_names(text: str, names: Iterable[str], salt: str) -> str:
     """Returns ``text`` with every occurrence of each name, in any case, in the genitive and with
     any white space between its words, replaced by its pseudonym (a genitive ending is kept)."""
-    keys: dict[str, str] = {}  # a written form, folded -> the form
-    same_as: dict[str, str] = {}  # a written form -> the name whose pseudonym it gets
-    for n in names:
-        if not n.split():
-            continue
-        for form in (n, base_name(n)):  # "Lena Karlssons" and "Lena Karlsson"; "Anna Lars" stays too
-            written = _form_key(form)
-            if written not in keys:
-                keys[written] = form
-                same_as[written] = n
-    for key, name in list(keys.items()):  # "Nilsson, Johan": the surname first, as lists write it
-        words = name.split()
-        if len(words) >= 2:
-            reversed_name = f"{words[-1]}, {' '.join(words[:-1])}"
-            if _form_key(reversed_name) not in keys:
-                keys[_form_key(reversed_name)] = reversed_name
-                same_as[_form_key(reversed_name)] = same_as.get(key, name)
-    if not keys:
-        return text
-    by_first: dict[str, list[tuple[re.Pattern[str], str | None]]] = {}
-    for key in sorted(keys, key=lambda k: (-len(k), k)):
-        first = _WORD.match(key)
-        if first is None:
-            continue
-        pattern = re.compile(rf"(?i)(?P<name>{_name_pattern(keys[key])})(?P<genitive>{_GENITIVE})(?!\w)")
-        by_first.setdefault(first.group().casefold(), []).append((pattern, same_as.get(key)))
-    out, last = [], 0
-    for word in _WORD.finditer(text):
-        if word.start() < last or (word.start() > 0 and text[word.start() - 1].isalnum()):
-            continue
-        candidates = by_first.get(word.group().casefold())
-        if not candidates:
-            continue
-        found = next(((m, target) for p, target in candidates if (m := p.match(text, word.start()))), None)
-        if found is None:
-            continue
-        match, target = found
-        out += [text[last : match.start()], pseudonym(target or match["name"], salt), match["genitive"]]
-        last = match.end()
-    return "".join(out) + text[last:]
+    return NameRedactor(names, salt)(text)
 
 
 def _digits(value: str) -> str:
@@ -181,10 +224,22 @@ def redact_contact_details(text: str, salt: str, details: Iterable[str] = ()) ->
     return _PHONE.sub(lambda m: _phone(m, salt), text)
 
 
+class Redactor:
+    """Every name of ``names``, every detail of ``details`` and every e-mail address, phone number
+    and identity number replaced by its pseudonym, in each text it is given; prepared once."""
+
+    def __init__(self, names: Iterable[str], salt: str, details: Iterable[str] = ()) -> None:
+        self.names = NameRedactor(names, salt)
+        self.salt = salt
+        self.details = tuple(details)
+
+    def __call__(self, text: str) -> str:
+        return redact_contact_details(self.names(text), self.salt, self.details)
+
+
 def redact(text: str, names: Iterable[str], salt: str, details: Iterable[str] = ()) -> str:
-    """Every name of ``names``, every detail of ``details`` and every e-mail address, phone number and
-    identity number in ``text`` replaced by its pseudonym."""
-    return redact_contact_details(redact_names(text, names, salt), salt, details)
+    """``text`` through a ``Redactor`` of ``names``, ``salt`` and ``details``."""
+    return Redactor(names, salt, details)(text)
 
 
 def salt_fingerprint(salt: str | None) -> str | None:

@@ -44,7 +44,7 @@ from pipeline.publish.writer import PROVENANCE, BackgroundFiles, OutputWriter, w
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
-from pipeline.redact import check_salt, redact, salt_fingerprint
+from pipeline.redact import Redactor, check_salt, salt_fingerprint
 from pipeline.runner import cache, editions, folders
 from pipeline.runner.fingerprints import fingerprint
 from pipeline.runner.sources import Source, discover
@@ -113,9 +113,8 @@ class Outcome:
     traceback: str | None = None
 
 
-def _redacted_finding(finding: Finding, names: list[str], salt: str, details: list[str]) -> Finding:
-    return finding.model_copy(update={"message": redact(finding.message, names, salt, details),
-                                      "evidence": redact(finding.evidence, names, salt, details)})
+def _redacted_finding(finding: Finding, redactor: Redactor) -> Finding:
+    return finding.model_copy(update={"message": redactor(finding.message), "evidence": redactor(finding.evidence)})
 
 
 _LEADING_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,4}")
@@ -149,10 +148,10 @@ def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str
         names += people_anywhere(normalised.text, profile, resolver_for(profile))
         names += [name for r in extraction.regions for f in r.quality if f.code == Code.contact_line_not_read
                   if (name := _leading_name(f.evidence))]  # a line no person was read from may name one
-        details = [d for c in contacts for d in (c.email, c.phone) if d]
-        findings = tuple(_redacted_finding(f, names, redact_salt, details) for f in normalised.findings)
-        normalised = NormalisedText(text=redact(normalised.text, names, redact_salt, details),
-                                    encoding=normalised.encoding, findings=findings, pages=normalised.pages)
+        redactor = Redactor(names, redact_salt, [d for c in contacts for d in (c.email, c.phone) if d])
+        findings = tuple(_redacted_finding(f, redactor) for f in normalised.findings)
+        normalised = NormalisedText(text=redactor(normalised.text), encoding=normalised.encoding, findings=findings,
+                                    pages=normalised.pages)
         extraction = build_extraction(normalised.text, info, profile, normalised.findings)
     return extraction, normalised
 
