@@ -37,6 +37,7 @@ ENGINES_DISAGREE = {
 }
 
 
+@pytest.mark.slow  # pdfplumber reads the ten prints in about 90 s: `make test-slow` (CI) runs it
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=ENGINES_DISAGREE[p.name], strict=True))
                                   if p.name in ENGINES_DISAGREE else p for p in PRINTED], ids=[p.name for p in PRINTED])
 def test_both_engines_read_a_browsers_print_the_same(path):
