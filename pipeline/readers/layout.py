@@ -252,24 +252,31 @@ def _split_at_crossings(band: list[Word], hints: ReaderHints) -> list[list[Word]
     lo, hi = min(w.x0 for w in band), max(w.x1 for w in band)
     if hi - lo < 4 * COLUMN_GAP:
         return [band]
-    tops: list[set[int]] = [set() for _ in range(int(hi - lo) + 2)]
+    width = int(hi - lo) + 2
+    lines: dict[int, list[Word]] = {}
     for word in band:
-        for x in range(int(word.x0 - lo), int(word.x1 - lo) + 1):
-            tops[x].add(round(word.top))
+        lines.setdefault(int(word.top + 0.5), []).append(word)
+    covered: dict[int, np.ndarray] = {}  # each line's top -> the points across the band it covers
+    for top, words in lines.items():
+        steps = np.zeros(width + 1, dtype=np.int32)
+        np.add.at(steps, [int(w.x0 - lo) for w in words], 1)
+        np.add.at(steps, [int(w.x1 - lo) + 1 for w in words], -1)
+        covered[top] = np.cumsum(steps[:width]) > 0
+    counts = np.sum(list(covered.values()), axis=0)  # lines covering each point
     best: tuple[int, int] | None = None
     start = None
-    for x, covering in enumerate([*tops, {-1, -2, -3}]):
-        quiet = len(covering) <= MAX_CROSSING_LINES
+    for x, count in enumerate([*counts.tolist(), MAX_CROSSING_LINES + 1]):
+        quiet = count <= MAX_CROSSING_LINES
         if quiet and start is None:
             start = x
         elif not quiet and start is not None:
-            if x - start >= COLUMN_GAP and 0.15 * len(tops) < start and x < 0.85 * len(tops) \
+            if x - start >= COLUMN_GAP and 0.15 * width < start and x < 0.85 * width \
                     and (best is None or x - start > best[1] - best[0]):
                 best = (start, x)
             start = None
     if best is None:
         return [band]
-    crossing = sorted({t for x in range(*best) for t in tops[x]})
+    crossing = sorted(top for top, points in covered.items() if points[best[0] : best[1]].any())
     if not crossing:
         return [band]
     pieces: list[list[Word]] = []
@@ -278,7 +285,7 @@ def _split_at_crossings(band: list[Word], hints: ReaderHints) -> list[list[Word]
         edges += [top - 0.5, top + 0.5]
     edges.append(float("inf"))
     for low, high in zip(edges, edges[1:]):
-        piece = [w for w in band if low <= round(w.top) < high or (high == low)]
+        piece = [w for w in band if low <= int(w.top + 0.5) < high or (high == low)]
         if piece:
             pieces.append(piece)
     return pieces if len(pieces) > 1 else [band]
@@ -534,7 +541,7 @@ def _continues_label(text: str, joined: str, hints: ReaderHints) -> bool:
 def _label_start(text: str, hints: ReaderHints) -> bool:
     """Whether ``text`` is a label of the profile or its first words (a label cell wrapped over lines)."""
     folded = " ".join(text.split()).rstrip(":").rstrip().casefold()
-    return bool(folded) and any(s == folded or s.startswith(folded + " ") for s in hints.label_spellings)
+    return bool(folded) and folded in _label_prefixes(hints.label_spellings)
 
 
 def _tables(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
@@ -866,8 +873,31 @@ LABEL_LIKENESS = 0.85
 
 def _like_a_label(text: str, hints: ReaderHints) -> bool:
     folded = " ".join(text.split()).rstrip(":").casefold()
-    return any(difflib.SequenceMatcher(None, folded, s).ratio() >= LABEL_LIKENESS for s in hints.label_spellings
-               if abs(len(s) - len(folded)) <= max(3, len(s) // 5))
+    if len(folded) > _longest_label(hints.label_spellings) + 8:
+        return False  # longer than any label could be, misspelled
+    for spelling in hints.label_spellings:
+        if abs(len(spelling) - len(folded)) > max(3, len(spelling) // 5):
+            continue
+        matcher = difflib.SequenceMatcher(None, folded, spelling)
+        if matcher.real_quick_ratio() >= LABEL_LIKENESS and matcher.quick_ratio() >= LABEL_LIKENESS \
+                and matcher.ratio() >= LABEL_LIKENESS:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _longest_label(spellings: tuple[str, ...]) -> int:
+    return max(map(len, spellings), default=0)
+
+
+@lru_cache(maxsize=8)
+def _label_prefixes(spellings: tuple[str, ...]) -> frozenset[str]:
+    """Every label spelling and each of its first words ("kända", "kända sociala", …)."""
+    prefixes = set(spellings)
+    for spelling in spellings:
+        words = spelling.split(" ")
+        prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return frozenset(prefixes)
 
 
 def _entry_ends(previous: str, line: str) -> bool:
