@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from tests.renderings import render_html, render_pdf
+from generators.renderings import render_html, render_pdf
 
 SEED = Path(__file__).resolve().parent.parent / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Per", "Eva", "Nils", "Sara", "Olof", "Ingrid", "Jonas"]

@@ -106,7 +106,7 @@ MORE_PATTERNS: list[Pattern] = [
 
 def _pdf(build: str) -> Callable[[int], bytes]:
     def make(size: int) -> bytes:
-        from benchmarks import hostile_pdfs
+        from generators import hostile_pdfs
 
         if build == "nested_forms":  # 4^depth drawings: the size changes nothing that matters
             return hostile_pdfs.nested_forms()

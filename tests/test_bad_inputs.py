@@ -14,7 +14,7 @@ from pipeline.readers import text as text_reader
 from pipeline.readers.text import MAX_SOURCE_BYTES
 from pipeline.runner import run as runner
 from tests.conftest import SEED, CliResult, cli
-from tests.renderings import notes
+from generators.renderings import notes
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ from pipeline.runner.run import extract_document
 from pipeline.runner.sources import Source
 from pipeline.models import Extraction
 from tests.conftest import SEED
-from tests.renderings import render_html, render_pdf
+from generators.renderings import render_html, render_pdf
 
 
 def essence(extraction: Extraction) -> dict:

@@ -315,7 +315,7 @@ HOSTILE_PDFS = {
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_a_pdf_built_to_exhaust_memory_or_time_is_that_documents_one_line_error(tmp_path, monkeypatch, engine):
-    from benchmarks import hostile_pdfs
+    from generators import hostile_pdfs
     from pipeline.readers import isolation
 
     monkeypatch.setattr(isolation, "MEMORY_BYTES", 512 * 1024**2)  # the limits, smaller to test quickly
@@ -364,7 +364,7 @@ ONE_REGION = ["Så arbetar regionerna", "", "17 av 21 regioner driver idag proje
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_a_page_tree_that_names_one_page_three_times_reads_it_once_in_both_engines(tmp_path, engine):
     # PDFium took the title, on all three "pages", for running furniture and found no region
-    from benchmarks import hostile_pdfs
+    from generators import hostile_pdfs
 
     project(tmp_path, SEED_TEXT, "ingen.txt").joinpath("raw", "ingen.txt").unlink()
     (tmp_path / "raw" / "upprepad.pdf").write_bytes(hostile_pdfs.repeated_page(ONE_REGION, times=3))

@@ -11,7 +11,7 @@ from pipeline.readers import registry
 from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINES, read_pdf_source
 from pipeline.runner.run import reader_fingerprint
 from tests.conftest import PROFILE, SEED, cli
-from tests.renderings import PDF_LAYOUTS, render_pdf
+from generators.renderings import PDF_LAYOUTS, render_pdf
 
 REPORTS = {"seed": lambda path: render_pdf(SEED.read_text(encoding="utf-8"), path)}
 """Whole reports rendered as PDFs. ``make bench`` compares the engines on a corpus of them."""

@@ -12,7 +12,7 @@ from pipeline.readers.text import ReaderHints
 from pipeline.runner.run import extract_document
 from pipeline.runner.sources import Source
 from tests.conftest import PROFILE, SEED
-from tests.renderings import (BODY, WIDE, body_font_headings, contact_lines, draw_pdf, furniture, hyphenated, line,
+from generators.renderings import (BODY, WIDE, body_font_headings, contact_lines, draw_pdf, furniture, hyphenated, line,
                               page_break, render_pdf, year_after_a_wrap)
 
 

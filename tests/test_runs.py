@@ -17,7 +17,7 @@ import pytest
 from pipeline.runner import run as runner
 from pipeline.redact import pseudonym
 from tests.conftest import ROOT, SEED, cli
-from tests.renderings import render_html
+from generators.renderings import render_html
 from tests.test_cli import snapshot
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

@@ -273,7 +273,7 @@ def test_a_count_table_printed_reads_label_and_value_even_when_the_label_wraps(t
 
 
 def test_a_name_hyphen_at_a_line_end_survives(tmp_path):
-    from tests.renderings import draw_pdf, line, wrapped
+    from generators.renderings import draw_pdf, line, wrapped
 
     path = tmp_path / "bindestreck.pdf"
     draw_pdf(path, [[wrapped("Samverkanspartners: BBI, Coompanion, Almi och Nyföretagarcentrum med sina lokala NC-"),

@@ -15,7 +15,7 @@ import pytest
 from pipeline.runner import editions
 from pipeline.runner import run as runner
 from tests.conftest import SEED, cli
-from tests.renderings import render_html, render_pdf
+from generators.renderings import render_html, render_pdf
 from tests.test_docs import fresh_clone
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

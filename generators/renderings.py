@@ -1,4 +1,4 @@
-"""PDF and HTML renderings of a text source, made inside the tests (no binaries are committed).
+"""PDF and HTML renderings of a text source, made by the tests and the benchmarks (no binaries are committed).
 
 The layout is realistic on purpose: wrapped paragraphs, bold headings, a running header, a page
 footer with page numbers, page breaks inside sections (PDF); site chrome around a <main>, <h2>
