@@ -218,8 +218,8 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
     OLD and NEW are output folders (output or output/json) or git revisions of output/json.
     Exit status: 0 nothing changed, 1 something changed, 2 error.
     """
-    from pipeline.publish import diff as diff_stage
-    from pipeline.publish import diff_page, diff_text
+    from pipeline.review import diff as diff_stage
+    from pipeline.review import diff_page, diff_text
 
     try:
         old_side, new_side = diff_stage.load(old, repository), diff_stage.load(new, repository)

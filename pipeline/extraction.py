@@ -18,11 +18,11 @@ from pipeline.entities.nlp import bound_vocabulary
 from pipeline.entities.nlp import EntityIndex
 from pipeline.findings import Code
 from pipeline.models import Finding, Findings, SourceFormat
-from pipeline.parse.contacts import read_contacts
-from pipeline.parse.counts import read_count
-from pipeline.parse.intro import parse_intro
-from pipeline.parse.items import read_items
-from pipeline.parse.sections import RegionBlock, SectionSpan, segment
+from pipeline.values.contacts import read_contacts
+from pipeline.values.counts import read_count
+from pipeline.values.intro import parse_intro
+from pipeline.values.items import read_items
+from pipeline.segment.sections import RegionBlock, SectionSpan, segment
 from pipeline.profile import SUMMARY, Profile
 from pipeline.slugs import slugify
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import PROFILE
 from pipeline import reference
-from pipeline.parse.contacts import is_person_name, parse_contacts
+from pipeline.values.contacts import is_person_name, parse_contacts
 from pipeline.entities.resolver import Resolver
 
 RESOLVER = Resolver(PROFILE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PROFILE
-from pipeline.parse.counts import parse_count
+from pipeline.values.counts import parse_count
 from pipeline.entities.resolver import Resolver
 
 RESOLVER = Resolver(PROFILE)

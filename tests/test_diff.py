@@ -14,8 +14,8 @@ import subprocess
 import jsonschema
 import pytest
 
-from pipeline.publish.diff import PAIR_SIMILARITY, similarity, compare, load_folder, load_revision, report_schema
-from pipeline.publish.diff_text import as_json, markdown, word_diff
+from pipeline.review.diff import PAIR_SIMILARITY, similarity, compare, load_folder, load_revision, report_schema
+from pipeline.review.diff_text import as_json, markdown, word_diff
 from tests.conftest import ROOT, SEED, cli, extract_text_into
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

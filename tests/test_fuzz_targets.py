@@ -17,7 +17,7 @@ def test_fuzz_target_holds_on_a_few_examples(name):
 def test_split_reference_is_the_old_splitter():
     """The reference the linear splitter is compared with splits as documented."""
     from fuzz.targets import _split_reference
-    from pipeline.parse.lists import _COMMA
+    from pipeline.segment.lists import _COMMA
 
     text = "A, B (C, D), E"
     assert [text[a:b] for a, b in _split_reference(text, 0, len(text), _COMMA)] == ["A", " B (C, D)", " E"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.parse.items import parse_items
+from pipeline.values.items import parse_items
 
 
 def goals(text: str, kind: str = "goals"):

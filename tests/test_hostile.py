@@ -309,14 +309,14 @@ def test_the_nlp_pipeline_takes_the_largest_text_a_reader_may_give():
 def test_breakdown_scanner_consumes_a_run_of_words_once():
     """A run of words without a colon is one match, so no position inside it is tried again (the
     old pattern tried every position, each to the end of the run: minutes for 100 KB)."""
-    from pipeline.parse.counts import _BREAKDOWN
+    from pipeline.values.counts import _BREAKDOWN
 
     matches = list(_BREAKDOWN.finditer("a " * 1000 + "/ Lokal samverkan: 4, Föreningar: 5"))
     assert [(m.end() - m.start(), m.group(1)) for m in matches] == [(2000, None), (18, "4"), (13, "5")]
 
 
 def test_breakdown_is_still_read():
-    from pipeline.parse.counts import parse_count
+    from pipeline.values.counts import parse_count
     from tests.conftest import PROFILE
 
     text = "64 (Lokal samverkan: 4, Föreningar/ideella: 50, Övriga: 11)"
@@ -327,7 +327,7 @@ def test_breakdown_is_still_read():
 def test_list_merging_searches_only_the_tail_of_an_item(monkeypatch):
     """An open example list ("banker som a, b, c, …") grows by one item at a time; the closer is
     looked for only at its end, never in the whole of it again (that was quadratic)."""
-    from pipeline.parse import lists
+    from pipeline.segment import lists
     from tests.conftest import PROFILE
 
     patterns = lists._patterns(PROFILE.lists)
@@ -347,7 +347,7 @@ def test_list_merging_searches_only_the_tail_of_an_item(monkeypatch):
 
 
 def test_intro_claims_are_looked_for_sentence_by_sentence():
-    from pipeline.parse.intro import MAX_CLAIM_SENTENCE, sentences
+    from pipeline.values.intro import MAX_CLAIM_SENTENCE, sentences
 
     text = ("17 av 21 regioner driver idag projekt. Återkommande fokusområden i regionerna är upphandling, "
             "t.ex. offentlig, och finansiering.\n\n" + "fokusområden " * 1000)
@@ -544,9 +544,9 @@ def test_a_twenty_digit_count_is_out_of_range_not_a_crash(tmp_path):
 
 
 def test_numbers_of_thousands_of_digits_never_crash():
-    from pipeline.parse.counts import parse_count
-    from pipeline.parse.items import parse_items
-    from pipeline.parse.lists import Item
+    from pipeline.values.counts import parse_count
+    from pipeline.values.items import parse_items
+    from pipeline.segment.lists import Item
     from tests.conftest import PROFILE
 
     digits = "9" * 5000  # past Python's int() limit of 4,300 digits
@@ -686,7 +686,7 @@ def test_html_comments_are_not_text(tmp_path):
 
 
 def test_review_json_escapes_what_could_end_or_break_its_script_element():
-    from pipeline.publish.review import _json
+    from pipeline.review.site import _json
 
     payload = {"text": "<!--<script>alert(1)</script> & \u2028\u2029 ok"}
     written = _json(payload)

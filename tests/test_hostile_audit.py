@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import profile as profiles
-from pipeline.parse.lists import Item, _patterns as list_patterns, close_list
+from pipeline.segment.lists import Item, _patterns as list_patterns, close_list
 from pipeline.redact import redact_contact_details
 from pipeline.runner.sources import Source
 from tests.conftest import ROOT, SEED
@@ -212,7 +212,7 @@ def test_a_run_of_mixed_combining_marks_is_cut_in_linear_time():
 
 def test_a_contact_line_naming_thousands_of_people_stays_linear_in_its_output():
     from pipeline.extraction import SourceInfo, build_extraction
-    from pipeline.parse.contacts import SOURCE_LINE_MAX
+    from pipeline.values.contacts import SOURCE_LINE_MAX
 
     names = ", ".join(f"Anna Berg{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))
     info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",

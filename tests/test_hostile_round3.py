@@ -210,7 +210,7 @@ def test_the_diff_of_two_long_extractions_that_differ_in_one_word_is_quick(tmp_p
 
 
 def test_a_long_changed_middle_is_one_replacement():
-    from pipeline.publish.sequences import MAX_PAIRS, opcodes
+    from pipeline.review.sequences import MAX_PAIRS, opcodes
 
     a = [f"w{n % 13}" for n in range(3_000)]
     b = [f"v{n % 11}" for n in range(3_000)]

@@ -7,10 +7,10 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.parse.counts import parse_count
+from pipeline.values.counts import parse_count
 from pipeline.errors import UnusableInputError
-from pipeline.parse.items import parse_items
-from pipeline.parse.lists import split_items
+from pipeline.values.items import parse_items
+from pipeline.segment.lists import split_items
 from pipeline.entities.resolver import Resolver
 from pipeline.extraction import SourceInfo, build_extraction
 from pipeline.readers.text import decode, normalise

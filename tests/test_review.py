@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.publish import review
-from pipeline.publish.review import DOCUMENTS_PER_PAGE, ReviewWriter
+from pipeline.review import site as review
+from pipeline.review.site import DOCUMENTS_PER_PAGE, ReviewWriter
 from tests.conftest import PROFILE, ROOT
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")

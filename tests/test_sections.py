@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.parse.sections import segment
+from pipeline.segment.sections import segment
 from pipeline.readers.text import normalise
 from tests.conftest import PROFILE
 

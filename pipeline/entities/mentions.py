@@ -26,8 +26,8 @@ from pipeline.entities.resolver import Resolver
 from pipeline.entities.registry import registry
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.parse.lists import Item, split_items
-from pipeline.parse.sections import RegionBlock
+from pipeline.segment.lists import Item, split_items
+from pipeline.segment.sections import RegionBlock
 from pipeline.profile import Profile
 from pipeline.slugs import slugify
 from pipeline.reference import County, Entity

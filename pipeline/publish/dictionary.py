@@ -24,7 +24,7 @@ from pipeline.errors import writing
 from pipeline.findings import CATALOGUE
 from pipeline.profile import Profile
 from pipeline.publish.tables import GRAINS, schemas
-from pipeline.publish.region_file import OFFSET_KEYS
+from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, OFFSET_KEYS
 
 TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "documents": (models.Document,),
@@ -192,8 +192,6 @@ def region_json_schema(profile: Profile) -> dict:
 
 def document_json_schema() -> dict:
     """The document file's schema: the model's, without the fields the writer keeps out of it."""
-    from pipeline.publish.writer import DOCUMENT_JSON_EXCLUDE  # the writer imports this module
-
     schema = models.Document.model_json_schema()
     schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in DOCUMENT_JSON_EXCLUDE}
     schema["required"] = [k for k in schema.get("required", []) if k not in DOCUMENT_JSON_EXCLUDE]

@@ -21,6 +21,11 @@ from typing import Any
 
 from pipeline.models import Region
 
+DOCUMENT_JSON_EXCLUDE = frozenset({"source_sha256"})
+"""Kept in Parquet and interim/, not in document.json: an edit to one region's source then changes
+only that region's JSON file, which is what a reviewer's diff should show. ``provenance.json``
+records it instead."""
+
 OFFSET_KEYS = frozenset({"start", "end", "heading_start", "heading_end"})
 """The keys whose integer values are character offsets, wherever they sit in a file."""
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 import orjson
 import pyarrow as pa
@@ -31,19 +33,13 @@ from pipeline.errors import writing
 from pipeline.models import Extraction
 from pipeline.profile import Profile
 from pipeline.publish import dictionary
-from pipeline.publish.region_file import region_json
-from pipeline.publish.review import ReviewWriter
+from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, region_json
 from pipeline.publish.tables import rows, schemas, with_pandas_metadata
 
 ROW_GROUP_ROWS = 5_000
 """Rows a table buffers before it writes a Parquet row group: few, large groups for readers, and
 memory bounded by this, not by the corpus."""
 
-
-DOCUMENT_JSON_EXCLUDE = {"source_sha256"}
-"""Kept in Parquet and interim/, not in document.json: an edit to one region's source then changes
-only that region's JSON file, which is what a reviewer's diff should show. ``provenance.json``
-records it instead."""
 
 PROVENANCE = "provenance.json"
 CHECKSUMS = "checksums.sha256"
@@ -109,11 +105,25 @@ class BackgroundFiles:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Companion(Protocol):
+    """A product written beside the dataset, one document at a time, into the same staging tree
+    (the review site): the writer feeds it and finishes it, and never imports it."""
+
+    def add(self, extraction: Extraction) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+CompanionFactory = Callable[[Path, Callable[[Path, bytes], None]], Companion]
+"""Makes a companion from the staging tree and the writer's file writer (its background thread)."""
+
+
 class OutputWriter:
     """Builds a new output tree in ``staging``, one document at a time: memory holds one
-    document's rows, never the corpus."""
+    document's rows, never the corpus. ``companions`` are written beside it (the runner passes the
+    review site's)."""
 
-    def __init__(self, staging: Path, profile: Profile) -> None:
+    def __init__(self, staging: Path, profile: Profile, companions: Sequence[CompanionFactory] = ()) -> None:
         self.staging = staging
         self.profile = profile
         self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_ids).items()}
@@ -124,7 +134,7 @@ class OutputWriter:
         self.rows: Counter[str] = Counter()
         self.pending: dict[str, list[dict]] = {name: [] for name in self.schemas}
         self.files = BackgroundFiles()
-        self.review = ReviewWriter(self.staging / "review", profile, self.files.write)
+        self.companions = [make(self.staging, self.files.write) for make in companions]
         self.sources: list[dict] = []
         self.set_aside: list[dict] = []
         """Sources read as another form of an edition published from another file (``runner/editions``)."""
@@ -141,7 +151,8 @@ class OutputWriter:
         for name, region in zip(doc["region_files"], data["regions"]):
             self.files.write(folder / name, json_bytes(region_json(region, extraction.text)))
         self.add_rows(rows(extraction, self.profile.metric_ids, data))
-        self.review.add(extraction)
+        for companion in self.companions:
+            companion.add(extraction)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
@@ -162,13 +173,15 @@ class OutputWriter:
             self.pending[name] = []
 
     def finish(self) -> dict[str, int]:
-        """Closes the tables, writes the review page and the data dictionary; returns the rows per table."""
+        """Closes the tables, finishes the companions (the review site) and writes the data
+        dictionary; returns the rows per table."""
         for name, writer in self.writers.items():
             self._flush(name)
             with writing(self._table_path(name)):
                 writer.close()
-        self.files.wait()  # the review fragments are read back next
-        self.review.finish()
+        self.files.wait()  # a companion reads back what it wrote (the review site's fragments)
+        for companion in self.companions:
+            companion.finish()
         dictionary.write(self.staging, self.profile)
         self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources, self.set_aside)))
         self.files.wait()

@@ -40,10 +40,11 @@ from pipeline.extraction import SourceInfo, build_extraction, resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
-from pipeline.publish.writer import PROVENANCE, BackgroundFiles, OutputWriter, write_file
+from pipeline.publish.writer import PROVENANCE, BackgroundFiles, CompanionFactory, OutputWriter, write_file
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
+from pipeline.review.site import ReviewWriter
 from pipeline.redact import Redactor, check_salt, salt_fingerprint
 from pipeline.runner import cache, editions, folders
 from pipeline.runner.fingerprints import fingerprint
@@ -289,6 +290,11 @@ def _interim_owned(_: Path) -> set[str]:
     return set(cache.INTERIM_FILES)
 
 
+def _companions(profile: Profile) -> list[CompanionFactory]:
+    """What is written beside the dataset: the review site, in ``review/`` of the output tree."""
+    return [lambda staging, write: ReviewWriter(staging / "review", profile, write)]
+
+
 def _kept(paths: list[str]) -> list[str]:
     return [f"{shown(path)}: kept, the pipeline did not write it (move it out of the pipeline's folders)"
             for path in paths]
@@ -385,7 +391,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
         summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
         summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
         output_staging = staging_dir(output_dir, marked=True)
-        writer = OutputWriter(output_staging, profile)
+        writer = OutputWriter(output_staging, profile, _companions(profile))
         failure_rows: list[dict] = []
         for item in refused:
             summary.failures.append(item.message)
@@ -425,7 +431,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
             writer.abort()
             shutil.rmtree(output_staging)
             output_staging = staging_dir(output_dir, marked=True)
-            writer = OutputWriter(output_staging, profile)
+            writer = OutputWriter(output_staging, profile, _companions(profile))
             writer.add_rows({"quality": failure_rows})
             summary.documents = summary.regions = 0
             summary.findings.clear()

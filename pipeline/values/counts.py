@@ -41,8 +41,8 @@ from functools import lru_cache
 from pipeline import reference
 from pipeline.findings import Code
 from pipeline.models import Basis, Count, Findings, Qualifier
-from pipeline.parse.lists import Item, close_list, split_items
-from pipeline.parse.sections import SectionSpan
+from pipeline.segment.lists import Item, close_list, split_items
+from pipeline.segment.sections import SectionSpan
 from pipeline.profile import CountRules, ListRules, phrase_alternatives, phrase_pattern
 
 _DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"

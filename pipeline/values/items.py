@@ -16,7 +16,7 @@ from typing import Literal
 
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.parse.sections import SectionSpan, item_word_label
+from pipeline.segment.sections import SectionSpan, item_word_label
 
 ItemKind = Literal["goals", "purpose"]
 

@@ -21,8 +21,8 @@ from functools import lru_cache
 from pipeline.entities.resolver import Resolver
 from pipeline.findings import Code
 from pipeline.models import Contact, Findings, Status
-from pipeline.parse.lists import Item
-from pipeline.parse.sections import SectionSpan
+from pipeline.segment.lists import Item
+from pipeline.segment.sections import SectionSpan
 from pipeline.profile import ContactRules, Profile, phrase_alternatives
 
 _PAREN = re.compile(r"\(([^()]*)\)")

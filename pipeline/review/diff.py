@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.publish import sequences
+from pipeline.review import sequences
 from pipeline.errors import PipelineError
 
 
@@ -535,5 +535,5 @@ def compare(old: Snapshot, new: Snapshot) -> DiffReport:
     return DiffReport(old=old.label, new=new.label, changed=bool(changes), changes=changes)
 
 
-if __name__ == "__main__":  # python -m pipeline.publish.diff > docs/diff-report.schema.json
+if __name__ == "__main__":  # python -m pipeline.review.diff > docs/diff-report.schema.json
     print(json.dumps(report_schema(), ensure_ascii=False, indent=2))

@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.parse.lists import split_items
-from pipeline.parse.sections import Line
+from pipeline.segment.lists import split_items
+from pipeline.segment.sections import Line
 from pipeline.profile import IntroRules, ListRules, phrase_alternatives
 
 

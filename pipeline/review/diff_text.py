@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.publish import sequences
-from pipeline.publish.diff import Change, DiffReport
+from pipeline.review import sequences
+from pipeline.review.diff import Change, DiffReport
 
 CONTEXT_WORDS = 6
 """Unchanged words shown on each side of a change in a text's word diff."""

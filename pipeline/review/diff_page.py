@@ -17,9 +17,9 @@ import html
 import re
 from pathlib import Path
 
-from pipeline.publish import sequences
-from pipeline.publish.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, plain, section_key
-from pipeline.publish.diff_text import line, summary_lines, word_opcodes
+from pipeline.review import sequences
+from pipeline.review.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, plain, section_key
+from pipeline.review.diff_text import line, summary_lines, word_opcodes
 
 STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 1500px; padding: 0 1.5rem 3rem;
