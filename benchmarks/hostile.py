@@ -149,15 +149,16 @@ def one(folder: Path) -> None:
     from pipeline import profile as profiles
     from pipeline.entities import build_nlp
     from pipeline.errors import PipelineError
-    from pipeline.extraction import resolver_for
+    from pipeline import stages
+    from pipeline.stages import resolver_for
     from pipeline.runner import run as runner
 
     profile = profiles.default()
     build_nlp(profile)
     resolver_for(profile)
-    runner.records_fingerprint(profile)
+    stages.records_key(profile)
     for source_format in ("text", "html"):
-        runner.reader_fingerprint(source_format, profile)
+        stages.read_key(source_format, profile)
     start = time.perf_counter()
     try:
         runner.run(folder / "raw", folder / "interim", folder / "output", profile)

@@ -16,9 +16,9 @@ import atheris
 with atheris.instrument_imports(include=["pipeline"]):
     from pipeline import profile as profiles
     from pipeline.errors import UnusableInputError
-    from pipeline.extraction import SourceInfo, build_extraction
-    from pipeline.parse.counts import parse_count
-    from pipeline.parse.lists import split_items
+    from pipeline.stages import SourceInfo, build_extraction
+    from pipeline.values.counts import parse_count
+    from pipeline.segment.lists import split_items
     from pipeline.readers.html import read_html_source
     from pipeline.readers.text import read_text_source
 

@@ -189,6 +189,9 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
     if not quiet:
         click.echo(f"extracted {summary.documents} document(s), {summary.regions} region(s) into {shown(output_dir)} "
                    f"({summary.reextracted} re-extracted, {summary.reused} unchanged)")
+        if summary.reextracted:
+            click.echo("stages run: " + ", ".join(f"{stage} {summary.stages_run.get(stage, 0)}"
+                                                  for stage in summary.stage_names))
         click.echo("rows: " + ", ".join(f"{name} {n}" for name, n in summary.rows.items()))
         severities = ("error", "warning", "info")
         click.echo("quality findings: " + ", ".join(f"{s} {summary.findings.get(s, 0)}" for s in severities))

@@ -117,6 +117,13 @@ class Findings:
                                   field=field or code.field, message=message, evidence=evidence, start=start,
                                   end=end))
 
+    def copy(self) -> "Findings":
+        """The findings so far, for a later stage to add to; this collection is left as it is."""
+        other = Findings(self.county_code)
+        other.items, other._counts = list(self.items), dict(self._counts)
+        other._rest = {code: list(rest) for code, rest in self._rest.items()}
+        return other
+
     def extend(self, findings: "Iterable[Finding]") -> None:
         for finding in findings:
             code = Code(finding.code)

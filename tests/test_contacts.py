@@ -347,7 +347,7 @@ def test_a_former_holder_with_a_role_and_a_colon_in_brackets():
 
 
 def test_the_people_of_a_sub_label_get_it_as_their_note_and_no_role():
-    from pipeline.extraction import SourceInfo, build_extraction
+    from pipeline.stages import SourceInfo, build_extraction
 
     info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
                       encoding="utf-8")

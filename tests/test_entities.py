@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pipeline import reference
 from pipeline.entities.nlp import analyse, find_entities, section_span
 from pipeline.entities.resolver import Resolver, _key
-from pipeline.extraction import SourceInfo, build_extraction
+from pipeline.stages import SourceInfo, build_extraction
 from tests.conftest import PROFILE, codes
 
 INFO = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline import stages
 from pipeline.runner import run as runner
 from tests.conftest import SEED, cli
 
@@ -361,7 +362,7 @@ def test_mention_lookup_reads_only_the_mentions_in_range():
     from pipeline import reference
     from pipeline.entities import DocumentOrganisations, RegionMentions
     from pipeline.entities.nlp import EntitySpan
-    from pipeline.extraction import resolver_for
+    from pipeline.stages import resolver_for
     from pipeline.models import Findings
     from tests.conftest import PROFILE
 
@@ -496,14 +497,14 @@ def test_a_file_name_of_240_characters_gets_a_capped_document_id(tmp_path):
 def test_an_exception_in_one_document_is_its_own_one_line_failure(tmp_path, monkeypatch):
     project(tmp_path)
     project(tmp_path, SEED_TEXT, "trasig.txt")
-    real = runner.build_extraction
+    real = stages.assemble
 
-    def broken(text, info, profile, findings=()):
-        if info.document_id == "trasig":
+    def broken(text, source, values, profile):
+        if source.document_id == "trasig":
             raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
-        return real(text, info, profile, findings)
+        return real(text, source, values, profile)
 
-    monkeypatch.setattr(runner, "build_extraction", broken)
+    monkeypatch.setattr(stages, "assemble", broken)
     line = one_error_line(extract(tmp_path))
     assert "trasig.txt: internal error while extracting this document (RecursionError" in line
     assert not (tmp_path / "output").exists()
@@ -741,10 +742,10 @@ def test_a_worker_that_dies_is_that_documents_failure_and_keep_going_publishes_t
 def test_a_library_exiting_inside_a_stage_is_that_documents_failure_not_a_silent_success(tmp_path, monkeypatch):
     project(tmp_path)
 
-    def exiting(text, info, profile, findings=()):
+    def exiting(text, segmentation, entities, profile):
         raise SystemExit(0)
 
-    monkeypatch.setattr(runner, "build_extraction", exiting)
+    monkeypatch.setattr(stages, "values_stage", exiting)
     line = one_error_line(extract(tmp_path))
     assert "internal error while extracting this document (SystemExit" in line
     assert not (tmp_path / "output").exists()

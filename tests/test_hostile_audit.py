@@ -43,8 +43,8 @@ def extract_seconds(text: str) -> float:
 
 @pytest.mark.slow  # three fresh interpreters importing the pipeline
 def test_the_text_stage_fingerprint_is_the_same_whatever_the_hash_seed():
-    code = ("from pipeline import profile as P; from pipeline.runner import run as R; "
-            "print(R.reader_fingerprint('text', P.default()), R.records_fingerprint(P.default()))")
+    code = ("from pipeline import profile as P; from pipeline import stages as S; "
+            "print(S.read_key('text', P.default()), S.records_key(P.default()))")
     runs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "PYTHONHASHSEED": seed}) for seed in ("1", "2", "3")]  # at once
     seen = {run.communicate()[0] for run in runs}
@@ -211,7 +211,7 @@ def test_a_run_of_mixed_combining_marks_is_cut_in_linear_time():
 
 
 def test_a_contact_line_naming_thousands_of_people_stays_linear_in_its_output():
-    from pipeline.extraction import SourceInfo, build_extraction
+    from pipeline.stages import SourceInfo, build_extraction
     from pipeline.values.contacts import SOURCE_LINE_MAX
 
     names = ", ".join(f"Anna Berg{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))

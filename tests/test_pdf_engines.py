@@ -3,13 +3,14 @@ the tests, so either gives the same dataset; PDFium is the default and the engin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import pytest
 
 from pipeline.readers import registry
 from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINES, read_pdf_source
-from pipeline.runner.run import reader_fingerprint
+from pipeline.stages import read_key, text_key
 from tests.conftest import PROFILE, SEED, cli
 from generators.renderings import PDF_LAYOUTS, render_pdf
 
@@ -53,9 +54,9 @@ def test_pdfium_is_the_default_engine():
 
 
 def test_the_engine_is_part_of_the_text_stage_key():
-    keys = {engine: reader_fingerprint("pdf", PROFILE, engine) for engine in ENGINES}
+    keys = {engine: read_key("pdf", PROFILE, engine) for engine in ENGINES}
     assert keys["pdfium"] != keys["pdfplumber"]
-    assert reader_fingerprint("text", PROFILE, "pdfium") == reader_fingerprint("text", PROFILE, "pdfplumber")
+    assert read_key("text", PROFILE, "pdfium") == read_key("text", PROFILE, "pdfplumber")
 
 
 def test_extract_with_either_engine_writes_the_same_output(tmp_path):
@@ -71,7 +72,8 @@ def test_extract_with_either_engine_writes_the_same_output(tmp_path):
         outputs[engine] = {path.relative_to(tmp_path / f"out-{engine}"): path.read_bytes()
                            for path in sorted((tmp_path / f"out-{engine}" / "json").rglob("*.json"))}
         meta = json.loads((tmp_path / f"interim-{engine}" / "plan" / "text.json").read_text(encoding="utf-8"))
-        assert meta["reader_fingerprint"] == reader_fingerprint("pdf", PROFILE, engine)
+        sha = hashlib.sha256((raw / "plan.pdf").read_bytes()).hexdigest()
+        assert meta["key"] == text_key("pdf", sha, PROFILE, engine)
     assert outputs["pdfium"] == outputs["pdfplumber"]
     assert len(outputs["pdfium"]) > 2
 

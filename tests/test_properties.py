@@ -12,7 +12,7 @@ from pipeline.errors import UnusableInputError
 from pipeline.values.items import parse_items
 from pipeline.segment.lists import split_items
 from pipeline.entities.resolver import Resolver
-from pipeline.extraction import SourceInfo, build_extraction
+from pipeline.stages import SourceInfo, build_extraction
 from pipeline.readers.text import decode, normalise
 from tests.conftest import PROFILE, SEED
 

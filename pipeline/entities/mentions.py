@@ -15,13 +15,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.lang.sv.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline import models
-from pipeline.entities.nlp import EntitySpan, analyse, build_nlp, find_entities, people_in, section_span
+from pipeline.entities.nlp import (EntityIndex, EntitySpan, analyse, bound_vocabulary, build_nlp, find_entities,
+                                  people_in, section_span)
 from pipeline.entities.resolver import Resolver
 from pipeline.entities.registry import registry
 from pipeline.findings import Code
@@ -72,6 +74,12 @@ class DocumentOrganisations:
                 self.use(org.parent_id)
         return org.organisation_id
 
+    def copy(self) -> "DocumentOrganisations":
+        """The organisations so far, for a later stage to go on from; this one is left as it is."""
+        other = object.__new__(DocumentOrganisations)
+        other.by_id, other._registry = dict(self.by_id), self._registry
+        return other
+
     def name(self, organisation_id: str) -> str:
         return self._registry[organisation_id].name if organisation_id in self._registry else organisation_id
 
@@ -91,6 +99,13 @@ class RegionMentions:
         self.by_span: dict[tuple[int, int], models.Mention] = {}
         self.suggested = 0
         self._spans: list[tuple[int, int, int]] = []  # (start, end, order added), sorted: the index of covering()
+
+    def continued(self, organisations: DocumentOrganisations, findings: Findings) -> "RegionMentions":
+        """The mentions so far, adding to ``organisations`` and ``findings`` from here on: the values
+        stage goes on from the entities stage's mentions without changing them."""
+        other = RegionMentions(self.county, self.resolver, organisations, findings)
+        other.by_span, other.suggested, other._spans = dict(self.by_span), self.suggested, list(self._spans)
+        return other
 
     def covering(self, start: int, end: int) -> list[models.Mention]:
         """The mentions that lie inside ``[start, end)``, in text order (in the order they were
@@ -313,3 +328,43 @@ def check_people(people: Iterable[tuple[str, int, int]], contacts: list[models.C
             findings.add(Code.contact_not_a_person,
                          f"contact {contact.name!r} was not found by the person-name rule", contact.name,
                          contact.start, contact.end)
+
+
+@dataclass(frozen=True)
+class RegionEntities:
+    """What the entity rules found in one region block: its organisation mentions, the person
+    spans of its contact sections, and the findings they raised."""
+
+    mentions: RegionMentions
+    people: tuple[tuple[str, int, int], ...]
+    findings: Findings
+
+
+@dataclass(frozen=True)
+class DocumentEntities:
+    """The entities stage's artefact: each region block's entities, in document order, and the
+    organisations they refer to. A later stage goes on from copies (``RegionMentions.continued``,
+    ``DocumentOrganisations.copy``, ``Findings.copy``) and never changes these."""
+
+    regions: tuple[RegionEntities, ...]
+    organisations: DocumentOrganisations
+
+
+def document_entities(text: str, blocks: Iterable[RegionBlock], profile: Profile, resolver: Resolver
+                      ) -> DocumentEntities:
+    """The entities stage: one spaCy ``Doc`` of the whole text (released before returning; the
+    pipeline's vocabulary kept bounded), the entity rules over every region block's sections; each
+    block's own findings come first in its findings."""
+    organisations = DocumentOrganisations(profile)
+    regions = []
+    doc = analyse(text, profile)
+    doc_ents = EntityIndex(doc.ents)
+    for block in blocks:
+        findings = Findings(block.county.county_code)
+        findings.extend(block.findings)
+        mentions = RegionMentions(block.county, resolver, organisations, findings)
+        people = find_region_entities(text, block, doc, doc_ents, mentions, profile)
+        regions.append(RegionEntities(mentions, tuple(people), findings))
+    del doc, doc_ents
+    bound_vocabulary(profile)
+    return DocumentEntities(tuple(regions), organisations)

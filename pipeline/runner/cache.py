@@ -1,32 +1,42 @@
-"""The stage cache: each document's stage outputs in ``interim/<document_id>/``, reused while the
-inputs that made them are unchanged and their content is what was written.
+"""The stage cache: each document's stage artefacts in ``interim/<document_id>/``, reused while the
+inputs that made them are unchanged and their content is what was written. The stages and their
+keys are ``pipeline/stages.py``'s; this module stores and checks what they keep:
 
-- ``text.txt`` and ``text.json``: the reader's normalised text and its metadata, keyed by the
-  source's hash, the reader's fingerprint and the redaction setting;
-- ``sections.json``, ``entities.json``: the sections' and mentions' spans, for people to read;
-- ``extraction.json``: the whole extraction, keyed by the later stages' fingerprint.
+- ``text.txt`` and ``text.json``: the read stage's normalised text and its metadata (encoding,
+  pages, the reader's findings), for these source bytes and this redaction setting;
+- ``sections.json``: the segment stage's segmentation (the intro's lines, the region blocks and
+  their sections, with their findings), read back as the next stage's input;
+- ``extraction.json``: the assemble stage's whole extraction (the entities and values stages are
+  made again only with it).
 
-Every JSON file carries ``content_sha256``, the hash of the rest of its content, and ``text.json``
-carries ``text_sha256``, the hash of ``text.txt``. On reuse every hash is checked: a file edited
-by hand (or damaged) is not trusted; the document is re-extracted and the mismatch reported.
+Each file carries the key of the stage that wrote it: a stage whose key changed (its code, its
+reference data, the profile, or the artefact before it) runs again, and the stages before it do
+not. Every JSON file carries ``content_sha256``, the hash of the rest of its content, and
+``text.json`` carries ``text_sha256``, the hash of ``text.txt``. On reuse every hash is checked: a
+file edited by hand (or damaged) is not trusted; the document is re-extracted and the mismatch
+reported.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import orjson
 
 from pipeline.errors import shown
+from pipeline import reference
 from pipeline.models import Extraction, Finding
 from pipeline.publish.writer import json_bytes
 from pipeline.readers.text import NormalisedText
+from pipeline.segment.sections import Line, RegionBlock, Segmentation, SectionSpan
 
-TEXT, TEXT_META, SECTIONS, ENTITIES, EXTRACTION = "text.txt", "text.json", "sections.json", "entities.json", \
-    "extraction.json"
-INTERIM_FILES = (ENTITIES, TEXT, TEXT_META, SECTIONS, EXTRACTION)
+TEXT, TEXT_META, SECTIONS, EXTRACTION = "text.txt", "text.json", "sections.json", "extraction.json"
+LEGACY_FILES = ("entities.json",)
+"""Interim files of earlier versions (a view of the mentions, now in ``extraction.json``): still the
+pipeline's own, so a run removes them."""
+INTERIM_FILES = (TEXT, TEXT_META, SECTIONS, EXTRACTION, *LEGACY_FILES)
 """The files of one document's interim folder: the only ones a run deletes there."""
 HASH_KEY = "content_sha256"
 
@@ -40,16 +50,6 @@ def content_hash(data: dict) -> str:
 
 def _sealed(data: dict) -> dict:
     return {HASH_KEY: content_hash(data), **data}
-
-
-@dataclass
-class Lookup:
-    """What the cache holds for one document: the reusable extraction, if any, and every interim
-    file whose content does not match its hash."""
-
-    normalised: NormalisedText | None = None
-    extraction: Extraction | None = None
-    mismatches: list[str] = field(default_factory=list)
 
 
 class _Mismatch(Exception):
@@ -76,45 +76,124 @@ def _verified(path: Path) -> dict | None:
     return data
 
 
-def lookup(folder: Path, sha: str, reader_fingerprint: str, records_fingerprint: str, redaction: str | None,
-           source_path: str) -> Lookup:
-    """The cached extraction of a source if it was made from these bytes by this reader, these
-    later stages and this redaction, and every interim file still holds what was written."""
-    result = Lookup()
-    files: dict[str, dict | None] = {}
-    for name in (TEXT_META, SECTIONS, ENTITIES, EXTRACTION):
-        try:
-            files[name] = _verified(folder / name)
-        except _Mismatch as problem:
-            result.mismatches.append(f"{shown(folder / name)}: {problem}")
-    meta = files.get(TEXT_META)
-    if meta and (meta.get("source_sha256"), meta.get("reader_fingerprint"), meta.get("redaction")) == (
-            sha, reader_fingerprint, redaction):
-        try:
-            text_bytes = (folder / TEXT).read_bytes()
-        except OSError:
-            text_bytes = None
-        if text_bytes is not None and hashlib.sha256(text_bytes).hexdigest() != meta.get("text_sha256"):
-            result.mismatches.append(f"{shown(folder / TEXT)}: does not match the text_sha256 of {TEXT_META}")
-        elif text_bytes is not None:
+class DocumentStore:
+    """The stage cache of one document, ``interim/<document_id>/``: ``load`` gives a stage's kept
+    artefact when it was kept under the same key (and, for the text, from these source bytes with
+    this redaction); ``keep`` makes the files a run writes for the next one. Every file is checked
+    against its hash first: when one fails, nothing of the folder is trusted (``mismatches``)."""
+
+    def __init__(self, folder: Path, source_sha256: str, redaction: str | None) -> None:
+        self.folder = folder
+        self.source_sha256 = source_sha256
+        self.redaction = redaction
+        self.mismatches: list[str] = []
+        self.files: dict[str, bytes] = {}
+        """What ``keep`` made: the folder's new content."""
+        self.dumped: dict | None = None
+        """The extraction's JSON form without its text, made once for the interim file and the output."""
+        self._kept: dict[str, dict | None] = {}
+        self._text: str | None = None
+        for name in (TEXT_META, SECTIONS, EXTRACTION):
             try:
-                findings = tuple(Finding.model_validate(f) for f in meta["findings"])
-                result.normalised = NormalisedText(text=text_bytes.decode("utf-8"), encoding=meta["encoding"],
-                                                   pages=meta.get("pages"), findings=findings)
-            except (ValueError, KeyError, TypeError):
-                result.normalised = None
-    cached = files.get(EXTRACTION)
-    if result.mismatches or result.normalised is None or not cached:
-        return result
-    if cached.get("records_fingerprint") != records_fingerprint or not files.get(SECTIONS) or not files.get(ENTITIES):
-        return result
-    try:
-        extraction = Extraction.model_validate({**cached["extraction"], "text": result.normalised.text})
-    except (ValueError, KeyError, TypeError):
-        return result
-    if extraction.document.source_path == source_path:
-        result.extraction = extraction
-    return result
+                self._kept[name] = _verified(folder / name)
+            except _Mismatch as problem:
+                self.mismatches.append(f"{shown(folder / name)}: {problem}")
+        try:
+            self._text_bytes: bytes | None = (folder / TEXT).read_bytes()
+        except OSError:
+            self._text_bytes = None
+        meta = self._kept.get(TEXT_META)
+        if meta and self._text_bytes is not None and \
+                hashlib.sha256(self._text_bytes).hexdigest() != meta.get("text_sha256"):
+            self.mismatches.append(f"{shown(folder / TEXT)}: does not match the text_sha256 of {TEXT_META}")
+
+    def _data(self, name: str, key: str) -> dict | None:
+        data = None if self.mismatches else self._kept.get(name)
+        return data if data and data.get("key") == key else None
+
+    def load(self, stage: str, key: str) -> Any | None:
+        try:
+            if stage == "read":
+                meta = self._data(TEXT_META, key)
+                if meta is None or self._text_bytes is None or (meta.get("source_sha256"), meta.get("redaction")) != (
+                        self.source_sha256, self.redaction):
+                    return None
+                self._text = self._text_bytes.decode("utf-8")
+                return NormalisedText(text=self._text, encoding=meta["encoding"], pages=meta.get("pages"),
+                                      findings=tuple(Finding.model_validate(f) for f in meta["findings"]))
+            if stage == "segment":
+                data = self._data(SECTIONS, key)
+                return None if data is None else _segmentation(data["segmentation"])
+            if stage == "assemble":
+                data = self._data(EXTRACTION, key)
+                if data is None or self._text is None:
+                    return None
+                return Extraction.model_validate({**data["extraction"], "text": self._text})
+        except (ValueError, KeyError, TypeError, IndexError, StopIteration):  # written by another version
+            return None
+        return None
+
+    def keep(self, stage: str, key: str, artefact: Any) -> None:
+        if stage == "read":
+            normalised: NormalisedText = artefact
+            self._text = normalised.text
+            self.files[TEXT] = normalised.text.encode("utf-8")
+            self.files[TEXT_META] = json_bytes(_sealed({
+                "key": key,
+                "source_sha256": self.source_sha256,
+                "redaction": self.redaction,
+                "encoding": normalised.encoding,
+                "pages": normalised.pages,
+                "characters": len(normalised.text),
+                "text_sha256": hashlib.sha256(self.files[TEXT]).hexdigest(),
+                "findings": [f.model_dump(mode="json") for f in normalised.findings],
+            }))
+        elif stage == "segment":
+            self.files[SECTIONS] = json_bytes(_sealed({"key": key, "segmentation": _segmentation_data(artefact)}))
+        elif stage == "assemble":
+            self.dumped = artefact.model_dump(mode="json", exclude={"text"})
+            self.files[EXTRACTION] = orjson.dumps(_sealed({"key": key, "extraction": self.dumped}),
+                                                  option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _line(line: Line | None) -> list | None:
+    return None if line is None else [line.number, line.start, line.end, line.text]
+
+
+def _segmentation_data(segmentation: Segmentation) -> dict:
+    """The segmentation as JSON: the intro's lines, the title's line, the document's findings and
+    each region block with its sections and findings."""
+    return {
+        "intro": [_line(line) for line in segmentation.intro],
+        "title": _line(segmentation.title),
+        "findings": [f.model_dump(mode="json") for f in segmentation.findings],
+        "regions": [{
+            "county_code": block.county.county_code,
+            "region_name": block.region_name,
+            "title": block.title,
+            "heading_start": block.heading_start,
+            "heading_end": block.heading_end,
+            "sections": [[s.section, s.label, s.label_start, s.start, s.end] for s in block.sections],
+            "findings": [f.model_dump(mode="json") for f in block.findings],
+        } for block in segmentation.regions],
+    }
+
+
+def _segmentation(data: dict) -> Segmentation:
+    return Segmentation(
+        intro=tuple(Line(*line) for line in data["intro"]),
+        regions=tuple(RegionBlock(
+            county=reference.county_by_code(block["county_code"]),
+            region_name=block["region_name"],
+            title=block["title"],
+            heading_start=block["heading_start"],
+            heading_end=block["heading_end"],
+            sections=tuple(SectionSpan(*span) for span in block["sections"]),
+            findings=tuple(Finding.model_validate(f) for f in block["findings"]),
+        ) for block in data["regions"]),
+        findings=tuple(Finding.model_validate(f) for f in data["findings"]),
+        title=None if data["title"] is None else Line(*data["title"]),
+    )
 
 
 def load(folder: Path) -> Extraction:
@@ -132,48 +211,3 @@ def load(folder: Path) -> Extraction:
     if hashlib.sha256(text_bytes).hexdigest() != files[TEXT_META].get("text_sha256"):
         raise ValueError(f"{shown(folder / TEXT)}: does not match the text_sha256 of {TEXT_META}")
     return Extraction.model_validate({**files[EXTRACTION]["extraction"], "text": text_bytes.decode("utf-8")})
-
-
-def interim_files(extraction: Extraction, normalised: NormalisedText, reader_fingerprint: str,
-                  records_fingerprint: str, redaction: str | None, dumped: dict | None = None) -> dict[str, bytes]:
-    """Each stage's output for one document: ``text.txt`` and its metadata, the sections, the
-    entities and the whole extraction, each JSON file sealed with its content hash."""
-    doc = extraction.document
-    text_meta = {
-        "document_id": doc.document_id,
-        "source_path": doc.source_path,
-        "source_sha256": doc.source_sha256,
-        "encoding": normalised.encoding,
-        "pages": normalised.pages,
-        "characters": len(normalised.text),
-        "text_sha256": hashlib.sha256(normalised.text.encode("utf-8")).hexdigest(),
-        "findings": [f.model_dump(mode="json") for f in normalised.findings],
-        "reader_fingerprint": reader_fingerprint,
-        "redaction": redaction,
-    }
-    data = dumped if dumped is not None else extraction.model_dump(mode="json", exclude={"text"})
-    sections = {
-        "document_id": doc.document_id,
-        "regions": [
-            {
-                "county_code": r["county_code"],
-                "title": r["title"],
-                "heading_start": r["heading_start"],
-                "heading_end": r["heading_end"],
-                "sections": [{key: s[key] for key in ("section", "label", "start", "end")} for s in r["sections"]],
-            }
-            for r in data["regions"]
-        ],
-    }
-    entities = {
-        "document_id": doc.document_id,
-        "regions": [{"county_code": r["county_code"], "mentions": r["mentions"]} for r in data["regions"]],
-    }
-    record = {"records_fingerprint": records_fingerprint, "extraction": data}
-    return {
-        ENTITIES: json_bytes(_sealed(entities)),
-        TEXT: normalised.text.encode("utf-8"),
-        TEXT_META: json_bytes(_sealed(text_meta)),
-        SECTIONS: json_bytes(_sealed(sections)),
-        EXTRACTION: orjson.dumps(_sealed(record), option=orjson.OPT_APPEND_NEWLINE),
-    }

@@ -21,7 +21,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import traceback
 from collections import Counter
@@ -34,9 +33,10 @@ from pathlib import Path
 
 from pipeline import profile as profiles
 from pipeline.readers import registry as readers
-from pipeline.entities import build_nlp, people_anywhere
+from pipeline.entities import build_nlp
 from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, WriteError, shown
-from pipeline.extraction import SourceInfo, build_extraction, resolver_for
+from pipeline import stages
+from pipeline.stages import resolver_for
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
@@ -45,15 +45,12 @@ from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
 from pipeline.review.site import ReviewWriter
-from pipeline.redact import Redactor, check_salt, salt_fingerprint
+from pipeline.redact import check_salt, salt_fingerprint
 from pipeline.runner import cache, editions, folders
-from pipeline.runner.fingerprints import fingerprint
 from pipeline.runner.sources import Source, discover
 from pipeline.runner.folders import remove_owned
 from pipeline.runner.swap import remove_leftovers, staging_dir, swap_in, unmark_staging
 
-RECORDS_LIBRARIES = ("spacy", "rapidfuzz", "pydantic")
-"""Third-party packages whose version changes what the later stages make of a text."""
 ERROR_DETAIL_LENGTH = 300
 """An internal error's message is cut to this many characters in its one line."""
 
@@ -76,20 +73,9 @@ class Summary:
     """Sources of the previous output that are gone from the raw folder, and so from the dataset."""
     set_aside: list[str] = field(default_factory=list)
     """Sources set aside as another form of an edition that is read from another file."""
-
-
-def reader_fingerprint(source_format: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
-    """Changes when anything the text stage of this format depends on changes: for a PDF, the
-    engine that reads it too."""
-    fmt = next(f for f, _ in READERS.values() if f == source_format)
-    engine = f"\0pdf engine {pdf_engine}" if fmt == "pdf" else ""
-    return fingerprint(readers.READER_MODULES[fmt], readers.reader_libraries(fmt, pdf_engine),
-                       readers.hints_fingerprint(profile) + engine)
-
-
-def records_fingerprint(profile: Profile) -> str:
-    """Changes when any code, reference data or profile setting of the later stages changes."""
-    return fingerprint("pipeline.extraction", RECORDS_LIBRARIES, profile.sha256)
+    stages_run: Counter[str] = field(default_factory=Counter)
+    """How many documents each stage ran for; the others' artefacts came from ``interim/``."""
+    stage_names: tuple[str, ...] = tuple(stage.name for stage in stages.STAGES)
 
 
 @dataclass(frozen=True)
@@ -108,53 +94,31 @@ class Outcome:
     error: str | None = None
     staging: Path | None = None
     reused: bool = False
+    ran: tuple[str, ...] = ()
+    """The stages that ran for it; the others' artefacts came from its interim folder."""
     dumped: dict | None = None
     """The extraction's JSON form without its text, made once for the interim files and the output."""
     warnings: list[str] = field(default_factory=list)
     traceback: str | None = None
 
 
-def _redacted_finding(finding: Finding, redactor: Redactor) -> Finding:
-    return finding.model_copy(update={"message": redactor(finding.message), "evidence": redactor(finding.evidence)})
-
-
-_LEADING_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,4}")
-
-
-def _leading_name(line: str) -> str | None:
-    """The words before a contact line's first comma when they could be a name however written
-    ("maria svensson, Almi"): under redaction, a line no person was read from is taken to name one."""
-    head = line.split(",", 1)[0].strip()
-    return head if _LEADING_NAME.fullmatch(head) else None
+def walk(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
+         pdf_engine: str = DEFAULT_ENGINE, store: stages.Store | None = None) -> stages.Walk:
+    """Walks the stages on one source's bytes (already read), with the artefacts ``store`` kept.
+    With ``redact_salt``, every person's name (contacts and PERSON spans anywhere), e-mail address
+    and phone number is replaced in the text and in the reader's findings, and the text is
+    extracted again."""
+    info = stages.SourceInfo(document_id=source.document_id, source_path=source.relative,
+                             source_sha256=hashlib.sha256(data).hexdigest(), source_format=source.source_format,
+                             encoding="", pages=None)
+    return stages.extract(source.path, data, info, profile, store, redact_salt, pdf_engine)
 
 
 def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
                  pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
-    """Runs every stage on one source's bytes (already read). With ``redact_salt``, every person's
-    name (contacts and PERSON spans anywhere), e-mail address and phone number is replaced in the
-    text and in the reader's findings, and the text is extracted again."""
-    _, normalised = readers.read(source.path, data, readers.hints(profile), pdf_engine)
-    info = SourceInfo(
-        document_id=source.document_id,
-        source_path=source.relative,
-        source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=source.source_format,
-        encoding=normalised.encoding,
-        pages=normalised.pages,
-    )
-    extraction = build_extraction(normalised.text, info, profile, normalised.findings)
-    if redact_salt is not None:
-        contacts = [c for r in extraction.regions for c in r.contacts]
-        names = [c.name for c in contacts]
-        names += people_anywhere(normalised.text, profile, resolver_for(profile))
-        names += [name for r in extraction.regions for f in r.quality if f.code == Code.contact_line_not_read
-                  if (name := _leading_name(f.evidence))]  # a line no person was read from may name one
-        redactor = Redactor(names, redact_salt, [d for c in contacts for d in (c.email, c.phone) if d])
-        findings = tuple(_redacted_finding(f, redactor) for f in normalised.findings)
-        normalised = NormalisedText(text=redactor(normalised.text), encoding=normalised.encoding, findings=findings,
-                                    pages=normalised.pages)
-        extraction = build_extraction(normalised.text, info, profile, normalised.findings)
-    return extraction, normalised
+    """Every stage on one source's bytes, with no cache: the extraction and the text it was read from."""
+    walked = walk(source, data, profile, redact_salt, pdf_engine)
+    return walked.extraction, walked.normalised
 
 
 def read_limit(source: Source) -> tuple[int, str]:
@@ -164,8 +128,8 @@ def read_limit(source: Source) -> tuple[int, str]:
 
 def extract_document(source: Source, profile: Profile | None = None, redact_salt: str | None = None,
                      pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
-    """Reads and extracts one source file (with the default profile when none is given); raises
-    ``UnusableInputError`` when it cannot be read."""
+    """Reads and extracts one source file (with the default profile when none is given), with no
+    cache; raises ``UnusableInputError`` when it cannot be read."""
     return extract_text(source, read_source_bytes(source.path, *read_limit(source)), profile or profiles.default(),
                         redact_salt, pdf_engine)
 
@@ -189,16 +153,12 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         data = read_source_bytes(source.path, *read_limit(source))
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
-        redaction = salt_fingerprint(options.redact_salt)
-        text_fp = reader_fingerprint(source.source_format, options.profile, options.pdf_engine)
-        records_fp = records_fingerprint(options.profile)
-        found = cache.lookup(folder, sha, text_fp, records_fp, redaction, source.relative)
-        warnings = [f"{line}; the document is re-extracted" for line in found.mismatches]
-        if found.extraction is not None:
-            return Outcome(source, found.extraction, reused=True)
-        extraction, normalised = extract_text(source, data, options.profile, options.redact_salt, options.pdf_engine)
-        dumped = extraction.model_dump(mode="json", exclude={"text"})
-        files = cache.interim_files(extraction, normalised, text_fp, records_fp, redaction, dumped)
+        store = cache.DocumentStore(folder, sha, salt_fingerprint(options.redact_salt))
+        warnings = [f"{line}; the document is re-extracted" for line in store.mismatches]
+        walked = walk(source, data, options.profile, options.redact_salt, options.pdf_engine, store)
+        if not walked.ran:
+            return Outcome(source, walked.extraction, reused=True)
+        extraction, files, dumped = walked.extraction, store.files, store.dumped
         staging = staging_dir(folder)
         try:
             for name, content in files.items():
@@ -206,7 +166,7 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
             raise
-        return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped)
+        return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped, ran=tuple(walked.ran))
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
     except WriteError:
@@ -416,6 +376,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
                 stagings.append((outcome.staging, interim_dir / outcome.source.document_id))
             summary.reused += outcome.reused
             summary.reextracted += not outcome.reused
+            summary.stages_run.update(outcome.ran)
             published.append(_Published(outcome.source, outcome.staging or interim_dir / outcome.source.document_id,
                                         editions.edition_print(extraction)))
             writer.add(extraction, outcome.dumped)

@@ -750,3 +750,23 @@ def segment(text: str, profile: Profile) -> Segmentation:
     intro_end = headings[0][0] if headings else len(lines)
     return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings),
                         title=lines[title] if title is not None else None)
+
+
+def with_reader_findings(segmentation: Segmentation, findings: tuple[Finding, ...], length: int) -> Segmentation:
+    """The segmentation with each of the reader's findings that has a place inside a region's text
+    given to that region (a value it may have made wrong then carries it) and the others first
+    among the document's findings."""
+    blocks = segmentation.regions
+    bounds = [b.heading_start for b in blocks] + [length]
+    placed: dict[int, list[Finding]] = {}
+    rest = []
+    for finding in findings:
+        where = next((i for i, (start, end) in enumerate(zip(bounds, bounds[1:]))
+                      if finding.start is not None and start <= finding.start < end), None)
+        if where is None:
+            rest.append(finding)
+        else:
+            code = blocks[where].county.county_code
+            placed.setdefault(where, []).append(finding.model_copy(update={"county_code": code}))
+    regions = tuple(block.with_findings(placed.get(i, [])) for i, block in enumerate(blocks))
+    return Segmentation(segmentation.intro, regions, (*rest, *segmentation.findings), segmentation.title)

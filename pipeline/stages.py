@@ -1,0 +1,265 @@
+"""The pipeline, stage by stage: the one place that wires it.
+
+``STAGES`` lists the stages in the order they run. Each is a function from the artefacts before it
+to one typed artefact (its findings inside it), with no state shared between stages: a later stage
+goes on from copies. ``extract`` walks the list for one source. The stages an ``interim/`` file
+keeps (``kept_in``) are looked up in the run's ``Store`` first, under a key made of the stage's own
+fingerprint (the code of its modules and everything they import, the reference data they name, the
+libraries that shape its output, the profile) and the key of its input: a change to a later
+stage's code re-runs that stage and those after it, never the reader.
+
+read -> NormalisedText -> segment -> Segmentation -> entities -> DocumentEntities -> values ->
+UnitValues -> assemble -> Extraction
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline.assemble import SourceInfo, assemble
+from pipeline.entities import Resolver, people_anywhere
+from pipeline.entities.mentions import DocumentEntities, document_entities
+from pipeline.fingerprints import fingerprint
+from pipeline.findings import Code
+from pipeline.models import Extraction, Finding, SourceFormat
+from pipeline.profile import Profile
+from pipeline.readers import registry as readers
+from pipeline.readers.pdf import DEFAULT_ENGINE
+from pipeline.readers.text import NormalisedText
+from pipeline.redact import Redactor
+from pipeline.segment.sections import Segmentation, segment, with_reader_findings
+from pipeline.values.stage import UnitValues, unit_values
+
+__all__ = ["STAGES", "SourceInfo", "Stage", "Store", "build_extraction", "extract", "resolver_for"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: what it makes, from which code, and where it is kept."""
+
+    name: str
+    makes: str
+    """The artefact's type."""
+    modules: tuple[str, ...]
+    """The code that makes it; the stage's fingerprint is theirs and that of what they import."""
+    does: str
+    """What it does, in one line (the README's stage list is checked against these)."""
+    kept_in: tuple[str, ...] = ()
+    """The files of ``interim/<document_id>/`` that keep its artefact for the next run; none when
+    it is made again each time from the kept artefact before it."""
+    libraries: tuple[str, ...] = ()
+    """Third-party packages whose version changes its artefact."""
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("read", "NormalisedText", tuple(readers.READER_MODULES.values()),
+          "a reader per format (text, web page, PDF) turns a source file into the normalised text every "
+          "offset points into, with the reader's findings", ("text.txt", "text.json")),
+    Stage("segment", "Segmentation", ("pipeline.segment.sections",),
+          "region headings, then the labelled sections of each region block; the reader's findings placed "
+          "at their region", ("sections.json",)),
+    Stage("entities", "DocumentEntities", ("pipeline.entities.mentions",),
+          "organisations, public bodies, places and people in every section, each with its canonical id",
+          libraries=("spacy", "rapidfuzz")),
+    Stage("values", "UnitValues", ("pipeline.values.stage",),
+          "each region's contacts, counts, goals and purpose items, and the intro's claims"),
+    Stage("assemble", "Extraction", ("pipeline.assemble",),
+          "one validated extraction per document: the document's record and every region's",
+          ("extraction.json",), libraries=("pydantic",)),
+)
+"""The stages in the order they run."""
+
+STAGE = {stage.name: stage for stage in STAGES}
+
+
+class Store(Protocol):
+    """Where a run keeps the artefacts of one document between runs (``runner/cache``)."""
+
+    def load(self, stage: str, key: str) -> Any | None:
+        """The artefact kept for ``stage`` under ``key``, or None."""
+
+    def keep(self, stage: str, key: str, artefact: Any) -> None:
+        """Keeps ``stage``'s artefact under ``key`` for the next run."""
+
+
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver_for(profile: Profile) -> Resolver:
+    """One resolver per profile and process: it caches what it resolved."""
+    if profile.sha256 not in _RESOLVERS:
+        _RESOLVERS[profile.sha256] = Resolver(profile)
+    return _RESOLVERS[profile.sha256]
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+_WIRING = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+"""This module's own code: how the stages after reading are called is part of their keys."""
+
+
+def stage_fingerprint(name: str, profile: Profile, modules: tuple[str, ...] | None = None, extra: str = "") -> str:
+    """Changes when the stage's code, reference data or libraries change, or the profile (its
+    ``extra`` part for the reader, the whole profile and this module's wiring for the others)."""
+    stage = STAGE[name]
+    wiring = () if name == "read" else (_WIRING,)
+    return _key(*wiring, *(fingerprint(module, stage.libraries, extra if name == "read" else profile.sha256)
+                           for module in (modules or stage.modules)))
+
+
+def read_key(source_format: SourceFormat, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
+    """The read stage's key for one format: its reader's code, libraries and the profile's hints."""
+    engine = f"\0pdf engine {pdf_engine}" if source_format == "pdf" else ""
+    module = readers.READER_MODULES[source_format]
+    return fingerprint(module, readers.reader_libraries(source_format, pdf_engine),
+                       readers.hints_fingerprint(profile) + engine)
+
+
+def text_key(source_format: SourceFormat, source_sha256: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE,
+             redacted: bool = False) -> str:
+    """The key the read stage's text is kept under: these source bytes, this reader, and whether it
+    is redacted (the redacted text depends on what the later stages find, so their key too)."""
+    return _key(read_key(source_format, profile, pdf_engine), source_sha256,
+                "redaction " + (records_key(profile) if redacted else "off"))
+
+
+def records_key(profile: Profile) -> str:
+    """The key of everything after reading: the fingerprints of segment, entities, values and assemble."""
+    return _key(*(stage_fingerprint(stage.name, profile) for stage in STAGES[1:]))
+
+
+# --- the stages after reading -------------------------------------------------------------------
+
+
+def segment_stage(normalised: NormalisedText, profile: Profile) -> Segmentation:
+    """segment: the region blocks and their sections, with the reader's findings placed."""
+    return with_reader_findings(segment(normalised.text, profile), normalised.findings, len(normalised.text))
+
+
+def entities_stage(text: str, segmentation: Segmentation, profile: Profile) -> DocumentEntities:
+    """entities: every name in every region block's sections."""
+    return document_entities(text, segmentation.regions, profile, resolver_for(profile))
+
+
+def values_stage(text: str, segmentation: Segmentation, entities: DocumentEntities, profile: Profile) -> UnitValues:
+    """values: the typed values of every region and the intro's claims."""
+    return unit_values(text, segmentation, entities, profile, resolver_for(profile))
+
+
+def build_extraction(text: str, source: SourceInfo, profile: Profile,
+                     text_findings: tuple[Finding, ...] = ()) -> Extraction:
+    """Every stage after reading, on one document's text, uncached: a validated ``Extraction``."""
+    normalised = NormalisedText(text=text, encoding=source.encoding, findings=text_findings, pages=source.pages)
+    return _after_segment(normalised, segment_stage(normalised, profile), source, profile)
+
+
+def _after_segment(normalised: NormalisedText, segmentation: Segmentation, source: SourceInfo,
+                   profile: Profile) -> Extraction:
+    text = normalised.text
+    entities = entities_stage(text, segmentation, profile)
+    values = values_stage(text, segmentation, entities, profile)
+    return assemble(text, source, values, profile)
+
+
+# --- one document, walked through the list ------------------------------------------------------
+
+
+@dataclass
+class Walk:
+    """What walking the stages made of one source: the extraction, the text it was read from, and
+    which stages ran (the others' artefacts came from the store)."""
+
+    extraction: Extraction
+    normalised: NormalisedText
+    ran: list[str] = field(default_factory=list)
+
+
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,4}")
+
+
+def _leading_name(line: str) -> str | None:
+    """The words before a contact line's first comma when they could be a name however written
+    ("maria svensson, Almi"): under redaction, a line no person was read from is taken to name one."""
+    head = line.split(",", 1)[0].strip()
+    return head if _LEADING_NAME.fullmatch(head) else None
+
+
+def _redacted(normalised: NormalisedText, extraction: Extraction, profile: Profile, salt: str) -> NormalisedText:
+    """The text and the reader's findings with every person's name (contacts, PERSON spans anywhere,
+    the leading words of a contact line no person was read from), e-mail address and phone number
+    replaced."""
+    contacts = [c for r in extraction.regions for c in r.contacts]
+    names = [c.name for c in contacts]
+    names += people_anywhere(normalised.text, profile, resolver_for(profile))
+    names += [name for r in extraction.regions for f in r.quality if f.code == Code.contact_line_not_read
+              if (name := _leading_name(f.evidence))]
+    redactor = Redactor(names, salt, [d for c in contacts for d in (c.email, c.phone) if d])
+    findings = tuple(f.model_copy(update={"message": redactor(f.message), "evidence": redactor(f.evidence)})
+                     for f in normalised.findings)
+    return NormalisedText(text=redactor(normalised.text), encoding=normalised.encoding, findings=findings,
+                          pages=normalised.pages)
+
+
+def extract(path: Path, data: bytes, source: SourceInfo, profile: Profile, store: Store | None = None,
+            redact_salt: str | None = None, pdf_engine: str = DEFAULT_ENGINE) -> Walk:
+    """Walks ``STAGES`` for one source's bytes (already read; ``source`` says what is known of it
+    before reading), taking what ``store`` kept under the same keys instead of running a stage
+    again, and keeping what it made. With ``redact_salt`` the text is redacted after a first
+    extraction and extracted again; the read stage's key then includes the later stages' (the
+    redacted text depends on what they find), and the store keeps only the redacted text."""
+    ran: list[str] = []
+    later = records_key(profile)
+    read_as = text_key(source.source_format, source.source_sha256, profile, pdf_engine, redact_salt is not None)
+    normalised = store.load("read", read_as) if store else None
+    if normalised is None:
+        _, normalised = readers.read(path, data, readers.hints(profile), pdf_engine)
+        ran.append("read")
+        if redact_salt is not None:
+            info = _info(source, normalised)
+            first = _after_segment(normalised, segment_stage(normalised, profile), info, profile)
+            normalised = _redacted(normalised, first, profile, redact_salt)
+    if store:
+        store.keep("read", read_as, normalised)
+    info = _info(source, normalised)
+    text_sha = hashlib.sha256(normalised.text.encode("utf-8")).hexdigest()
+    segment_key = _key(stage_fingerprint("segment", profile), read_as, text_sha)
+    segmentation = store.load("segment", segment_key) if store else None
+    if segmentation is None:
+        segmentation = segment_stage(normalised, profile)
+        ran.append("segment")
+    if store:
+        store.keep("segment", segment_key, segmentation)
+    extraction_key = _key(later, segment_key, info.document_id, info.source_path)
+    extraction = store.load("assemble", extraction_key) if store else None
+    if extraction is None:
+        extraction = _after_segment(normalised, segmentation, info, profile)
+        ran += ["entities", "values", "assemble"]
+    if store:
+        store.keep("assemble", extraction_key, extraction)
+    return Walk(extraction, normalised, ran)
+
+
+def _info(source: SourceInfo, normalised: NormalisedText) -> SourceInfo:
+    return SourceInfo(source.document_id, source.source_path, source.source_sha256, source.source_format,
+                      normalised.encoding, normalised.pages)
+
+
+def markdown() -> str:
+    """The stage list as the README's "Stages" section writes it (``.venv/bin/python -m pipeline.stages``)."""
+    lines = []
+    for n, stage in enumerate(STAGES, start=1):
+        modules = ", ".join(f"`{m.removeprefix('pipeline.').replace('.', '/')}.py`" for m in stage.modules)
+        kept = (f"kept in {', '.join(f'`{name}`' for name in stage.kept_in)}" if stage.kept_in
+                else "not kept: it runs whenever a stage after it runs")
+        lines.append(f"{n}. **{stage.name}** → `{stage.makes}` ({modules}; {kept}): {stage.does}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())
