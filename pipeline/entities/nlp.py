@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import types
 from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
 from spacy.attrs import IDX, IS_TITLE, IS_UPPER, LENGTH
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline import reference
@@ -172,26 +171,55 @@ _STRINGS_WHEN_BUILT: dict[str, int] = {}
 gathers every component's labels, a few milliseconds per document)."""
 
 
-def _set_annotations(ruler, doc: Doc, matches) -> None:
-    """``EntityRuler.set_annotations`` in linear time: spaCy's own filters the list of earlier
-    entities once per new match (quadratic: a list of 10,000 known names took minutes). The
-    entities it keeps are those that overlap no new one, so they are filtered once, at the end."""
-    new_entities = []
-    seen_tokens: set[int] = set()
-    earlier = list(doc.ents)
-    tagged = {i for e in earlier for i in range(e.start, e.end)}  # the tokens with an entity type
-    for match_id, start, end in matches:
-        if not ruler.overwrite and any(i in tagged for i in range(start, end)):
-            continue
-        if start not in seen_tokens and end - 1 not in seen_tokens:  # boundaries are inclusive
-            if match_id in ruler._ent_ids:
-                label, ent_id = ruler._ent_ids[match_id]
-                new_entities.append(Span(doc, start, end, label=label, span_id=ent_id))
-            else:
-                new_entities.append(Span(doc, start, end, label=match_id))
-            seen_tokens.update(range(start, end))
-    kept = [e for e in earlier if not any(i in seen_tokens for i in range(e.start, e.end))]
-    doc.ents = kept + new_entities
+class RegistryRuler:
+    """An entity ruler for the registry's names: phrase patterns, each with a label and the
+    canonical id it stands for, matched on one token attribute (``LOWER`` for multi-word aliases,
+    ``ORTH`` for names that match only as written). It matches as spaCy's ``entity_ruler`` does
+    (longest first, then the earliest; an entity set by an earlier component is kept unless
+    ``overwrite``), and sets the entities in linear time: spaCy's own filters the list of earlier
+    entities once per new match (quadratic: a list of 10,000 known names took minutes)."""
+
+    def __init__(self, nlp: Language, name: str, attr: str, overwrite: bool) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.overwrite = overwrite
+        self.matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        self.labels: dict[int, tuple[str, str]] = {}
+        """The label and canonical id of each match key."""
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        """Adds ``{"label": …, "pattern": "a name", "id": "canonical-id"}`` patterns."""
+        by_key: dict[str, list[Doc]] = {}
+        for entry in patterns:
+            key = f"{entry['label']}||{entry['id']}"
+            self.labels[self.nlp.vocab.strings.add(key)] = (entry["label"], entry["id"])
+            by_key.setdefault(key, []).append(self.nlp.make_doc(entry["pattern"]))
+        for key, docs in by_key.items():
+            self.matcher.add(key, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = sorted({(key, start, end) for key, start, end in self.matcher(doc) if start != end},
+                         key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+        new_entities = []
+        seen_tokens: set[int] = set()
+        earlier = list(doc.ents)
+        tagged = {i for e in earlier for i in range(e.start, e.end)}  # the tokens with an entity type
+        for key, start, end in matches:
+            if not self.overwrite and any(i in tagged for i in range(start, end)):
+                continue
+            if start not in seen_tokens and end - 1 not in seen_tokens:  # boundaries are inclusive
+                label, entity_id = self.labels[key]
+                new_entities.append(Span(doc, start, end, label=label, span_id=entity_id))
+                seen_tokens.update(range(start, end))
+        kept = [e for e in earlier if not any(i in seen_tokens for i in range(e.start, e.end))]
+        doc.ents = kept + new_entities
+        return doc
+
+
+@Language.factory("registry_ruler", default_config={"attr": "ORTH", "overwrite": False})
+def make_registry_ruler(nlp: Language, name: str, attr: str, overwrite: bool) -> RegistryRuler:
+    """spaCy's factory for ``RegistryRuler``: ``nlp.add_pipe("registry_ruler", config=…)``."""
+    return RegistryRuler(nlp, name, attr, overwrite)
 
 
 def build_nlp(profile: Profile) -> Language:
@@ -201,12 +229,10 @@ def build_nlp(profile: Profile) -> Language:
         nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear in runs of punctuation and long chunks
         nlp.max_length = MAX_TEXT_LENGTH
         lower, exact = _patterns(profile)
-        rulers = [nlp.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}),
-                  nlp.add_pipe("entity_ruler", name="exact_ruler",
-                               config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})]
+        rulers = [nlp.add_pipe("registry_ruler", name="alias_ruler", config={"attr": "LOWER", "overwrite": False}),
+                  nlp.add_pipe("registry_ruler", name="exact_ruler", config={"attr": "ORTH", "overwrite": False})]
         for ruler, patterns in zip(rulers, (lower, exact)):
             ruler.add_patterns(patterns)
-            ruler.set_annotations = types.MethodType(_set_annotations, ruler)
         _NLP[profile.sha256] = nlp
         _STRINGS_WHEN_BUILT[profile.sha256] = len(nlp.vocab.strings)
     return _NLP[profile.sha256]
