@@ -12,15 +12,16 @@ VENV_STAMP := $(VENV)/.installed
 # edited, deleted or renamed whatever its name (spaces, quotes, å/ä/ö), which a list of file names as
 # prerequisites cannot do.
 RAW_LIST := .raw-sources.list
-CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' | sort)
+CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' -o -name '*.css' -o -name '*.js' | sort)
 # Every file the last extraction wrote, as its manifest lists them; deleting any one (or the
 # manifest) makes `make extract` run again. Before the first run only the manifest is known.
 CHECKSUMS := output/checksums.sha256
 OUTPUTS := $(CHECKSUMS) $(addprefix output/,$(shell sed 's/^[0-9a-f]*  //' $(CHECKSUMS) 2>/dev/null))
 DICTIONARY := docs/data-dictionary.md
 EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
-# axe-core (npm) checks the review page's accessibility in the browser test; installed when npm is here
-AXE := node_modules/axe-core/axe.min.js
+# The npm tools of package-lock.json, installed when npm is here: Biome lints the review site's CSS and
+# JavaScript (make test), axe-core checks the review page's accessibility in the browser test (make test-slow)
+NODE_TOOLS := node_modules/.installed
 NPM := $(shell command -v npm 2>/dev/null)
 
 FORCE: # always "remade", so the rule that needs it runs on every make
@@ -68,14 +69,14 @@ output/export/tables.xlsx: $(OUTPUTS)
 export: $(EXPORTS) ## Write every table as CSV (output/export/csv/) and as one Excel workbook (output/export/tables.xlsx)
 	@echo "CSV files: $(CURDIR)/output/export/csv/  workbook: $(CURDIR)/output/export/tables.xlsx"
 
-$(AXE): package.json package-lock.json
+$(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-test: $(VENV_STAMP) ## Run the test suite, all but the slow end-to-end tests (on every core; about a minute on 2 cores)
+test: $(VENV_STAMP) $(if $(NPM),$(NODE_TOOLS)) ## Run the test suite, all but the slow end-to-end tests (on every core; about a minute on 2 cores)
 	$(PY) -m pytest -n auto -m "not slow"
 
-test-slow: $(VENV_STAMP) $(if $(NPM),$(AXE)) ## Run the slow end-to-end tests: headless Chromium with axe-core, a fresh clone, killed runs (CI runs them)
+test-slow: $(VENV_STAMP) $(if $(NPM),$(NODE_TOOLS)) ## Run the slow end-to-end tests: headless Chromium with axe-core, a fresh clone, killed runs (CI runs them)
 	$(PY) -m pytest -n auto -m slow
 
 bench: $(VENV_STAMP) ## Measure throughput and memory beside same-run baselines (docs/benchmarks.md, .svg) and hostile inputs (docs/benchmarks-hostile.md)

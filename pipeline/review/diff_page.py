@@ -21,29 +21,8 @@ from pipeline.review import sequences
 from pipeline.review.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, plain, section_key
 from pipeline.review.diff_text import line, summary_lines, word_opcodes
 
-STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 1500px; padding: 0 1.5rem 3rem;
-       color: #1d1d1f; }
-h1 { margin-bottom: .2rem; } h2 { border-bottom: 2px solid #ccc; margin-top: 2.5rem; }
-code { background: #f1f1f4; padding: 0 .25em; border-radius: 3px; }
-.summary li, .changes li { margin: .15rem 0; }
-article.region { border: 1px solid #d5d5dc; border-radius: 6px; padding: .3rem 1rem 1rem; margin: 1.5rem 0; }
-article.region h3 { margin-bottom: .3rem; }
-.sides { display: grid; grid-template-columns: 1fr 1fr; column-gap: 1rem; }
-.side { background: #fafafb; border-left: 1px solid #e4e4ea; border-right: 1px solid #e4e4ea; padding: 0 .9rem; }
-h4.side { margin: 0; padding-top: .5rem; border-top: 1px solid #e4e4ea; border-radius: 4px 4px 0 0; color: #555;
-          text-transform: uppercase; font-size: .8rem; letter-spacing: .05em; }
-.side .absent { color: #777; font-style: italic; }
-.side.same { color: #6e6e73; }
-.side.end { border-bottom: 1px solid #e4e4ea; border-radius: 0 0 4px 4px; height: .5rem; }
-.side .heading { font-weight: 600; font-size: 1.05rem; }
-.side p { white-space: pre-wrap; margin: .5rem 0; }
-.side .label { font-weight: 600; }
-del { background: #ffd7d5; color: #82071e; text-decoration: line-through; }
-ins { background: #ccffd8; color: #055d20; text-decoration: none; }
-.changed { outline: 2px solid #d29922; outline-offset: 1px; border-radius: 2px; }
-.findings .came { color: #82071e; } .findings .went { color: #055d20; }
-"""
+STYLE = (Path(__file__).resolve().parent / "assets" / "diff.css").read_bytes().decode("utf-8")
+"""The page's style sheet, a file of the package that ``make test`` lints with Biome (``biome.json``)."""
 
 _MARKUP = ((re.compile(r"\*\*(.+?)\*\*"), r"<ins>\1</ins>"), (re.compile(r"~~(.+?)~~"), r"<del>\1</del>"),
            (re.compile(r"`(.+?)`"), r"<code>\1</code>"))
