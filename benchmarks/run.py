@@ -70,10 +70,11 @@ def profile_text(folder: Path, documents: int = 8) -> tuple[list[tuple[str, floa
     """Where the in-process text extraction spends its time: by module (own time, ms per document)
     and the functions with the most own time."""
     from pipeline import profile as profiles
+    from pipeline.compiled import compile_profile
     from pipeline.runner import run as runner
     from pipeline.runner.sources import Source
 
-    profile = profiles.default()
+    profile = compile_profile(profiles.default())
     files = sorted(folder.glob("*.txt"))[: documents + 1]
     sources = [Source(p, p.name, p.stem, "text") for p in files]
     runner.extract_text(sources[0], files[0].read_bytes(), profile)

@@ -15,6 +15,7 @@ import atheris
 
 with atheris.instrument_imports(include=["pipeline"]):
     from pipeline import profile as profiles
+    from pipeline.compiled import compile_profile
     from pipeline.errors import UnusableInputError
     from pipeline.stages import SourceInfo, build_extraction
     from pipeline.values.counts import parse_count
@@ -23,6 +24,7 @@ with atheris.instrument_imports(include=["pipeline"]):
     from pipeline.readers.text import read_text_source
 
 PROFILE = profiles.default()
+COMPILED = compile_profile(PROFILE)
 INFO = SourceInfo("doc", "raw/doc.txt", "0" * 64, "text", "utf-8")
 SEED = Path(__file__).resolve().parent.parent / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 
@@ -33,7 +35,7 @@ def _whole_chain(reader, path: Path, data: bytes) -> None:
         normalised = reader(path, data)
     except UnusableInputError:
         return
-    build_extraction(normalised.text, INFO, PROFILE, normalised.findings)
+    build_extraction(normalised.text, INFO, COMPILED, normalised.findings)
 
 
 def text_document(data: bytes) -> None:
@@ -47,8 +49,8 @@ def web_page(data: bytes) -> None:
 def count_and_list(data: bytes) -> None:
     """A count line and a list of any characters."""
     text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
-    parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists)
-    for item in split_items(text, PROFILE.lists):
+    parse_count(text, 0, len(text), COMPILED.values.counts)
+    for item in split_items(text, COMPILED.lists):
         assert text[item.start:item.end] == item.text
 
 

@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 
 from pipeline import profile as profiles
 from pipeline import stages
+from pipeline.compiled import compile_profile
 from pipeline.errors import UnusableInputError, shown
-from pipeline.stages import SourceInfo, build_extraction, resolver_for
+from pipeline.stages import SourceInfo, build_extraction
 from pipeline.values.contacts import parse_contacts
 from pipeline.values.counts import _BREAKDOWN, MAX_COUNT, parse_count
 from pipeline.values.intro import parse_intro
 from pipeline.values.items import parse_items
-from pipeline.segment.lists import _COMMA, _patterns as list_patterns, _split_depth0, split_items
+from pipeline.segment.lists import _COMMA, _split_depth0, split_items
 from pipeline.segment.sections import segment, split_lines
 from pipeline.review.diff import DiffError, compare, load_folder
 from pipeline.review.diff_text import markdown
@@ -40,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 PROFILE = profiles.default()
-RESOLVER = resolver_for(PROFILE)
+COMPILED = compile_profile(PROFILE)
+RESOLVER = COMPILED.entities.resolver
 INFO = SourceInfo("doc", "raw/doc.txt", "0" * 64, "text", "utf-8")
 HOSTILE_CHARACTERS = "\x00\x07\x1b\x7f\x80\x9f\t\r\n\f\v\u00a0\u00ad\u200b\ufeff" + "".join(LINE_BREAKS) + \
     BIDI_CONTROLS + "()[],.:;-–•*²٣&\"'’/\\<>" + "0123456789"
@@ -121,7 +123,7 @@ def html_reader(page, encoding):
 def sections(text):
     """Region blocks and sections lie inside the text, in order, without overlapping."""
     text, _ = normalise(text)
-    found = segment(text, PROFILE)
+    found = segment(text, COMPILED.segment)
     last_end = 0
     for region in found.regions:
         assert region.heading_start >= last_end and text[region.heading_start:region.heading_end] == region.title
@@ -140,7 +142,7 @@ _BREAKDOWN_TEXT = st.lists(st.sampled_from(["Lokal samverkan", "ASF", ":", ": ",
 def counts(text):
     """A count is none or between 0 and MAX_COUNT; listed items are slices of the text; the
     breakdown scanner finds the numbers the old pattern found."""
-    parsed = parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
+    parsed = parse_count(text, 0, len(text), COMPILED.values.counts, RESOLVER.is_known)
     assert parsed.value is None or 0 <= parsed.value <= MAX_COUNT
     assert parsed.listed is None or 0 <= parsed.listed <= MAX_COUNT
     assert all(text[i.start:i.end] == i.text for i in parsed.items)
@@ -173,7 +175,7 @@ def _split_items_reference(text: str) -> list[tuple[int, int]]:
     """The list splitter the linear one replaced (it sliced and searched each growing item again)."""
     from pipeline.segment.lists import Item
 
-    patterns = list_patterns(PROFILE.lists)
+    patterns = COMPILED.lists
 
     def trimmed(start: int, end: int) -> Item | None:
         while start < end and text[start] in " \n":
@@ -208,13 +210,13 @@ _LIST_WORDS = st.lists(st.sampled_from(["banker", "som", "etc", "m.fl", "Almi", 
 @given(st.one_of(mixed_text, _LIST_WORDS), st.data())
 def lists(text, data):
     """Items are slices of the text, and the splitter splits exactly where the old one did."""
-    items = split_items(text, PROFILE.lists)
+    items = split_items(text, COMPILED.lists)
     for item in items:
         assert text[item.start:item.end] == item.text and item.quantity >= 1
     assert [(i.start, i.end) for i in items] == _split_items_reference(text)
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    for separator in (_COMMA, list_patterns(PROFILE.lists).conjunction):
+    for separator in (_COMMA, COMPILED.lists.conjunction):
         assert _split_depth0(text, start, end, separator) == _split_reference(text, start, end, separator)
 
 
@@ -226,7 +228,7 @@ def items(text, kind):
 
 @given(mixed_text)
 def contacts(text):
-    for row in parse_contacts(text, 0, len(text), PROFILE, RESOLVER):
+    for row in parse_contacts(text, 0, len(text), COMPILED.values.contacts, RESOLVER):
         assert text[row.name.start:row.name.end] == row.name.text
 
 
@@ -235,14 +237,14 @@ def intro(text):
     text, _ = normalise(text)
     from pipeline.models import Findings
 
-    parse_intro(text, tuple(split_lines(text)), PROFILE.intro, PROFILE.lists, Findings(None))
+    parse_intro(text, tuple(split_lines(text)), COMPILED.values.intro, Findings(None))
 
 
 @given(mixed_text)
 def extraction(text):
     """The whole chain on any text: a valid extraction (the models check every span)."""
     text, findings = normalise(text)
-    build_extraction(text, INFO, PROFILE, findings)
+    build_extraction(text, INFO, COMPILED, findings)
 
 
 _NAME_WORD = st.sampled_from(["Anna", "Erik", "Åsa", "Örjan", "Lars", "Nils", "Marie-Louise", "Berg", "Holm",
@@ -338,7 +340,7 @@ def _cached_document() -> tuple[dict[str, bytes], stages.SourceInfo]:
         data = SEED.read_bytes()
         info = stages.SourceInfo("seed", "raw/seed.txt", hashlib.sha256(data).hexdigest(), "text", "")
         kept = _Kept(info.source_sha256)
-        stages.extract(SEED, data, info, PROFILE, kept)
+        stages.extract(SEED, data, info, COMPILED, kept)
         _CACHED["seed"] = (kept.store.files, info)
     return _CACHED["seed"]
 
@@ -356,7 +358,7 @@ def cache_edits(name, data):
         for file, text in files.items():
             (folder / file).write_text(edited if file == name else text.decode("utf-8"), encoding="utf-8")
         store = cache.DocumentStore(folder, info.source_sha256, None)
-        walked = stages.extract(SEED, SEED.read_bytes(), info, PROFILE, store)
+        walked = stages.extract(SEED, SEED.read_bytes(), info, COMPILED, store)
     if edited == content:
         assert not walked.ran and not store.mismatches
     elif not walked.ran:  # reused only if what it holds is what was written

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline.assemble import SourceInfo, assemble
-from pipeline.entities import Resolver, people_anywhere
-from pipeline.entities.mentions import DocumentEntities, document_entities
+from pipeline.compiled import CompiledProfile, compile_profile
+from pipeline.entities import DocumentEntities, EntityRules, document_entities, people_anywhere
 from pipeline.fingerprints import fingerprint
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding, SourceFormat
@@ -31,10 +31,10 @@ from pipeline.readers import registry as readers
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
 from pipeline.redact import Redactor
-from pipeline.segment.sections import Segmentation, segment, with_reader_findings
-from pipeline.values.stage import UnitValues, unit_values
+from pipeline.segment.sections import SegmentRules, Segmentation, segment, with_reader_findings
+from pipeline.values.stage import UnitValues, ValueRules, unit_values
 
-__all__ = ["STAGES", "SourceInfo", "Stage", "Store", "build_extraction", "extract", "resolver_for"]
+__all__ = ["STAGES", "CompiledProfile", "SourceInfo", "Stage", "Store", "build_extraction", "compile_profile", "extract"]
 
 
 @dataclass(frozen=True)
@@ -86,22 +86,13 @@ class Store(Protocol):
         """Keeps ``stage``'s artefact under ``key`` for the next run."""
 
 
-_RESOLVERS: dict[str, Resolver] = {}
-
-
-def resolver_for(profile: Profile) -> Resolver:
-    """One resolver per profile and process: it caches what it resolved."""
-    if profile.sha256 not in _RESOLVERS:
-        _RESOLVERS[profile.sha256] = Resolver(profile)
-    return _RESOLVERS[profile.sha256]
-
-
 def _key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-_WIRING = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-"""This module's own code: how the stages after reading are called is part of their keys."""
+_WIRING = hashlib.sha256(Path(__file__).read_bytes() + Path(__file__).with_name("compiled.py").read_bytes()).hexdigest()
+"""This module's and ``compiled.py``'s own code: how the stages after reading are called, and their
+rules compiled, is part of their keys."""
 
 
 def stage_fingerprint(name: str, profile: Profile, modules: tuple[str, ...] | None = None, extra: str = "") -> str:
@@ -137,34 +128,34 @@ def records_key(profile: Profile) -> str:
 # --- the stages after reading -------------------------------------------------------------------
 
 
-def segment_stage(normalised: NormalisedText, profile: Profile) -> Segmentation:
+def segment_stage(normalised: NormalisedText, rules: SegmentRules) -> Segmentation:
     """segment: the region blocks and their sections, with the reader's findings placed."""
-    return with_reader_findings(segment(normalised.text, profile), normalised.findings, len(normalised.text))
+    return with_reader_findings(segment(normalised.text, rules), normalised.findings, len(normalised.text))
 
 
-def entities_stage(text: str, segmentation: Segmentation, profile: Profile) -> DocumentEntities:
+def entities_stage(text: str, segmentation: Segmentation, rules: EntityRules) -> DocumentEntities:
     """entities: every name in every region block's sections."""
-    return document_entities(text, segmentation.regions, profile, resolver_for(profile))
+    return document_entities(text, segmentation.regions, rules)
 
 
-def values_stage(text: str, segmentation: Segmentation, entities: DocumentEntities, profile: Profile) -> UnitValues:
+def values_stage(text: str, segmentation: Segmentation, entities: DocumentEntities, rules: ValueRules) -> UnitValues:
     """values: the typed values of every region and the intro's claims."""
-    return unit_values(text, segmentation, entities, profile, resolver_for(profile))
+    return unit_values(text, segmentation, entities, rules)
 
 
-def build_extraction(text: str, source: SourceInfo, profile: Profile,
+def build_extraction(text: str, source: SourceInfo, compiled: CompiledProfile,
                      text_findings: tuple[Finding, ...] = ()) -> Extraction:
     """Every stage after reading, on one document's text, uncached: a validated ``Extraction``."""
     normalised = NormalisedText(text=text, encoding=source.encoding, findings=text_findings, pages=source.pages)
-    return _after_segment(normalised, segment_stage(normalised, profile), source, profile)
+    return _after_segment(normalised, segment_stage(normalised, compiled.segment), source, compiled)
 
 
 def _after_segment(normalised: NormalisedText, segmentation: Segmentation, source: SourceInfo,
-                   profile: Profile) -> Extraction:
+                   compiled: CompiledProfile) -> Extraction:
     text = normalised.text
-    entities = entities_stage(text, segmentation, profile)
-    values = values_stage(text, segmentation, entities, profile)
-    return assemble(text, source, values, profile)
+    entities = entities_stage(text, segmentation, compiled.entities)
+    values = values_stage(text, segmentation, entities, compiled.values)
+    return assemble(text, source, values, compiled.profile)
 
 
 # --- one document, walked through the list ------------------------------------------------------
@@ -190,13 +181,13 @@ def _leading_name(line: str) -> str | None:
     return head if _LEADING_NAME.fullmatch(head) else None
 
 
-def _redacted(normalised: NormalisedText, extraction: Extraction, profile: Profile, salt: str) -> NormalisedText:
+def _redacted(normalised: NormalisedText, extraction: Extraction, rules: EntityRules, salt: str) -> NormalisedText:
     """The text and the reader's findings with every person's name (contacts, PERSON spans anywhere,
     the leading words of a contact line no person was read from), e-mail address and phone number
     replaced."""
     contacts = [c for r in extraction.regions for c in r.contacts]
     names = [c.name for c in contacts]
-    names += people_anywhere(normalised.text, profile, resolver_for(profile))
+    names += people_anywhere(normalised.text, rules)
     names += [name for r in extraction.regions for f in r.quality if f.code == Code.contact_line_not_read
               if (name := _leading_name(f.evidence))]
     redactor = Redactor(names, salt, [d for c in contacts for d in (c.email, c.phone) if d])
@@ -206,7 +197,7 @@ def _redacted(normalised: NormalisedText, extraction: Extraction, profile: Profi
                           pages=normalised.pages)
 
 
-def extract(path: Path, data: bytes, source: SourceInfo, profile: Profile, store: Store | None = None,
+def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfile, store: Store | None = None,
             redact_salt: str | None = None, pdf_engine: str = DEFAULT_ENGINE) -> Walk:
     """Walks ``STAGES`` for one source's bytes (already read; ``source`` says what is known of it
     before reading), taking what ``store`` kept under the same keys instead of running a stage
@@ -214,16 +205,17 @@ def extract(path: Path, data: bytes, source: SourceInfo, profile: Profile, store
     extraction and extracted again; the read stage's key then includes the later stages' (the
     redacted text depends on what they find), and the store keeps only the redacted text."""
     ran: list[str] = []
+    profile = compiled.profile
     later = records_key(profile)
     read_as = text_key(source.source_format, source.source_sha256, profile, pdf_engine, redact_salt is not None)
     normalised = store.load("read", read_as) if store else None
     if normalised is None:
-        _, normalised = readers.read(path, data, readers.hints(profile), pdf_engine)
+        _, normalised = readers.read(path, data, compiled.hints, pdf_engine)
         ran.append("read")
         if redact_salt is not None:
             info = _info(source, normalised)
-            first = _after_segment(normalised, segment_stage(normalised, profile), info, profile)
-            normalised = _redacted(normalised, first, profile, redact_salt)
+            first = _after_segment(normalised, segment_stage(normalised, compiled.segment), info, compiled)
+            normalised = _redacted(normalised, first, compiled.entities, redact_salt)
     if store:
         store.keep("read", read_as, normalised)
     info = _info(source, normalised)
@@ -231,14 +223,14 @@ def extract(path: Path, data: bytes, source: SourceInfo, profile: Profile, store
     segment_key = _key(stage_fingerprint("segment", profile), read_as, text_sha)
     segmentation = store.load("segment", segment_key) if store else None
     if segmentation is None:
-        segmentation = segment_stage(normalised, profile)
+        segmentation = segment_stage(normalised, compiled.segment)
         ran.append("segment")
     if store:
         store.keep("segment", segment_key, segmentation)
     extraction_key = _key(later, segment_key, info.document_id, info.source_path)
     extraction = store.load("assemble", extraction_key) if store else None
     if extraction is None:
-        extraction = _after_segment(normalised, segmentation, info, profile)
+        extraction = _after_segment(normalised, segmentation, info, compiled)
         ran += ["entities", "values", "assemble"]
     if store:
         store.keep("assemble", extraction_key, extraction)

@@ -16,11 +16,14 @@ from pipeline.runner import run as runner
 from pipeline.runner.run import extract_document
 from pipeline.runner.sources import Source
 from pipeline.models import Extraction, Region
+from pipeline.compiled import compile_profile
 from pipeline.profile import default
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "raw" / "tillvaxtverket-sa-arbetar-regionerna.txt"
 PROFILE = default()
+COMPILED = compile_profile(PROFILE)
+"""The default profile compiled once for the tests, as a run compiles it."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
@@ -35,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def seed() -> Extraction:
-    extraction, _ = extract_document(Source(SEED, "raw/" + SEED.name, "seed", "text"))
+    extraction, _ = extract_document(Source(SEED, "raw/" + SEED.name, "seed", "text"), COMPILED)
     return extraction
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PROFILE
+from tests.conftest import COMPILED, PROFILE
 from pipeline import reference
 from pipeline.values.contacts import is_person_name, parse_contacts
 from pipeline.entities.resolver import Resolver
@@ -20,7 +20,7 @@ class Rows(list):
 
 
 def people(text: str, county_code: str = "07") -> Rows:
-    rows = Rows(parse_contacts(text, 0, len(text), PROFILE, RESOLVER))
+    rows = Rows(parse_contacts(text, 0, len(text), COMPILED.values.contacts, RESOLVER))
     rows.county_code = county_code
     return rows
 
@@ -201,7 +201,7 @@ def test_a_person_reached_via_another_in_a_parenthesis():
 
 def test_an_address_and_a_number_on_lines_of_their_own_are_the_persons_before():
     text = "Anders Bro, utvecklingsledare\nanders.bro@regionorebrolan.se\nTelefon: 019-602 12 34"
-    row, = parse_contacts(text, 0, len(text), PROFILE, RESOLVER)
+    row, = parse_contacts(text, 0, len(text), COMPILED.values.contacts, RESOLVER)
     assert (row.name.text, row.email, row.phone) == ("Anders Bro", "anders.bro@regionorebrolan.se", "019-602 12 34")
 
 
@@ -229,7 +229,7 @@ def test_a_former_holder_in_parentheses_has_only_the_role_written_for_them():
 def test_a_role_written_as_a_label_and_an_address_line_with_both():
     text = ("Projektledare: Ida Svensson, Region Värmland\nSamordnare: Ola Berglund, Region Värmland\n"
             "e-post: ola.berglund@regionvarmland.se, tfn 054-701 10 00")
-    rows = parse_contacts(text, 0, len(text), PROFILE, RESOLVER)
+    rows = parse_contacts(text, 0, len(text), COMPILED.values.contacts, RESOLVER)
     assert [(r.name.text, r.role, r.email, r.phone) for r in rows] == [
         ("Ida Svensson", "projektledare", None, None),
         ("Ola Berglund", "samordnare", "ola.berglund@regionvarmland.se", "054-701 10 00")]
@@ -353,7 +353,7 @@ def test_the_people_of_a_sub_label_get_it_as_their_note_and_no_role():
                       encoding="utf-8")
     text = ("Region Sörmland förbättrar tillgången\n\nSörmland förbättrar.\n\nKontakt: Martin Bülow, PL, Coompanion\n"
             "Arbetsgrupp: Madeleine Pilstrand & Marius Wenneson, MDU Idélab. Monica Pärus, Coompanion Sörmland.\n")
-    region, = build_extraction(text, info, PROFILE).regions
+    region, = build_extraction(text, info, COMPILED).regions
     assert [(c.name, c.role, c.note) for c in region.contacts] == [
         ("Martin Bülow", "projektledare", None), ("Madeleine Pilstrand", None, "Arbetsgrupp"),
         ("Marius Wenneson", None, "Arbetsgrupp"), ("Monica Pärus", None, "Arbetsgrupp")]

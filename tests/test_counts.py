@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PROFILE
+from tests.conftest import COMPILED, PROFILE
 from pipeline.values.counts import parse_count
 from pipeline.entities.resolver import Resolver
 
@@ -12,7 +12,7 @@ RESOLVER = Resolver(PROFILE)
 
 
 def parse(raw: str):
-    return parse_count(raw, 0, len(raw), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
+    return parse_count(raw, 0, len(raw), COMPILED.values.counts, RESOLVER.is_known)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_sentence_that_is_neither_number_nor_list_is_reported():
 
 def test_item_spans_slice_the_text():
     text = "Kända: 17 (Coomp, Nätverket, Almi)"
-    parsed = parse_count(text, 7, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
+    parsed = parse_count(text, 7, len(text), COMPILED.values.counts, RESOLVER.is_known)
     assert [text[i.start : i.end] for i in parsed.items] == ["Coomp", "Nätverket", "Almi"]
 
 

@@ -10,7 +10,7 @@ from pipeline import reference
 from pipeline.entities.nlp import analyse, find_entities, section_span
 from pipeline.entities.resolver import Resolver, _key
 from pipeline.stages import SourceInfo, build_extraction
-from tests.conftest import PROFILE, codes
+from tests.conftest import COMPILED, PROFILE, codes
 
 INFO = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
                   encoding="utf-8")
@@ -110,8 +110,8 @@ def test_coompanion_and_coomapanion_in_vasternorrland_are_one_organisation(regio
      ("Borås stad", "boras-stad"), ("Tranemo kommun", "tranemo-kommun")],
 )
 def test_aliases_and_misspellings_resolve(surface, organisation_id):
-    found = find_entities(analyse(f"med {surface} i samverkan", PROFILE)[:], reference.county_by_code("19"), RESOLVER,
-                          "partners", PROFILE)
+    found = find_entities(analyse(f"med {surface} i samverkan", COMPILED.entities)[:], reference.county_by_code("19"),
+                          "partners", COMPILED.entities)
     assert [m.organisation_id for m in found.mentions] == [organisation_id]
     assert RESOLVER.resolve(surface).organisation_id == organisation_id
 
@@ -189,12 +189,12 @@ def test_name_normalisation_is_idempotent(name):
 @settings(deadline=None, max_examples=60)
 @given(st.text(max_size=300))
 def test_entity_stage_never_raises(text):
-    doc = analyse(text, PROFILE)
+    doc = analyse(text, COMPILED.entities)
     for start in (0, len(text) // 3):
         section = section_span(doc, start, len(text))
         if section is None:
             continue
-        found = find_entities(section, reference.county_by_code("12"), RESOLVER, "contact", PROFILE)
+        found = find_entities(section, reference.county_by_code("12"), "contact", COMPILED.entities)
         for mention in found.mentions:
             assert text[mention.start : mention.end] == mention.surface
             assert section.start_char <= mention.start and mention.end <= section.end_char
@@ -218,7 +218,7 @@ PLACE_KINDS = {"municipality", "county", "county board", "region"}
 ])
 def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
     text = f"Samverkanspartners: Coompanion, {name} och Almi."
-    extraction = build_extraction(text_with_region(text), INFO, PROFILE)
+    extraction = build_extraction(text_with_region(text), INFO, COMPILED)
     region, = extraction.regions
     mentions = [m for m in region.mentions if name in m.surface or m.surface in name]
     assert [m.surface for m in mentions] == [name]  # the longest name wins: no place mention inside it
@@ -232,7 +232,7 @@ def test_an_organisation_named_after_its_place_is_one_organisation(name, place):
 
 def test_a_partner_named_with_a_place_at_the_end_is_one_organisation():
     extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Coompanion och Fontänhuset Uppsala. Lokalt deltar Arvika och Torsby."), INFO, PROFILE)
+        "Samverkanspartners: Coompanion och Fontänhuset Uppsala. Lokalt deltar Arvika och Torsby."), INFO, COMPILED)
     region, = extraction.regions
     assert [(m.surface, m.method) for m in region.mentions] == [
         ("Coompanion", "alias"), ("Fontänhuset Uppsala", "unregistered"), ("Arvika", "place"), ("Torsby", "place")]
@@ -243,7 +243,7 @@ def test_a_partner_named_with_a_place_at_the_end_is_one_organisation():
 def test_an_unread_name_in_a_partners_section_is_reported():
     extraction = build_extraction(text_with_region(
         "Samverkanspartners: Aktiviteter har genomförts med Stockholms universitet och nätverket Mötesplats Hållbar "
-        "Framtid."), INFO, PROFILE)
+        "Framtid."), INFO, COMPILED)
     region, = extraction.regions
     assert [(f.code, f.evidence, f.field) for f in region.quality if f.code == "name_not_read"] == [
         ("name_not_read", "Mötesplats Hållbar Framtid", "mentions")]
@@ -253,7 +253,7 @@ def test_one_capitalised_word_after_a_place_is_reported():
     """Of "Hallands Företagsnätverk" only the county is read; the word after it may make it an
     organisation's name, so a reviewer is told (held-out edition F wrote "Västmanlands ...")."""
     extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Coompanion och Hallands Företagsnätverk samt kommunerna Malmö och Lund."), INFO, PROFILE)
+        "Samverkanspartners: Coompanion och Hallands Företagsnätverk samt kommunerna Malmö och Lund."), INFO, COMPILED)
     region, = extraction.regions
     assert [(f.code, f.evidence) for f in region.quality if f.code == "name_not_read"] == [
         ("name_not_read", "Företagsnätverk")]
@@ -261,7 +261,7 @@ def test_one_capitalised_word_after_a_place_is_reported():
 
 def _partner(text: str, word: str):
     """The mention holding ``word`` in a one-region text's partner line, and its organisation."""
-    extraction = build_extraction(text_with_region(f"Samverkanspartners: {text}"), INFO, PROFILE)
+    extraction = build_extraction(text_with_region(f"Samverkanspartners: {text}"), INFO, COMPILED)
     region, = extraction.regions
     mention = next(m for m in region.mentions if word in m.surface)
     return mention, next(o for o in extraction.document.organisations if o.organisation_id == mention.organisation_id)
@@ -276,7 +276,7 @@ def test_a_study_association_named_after_its_county_is_an_organisation():
 def test_two_names_joined_by_och_inside_a_list_are_two_organisations():
     extraction = build_extraction(text_with_region(
         "Samarbetspartners: Kalmar Science Park, Hushållningssällskapet Kalmar-Kronoberg-Blekinge och Länsstyrelsen "
-        "i Kalmar län, samt kommunerna Kalmar och Västervik."), INFO, PROFILE)
+        "i Kalmar län, samt kommunerna Kalmar och Västervik."), INFO, COMPILED)
     region, = extraction.regions
     assert [m.surface for m in region.mentions][:3] == [
         "Kalmar Science Park", "Hushållningssällskapet Kalmar-Kronoberg-Blekinge", "Länsstyrelsen i Kalmar län"]
@@ -285,14 +285,14 @@ def test_two_names_joined_by_och_inside_a_list_are_two_organisations():
 def test_an_unknown_abbreviation_in_a_partners_section_is_reported():
     extraction = build_extraction(text_with_region(
         "Samverkanspartners: I referensgruppen ingår MIUN, TRIX och Sundsvalls kommun. ASF-företag deltar."),
-        INFO, PROFILE)
+        INFO, COMPILED)
     region, = extraction.regions
     mentions = {m.surface: m.organisation_id for m in region.mentions}
     assert mentions["MIUN"] == "mittuniversitetet"  # registered short name
     assert [(f.code, f.evidence) for f in region.quality if f.evidence == "TRIX"] == [
         ("unregistered_organisation", "TRIX")]  # a list item: kept as an unregistered organisation
     extraction = build_extraction(text_with_region(
-        "Samverkanspartners: Coompanion leder arbetet tillsammans med TRIX i hela länet."), INFO, PROFILE)
+        "Samverkanspartners: Coompanion leder arbetet tillsammans med TRIX i hela länet."), INFO, COMPILED)
     region, = extraction.regions
     assert [(f.code, f.evidence) for f in region.quality if f.evidence == "TRIX"] == [("name_not_read", "TRIX")]
 

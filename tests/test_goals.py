@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.segment.sections import item_word_label
 from pipeline.values.items import parse_items
 
 
@@ -130,11 +131,11 @@ def test_roman_numerals():
 
 def test_items_with_their_label_word():
     text = "Delmål 1.1 Minst 15 sociala företag har fått rådgivning.\nDelmål 1.2 Rådgivare har gått en utbildning."
-    entries = parse_items(text, 0, len(text), "goals", ("Mål", "Delmål"))
+    entries = parse_items(text, 0, len(text), "goals", item_word_label(("Mål", "Delmål")))
     assert [(e.label, e.text) for e in entries] == [
         ("Delmål 1.1", "Minst 15 sociala företag har fått rådgivning."),
         ("Delmål 1.2", "Rådgivare har gått en utbildning.")]
-    assert [e.label for e in parse_items("Mål 1: Ett.\nMål 2: Två.", 0, 12 + 11, "goals", ("Mål",))] == [
+    assert [e.label for e in parse_items("Mål 1: Ett.\nMål 2: Två.", 0, 12 + 11, "goals", item_word_label(("Mål",)))] == [
         "Mål 1:", "Mål 2:"]
 
 

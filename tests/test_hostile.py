@@ -22,7 +22,7 @@ import pytest
 
 from pipeline import stages
 from pipeline.runner import run as runner
-from tests.conftest import SEED, cli
+from tests.conftest import COMPILED, SEED, cli
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SALT = "a-test-salt-of-more-than-16-characters"
@@ -293,18 +293,15 @@ def test_the_salt_can_come_from_a_file(tmp_path):
 def test_a_text_over_a_million_characters_goes_through_spacy():
     """spaCy refuses texts over its ``max_length`` (1,000,000 characters by default)."""
     from pipeline.entities.nlp import analyse
-    from tests.conftest import PROFILE
 
-    doc = analyse("Region Skåne bygger\n\n" + "ord " * 260_000, PROFILE)
+    doc = analyse("Region Skåne bygger\n\n" + "ord " * 260_000, COMPILED.entities)
     assert len(doc.text) > 1_000_000 and len(doc) > 260_000
 
 
 def test_the_nlp_pipeline_takes_the_largest_text_a_reader_may_give():
-    from pipeline.entities.nlp import build_nlp
     from pipeline.readers.text import MAX_SOURCE_BYTES
-    from tests.conftest import PROFILE
 
-    assert build_nlp(PROFILE).max_length >= MAX_SOURCE_BYTES  # one character per byte at most
+    assert COMPILED.entities.pipeline.nlp.max_length >= MAX_SOURCE_BYTES  # one character per byte at most
 
 
 def test_breakdown_scanner_consumes_a_run_of_words_once():
@@ -318,10 +315,9 @@ def test_breakdown_scanner_consumes_a_run_of_words_once():
 
 def test_breakdown_is_still_read():
     from pipeline.values.counts import parse_count
-    from tests.conftest import PROFILE
 
     text = "64 (Lokal samverkan: 4, Föreningar/ideella: 50, Övriga: 11)"
-    parsed = parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists)
+    parsed = parse_count(text, 0, len(text), COMPILED.values.counts)
     assert (parsed.value, parsed.breakdown_total) == (64, 65)
 
 
@@ -329,9 +325,8 @@ def test_list_merging_searches_only_the_tail_of_an_item(monkeypatch):
     """An open example list ("banker som a, b, c, …") grows by one item at a time; the closer is
     looked for only at its end, never in the whole of it again (that was quadratic)."""
     from pipeline.segment import lists
-    from tests.conftest import PROFILE
 
-    patterns = lists._patterns(PROFILE.lists)
+    patterns = COMPILED.lists
     searched: list[int] = []
 
     class Recording:
@@ -339,10 +334,9 @@ def test_list_merging_searches_only_the_tail_of_an_item(monkeypatch):
             searched.append((len(text) if endpos is None else endpos) - pos)
             return patterns.closers.search(text, pos, len(text) if endpos is None else endpos)
 
-    recorded = lists._Patterns(Recording(), patterns.conjunction, patterns.example_word, patterns.closer_tail)
-    monkeypatch.setattr(lists, "_patterns", lambda rules: recorded)
+    recorded = lists.ListPatterns(Recording(), patterns.conjunction, patterns.example_word, patterns.closer_tail)
     text = "banker som " + "jurister, " * 2000 + "etc."
-    items = lists.split_items(text, PROFILE.lists)
+    items = lists.split_items(text, recorded)
     assert len(items) == 1 and items[0].text == text
     assert max(searched) <= patterns.closer_tail
 
@@ -362,12 +356,10 @@ def test_mention_lookup_reads_only_the_mentions_in_range():
     from pipeline import reference
     from pipeline.entities import DocumentOrganisations, RegionMentions
     from pipeline.entities.nlp import EntitySpan
-    from pipeline.stages import resolver_for
     from pipeline.models import Findings
-    from tests.conftest import PROFILE
 
     county = reference.county_by_code("10")
-    mentions = RegionMentions(county, resolver_for(PROFILE), DocumentOrganisations(PROFILE), Findings("10"))
+    mentions = RegionMentions(county, COMPILED.entities.resolver, DocumentOrganisations(COMPILED.entities.registry), Findings("10"))
     for n in range(2000):
         mentions.add("partners", EntitySpan("almi", "Almi", 10 * n, 10 * n + 4, "alias"))
 
@@ -405,16 +397,14 @@ def test_linear_entity_ruler_annotates_exactly_as_spacys():
     import spacy
 
     from pipeline.entities import nlp as nlp_module
-    from pipeline.entities.nlp import build_nlp
     from pipeline.readers.text import normalise
-    from tests.conftest import PROFILE
 
-    nlp = build_nlp(PROFILE)
+    nlp = COMPILED.entities.pipeline.nlp
     text, _ = normalise(SEED_TEXT + "\n\nCoompanion Almi Nyföretagarcentrum Region Skåne Malmö Lund Coomapanion\n")
     ours = [(e.start, e.end, e.label_, e.ent_id_) for e in nlp(text).ents]
     spacys = spacy.blank("sv")  # spaCy's own entity_ruler, with the same patterns, on the same tokens
     spacys.tokenizer = nlp.tokenizer
-    lower, exact = nlp_module._patterns(PROFILE)
+    lower, exact = nlp_module._patterns(COMPILED.entities.registry)
     spacys.add_pipe("entity_ruler", name="alias_ruler", config={"phrase_matcher_attr": "LOWER"}).add_patterns(lower)
     spacys.add_pipe("entity_ruler", name="exact_ruler",
                     config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}).add_patterns(exact)
@@ -542,11 +532,10 @@ def test_numbers_of_thousands_of_digits_never_crash():
     from pipeline.values.counts import parse_count
     from pipeline.values.items import parse_items
     from pipeline.segment.lists import Item
-    from tests.conftest import PROFILE
 
     digits = "9" * 5000  # past Python's int() limit of 4,300 digits
     for text in (digits, f"{digits} (a: {digits}, b: {digits})", f"Totalt {digits} företag", f"{digits} Coompanion"):
-        parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists)
+        parse_count(text, 0, len(text), COMPILED.values.counts)
     goals = f"1. Första\n{digits} Andra\n{digits}. Tredje\n"
     assert len(parse_items(goals, 0, len(goals))) == 2
     assert Item("² kontor", 0, 8).quantity == 1 and Item(f"{digits} kontor", 0, 5007).quantity == 1

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import profile as profiles
-from pipeline.segment.lists import Item, _patterns as list_patterns, close_list
+from pipeline.segment.lists import Item, close_list
 from pipeline.redact import redact_contact_details
 from pipeline.runner.sources import Source
-from tests.conftest import ROOT, SEED
+from tests.conftest import COMPILED, ROOT, SEED
 from tests.test_hostile import SALT, extract, one_error_line, project, tree
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -33,9 +32,9 @@ def extract_seconds(text: str) -> float:
     from pipeline.runner import run as runner
 
     source = Source(Path("x.txt"), "raw/x.txt", "x", "text")
-    runner.extract_text(source, INTRO.encode(), profiles.default())  # start-up out of the timing
+    runner.extract_text(source, INTRO.encode(), COMPILED)  # start-up out of the timing
     start = time.perf_counter()
-    runner.extract_text(source, text.encode("utf-8"), profiles.default())
+    runner.extract_text(source, text.encode("utf-8"), COMPILED)
     return time.perf_counter() - start
 
 
@@ -127,12 +126,12 @@ def test_a_contact_phone_with_an_en_dash_leaves_no_trace_in_the_output(tmp_path)
 # --- linear time ---------------------------------------------------------------------------------
 
 def test_closing_a_list_is_linear_in_a_run_of_commas_and_unchanged_otherwise():
-    rules = profiles.default().lists
+    rules = COMPILED.lists
     text = "Almi" + "," * 1_000_000 + "x"
     start = time.perf_counter()
     assert close_list([Item(text, 0, len(text))], rules) == ([Item(text, 0, len(text))], False)
     assert time.perf_counter() - start < 1
-    old = list_patterns(rules).closer_at_end
+    old = rules.closer_at_end
     for text in ["Almi, m.fl.", "Almi ,, etc", "Almi osv.", "m.fl.", "Almi och Coompanion", "Almi med flera", ", etc."]:
         found = old.search(text)
         expected = ([Item(text, 0, len(text))], False) if found is None else (
@@ -217,7 +216,7 @@ def test_a_contact_line_naming_thousands_of_people_stays_linear_in_its_output():
     names = ", ".join(f"Anna Berg{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))
     info = SourceInfo(document_id="t", source_path="raw/t.txt", source_sha256="0" * 64, source_format="text",
                       encoding="utf-8")
-    region_, = build_extraction(region("Kontakt: " + names + ", PL, regionen"), info, profiles.default()).regions
+    region_, = build_extraction(region("Kontakt: " + names + ", PL, regionen"), info, COMPILED).regions
     assert len(region_.contacts) == 600
     assert all(len(c.source_line) == SOURCE_LINE_MAX + 1 and c.source_line.endswith("…") for c in region_.contacts)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, cli
+from tests.conftest import COMPILED, SEED, cli
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -225,12 +225,11 @@ def test_a_page_of_misspelled_labels_lists_a_hundred_findings_of_a_kind_and_sums
     from pipeline.models import MAX_FINDINGS_PER_CODE
     from pipeline.runner.run import extract_text
     from pipeline.runner.sources import Source
-    from tests.conftest import PROFILE
 
     at = SEED_TEXT.index("Region Blekinge sprider kunskap")
     text = (SEED_TEXT[:at] + "Region Blekinge sprider kunskap\n\n"
             + "".join(f"Kontakx: Person {n}\n" for n in range(5_000)) + "\n" + SEED_TEXT[at:])
-    extraction, _ = extract_text(Source(tmp_path / "x.txt", "raw/x.txt", "x", "text"), text.encode(), PROFILE)
+    extraction, _ = extract_text(Source(tmp_path / "x.txt", "raw/x.txt", "x", "text"), text.encode(), COMPILED)
     blekinge = extraction.regions[0]
     misspelled = [f for f in blekinge.quality if f.code == "label_misspelled"]
     assert len(misspelled) == MAX_FINDINGS_PER_CODE + 1  # was one per line: 2.5 GB for 3 MB of them

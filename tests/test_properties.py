@@ -14,7 +14,7 @@ from pipeline.segment.lists import split_items
 from pipeline.entities.resolver import Resolver
 from pipeline.stages import SourceInfo, build_extraction
 from pipeline.readers.text import decode, normalise
-from tests.conftest import PROFILE, SEED
+from tests.conftest import COMPILED, PROFILE, SEED
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 INFO = SourceInfo("doc", "raw/doc.txt", "0" * 64, "text", "utf-8")
@@ -44,7 +44,7 @@ def test_decode_never_raises_anything_but_unusable_input(data):
 @given(st.one_of(swedish_text, labelled_text))
 def test_whole_pipeline_never_raises_on_arbitrary_text(text):
     normalised, findings = normalise(text)
-    extraction = build_extraction(normalised, INFO, PROFILE, findings)  # validates the span invariant itself
+    extraction = build_extraction(normalised, INFO, COMPILED, findings)  # validates the span invariant itself
     for region in extraction.regions:
         for mention in region.mentions:
             assert normalised[mention.start : mention.end] == mention.surface
@@ -68,14 +68,14 @@ def test_seed_with_lines_deleted_duplicated_or_swapped(data):
             k = rng.randrange(lines[i].index(":") + 1)
             lines[i] = lines[i][:k] + lines[i][k + 1 :]
     normalised, findings = normalise("\n".join(lines))
-    build_extraction(normalised, INFO, PROFILE, findings)
+    build_extraction(normalised, INFO, COMPILED, findings)
 
 
 @given(swedish_text)
 def test_count_parser_and_list_splitter_never_raise(text):
-    parsed = parse_count(text, 0, len(text), PROFILE.counts, PROFILE.lists, RESOLVER.is_known)
+    parsed = parse_count(text, 0, len(text), COMPILED.values.counts, RESOLVER.is_known)
     assert parsed.value is None or parsed.value >= 0
-    for item in split_items(text, PROFILE.lists):
+    for item in split_items(text, COMPILED.lists):
         assert text[item.start : item.end] == item.text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from tests.conftest import PROFILE
+from tests.conftest import COMPILED, PROFILE
 from pipeline import reference
 from pipeline.entities.nlp import analyse, find_entities, section_span
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, FUZZY_THRESHOLD, Resolver, _key, distinctive, similarity
@@ -195,9 +195,9 @@ def test_regional_companies_and_offices_are_offices_not_organisations():
     """Almi's regional companies, Coompanion's regional offices and Mikrofonden's regional funds are offices of the
     one organisation: "Almi Mitt" is Almi with its office "Mitt"."""
     text = "Almi Mitt, Almi GävleDala, Coompanion Fyrbodal, Coompanion Sjuhärad, Mikrofonden Väst och Högskolan Väst."
-    doc = analyse(text, PROFILE)
-    mentions = find_entities(section_span(doc, 0, len(text)), reference.county_by_code("14"), Resolver(PROFILE),
-                             "partners", PROFILE, list(doc.ents)).mentions
+    doc = analyse(text, COMPILED.entities)
+    mentions = find_entities(section_span(doc, 0, len(text)), reference.county_by_code("14"), "partners",
+                             COMPILED.entities, list(doc.ents)).mentions
     assert [(m.organisation_id, m.office) for m in mentions] == [
         ("almi", "Mitt"), ("almi", "GävleDala"), ("coompanion", "Fyrbodal"), ("coompanion", "Sjuhärad"),
         ("mikrofonden", "Väst"), ("hogskolan-vast", None)]

@@ -11,7 +11,7 @@ import pytest
 from pipeline.readers import registry as readers
 from pipeline.runner.run import extract_text
 from pipeline.runner.sources import Source
-from tests.conftest import PROFILE
+from tests.conftest import COMPILED, PROFILE
 
 HINTS = readers.hints(PROFILE)
 
@@ -21,7 +21,7 @@ def read(path: Path) -> str:
 
 
 def extract(path: Path, fmt: str):
-    extraction, _ = extract_text(Source(path, f"raw/{path.name}", path.stem, fmt), path.read_bytes(), PROFILE)
+    extraction, _ = extract_text(Source(path, f"raw/{path.name}", path.stem, fmt), path.read_bytes(), COMPILED)
     return extraction
 
 

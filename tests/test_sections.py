@@ -6,11 +6,11 @@ import pytest
 
 from pipeline.segment.sections import segment
 from pipeline.readers.text import normalise
-from tests.conftest import PROFILE
+from tests.conftest import COMPILED
 
 
 def seg(text: str):
-    return segment(normalise(text)[0], PROFILE)
+    return segment(normalise(text)[0], COMPILED.segment)
 
 
 def found(region) -> list[str]:

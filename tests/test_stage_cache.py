@@ -14,7 +14,7 @@ from pipeline import profile as profiles
 from pipeline import stages
 from pipeline.models import Extraction
 from pipeline.runner import cache
-from tests.conftest import ROOT, SEED
+from tests.conftest import COMPILED, ROOT, SEED
 from generators.renderings import render_pdf
 
 NO_READER = """
@@ -83,19 +83,19 @@ def test_a_change_to_the_segment_stages_code_reruns_it_and_every_stage_after_it(
     folder = tmp_path / "seed"
     folder.mkdir()
     first = cache.DocumentStore(folder, info.source_sha256, None)
-    assert stages.extract(SEED, data, info, stages_profile(), first).ran == [
+    assert stages.extract(SEED, data, info, COMPILED, first).ran == [
         "read", "segment", "entities", "values", "assemble"]
     for name, content in first.files.items():
         (folder / name).write_bytes(content)
 
     unchanged = cache.DocumentStore(folder, info.source_sha256, None)
-    assert stages.extract(SEED, data, info, stages_profile(), unchanged).ran == []
+    assert stages.extract(SEED, data, info, COMPILED, unchanged).ran == []
 
     real = stages.stage_fingerprint
     monkeypatch.setattr(stages, "stage_fingerprint",
                         lambda name, *args, **kwargs: real(name, *args, **kwargs) + ("+" if name == "segment" else ""))
     changed = cache.DocumentStore(folder, info.source_sha256, None)
-    walked = stages.extract(SEED, data, info, stages_profile(), changed)
+    walked = stages.extract(SEED, data, info, COMPILED, changed)
     assert walked.ran == ["segment", "entities", "values", "assemble"]
     assert walked.extraction == _kept_extraction(first)
 

@@ -16,21 +16,16 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from spacy.lang.sv.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline import models
-from pipeline.entities.nlp import (EntityIndex, EntitySpan, analyse, bound_vocabulary, build_nlp, find_entities,
-                                  people_in, section_span)
+from pipeline.entities.nlp import EntityIndex, EntityRules, EntitySpan, analyse, find_entities, people_in, section_span
 from pipeline.entities.resolver import Resolver
-from pipeline.entities.registry import registry
 from pipeline.findings import Code
 from pipeline.models import Findings
 from pipeline.segment.lists import Item, split_items
 from pipeline.segment.sections import RegionBlock
-from pipeline.profile import Profile
 from pipeline.slugs import slugify
 from pipeline.reference import County, Entity
 
@@ -45,9 +40,9 @@ thousands of unknown names (hostile, or not this report) is still read, without 
 class DocumentOrganisations:
     """The organisations an extraction refers to, in order of first reference."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
         self.by_id: dict[str, models.Organisation] = {}
-        self._registry = {o.organisation_id: o for o in registry(profile)}
+        self._registry = {o.organisation_id: o for o in entities}
 
     def use(self, organisation_id: str, fallback: Entity | None = None) -> str:
         org = self._registry.get(organisation_id, fallback)
@@ -171,11 +166,6 @@ class RegionMentions:
         return sorted(self.by_span.values(), key=lambda m: (m.start, m.end))
 
 
-@lru_cache(maxsize=8)
-def _not_a_name_start(never_names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(STOP_WORDS) | frozenset(w.casefold() for w in never_names)
-
-
 _SENTENCE_END = re.compile(r"(?<=[a-zåäö)][.:;])\s+(?=[A-ZÅÄÖ])")
 
 
@@ -189,13 +179,13 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _name_pieces(item: Item, profile: Profile) -> list[Item]:
+def _name_pieces(item: Item, conjunctions: tuple[str, ...]) -> list[Item]:
     """An item that joins two capitalised names with a conjunction inside a list ("Hushållningssällskapet
     X och Länsstyrelsen i Kalmar län") is two names; any other item is itself."""
     def name_like(text: str) -> bool:
         return all(w[:1].isupper() for w in text.split() if len(w) > 3)
 
-    for word in profile.lists.conjunctions:
+    for word in conjunctions:
         head, sep, tail = item.text.partition(f" {word} ")
         if sep and name_like(head) and name_like(tail):
             at = item.start + len(head) + len(sep)
@@ -203,31 +193,32 @@ def _name_pieces(item: Item, profile: Profile) -> list[Item]:
     return [item]
 
 
-def people_anywhere(text: str, profile: Profile, resolver: Resolver) -> list[str]:
+def people_anywhere(text: str, rules: EntityRules) -> list[str]:
     """The PERSON spans of the whole text, wherever they are (``nlp.people_in``), as written."""
-    with build_nlp(profile).memory_zone():
-        doc = analyse(text, profile)
-        return [name for name, _, _ in people_in(doc, resolver, _not_a_name_start(profile.lists.never_names),
-                                                 profile.contacts.name_particles)]
+    with rules.pipeline.nlp.memory_zone():
+        doc = analyse(text, rules)
+        return [name for name, _, _ in people_in(doc, rules.resolver, rules.not_a_name_start,
+                                                 rules.profile.contacts.name_particles)]
 
 
-def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, profile: Profile) -> None:
+def _partner_items(text: str, start: int, end: int, section: str, mentions: RegionMentions, rules: EntityRules
+                   ) -> None:
     """Short capitalised items of a partner list that no rule recognised still become entities;
     an item that ends in a place after words no rule read is one organisation ("Fontänhuset
     Uppsala", read sentence by sentence so an item never runs across a full stop)."""
-    stop = _not_a_name_start(profile.lists.never_names)
+    stop = rules.not_a_name_start
 
     def short_name(item: Item) -> bool:
         words = item.text.split()
         return (item.text[:1].isupper() and len(words) <= PARTNER_ITEM_MAX_WORDS and words[0].lower() not in stop
                 and not re.search(r"[.:;\n]", item.text))
 
-    for item in split_items(text, profile.lists, start, end):
-        for piece in _name_pieces(item, profile):
+    for item in split_items(text, rules.lists, start, end):
+        for piece in _name_pieces(item, rules.profile.lists.conjunctions):
             if short_name(piece) and not mentions.covering(piece.start, piece.end):
                 mentions.identify(section, piece)
     for a, b in _sentences(text, start, end):
-        for item in split_items(text, profile.lists, a, b):
+        for item in split_items(text, rules.lists, a, b):
             inside = mentions.covering(item.start, item.end)
             if (short_name(item) and inside and all(m.method == "place" for m in inside)
                     and inside[-1].end == item.end and inside[0].start > item.start
@@ -239,7 +230,7 @@ def _partner_items(text: str, start: int, end: int, section: str, mentions: Regi
 
 
 def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list[Span], mentions: RegionMentions,
-                         profile: Profile) -> list[tuple[str, int, int]]:
+                         rules: EntityRules) -> list[tuple[str, int, int]]:
     """Adds every name the entity rules find in the block's sections to ``mentions``; returns the
     person spans of its contact sections."""
     people: list[tuple[str, int, int]] = []
@@ -247,7 +238,7 @@ def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list
         tokens = section_span(doc, span.start, span.end)
         if tokens is None:
             continue
-        found = find_entities(tokens, block.county, mentions.resolver, span.section, profile, doc_ents)
+        found = find_entities(tokens, block.county, span.section, rules, doc_ents)
         for entity in found.mentions:
             mentions.add(span.section, entity)
         people.extend(found.people)
@@ -256,11 +247,11 @@ def find_region_entities(text: str, block: RegionBlock, doc: Doc, doc_ents: list
             how = (f"its letters spell only {mentions.organisations.name(resolved[0].organisation_id)!r}, "
                    "so it is resolved to that") if resolved else "it is not resolved"
             mentions.findings.add(Code.garbled_text, f"garbled word {surface!r}; {how}", surface, start, end)
-    partner_sections = set(profile.sections_read_as("partners"))
+    partner_sections = set(rules.profile.sections_read_as("partners"))
     for span in block.sections:
         if span.section in partner_sections:
-            _partner_items(text, span.start, span.end, span.section, mentions, profile)
-            _names_not_read(doc, span.start, span.end, mentions, profile)
+            _partner_items(text, span.start, span.end, span.section, mentions, rules)
+            _names_not_read(doc, span.start, span.end, mentions, rules.not_a_name_start)
             if not mentions.covering(span.start, span.end) and _NAME_INSIDE.search(text, span.start, span.end):
                 mentions.findings.add(Code.organisations_not_found, "the partners section names something but no "
                                       "organisation was read from it", text[span.start : span.end][:200],
@@ -272,7 +263,7 @@ _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 """A capitalised word that does not start a sentence."""
 
 
-def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, profile: Profile) -> None:
+def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, stop: frozenset[str]) -> None:
     """Runs of capitalised words in a partners section that no rule read as an organisation (two
     or more, or one right after a place) are reported, so a name the registry and the rules miss
     ("Mötesplats Social Innovation") is never lost in silence."""
@@ -282,7 +273,6 @@ def _names_not_read(doc: Doc, start: int, end: int, mentions: RegionMentions, pr
     found = mentions.covering(start, end)
     covered = [(m.start, m.end) for m in found]
     after_place = {m.end + 1 for m in found if m.method in ("place", "municipal")}
-    stop = _not_a_name_start(profile.lists.never_names)
     run: list = []
 
     def flush() -> None:
@@ -350,21 +340,20 @@ class DocumentEntities:
     organisations: DocumentOrganisations
 
 
-def document_entities(text: str, blocks: Iterable[RegionBlock], profile: Profile, resolver: Resolver
-                      ) -> DocumentEntities:
+def document_entities(text: str, blocks: Iterable[RegionBlock], rules: EntityRules) -> DocumentEntities:
     """The entities stage: one spaCy ``Doc`` of the whole text (released before returning; the
     pipeline's vocabulary kept bounded), the entity rules over every region block's sections; each
     block's own findings come first in its findings."""
-    organisations = DocumentOrganisations(profile)
+    organisations = DocumentOrganisations(rules.registry)
     regions = []
-    doc = analyse(text, profile)
+    doc = analyse(text, rules)
     doc_ents = EntityIndex(doc.ents)
     for block in blocks:
         findings = Findings(block.county.county_code)
         findings.extend(block.findings)
-        mentions = RegionMentions(block.county, resolver, organisations, findings)
-        people = find_region_entities(text, block, doc, doc_ents, mentions, profile)
+        mentions = RegionMentions(block.county, rules.resolver, organisations, findings)
+        people = find_region_entities(text, block, doc, doc_ents, mentions, rules)
         regions.append(RegionEntities(mentions, tuple(people), findings))
     del doc, doc_ents
-    bound_vocabulary(profile)
+    rules.pipeline.bound()
     return DocumentEntities(tuple(regions), organisations)

@@ -25,6 +25,7 @@ import spacy
 from spacy.attrs import IDX, IS_TITLE, IS_UPPER, LENGTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.lang.sv.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from pipeline import reference
@@ -33,7 +34,8 @@ from pipeline.models import MatchMethod
 from pipeline.entities.resolver import FUZZY_MIN_LENGTH, GARBLED_WORD, MAY_BE_GARBLED, Resolver, is_garbled
 from pipeline.entities.tokens import BoundedTokenizer, warm_tokenizer
 from pipeline.profile import Profile
-from pipeline.reference import County
+from pipeline.reference import County, Entity
+from pipeline.segment.lists import ListPatterns
 
 ORG, PLACE, MISSPELLING = "ORG", "PLACE", "MISSPELLING"
 _SENTENCE_END = {".", "!", "?", ":", ";", "\n", "\n\n"}
@@ -124,12 +126,11 @@ class SectionEntities:
     garbled: tuple[tuple[str, int, int], ...]
 
 
-def _patterns(profile: Profile) -> tuple[list[dict], list[dict]]:
+def _patterns(entities: tuple[Entity, ...]) -> tuple[list[dict], list[dict]]:
     """(case-insensitive, as-written) entity-ruler patterns from the registry."""
     nlp = spacy.blank("sv")
     lower: list[dict] = []
     exact: list[dict] = []
-    entities = registry(profile)
     for entity in entities:
         place = entity.kind == "county"
         forms = set(entity.aliases) | {entity.name}
@@ -164,12 +165,6 @@ def _patterns(profile: Profile) -> tuple[list[dict], list[dict]]:
 MAX_TEXT_LENGTH = 25_000_000
 """spaCy's ``max_length`` guards against texts it was not sized for; ours are bounded by the
 readers' limits (20 MiB of source), so the entity rulers may take any text they give."""
-
-_NLP: dict[str, Language] = {}
-_STRINGS_WHEN_BUILT: dict[str, int] = {}
-"""The size of each pipeline's vocabulary when it was built (not in ``nlp.meta``: reading that
-gathers every component's labels, a few milliseconds per document)."""
-
 
 class RegistryRuler:
     """An entity ruler for the registry's names: phrase patterns, each with a label and the
@@ -222,22 +217,6 @@ def make_registry_ruler(nlp: Language, name: str, attr: str, overwrite: bool) ->
     return RegistryRuler(nlp, name, attr, overwrite)
 
 
-def build_nlp(profile: Profile) -> Language:
-    """A blank Swedish pipeline with the two rulers; built once per process and profile."""
-    if profile.sha256 not in _NLP:
-        nlp = spacy.blank("sv")
-        nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear in runs of punctuation and long chunks
-        nlp.max_length = MAX_TEXT_LENGTH
-        lower, exact = _patterns(profile)
-        rulers = [nlp.add_pipe("registry_ruler", name="alias_ruler", config={"attr": "LOWER", "overwrite": False}),
-                  nlp.add_pipe("registry_ruler", name="exact_ruler", config={"attr": "ORTH", "overwrite": False})]
-        for ruler, patterns in zip(rulers, (lower, exact)):
-            ruler.add_patterns(patterns)
-        _NLP[profile.sha256] = nlp
-        _STRINGS_WHEN_BUILT[profile.sha256] = len(nlp.vocab.strings)
-    return _NLP[profile.sha256]
-
-
 VOCABULARY_GROWTH = 200_000
 """Strings the documents of one process may add to the pipeline's vocabulary before it is built
 afresh. Kept between documents, they let the tokenizer reuse what it learnt (a memory zone per
@@ -245,11 +224,36 @@ document tokenised every word from scratch, three times slower); bounded, they k
 memory flat (about 50 MB at most)."""
 
 
-def bound_vocabulary(profile: Profile) -> None:
-    """Drops the profile's pipeline once its vocabulary has grown by ``VOCABULARY_GROWTH`` strings."""
-    nlp = _NLP.get(profile.sha256)
-    if nlp is not None and len(nlp.vocab.strings) > _STRINGS_WHEN_BUILT[profile.sha256] + VOCABULARY_GROWTH:
-        del _NLP[profile.sha256]
+class Pipeline:
+    """The spaCy pipeline of one profile: a blank Swedish pipeline with the two registry rulers,
+    built when first used, and built afresh once its vocabulary has grown by ``VOCABULARY_GROWTH``
+    strings (``bound``)."""
+
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
+        self._entities = entities
+        self._nlp: Language | None = None
+        self._strings_when_built = 0
+        """The size of the vocabulary when built (not in ``nlp.meta``: reading that gathers every
+        component's labels, a few milliseconds per document)."""
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            nlp = spacy.blank("sv")
+            nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear in runs of punctuation and long chunks
+            nlp.max_length = MAX_TEXT_LENGTH
+            lower, exact = _patterns(self._entities)
+            rulers = [nlp.add_pipe("registry_ruler", name="alias_ruler", config={"attr": "LOWER", "overwrite": False}),
+                      nlp.add_pipe("registry_ruler", name="exact_ruler", config={"attr": "ORTH", "overwrite": False})]
+            for ruler, patterns in zip(rulers, (lower, exact)):
+                ruler.add_patterns(patterns)
+            self._nlp, self._strings_when_built = nlp, len(nlp.vocab.strings)
+        return self._nlp
+
+    def bound(self) -> None:
+        """Drops the pipeline once its vocabulary has grown by ``VOCABULARY_GROWTH`` strings."""
+        if self._nlp is not None and len(self._nlp.vocab.strings) > self._strings_when_built + VOCABULARY_GROWTH:
+            self._nlp = None
 
 
 @lru_cache(maxsize=1)
@@ -318,11 +322,8 @@ def _sentence_initial(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].text in _SENTENCE_END or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space
 
 
-_WORDS: dict[str, "_Words"] = {}
-
-
 @dataclass(frozen=True)
-class _Words:
+class EntityWords:
     """The profile's entity words, case-folded for token tests."""
 
     own_region: frozenset[str]
@@ -333,13 +334,7 @@ class _Words:
     place_list_glue: frozenset[str]
 
     @classmethod
-    def of(cls, profile: Profile) -> "_Words":
-        if profile.sha256 not in _WORDS:
-            _WORDS[profile.sha256] = cls._build(profile)
-        return _WORDS[profile.sha256]
-
-    @classmethod
-    def _build(cls, profile: Profile) -> "_Words":
+    def of(cls, profile: Profile) -> "EntityWords":
         rules = profile.entities
         return cls(
             own_region=frozenset(w.casefold() for w in rules.own_region_words),
@@ -351,21 +346,15 @@ class _Words:
         )
 
 
-_OFFICES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
-
-
-def _offices(profile: Profile) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _offices(entities: tuple[Entity, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Organisation id -> the token sequences of its registered office names, longest first."""
-    if profile.sha256 not in _OFFICES:
-        nlp = spacy.blank("sv")
-        _OFFICES[profile.sha256] = {
-            e.organisation_id: tuple(sorted((tuple(t.text for t in nlp.make_doc(o)) for o in e.offices),
+    nlp = spacy.blank("sv")
+    return {e.organisation_id: tuple(sorted((tuple(t.text for t in nlp.make_doc(o)) for o in e.offices),
                                             key=len, reverse=True))
-            for e in registry(profile) if e.offices}
-    return _OFFICES[profile.sha256]
+            for e in entities if e.offices}
 
 
-def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: _Words,
+def _office_span(doc: Doc, ent: Span, places_at: dict[int, Span], words: EntityWords,
                  offices: dict[str, tuple[tuple[str, ...], ...]]) -> tuple[int, int, str | None]:
     """Extends an organisation over a registered office name ("Coompanion Fyrbodal", "Almi Mitt"),
     a following place ("Coompanion Sörmland", "Linnéuniversitetet i Växjö"), or a leading quantity
@@ -400,7 +389,7 @@ def _named_organisation(span: Span, kind: str, place_id: str | None, resolver: R
                       kind=kind, place_id=place_id)
 
 
-def _after_municipal_role(doc: Doc, ent: Span, words: _Words) -> bool:
+def _after_municipal_role(doc: Doc, ent: Span, words: EntityWords) -> bool:
     """True when a municipal role word precedes ``ent``, across a list of places ("från A, B och C").
     Each token's answer is kept on the ``Doc``, so a list of a thousand places is walked once."""
     known: dict[int, bool] = doc.user_data.setdefault("after_municipal_role", {})
@@ -444,13 +433,41 @@ class EntityIndex(list):
         return found
 
 
-def find_entities(section: Span, county: County, resolver: Resolver, section_name: str, profile: Profile,
+@dataclass(frozen=True)
+class EntityRules:
+    """What the entities stage needs of the profile, compiled once (``compile_entities``): the
+    registry with the profile's name forms, the resolver over it, the spaCy pipeline, and the
+    profile's entity words, office names, candidate-word pattern and list rules."""
+
+    profile: Profile
+    registry: tuple[Entity, ...]
+    resolver: Resolver
+    pipeline: Pipeline
+    words: EntityWords
+    offices: dict[str, tuple[tuple[str, ...], ...]]
+    candidates: re.Pattern[str]
+    lists: ListPatterns
+    not_a_name_start: frozenset[str]
+    """Words a name never starts with: Swedish stop words and the profile's ``lists.never_names``."""
+    contact_sections: frozenset[str]
+
+
+def compile_entities(profile: Profile, lists: ListPatterns) -> EntityRules:
+    """The entities stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    entities = registry(profile)
+    return EntityRules(
+        profile=profile, registry=entities, resolver=Resolver(profile, entities), pipeline=Pipeline(entities),
+        words=EntityWords.of(profile), offices=_offices(entities), candidates=_candidate_pattern(profile), lists=lists,
+        not_a_name_start=frozenset(STOP_WORDS) | frozenset(w.casefold() for w in profile.lists.never_names),
+        contact_sections=frozenset(profile.sections_read_as("contacts")))
+
+
+def find_entities(section: Span, county: County, section_name: str, rules: EntityRules,
                   doc_ents: list[Span] | None = None) -> SectionEntities:
     """Returns the names in one section, a span of the document's ``Doc``; offsets are the text's.
     ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
     doc = section.doc
-    words = _Words.of(profile)
-    offices = _offices(profile)
+    resolver, words, offices = rules.resolver, rules.words, rules.offices
     org_words = reference.organisation_words()
     index = doc_ents if isinstance(doc_ents, EntityIndex) else EntityIndex(doc.ents if doc_ents is None else doc_ents)
     ents = index.inside(section.start, section.end)
@@ -502,7 +519,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             continue  # the bare word ("Stiftelsen") names nothing
         mentions.append(_named_organisation(doc[i:end], found[1], None, resolver))
         covered.update(range(i, end))
-    candidates = _candidate_tokens(section, profile, covered)
+    candidates = _candidate_tokens(section, rules.candidates, covered)
     for token in candidates:
         if token.i in covered:
             continue
@@ -516,7 +533,7 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
             covered.add(token.i)
 
     people: list[tuple[str, int, int]] = []
-    if section_name in profile.sections_read_as("contacts"):
+    if section_name in rules.contact_sections:
         for span in _person_matcher(doc.vocab)(section, as_spans=True):
             if not covered.intersection(range(span.start, span.end)) and resolver.exact(span.text) is None:
                 people.append((span.text, span.start_char, span.end_char))
@@ -543,21 +560,15 @@ def find_entities(section: Span, county: County, resolver: Resolver, section_nam
     return SectionEntities(tuple(mentions), tuple(people), tuple(garbled))
 
 
-_CANDIDATES: dict[str, re.Pattern[str]] = {}
-
-
 def _candidate_pattern(profile: Profile) -> re.Pattern[str]:
     """Words the token rules look at: the own-region and county-board words ("regionen",
     "Länsstyrelsen"), garbled words and capitalised words of five letters or more. Finding them
     with one regular expression spares a Python loop over every token of the document."""
-    if profile.sha256 not in _CANDIDATES:
-        rules = profile.entities
-        own = [rf"(?i:{re.escape(w)})" for w in rules.own_region_words]
-        own += [re.escape(w) for w in rules.own_county_board_words]
-        _CANDIDATES[profile.sha256] = re.compile(
-            rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}{MAY_BE_GARBLED}\w*{GARBLED_WORD.pattern}\w*"
-            rf"|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
-    return _CANDIDATES[profile.sha256]
+    rules = profile.entities
+    own = [rf"(?i:{re.escape(w)})" for w in rules.own_region_words]
+    own += [re.escape(w) for w in rules.own_county_board_words]
+    return re.compile(rf"(?<!\w)(?:{''.join(f'{w}|' for w in own)}{MAY_BE_GARBLED}\w*{GARBLED_WORD.pattern}\w*"
+                      rf"|[A-ZÅÄÖÉÜ][^\W_]{{4,}})")
 
 
 def _name_word_indices(doc: Doc) -> list[int]:
@@ -579,7 +590,7 @@ def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return doc.user_data["token_bounds"]
 
 
-def _candidate_tokens(section: Span, profile: Profile, covered: set[int] = frozenset()) -> list:
+def _candidate_tokens(section: Span, pattern: re.Pattern[str], covered: set[int] = frozenset()) -> list:
     """The section's tokens that a token rule may apply to, in order, each once; a match that lies
     within one ``covered`` token (a name already found) is passed over without making its tokens.
     A match's tokens are those ``Doc.char_span(…, alignment_mode="expand")`` gives, found by
@@ -587,7 +598,7 @@ def _candidate_tokens(section: Span, profile: Profile, covered: set[int] = froze
     doc, seen, tokens = section.doc, set(), []
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
     starts, ends = _token_bounds(doc)
-    for match in _candidate_pattern(profile).finditer(text, section.start_char, section.end_char):
+    for match in pattern.finditer(text, section.start_char, section.end_char):
         first = bisect.bisect_right(starts, match.start()) - 1  # the token the match starts in
         if first in covered and (first + 1 >= len(starts) or starts[first + 1] >= match.end()):
             continue
@@ -606,9 +617,9 @@ def section_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand") if end > start else None
 
 
-def analyse(text: str, profile: Profile) -> Doc:
+def analyse(text: str, rules: EntityRules) -> Doc:
     """Runs the pipeline once over a whole document's text."""
-    nlp = build_nlp(profile)
+    nlp = rules.pipeline.nlp
     warm_tokenizer(nlp, text)
     doc = nlp(text)
     doc.user_data["text"] = text

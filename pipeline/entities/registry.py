@@ -9,14 +9,10 @@ from pipeline import reference
 from pipeline.profile import Profile
 from pipeline.reference import Entity
 
-_CACHE: dict[str, tuple[Entity, ...]] = {}
-
-
 def registry(profile: Profile) -> tuple[Entity, ...]:
-    """Every canonical entity, with the profile's extra municipality forms among its aliases."""
-    if profile.sha256 not in _CACHE:
-        _CACHE[profile.sha256] = _build(profile.entities.municipality_abbreviations)
-    return _CACHE[profile.sha256]
+    """Every canonical entity, with the profile's extra municipality forms among its aliases. Built
+    afresh on each call: the profile's compiled form (``EntityRules.registry``) holds it for a run."""
+    return _build(profile.entities.municipality_abbreviations)
 
 
 def _build(abbreviations: tuple[str, ...]) -> tuple[Entity, ...]:

@@ -88,13 +88,14 @@ class Resolution:
 class Resolver:
     """Resolves surface forms against the organisation registry and remembers what it returned."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, entities: tuple[Entity, ...] | None = None) -> None:
+        """``entities``: the profile's registry when the caller has it (``registry(profile)``)."""
         self._own_region = {_key(word) for word in profile.entities.own_region_words}
         self._by_alias: dict[str, Entity] = {}
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
         self._aliases: list[str] | None = None
         self._misspelled: dict[str, Entity] = {}
-        entities = registry(profile)
+        entities = registry(profile) if entities is None else entities
         for organisation in entities:
             for alias in (organisation.name, *organisation.aliases):
                 self._by_alias.setdefault(_key(alias), organisation)

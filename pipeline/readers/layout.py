@@ -541,7 +541,7 @@ def _continues_label(text: str, joined: str, hints: ReaderHints) -> bool:
 def _label_start(text: str, hints: ReaderHints) -> bool:
     """Whether ``text`` is a label of the profile or its first words (a label cell wrapped over lines)."""
     folded = " ".join(text.split()).rstrip(":").rstrip().casefold()
-    return bool(folded) and folded in _label_prefixes(hints.label_spellings)
+    return bool(folded) and folded in hints.label_prefixes
 
 
 def _tables(lines: list[PdfLine], hints: ReaderHints) -> list[PdfLine]:
@@ -873,7 +873,7 @@ LABEL_LIKENESS = 0.85
 
 def _like_a_label(text: str, hints: ReaderHints) -> bool:
     folded = " ".join(text.split()).rstrip(":").casefold()
-    if len(folded) > _longest_label(hints.label_spellings) + 8:
+    if len(folded) > hints.longest_label + 8:
         return False  # longer than any label could be, misspelled
     for spelling in hints.label_spellings:
         if abs(len(spelling) - len(folded)) > max(3, len(spelling) // 5):
@@ -883,21 +883,6 @@ def _like_a_label(text: str, hints: ReaderHints) -> bool:
                 and matcher.ratio() >= LABEL_LIKENESS:
             return True
     return False
-
-
-@lru_cache(maxsize=8)
-def _longest_label(spellings: tuple[str, ...]) -> int:
-    return max(map(len, spellings), default=0)
-
-
-@lru_cache(maxsize=8)
-def _label_prefixes(spellings: tuple[str, ...]) -> frozenset[str]:
-    """Every label spelling and each of its first words ("kända", "kända sociala", …)."""
-    prefixes = set(spellings)
-    for spelling in spellings:
-        words = spelling.split(" ")
-        prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
-    return frozenset(prefixes)
 
 
 def _entry_ends(previous: str, line: str) -> bool:

@@ -9,7 +9,7 @@ two engines (``pdf.ENGINES``) that give the same text; the engine is part of the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.models import SourceFormat
@@ -58,17 +58,8 @@ def reader_libraries(source_format: SourceFormat, pdf_engine: str = DEFAULT_ENGI
     return engine + READER_LIBRARIES[source_format]
 
 
-_HINTS: dict[str, ReaderHints] = {}
-
-
 def hints(profile: Profile) -> ReaderHints:
-    """The reader hints of a report family (made once per process and profile)."""
-    if profile.sha256 not in _HINTS:
-        _HINTS[profile.sha256] = _hints(profile)
-    return _HINTS[profile.sha256]
-
-
-def _hints(profile: Profile) -> ReaderHints:
+    """The reader hints of a report family, compiled (a run makes them once: ``pipeline/compiled.py``)."""
     return ReaderHints(
         web_leftovers=tuple((re.compile(w.pattern, re.IGNORECASE | re.MULTILINE), w.note)
                             for w in profile.web_leftovers),
@@ -78,9 +69,20 @@ def _hints(profile: Profile) -> ReaderHints:
         contact_labels=_labels_of(profile, ("contacts",)),
         item_labels=_labels_of(profile, ("goals", "purpose")),
         label_spellings=tuple(sorted(profile.labels.section_of)),
+        label_prefixes=_label_prefixes(profile.labels.section_of),
+        longest_label=max(map(len, profile.labels.section_of), default=0),
         metric_spellings=frozenset(s for s, section in profile.labels.section_of.items()
                                    if section in profile.metric_ids),
     )
+
+
+def _label_prefixes(spellings: Iterable[str]) -> frozenset[str]:
+    """Every label spelling and each of its first words ("kända", "kända sociala", …)."""
+    prefixes = set(spellings)
+    for spelling in list(prefixes):
+        words = spelling.split(" ")
+        prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return frozenset(prefixes)
 
 
 def _labels_of(profile: Profile, reads_as: tuple[str, ...]) -> re.Pattern[str]:

@@ -80,6 +80,10 @@ class ReaderHints:
     """Every label's spellings, case-folded (a table cell may hold the first words of one)."""
     metric_spellings: frozenset[str] = frozenset()
     """The count lines' labels, case-folded."""
+    label_prefixes: frozenset[str] = frozenset()
+    """Every label spelling and each of its first words ("kända", "kända sociala", …)."""
+    longest_label: int = 0
+    """The length of the longest label spelling."""
 
 
 @dataclass(frozen=True)

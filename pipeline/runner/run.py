@@ -33,10 +33,9 @@ from pathlib import Path
 
 from pipeline import profile as profiles
 from pipeline.readers import registry as readers
-from pipeline.entities import build_nlp
 from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, WriteError, shown
 from pipeline import stages
-from pipeline.stages import resolver_for
+from pipeline.compiled import CompiledProfile, compile_profile
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
@@ -102,7 +101,7 @@ class Outcome:
     traceback: str | None = None
 
 
-def walk(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
+def walk(source: Source, data: bytes, compiled: CompiledProfile, redact_salt: str | None = None,
          pdf_engine: str = DEFAULT_ENGINE, store: stages.Store | None = None) -> stages.Walk:
     """Walks the stages on one source's bytes (already read), with the artefacts ``store`` kept.
     With ``redact_salt``, every person's name (contacts and PERSON spans anywhere), e-mail address
@@ -111,13 +110,13 @@ def walk(source: Source, data: bytes, profile: Profile, redact_salt: str | None 
     info = stages.SourceInfo(document_id=source.document_id, source_path=source.relative,
                              source_sha256=hashlib.sha256(data).hexdigest(), source_format=source.source_format,
                              encoding="", pages=None)
-    return stages.extract(source.path, data, info, profile, store, redact_salt, pdf_engine)
+    return stages.extract(source.path, data, info, compiled, store, redact_salt, pdf_engine)
 
 
-def extract_text(source: Source, data: bytes, profile: Profile, redact_salt: str | None = None,
+def extract_text(source: Source, data: bytes, compiled: CompiledProfile, redact_salt: str | None = None,
                  pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
     """Every stage on one source's bytes, with no cache: the extraction and the text it was read from."""
-    walked = walk(source, data, profile, redact_salt, pdf_engine)
+    walked = walk(source, data, compiled, redact_salt, pdf_engine)
     return walked.extraction, walked.normalised
 
 
@@ -126,11 +125,12 @@ def read_limit(source: Source) -> tuple[int, str]:
     return readers.READ_LIMITS[source.source_format]
 
 
-def extract_document(source: Source, profile: Profile | None = None, redact_salt: str | None = None,
+def extract_document(source: Source, compiled: CompiledProfile | None = None, redact_salt: str | None = None,
                      pdf_engine: str = DEFAULT_ENGINE) -> tuple[Extraction, NormalisedText]:
     """Reads and extracts one source file (with the default profile when none is given), with no
     cache; raises ``UnusableInputError`` when it cannot be read."""
-    return extract_text(source, read_source_bytes(source.path, *read_limit(source)), profile or profiles.default(),
+    compiled = compiled or compile_profile(profiles.default())
+    return extract_text(source, read_source_bytes(source.path, *read_limit(source)), compiled,
                         redact_salt, pdf_engine)
 
 
@@ -143,19 +143,32 @@ def internal_error(source: Source, exc: BaseException) -> str:
            "for the traceback"
 
 
-def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] = write_file) -> Outcome:
+class _Worker:
+    compiled: CompiledProfile | None = None
+    """The compiled profile a worker process was started with (``_start_worker``): built once in the
+    run's process before the workers fork, so they share it instead of each compiling its own."""
+
+
+def _start_worker(compiled: CompiledProfile) -> None:
+    _Worker.compiled = compiled
+
+
+def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] = write_file,
+            compiled: CompiledProfile | None = None) -> Outcome:
     """The whole pipeline for one document, reusing what is still valid in its interim folder.
-    Runs in a worker process; writes only to a staging folder, with ``write`` (at once, or on the
-    run's writer thread, which the run waits for before it uses the staging folder). Never raises
-    for one document."""
+    Runs in a worker process (with the profile it was started with) or in the run's own (with
+    ``compiled``); writes only to a staging folder, with ``write`` (at once, or on the run's writer
+    thread, which the run waits for before it uses the staging folder). Never raises for one document."""
     source, interim_dir, options = task
+    compiled = compiled or _Worker.compiled
+    assert compiled is not None, "a worker process is started with the compiled profile"
     try:
         data = read_source_bytes(source.path, *read_limit(source))
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
         store = cache.DocumentStore(folder, sha, salt_fingerprint(options.redact_salt))
         warnings = [f"{line}; the document is re-extracted" for line in store.mismatches]
-        walked = walk(source, data, options.profile, options.redact_salt, options.pdf_engine, store)
+        walked = walk(source, data, compiled, options.redact_salt, options.pdf_engine, store)
         if not walked.ran:
             return Outcome(source, walked.extraction, reused=True)
         extraction, files, dumped = walked.extraction, store.files, store.dumped
@@ -196,16 +209,16 @@ def fewer_collections() -> Iterator[None]:
 
 
 def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: int,
-              files: BackgroundFiles) -> Iterator[Outcome]:
+              files: BackgroundFiles, compiled: CompiledProfile) -> Iterator[Outcome]:
     """Each document's outcome, in order; one job writes its interim files with ``files``."""
     tasks = [(source, interim_dir, options) for source in sources]
     with fewer_collections():
         if jobs <= 1 or len(sources) <= 1:
-            yield from (process(task, files.write) for task in tasks)
+            yield from (process(task, files.write, compiled) for task in tasks)
             return
-        build_nlp(options.profile)  # built once here, inherited by the forked workers instead of built in each
-        resolver_for(options.profile)
-        pool = ProcessPoolExecutor(min(jobs, len(sources)), mp_context=multiprocessing.get_context("fork"))
+        compiled.entities.pipeline.nlp  # built once here, inherited by the forked workers instead of built in each
+        pool = ProcessPoolExecutor(min(jobs, len(sources)), mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(compiled,))
         try:
             results = pool.map(process, tasks, chunksize=1)
             for n in range(len(sources)):
@@ -213,15 +226,16 @@ def _outcomes(sources: list[Source], interim_dir: Path, options: Options, jobs: 
                     yield next(results)
                 except BrokenProcessPool:  # a worker died (killed, out of memory): which document killed it is
                     pool.shutdown(wait=True, cancel_futures=True)  # not known, so the rest run one by one,
-                    yield from map(_isolated, tasks[n:])  # each in a worker of its own
+                    yield from (_isolated(task, compiled) for task in tasks[n:])  # each in a worker of its own
                     return
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(task: tuple[Source, Path, Options]) -> Outcome:
+def _isolated(task: tuple[Source, Path, Options], compiled: CompiledProfile) -> Outcome:
     """One document in a worker process of its own: its outcome, or its failure when the worker dies."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as one:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(compiled,)) as one:
         try:
             return one.submit(process, task).result()
         except BrokenProcessPool:
@@ -263,21 +277,23 @@ def _kept(paths: list[str]) -> list[str]:
 def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | None = None, jobs: int = 1,
         keep_going: bool = False, redact_salt: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, pdf_engine: str = DEFAULT_ENGINE,
-        wait: float = 0) -> Summary:
+        wait: float = 0, compiled: CompiledProfile | None = None) -> Summary:
     """Extracts every source under ``raw_dir`` with ``profile`` (the default profile when None),
     PDFs with ``pdf_engine``.
     Without ``keep_going`` one unusable document stops the run with every failing file named and
     nothing replaced; with it the others are published and each failure is an ``error`` row in
     ``quality`` (the CLI still exits non-zero). ``wait`` is how long to wait for another run that
-    holds the folders."""
-    profile = profile or profiles.default()
+    holds the folders. ``compiled``: the profile already compiled (``compile_profile``), else it is
+    compiled here, once for the run."""
+    profile = compiled.profile if compiled is not None else profile or profiles.default()
     if redact_salt is not None:
         check_salt(redact_salt)
     if not raw_dir.is_dir():
         raise ConfigurationError(f"{shown(raw_dir)}: the raw folder does not exist")
     claim = folders.claim(raw_dir, interim_dir, output_dir, wait)
     try:
-        return _run(raw_dir, claim, profile, jobs, keep_going, redact_salt, progress, pdf_engine)
+        return _run(raw_dir, claim, compiled or compile_profile(profile), jobs, keep_going, redact_salt, progress,
+                    pdf_engine)
     finally:
         claim.release()
 
@@ -334,8 +350,9 @@ class _Published:
     print: editions.EditionPrint
 
 
-def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_going: bool,
+def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: int, keep_going: bool,
          redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str) -> Summary:
+    profile = compiled.profile
     interim_dir, output_dir = claim.interim, claim.output
     summary = Summary()
     output_staging: Path | None = None
@@ -359,7 +376,7 @@ def _run(raw_dir: Path, claim: folders.Claim, profile: Profile, jobs: int, keep_
         writer.add_rows({"quality": failure_rows})
         published: list[_Published] = []
         options = Options(profile, redact_salt, pdf_engine)
-        for n, outcome in enumerate(_outcomes(sources, interim_dir, options, jobs, interim_files), start=1):
+        for n, outcome in enumerate(_outcomes(sources, interim_dir, options, jobs, interim_files, compiled), start=1):
             if progress:
                 progress(n, len(sources), shown(outcome.source.relative))
             summary.warnings += outcome.warnings

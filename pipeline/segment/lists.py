@@ -56,7 +56,9 @@ class Item:
 
 
 @dataclass(frozen=True)
-class _Patterns:
+class ListPatterns:
+    """The profile's list rules, compiled (``compile_lists``)."""
+
     closers: re.Pattern[str]
     conjunction: re.Pattern[str]
     example_word: str
@@ -74,12 +76,12 @@ class _Patterns:
         return self.closers.search(text, max(start, end - self.closer_tail), end) is not None
 
 
-@lru_cache(maxsize=8)
-def _patterns(rules: ListRules) -> _Patterns:
+def compile_lists(rules: ListRules) -> ListPatterns:
+    """The list rules compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
     closers = "|".join(rf"\b{phrase_pattern(c)}" + ("" if c.endswith(".") else r"\.?")
                        for c in sorted(rules.closers, key=len, reverse=True))
     conjunctions = "|".join(re.escape(c) for c in rules.conjunctions)
-    return _Patterns(
+    return ListPatterns(
         closers=re.compile(rf"(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
         closer_at_end=re.compile(rf"[\s,]*(?:{closers})$" if closers else r"(?!)", re.IGNORECASE),
         conjunction=re.compile(rf"\s+(?:{conjunctions})\s+" if conjunctions else r"(?!)"),
@@ -90,7 +92,7 @@ def _patterns(rules: ListRules) -> _Patterns:
     )
 
 
-def _trimmed(text: str, start: int, end: int, patterns: _Patterns) -> Item | None:
+def _trimmed(text: str, start: int, end: int, patterns: ListPatterns) -> Item | None:
     while start < end and text[start] in " \n":
         start += 1
     while end > start and text[end - 1] in " \n.;":
@@ -121,12 +123,11 @@ def _split_depth0(text: str, start: int, end: int, separator: re.Pattern[str]) -
 
 
 def split_items(
-    text: str, rules: ListRules, start: int = 0, end: int | None = None,
+    text: str, patterns: ListPatterns, start: int = 0, end: int | None = None,
     is_name: Callable[[str], bool] = lambda _: False,
 ) -> list[Item]:
     """Returns the items of the list in ``text[start:end]``, with spans into ``text``."""
     end = len(text) if end is None else end
-    patterns = _patterns(rules)
     raw = [item for a, b in _split_depth0(text, start, end, _COMMA) if (item := _trimmed(text, a, b, patterns))]
     spans: list[list] = []  # [start, end, holds the example word]: texts are cut once, at the end
     for item in raw:
@@ -144,13 +145,12 @@ def split_items(
     return merged
 
 
-def close_list(items: list[Item], rules: ListRules) -> tuple[list[Item], bool]:
+def close_list(items: list[Item], patterns: ListPatterns) -> tuple[list[Item], bool]:
     """The items without a closer ending the last one ("Coompanion, Almi m.fl."), and whether there
     was one: such a list names only some of what it counts."""
     if not items:
         return items, False
     last = items[-1]
-    patterns = _patterns(rules)
     # The closer is searched for in the item's tail only, and the spaces and commas before it are
     # walked back over by hand: ``closer_at_end`` searched over the whole item is quadratic in a
     # run of commas ("Almi,,,,…,x": every comma of the run starts a match attempt over the rest).

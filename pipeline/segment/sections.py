@@ -90,6 +90,27 @@ class Segmentation:
     """The line of the report's title, when the text has the report family's title."""
 
 
+@dataclass(frozen=True)
+class SegmentRules:
+    """What the segment stage needs of the profile, compiled once (``compile_segment``): the
+    heading forms of every county (all, by first word, and as one pattern for a heading inside a
+    line), the count labels that may stand without their colon, and the item words' pattern."""
+
+    profile: Profile
+    names: tuple[tuple[str, County], ...]
+    by_first_word: dict[str, list[tuple[str, County]]]
+    inside: tuple[re.Pattern[str], dict[str, County]]
+    metric_labels: re.Pattern[str] | None
+    item_labels: re.Pattern[str] | None
+
+
+def compile_segment(profile: Profile) -> SegmentRules:
+    """The segment stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    names = tuple(heading_names(profile))
+    return SegmentRules(profile, names, _by_first_word(list(names)), _names_pattern(names), _metric_labels(profile),
+                        item_word_label(profile.items.label_words))
+
+
 def split_lines(text: str) -> list[Line]:
     lines, offset = [], 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -269,7 +290,6 @@ def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple
     return best
 
 
-@lru_cache(maxsize=8)
 def _metric_labels(profile: Profile) -> re.Pattern[str] | None:
     spellings = sorted((s for s, section in profile.labels.section_of.items() if section in profile.metric_ids
                         and len(s.split()) >= 3), key=lambda s: (-len(s), s))
@@ -279,10 +299,10 @@ def _metric_labels(profile: Profile) -> re.Pattern[str] | None:
     return re.compile(rf"({alternatives})[ \t]+(?=[^\s:])", re.IGNORECASE)
 
 
-def _metric_without_colon(text: str, profile: Profile) -> tuple[str, str, int] | None:
+def _metric_without_colon(text: str, rules: SegmentRules) -> tuple[str, str, int] | None:
     """(metric, label as written, content start) for a count label of three or more words written
     without its colon before its value ("Kända sociala företag 45"); None otherwise."""
-    pattern = _metric_labels(profile)
+    profile, pattern = rules.profile, rules.metric_labels
     found = pattern.match(text) if pattern is not None else None
     if found is None:
         return None
@@ -320,9 +340,10 @@ def _content_span(lines: list[Line], first: int, last: int, content_start: int, 
 
 
 def _segment_block(
-    lines: list[Line], first: int, last: int, county: County, profile: Profile
+    lines: list[Line], first: int, last: int, county: County, rules: SegmentRules
 ) -> tuple[list[SectionSpan], list[Finding]]:
     """Splits lines[first..last] (the block after its heading) into sections."""
+    profile = rules.profile
     starts: list[tuple[int, str, str | None, int | None, int]] = []  # line index, section, label, label_start, content_start
     findings: list[Finding] = []
     current = SUMMARY
@@ -389,7 +410,7 @@ def _segment_block(
                 f"label {label!r}, alone on its line without a colon, read as the {section} label "
                 f"{canonical[section]!r} (similarity {score:.2f})", line, label, profile.field_of(section)))
             continue
-        unmarked = _metric_without_colon(line.text, profile)
+        unmarked = _metric_without_colon(line.text, rules)
         if unmarked is not None:  # "Kända sociala företag 45": a table row printed without its cell gap
             section, label, end = unmarked
             starts.append((i, section, label, line.start, line.start + end))
@@ -400,7 +421,7 @@ def _segment_block(
             continue
         if not paragraph_start:
             continue
-        worded = _worded_item(line.text, profile)
+        worded = _worded_item(line.text, rules)
         if worded is not None:  # "Mål 1: …": an item with its label word, not a label
             section, word = worded
             if section is not None and section != current:
@@ -518,7 +539,6 @@ def _last_labelled(lines: list[Line], headings: list[tuple[int, tuple[str, Count
     return 0
 
 
-@lru_cache(maxsize=8)
 def item_word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """A number after one of the profile's item words ("Mål 1:", "Delmål 1.1"): groups ``label``
     (the whole, as the goals stage keeps it), ``word`` and ``number``; None for no words."""
@@ -529,10 +549,10 @@ def item_word_label(words: tuple[str, ...]) -> re.Pattern[str] | None:
                       re.IGNORECASE)
 
 
-def _worded_item(text: str, profile: Profile) -> tuple[str | None, str] | None:
+def _worded_item(text: str, rules: SegmentRules) -> tuple[str | None, str] | None:
     """(section or None, word) for a line that starts with one of the profile's item words and a
     number ("Mål 1: …", "Delmål 1.1 …"); the section is the one the word labels, if any."""
-    pattern = item_word_label(profile.items.label_words)
+    profile, pattern = rules.profile, rules.item_labels
     found = pattern.match(text) if pattern is not None else None
     if found is None:
         return None
@@ -619,7 +639,6 @@ def _heading_inside(lines: list[Line], i: int, names: tuple[re.Pattern[str], dic
     return None
 
 
-@lru_cache(maxsize=8)
 def _names_pattern(names: tuple[tuple[str, County], ...]) -> tuple[re.Pattern[str], dict[str, County]]:
     """One pattern for every heading form between spaces, longest first, and the county of each."""
     county_of = {alias: county for alias, county in names}
@@ -670,12 +689,11 @@ def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[s
     return kept, dropped
 
 
-def segment(text: str, profile: Profile) -> Segmentation:
+def segment(text: str, rules: SegmentRules) -> Segmentation:
     """Returns the intro lines and the region blocks of ``text``, each block split into sections."""
+    profile = rules.profile
     lines, cuts = _split_inside_labels(split_lines(text), profile)
-    names = heading_names(profile)
-    aliases = _by_first_word(names)
-    inside = _names_pattern(tuple(names))
+    aliases, inside = rules.by_first_word, rules.inside
     headings: list[tuple[int, tuple[str, County, bool]]] = []
     reworded: set[int] = set()
     title = title_line(lines, profile)
@@ -717,7 +735,7 @@ def segment(text: str, profile: Profile) -> Segmentation:
             end = cut - 1
     for n, (i, (alias, county, crowded)) in enumerate(headings):
         last = (headings[n + 1][0] - 1) if n + 1 < len(headings) else end
-        sections, block_findings = _segment_block(lines, i + 1, last, county, profile)
+        sections, block_findings = _segment_block(lines, i + 1, last, county, rules)
         heading = lines[i]
         if i in lookalike:
             block_findings.insert(0, _finding(county, Code.heading_lookalike_letters,

@@ -16,21 +16,25 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from pipeline.entities.resolver import Resolver
 from pipeline.findings import Code
 from pipeline.models import Contact, Findings, Status
 from pipeline.segment.lists import Item
 from pipeline.segment.sections import SectionSpan
-from pipeline.profile import ContactRules, Profile, phrase_alternatives
+from pipeline.profile import LabelSet, Profile, phrase_alternatives
 
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SENTENCE = re.compile(r"\.\s+(?=[A-ZÅÄÖ])")
 
 
 @dataclass(frozen=True)
-class _Patterns:
+class ContactPatterns:
+    """The profile's contact rules, compiled (``compile_contacts``), with its labels and the words
+    for the region's own body."""
+
+    labels: LabelSet
+    own_region: frozenset[str]
     former: re.Pattern[str]
     former_alone: re.Pattern[str]
     replaced: re.Pattern[str]
@@ -53,12 +57,15 @@ _SINCE_YEAR = r"\s+(?:från|sedan|fr\.o\.m\.?|t\.o\.m\.?)\s+\d{4}"
 """A year after a role: "ny projektledare från 2022"."""
 
 
-@lru_cache(maxsize=8)
-def _patterns(rules: ContactRules) -> _Patterns:
+def compile_contacts(profile: Profile) -> ContactPatterns:
+    """The contact rules compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    rules = profile.contacts
     former = phrase_alternatives(rules.former_markers)
     separators = "|".join(re.escape(s) for s in rules.people_separators) or "(?!)"
     notes = "|".join(re.escape(w) for w in rules.note_words) or "(?!)"
-    return _Patterns(
+    return ContactPatterns(
+        labels=profile.labels,
+        own_region=frozenset(w.casefold() for w in profile.entities.own_region_words),
         former=re.compile(rf"^(?:{former})\s*:?(?:\s+|$)", re.IGNORECASE),
         former_alone=re.compile(rf"^(?:{former}|{phrase_alternatives(rules.left_words)}){_LEFT_WHEN}[.\s]*$",
                                 re.IGNORECASE),
@@ -164,7 +171,7 @@ character before the entry, so a pattern sees what precedes it): a copy of the e
 whole text, so a section of many entries is read in linear time."""
 
 
-def _item(text: str, start: int, end: int, patterns: _Patterns, visible: Visible | None = None) -> Item | None:
+def _item(text: str, start: int, end: int, patterns: ContactPatterns, visible: Visible | None = None) -> Item | None:
     """The trimmed item ``text[start:end]``; trimming reads ``visible`` (parentheses masked) when given."""
     shown, at = (text, 0) if visible is None else visible
     while start < end and shown[start - at] in " ,.":
@@ -177,7 +184,7 @@ def _item(text: str, start: int, end: int, patterns: _Patterns, visible: Visible
     return Item(text[start:end], start, end) if end > start else None
 
 
-def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: _Patterns,
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: ContactPatterns,
            visible: Visible | None = None) -> list[Item]:
     shown, at = (text, 0) if visible is None else visible
     items, last = [], start
@@ -188,7 +195,7 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str], patterns: 
     return [item for item in items if item is not None]
 
 
-def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns, roles: dict[str, str]
+def _people(text: str, segment: Item, visible: Visible, patterns: ContactPatterns, roles: dict[str, str]
             ) -> list[Item] | None:
     names = _split(text, segment.start, segment.end, patterns.people_separator, patterns, visible)
     if names and all(is_person_name(n.text, patterns.particles) or _leading_role(n.text, patterns, roles)
@@ -197,14 +204,14 @@ def _people(text: str, segment: Item, visible: Visible, patterns: _Patterns, rol
     return None
 
 
-def _leading_role(text: str, patterns: _Patterns, roles: dict[str, str]) -> bool:
+def _leading_role(text: str, patterns: ContactPatterns, roles: dict[str, str]) -> bool:
     """True for a role word, in any case, before a person's name ("samordnare Ahmed Yusuf")."""
     first, _, rest = text.partition(" ")
     folded = first.casefold()
     return is_person_name(rest, patterns.particles) and bool(folded in roles or patterns.role_suffix.match(folded))
 
 
-def _role_led(name: Item, patterns: _Patterns, roles: dict[str, str]) -> Person:
+def _role_led(name: Item, patterns: ContactPatterns, roles: dict[str, str]) -> Person:
     """A current person, with the role word that may lead the name: "Projektledare Mikael
     Källman", "Regionutvecklare Maja Persson" (a role the list lacks, by its suffix) are a role
     and a person of the remaining two or three words."""
@@ -225,7 +232,7 @@ _ROLE_LABEL = re.compile(r"\s*([^\W\d_]+(?: [^\W\d_]+)?)\s*:\s*")
 """A role written as a label before the person: "Projektledare: Ida Svensson"."""
 
 
-def _only_addresses(line: str, patterns: _Patterns) -> bool:
+def _only_addresses(line: str, patterns: ContactPatterns) -> bool:
     """True for a line of e-mail addresses and phone numbers only ("e-post: x@y.se, tfn 08-123 130 00")."""
     parts = [p.strip() for p in line.split(",") if p.strip()]
     return bool(parts) and all(patterns.email.match(p) or (patterns.phone.match(p) and _digits(p) >= 6)
@@ -236,7 +243,7 @@ def _digits(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
 
 
-def _role_after_former(text: str, patterns: _Patterns, roles: dict[str, str]) -> tuple[bool, str | None]:
+def _role_after_former(text: str, patterns: ContactPatterns, roles: dict[str, str]) -> tuple[bool, str | None]:
     """(True, role) when ``text`` is a former marker alone or with a role: "fd", "f.d. PL",
     "tidigare projektledare", "slutat"; (False, None) otherwise."""
     text = text.strip(" ,.")
@@ -250,7 +257,7 @@ def _role_after_former(text: str, patterns: _Patterns, roles: dict[str, str]) ->
     return False, None
 
 
-def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: dict[str, str]
+def _parenthesised(text: str, start: int, end: int, patterns: ContactPatterns, roles: dict[str, str]
                    ) -> tuple[Visible, list[Person], list[str], list[_StatusMark]]:
     """Returns ``text`` with the entry's parentheses blanked out, the people they name, notes, and
     the marks that say the person before them left.
@@ -309,7 +316,7 @@ def _parenthesised(text: str, start: int, end: int, patterns: _Patterns, roles: 
     return (text[before:start] + "".join(masked), before), people, notes, marks
 
 
-def _people_in_part(text: str, part: Item, patterns: _Patterns, roles: dict[str, str],
+def _people_in_part(text: str, part: Item, patterns: ContactPatterns, roles: dict[str, str],
                     former_before: bool = False) -> list[Person] | None:
     """The people a part of a parenthesis names, with their status: "fd Greta Isaksson", "ersätter
     X" (former), "Nina Englund har slutat" (former), "ersatt av Kim Andersson", "via Sara Lind"."""
@@ -355,9 +362,9 @@ A run of white space is entered only at its start (``(?<!\\s)``, here and in ``l
 ``people_separator``): parentheses are blanked out with spaces before these patterns run, so
 "Anna Berg (fd) (fd) (fd) …" is one long run, and trying every space of it as a start was
 quadratic. A match found from inside a run is found from its start too, so nothing else changes."""
-def role_words(profile: Profile) -> dict[str, str]:
+def role_words(patterns: ContactPatterns) -> dict[str, str]:
     """Role words as written (case-folded) -> normalised role: the profile's ``contacts.roles``."""
-    return _patterns(profile.contacts).roles
+    return patterns.roles
 
 
 SOURCE_LINE_MAX = 2000
@@ -365,13 +372,12 @@ SOURCE_LINE_MAX = 2000
 
 
 def parse_entry(
-    text: str, start: int, end: int, profile: Profile, resolver: Resolver, default_role: str | None = None
+    text: str, start: int, end: int, patterns: ContactPatterns, resolver: Resolver, default_role: str | None = None
 ) -> list[ContactRow]:
     """Reads one contact entry ``text[start:end]`` into people rows; ``default_role`` is the role
     word of a sub-label that introduces the entry ("Arbetsgrupp")."""
-    patterns = _patterns(profile.contacts)
-    roles = role_words(profile)
-    own_region = {w.casefold() for w in profile.entities.own_region_words}
+    roles = role_words(patterns)
+    own_region = patterns.own_region
     visible, later, notes, marks = _parenthesised(text, start, end, patterns, roles)
     shown, at = visible
     left_at_end = patterns.left_after.search(shown, start - at, end - at)
@@ -518,13 +524,11 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
 
 
-def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: Resolver,
+def parse_contacts(text: str, start: int, end: int, patterns: ContactPatterns, resolver: Resolver,
                    section: str = "contact", unread: list[Item] | None = None) -> list[ContactRow]:
     """Reads every line of the contact section ``text[start:end]``; the entries no person is read
     from go to ``unread`` when it is given."""
-    rules = profile.contacts
-    patterns = _patterns(rules)
-    labels = profile.labels
+    labels = patterns.labels
     rows: list[ContactRow] = []
     offset = start
     for line in text[start:end].split("\n"):
@@ -556,14 +560,14 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
         if lead and role_label and (again := labels.match(text[line_start + lead.end() : line_end])) is not None \
                 and again[0] == section:  # "Tidigare kontaktperson: Ulf Karlsson": the people named left
             line_start, left, role_label = role_label.end(), True, None
-        if default_role is None and role_label and (role_label.group(1).casefold() in role_words(profile)
+        if default_role is None and role_label and (role_label.group(1).casefold() in role_words(patterns)
                                                     or patterns.role_suffix.match(role_label.group(1).casefold())):
             default_role = role_label.group(1)  # "Projektledare: Ida Svensson, Region Värmland"
             line_start, left = role_label.end(), lead is not None
         entries = _split(text, line_start, line_end, _SENTENCE, patterns) if default_role or group else \
             [Item(text[line_start:line_end], line_start, line_end)]
         for entry in entries:
-            found = parse_entry(text, entry.start, entry.end, profile, resolver, default_role)
+            found = parse_entry(text, entry.start, entry.end, patterns, resolver, default_role)
             if not found and unread is not None and any(ch.isalpha() for ch in entry.text):
                 unread.append(entry)
             for row in found:
@@ -573,15 +577,15 @@ def parse_contacts(text: str, start: int, end: int, profile: Profile, resolver: 
     return rows
 
 
-def read_contacts(text: str, spans: list[SectionSpan], profile: Profile, resolver: Resolver,
+def read_contacts(text: str, spans: list[SectionSpan], patterns: ContactPatterns, resolver: Resolver,
                   identify: Callable[[str, Item], str], findings: Findings) -> list[Contact]:
     """The people of a region's contact sections; ``identify(section, item)`` records the
     organisation a line names and returns its id."""
     contacts: list[Contact] = []
-    roles = role_words(profile)
+    roles = role_words(patterns)
     for span in spans:
         unread: list[Item] = []
-        rows = parse_contacts(text, span.start, span.end, profile, resolver, span.section, unread)
+        rows = parse_contacts(text, span.start, span.end, patterns, resolver, span.section, unread)
         if not rows and span.end > span.start:
             findings.add(Code.contacts_not_found, f"no person read from the contact text {text[span.start:span.end]!r}",
                          text[span.start : span.end], span.start, span.end)

@@ -36,14 +36,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 from pipeline import reference
 from pipeline.findings import Code
 from pipeline.models import Basis, Count, Findings, Qualifier
-from pipeline.segment.lists import Item, close_list, split_items
+from pipeline.segment.lists import Item, ListPatterns, close_list, split_items
 from pipeline.segment.sections import SectionSpan
-from pipeline.profile import CountRules, ListRules, phrase_alternatives, phrase_pattern
+from pipeline.profile import CountRules, phrase_alternatives, phrase_pattern
 
 _DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"
 """A number in digits, with spaces between thousands ("1 200")."""
@@ -101,7 +100,10 @@ def _word_value(word: str) -> int:
 
 
 @dataclass(frozen=True)
-class _Patterns:
+class CountPatterns:
+    """The profile's count rules, compiled (``compile_counts``), with its list rules."""
+
+    lists: ListPatterns
     none_words: frozenset[str]
     zero_words: frozenset[str]
     partial: re.Pattern[str]
@@ -121,8 +123,8 @@ def _markers(rules: CountRules) -> dict[str, Qualifier]:
     return {" ".join(m.split()).casefold(): q for m, q in pairs}
 
 
-@lru_cache(maxsize=8)
-def _patterns(rules: CountRules) -> _Patterns:
+def compile_counts(rules: CountRules, lists: ListPatterns) -> CountPatterns:
+    """The count rules compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
     markers = _markers(rules)
     marker = phrase_alternatives(markers)
     partial = phrase_alternatives(rules.partial_markers)
@@ -134,7 +136,8 @@ def _patterns(rules: CountRules) -> _Patterns:
               rf"|(?P<digits>{_DIGITS})(?P<plus>\s*\+)?(?!\d)(?!\s*[:/])"
               rf"|(?P<word>{words})\b")
     lead = rf"(?:(?P<marker>{marker})\.?\s+)?(?:(?P<marker2>{marker})\.?\s+)?"
-    return _Patterns(
+    return CountPatterns(
+        lists=lists,
         none_words=frozenset(w.casefold() for w in rules.none_words),
         zero_words=frozenset(w.casefold() for w in rules.zero_words),
         partial=re.compile(rf"^(?:(?:{phrase_alternatives(rules.vague_quantities) or '(?!)'}),?\s+)?(?:{partial})\s+",
@@ -157,7 +160,7 @@ def _int(digits: str) -> int:
     return int(digits) if len(digits) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
 
 
-def _read_number(match: re.Match[str], patterns: _Patterns, offset: int) -> _Number | None:
+def _read_number(match: re.Match[str], patterns: CountPatterns, offset: int) -> _Number | None:
     """The number a leading or inside match gives, with its qualifier."""
     groups = match.groupdict()
     qualifier: Qualifier = "exact"
@@ -221,7 +224,7 @@ def _scaled(raw: str, number: _Number) -> tuple[_Number | None, tuple[Code, str]
     return number, None
 
 
-def _share_first(outside: str, patterns: _Patterns) -> tuple[Code, str] | None:
+def _share_first(outside: str, patterns: CountPatterns) -> tuple[Code, str] | None:
     """A warning when a count line with no number opens with a share ("hälften av kommunerna",
     "majoriteten"), after any qualifier marker; None otherwise."""
     lead = patterns.leading_marker.match(outside)
@@ -232,7 +235,7 @@ def _share_first(outside: str, patterns: _Patterns) -> tuple[Code, str] | None:
     return None
 
 
-def _qualifier_of(marker: str, patterns: _Patterns) -> Qualifier | None:
+def _qualifier_of(marker: str, patterns: CountPatterns) -> Qualifier | None:
     """The qualifier of a marker as written, matched as loosely as the pattern that found it."""
     for known, qualifier in patterns.qualifiers.items():
         if re.fullmatch(phrase_pattern(known), marker.strip(), re.IGNORECASE):
@@ -288,13 +291,12 @@ _SLASH_JOINED = re.compile(r"\w\s?/\s?[A-ZÅÄÖ]")
 """Two names joined by a slash ("Ung Företagsamhet/Coompanion"): one promoter or two."""
 
 
-def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: ListRules,
+def parse_count(text: str, start: int, end: int, patterns: CountPatterns,
                 is_name: Callable[[str], bool] = lambda _: False,
                 identify: Callable[[Item], str] = _by_name) -> ParsedCount:
     """Reads the count line ``text[start:end]``; item spans point into ``text``. ``identify`` gives
     each listed item's entity, so the listed count is the number of distinct entities."""
     raw = text[start:end]
-    patterns = _patterns(rules)
     problems: list[tuple[Code, str]] = []
     whole = raw.strip().rstrip(".").strip().casefold()
     if whole in patterns.none_words:
@@ -303,7 +305,7 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
         return ParsedCount(0, "stated", "exact", None, False, (), None, ())
 
     def items_of(a: int, b: int) -> list[Item]:
-        return split_items(text, list_rules, a, b, is_name)
+        return split_items(text, patterns.lists, a, b, is_name)
 
     outside = _outside_brackets(raw)
     if _NEGATIVE.match(raw):
@@ -382,7 +384,7 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
             problems.append((Code.count_other_numbers,
                              f"{value} is the value; the other numbers {others} outside brackets are not read"))
     elif is_list:
-        items, open_ended = close_list(candidates, list_rules)
+        items, open_ended = close_list(candidates, patterns.lists)
         partial = marker is not None or open_ended
         value, basis, qualifier = _distinct(items, identify), "listed", "at_least" if partial else "exact"
         for item in items:
@@ -408,7 +410,7 @@ def parse_count(text: str, start: int, end: int, rules: CountRules, list_rules: 
     return ParsedCount(value, basis, qualifier, listed, partial, tuple(items), breakdown_total, tuple(problems))
 
 
-def read_count(text: str, metric: str, spans: list[SectionSpan], rules: CountRules, list_rules: ListRules,
+def read_count(text: str, metric: str, spans: list[SectionSpan], patterns: CountPatterns,
                is_name: Callable[[str], bool], identify: Callable[[Item], str], findings: Findings) -> Count:
     """The metric's count from its first line in the region (``spans``), with its findings."""
     if not spans:
@@ -416,7 +418,7 @@ def read_count(text: str, metric: str, spans: list[SectionSpan], rules: CountRul
                      field=metric)
         return Count(basis="none", raw=None)
     span = spans[0]
-    parsed = parse_count(text, span.start, span.end, rules, list_rules, is_name, lambda item: identify(item.name_item))
+    parsed = parse_count(text, span.start, span.end, patterns, is_name, lambda item: identify(item.name_item))
     raw = text[span.start : span.end]
     for code, message in parsed.problems:
         findings.add(code, f"{metric}: {message}", raw, span.start, span.end, field=metric)

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.segment.lists import split_items
+from pipeline.segment.lists import ListPatterns, split_items
 from pipeline.segment.sections import Line
-from pipeline.profile import IntroRules, ListRules, phrase_alternatives
+from pipeline.profile import IntroRules, phrase_alternatives
 
 
 MAX_CLAIM_SENTENCE = 2_000
@@ -68,15 +67,19 @@ def _is_heading(paragraph: list[Line], longest: int = 80) -> bool:
 
 
 @dataclass(frozen=True)
-class _Patterns:
+class IntroPatterns:
+    """The profile's intro rules, compiled (``compile_intro``), with its list rules."""
+
+    lists: ListPatterns
     bullet: re.Pattern[str]
     open_end: re.Pattern[str]
     claims: tuple[tuple[str, tuple[re.Pattern[str], ...], bool], ...]
 
 
-@lru_cache(maxsize=8)
-def _patterns(rules: IntroRules) -> _Patterns:
-    return _Patterns(
+def compile_intro(rules: IntroRules, lists: ListPatterns) -> IntroPatterns:
+    """The intro rules compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    return IntroPatterns(
+        lists=lists,
         bullet=re.compile(rules.bullet),
         open_end=re.compile(rf"^(?:{phrase_alternatives(rules.list_open_ends)})$", re.IGNORECASE),
         claims=tuple((c.field, tuple(re.compile(p, re.IGNORECASE) for p in c.patterns), c.expected)
@@ -84,8 +87,8 @@ def _patterns(rules: IntroRules) -> _Patterns:
     )
 
 
-def _listed(sentence: str, list_rules: ListRules, open_end: re.Pattern[str]) -> tuple[str, ...]:
-    items = [item.text for item in split_items(sentence, list_rules)]
+def _listed(sentence: str, lists: ListPatterns, open_end: re.Pattern[str]) -> tuple[str, ...]:
+    items = [item.text for item in split_items(sentence, lists)]
     return tuple(item for item in items if not open_end.match(item))
 
 
@@ -162,13 +165,12 @@ def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: st
     return paragraphs[at][0].text, found_publisher, body
 
 
-def parse_intro(text: str, lines: tuple[Line, ...], rules: IntroRules, list_rules: ListRules,
+def parse_intro(text: str, lines: tuple[Line, ...], patterns: IntroPatterns,
                 findings: Findings, title: str = "", publisher: str = "", title_at: Line | None = None) -> Intro:
     """Reads the lines before the first region heading; expected claims not found are reported.
     ``title`` and ``publisher`` are the report family's (the profile's), used to tell the report's
     own title and publisher from a web site's header printed above them; ``title_at`` is the line
     the sections stage found the title on."""
-    patterns = _patterns(rules)
     paragraphs = _paragraphs(lines)
     title, publisher, body = _title_and_publisher(paragraphs, title, publisher, findings, title_at)
     intro_text = text[body[0][0].start : body[-1][-1].end] if body else None
@@ -189,7 +191,7 @@ def parse_intro(text: str, lines: tuple[Line, ...], rules: IntroRules, list_rule
 
     def listed(field: str) -> tuple[str, ...]:
         match = found.get(field)
-        return _listed(match.group("list"), list_rules, patterns.open_end) if match else ()
+        return _listed(match.group("list"), patterns.lists, patterns.open_end) if match else ()
 
     return Intro(
         publisher=publisher,

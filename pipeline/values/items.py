@@ -16,7 +16,7 @@ from typing import Literal
 
 from pipeline.findings import Code
 from pipeline.models import Findings
-from pipeline.segment.sections import SectionSpan, item_word_label
+from pipeline.segment.sections import SectionSpan
 
 ItemKind = Literal["goals", "purpose"]
 
@@ -124,15 +124,15 @@ BULLET = re.compile(r"(?P<label>[•●▪◦‣·–—\-*]|o(?=\s))\s+")
 """A bullet that starts an item when a section has no numbered or lettered items."""
 
 
-def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals", label_words: tuple[str, ...] = ()
+def parse_items(text: str, start: int, end: int, kind: ItemKind = "goals", worded: re.Pattern[str] | None = None
                 ) -> list[ListEntry]:
     """Returns the items of the section ``text[start:end]``; ``kind`` is "goals" or "purpose".
 
     Goals are numbered ("1.") and purpose items lettered ("a)") by habit; a section written the
     other way is read the other way, and a section with neither is read as bulleted items ("•",
-    "–"), each labelled with its bullet."""
+    "–"), each labelled with its bullet. ``worded``: the profile's item words with a number
+    ("Mål 1:"; ``sections.item_word_label``), read first."""
     primary, secondary = (GOAL_LABEL, PURPOSE_LABEL) if kind == "goals" else (PURPOSE_LABEL, GOAL_LABEL)
-    worded = item_word_label(label_words)
     if worded is not None and (entries := _labelled_items(text, start, end, worded, bare_numbers=False)):
         return entries
     best: list[ListEntry] = []
@@ -223,13 +223,13 @@ def _labelled_items(text: str, start: int, end: int, label_pattern: re.Pattern[s
 
 
 def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Findings,
-               label_words: tuple[str, ...] = ()) -> list[tuple[int, ListEntry]]:
+               worded: re.Pattern[str] | None = None) -> list[tuple[int, ListEntry]]:
     """The items of a region's goals or purpose sections, numbered from 1 across the sections; a
     section with text but no items is reported."""
     field = "goals" if kind == "goals" else "purpose_items"
     items: list[tuple[int, ListEntry]] = []
     for span in spans:
-        entries = parse_items(text, span.start, span.end, kind, label_words)
+        entries = parse_items(text, span.start, span.end, kind, worded)
         if not entries and span.end > span.start:
             findings.add(Code.items_not_found, f"the {kind} text has no numbered, lettered or bulleted items; "
                          "it is kept as the section's text", text[span.start : span.end][:200], span.start, span.end,

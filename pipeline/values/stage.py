@@ -7,6 +7,7 @@ the entities stage's mentions and findings, so that artefact is the same after i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline import models
@@ -15,10 +16,31 @@ from pipeline.entities.mentions import DocumentEntities, DocumentOrganisations, 
 from pipeline.models import Finding, Findings
 from pipeline.profile import Profile
 from pipeline.segment.sections import RegionBlock, SectionSpan, Segmentation
-from pipeline.values.contacts import read_contacts
-from pipeline.values.counts import read_count
-from pipeline.values.intro import Intro, parse_intro
+from pipeline.segment.lists import ListPatterns
+from pipeline.segment.sections import item_word_label
+from pipeline.values.contacts import ContactPatterns, compile_contacts, read_contacts
+from pipeline.values.counts import CountPatterns, compile_counts, read_count
+from pipeline.values.intro import Intro, IntroPatterns, compile_intro, parse_intro
 from pipeline.values.items import read_items
+
+
+@dataclass(frozen=True)
+class ValueRules:
+    """What the values stage needs of the profile, compiled once (``compile_values``)."""
+
+    profile: Profile
+    intro: IntroPatterns
+    contacts: ContactPatterns
+    counts: CountPatterns
+    item_labels: re.Pattern[str] | None
+    """The profile's item words with a number ("Mål 1:")."""
+    resolver: Resolver
+
+
+def compile_values(profile: Profile, lists: ListPatterns, resolver: Resolver) -> ValueRules:
+    """The values stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    return ValueRules(profile, compile_intro(profile.intro, lists), compile_contacts(profile),
+                      compile_counts(profile.counts, lists), item_word_label(profile.items.label_words), resolver)
 
 
 @dataclass(frozen=True)
@@ -51,35 +73,34 @@ def _spans(by_section: dict[str, list[SectionSpan]], ids: tuple[str, ...]) -> li
 
 
 def region_values(text: str, block: RegionBlock, found: RegionEntities, organisations: DocumentOrganisations,
-                  profile: Profile,
-                  resolver: Resolver) -> RegionValues:
+                  rules: ValueRules) -> RegionValues:
     """One region block's values, reading on from what the entity rules found in it."""
     findings = found.findings.copy()
     mentions = found.mentions.continued(organisations, findings)
     by_section = block.by_section()
-    contacts = read_contacts(text, _spans(by_section, profile.sections_read_as("contacts")), profile, resolver,
+    profile, resolver = rules.profile, rules.resolver
+    contacts = read_contacts(text, _spans(by_section, profile.sections_read_as("contacts")), rules.contacts, resolver,
                              mentions.identify, findings)
     check_people(found.people, contacts, findings)
-    counts = {metric: read_count(text, metric, by_section.get(metric, []), profile.counts, profile.lists,
-                                 resolver.is_known, lambda item, m=metric: mentions.identify(m, item), findings)
+    counts = {metric: read_count(text, metric, by_section.get(metric, []), rules.counts, resolver.is_known,
+                                 lambda item, m=metric: mentions.identify(m, item), findings)
               for metric in profile.metric_ids}
     goals = [models.Goal(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
              for n, e in read_items(text, _spans(by_section, profile.sections_read_as("goals")), "goals", findings,
-                                    profile.items.label_words)]
+                                    rules.item_labels)]
     purpose_items = [models.PurposeItem(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
                      for n, e in read_items(text, _spans(by_section, profile.sections_read_as("purpose")), "purpose",
-                                            findings, profile.items.label_words)]
+                                            findings, rules.item_labels)]
     return RegionValues(block, counts, contacts, goals, purpose_items, mentions.in_order(), findings.closed())
 
 
-def unit_values(text: str, segmentation: Segmentation, entities: DocumentEntities, profile: Profile,
-                resolver: Resolver) -> UnitValues:
+def unit_values(text: str, segmentation: Segmentation, entities: DocumentEntities, rules: ValueRules) -> UnitValues:
     """The values stage: the intro's claims, then every region's values in document order."""
     findings = Findings(None)
     findings.extend(segmentation.findings)
-    intro = parse_intro(text, segmentation.intro, profile.intro, profile.lists, findings, profile.title,
-                        profile.publisher, segmentation.title)
+    intro = parse_intro(text, segmentation.intro, rules.intro, findings, rules.profile.title, rules.profile.publisher,
+                        segmentation.title)
     organisations = entities.organisations.copy()
-    regions = tuple(region_values(text, block, found, organisations, profile, resolver)
+    regions = tuple(region_values(text, block, found, organisations, rules)
                     for block, found in zip(segmentation.regions, entities.regions))
     return UnitValues(intro, findings, regions, organisations.in_order())

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import profile as profiles
+from pipeline.compiled import compile_profile
 from pipeline.models import Extraction, Region
 from pipeline.runner.run import extract_text
 from pipeline.runner.sources import Source
@@ -106,13 +107,23 @@ def forms(edition: str, folder: Path = EDITIONS) -> list[str]:
     return [form for form in FORMS if form_path(edition, form, folder).is_file()]
 
 
+_COMPILED = []
+
+
+def _compiled():
+    """The default profile, compiled once for every edition scored in this process."""
+    if not _COMPILED:
+        _COMPILED.append(compile_profile(profiles.default()))
+    return _COMPILED[0]
+
+
 def extract(edition: str, folder: Path = EDITIONS, form: str | None = None, pdf_engine: str | None = None
             ) -> Extraction:
     form = form or forms(edition, folder)[0]
     path = form_path(edition, form, folder)
     options = {"pdf_engine": pdf_engine} if pdf_engine else {}
     extraction, _ = extract_text(Source(path, f"raw/{path.name}", edition, FORMS[form]), path.read_bytes(),
-                                 profiles.default(), **options)
+                                 _compiled(), **options)
     return extraction
 
 
