@@ -18,7 +18,7 @@ CODE := $(shell find pipeline -name '*.py' -o -name '*.csv' -o -name '*.toml' -o
 CHECKSUMS := output/checksums.sha256
 OUTPUTS := $(CHECKSUMS) $(addprefix output/,$(shell sed 's/^[0-9a-f]*  //' $(CHECKSUMS) 2>/dev/null))
 DICTIONARY := docs/data-dictionary.md
-EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx
+EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx output/export/csv-excel/documents.csv
 # The npm tools of package-lock.json, installed when npm is here: Biome lints the review site's CSS and
 # JavaScript (make test), axe-core checks the review page's accessibility in the browser test (make test-slow)
 NODE_TOOLS := node_modules/.installed
@@ -66,8 +66,11 @@ output/export/csv/datapackage.json: $(OUTPUTS)
 output/export/tables.xlsx: $(OUTPUTS)
 	$(PIPELINE) export --format xlsx
 
-export: $(EXPORTS) ## Write every table as CSV (output/export/csv/) and as one Excel workbook (output/export/tables.xlsx)
-	@echo "CSV files: $(CURDIR)/output/export/csv/  workbook: $(CURDIR)/output/export/tables.xlsx"
+output/export/csv-excel/documents.csv: $(OUTPUTS)
+	$(PIPELINE) export --format csv --dialect excel
+
+export: $(EXPORTS) ## Write every table as one Excel workbook (output/export/tables.xlsx), as CSV (output/export/csv/) and as CSV for Excel (output/export/csv-excel/)
+	@echo "workbook: $(CURDIR)/output/export/tables.xlsx  CSV: $(CURDIR)/output/export/csv/  CSV for Excel: $(CURDIR)/output/export/csv-excel/"
 
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error

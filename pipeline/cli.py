@@ -21,6 +21,7 @@ from pipeline.redact import check_salt
 # The stages are imported by the command that runs them, so `pipeline --version`, `--help`,
 # `export` and `dictionary` start without loading spaCy.
 EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_DIALECTS = ("standard", "excel")
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -247,14 +248,19 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
 @click.option("--output-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
               show_default=True, help="The extraction's output folder (its parquet/ tables are read).")
 @click.option("--to", "to", type=click.Path(path_type=Path, file_okay=False), default=None,
-              show_default="OUTPUT_DIR/export", help="Folder to write csv/ or tables.xlsx into.")
+              show_default="OUTPUT_DIR/export", help="Folder to write csv/, csv-excel/ or tables.xlsx into.")
+@click.option("--dialect", type=click.Choice(EXPORT_DIALECTS), default="standard", show_default=True,
+              help="For --format csv: standard (UTF-8, commas, for machines and the data package, into csv/) or "
+                   "excel (for Excel with Swedish settings: UTF-8 with a byte-order mark, semicolons, decimal "
+                   "comma, CRLF, into csv-excel/).")
 @_profile_option
-def export(fmt: str, output_dir: Path, to: Path | None, profile_path: Path) -> None:
+def export(fmt: str, output_dir: Path, to: Path | None, dialect: str, profile_path: Path) -> None:
     """Export every table as CSV files or as one Excel workbook, for spreadsheets."""
     from pipeline.publish import export as export_stage
 
     try:
-        written = export_stage.export(output_dir, fmt, to or output_dir / "export", profiles.load_cached(profile_path))
+        written = export_stage.export(output_dir, fmt, to or output_dir / "export", profiles.load_cached(profile_path),
+                                      dialect)
     except PipelineError as exc:
         _fail(exc)
     except Exception as exc:  # a bug, not bad input: still one line

@@ -19,8 +19,8 @@ TABLES = list(schemas(PROFILE.metric_ids))
 @pytest.fixture(scope="module")
 def exported(seed_output, tmp_path_factory) -> Path:
     to = tmp_path_factory.mktemp("export")
-    for fmt in ("csv", "xlsx"):
-        result = cli("export", "--format", fmt, "--output-dir", str(seed_output), "--to", str(to), cwd=to)
+    for args in (("--format", "csv"), ("--format", "xlsx"), ("--format", "csv", "--dialect", "excel")):
+        result = cli("export", *args, "--output-dir", str(seed_output), "--to", str(to), cwd=to)
         assert result.returncode == 0, result.stderr
     return to
 
@@ -50,6 +50,44 @@ def test_csv_values_nulls_flags_and_lists(exported):
     aliases = [json.loads(o["aliases"]) for o in organisations]
     assert all(isinstance(a, list) for a in aliases) and any(len(a) > 1 for a in aliases)
     assert "Västra Götalands län" in {r["county_name"] for r in regions.values()}  # UTF-8 as is
+
+
+def test_excel_csv_is_what_swedish_excel_opens_right(exported, seed_output):
+    """UTF-8 with a byte-order mark, semicolons, CRLF, a decimal comma, lists as readable text."""
+    assert sorted(p.name for p in (exported / "csv-excel").iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    raw = (exported / "csv-excel" / "regions.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + ";".join(schemas(PROFILE.metric_ids)["regions"].names).encode() + b"\r\n")
+    rows = pq.read_metadata(seed_output / "parquet" / "regions.parquet").num_rows
+    assert raw.count(b"\r\n") == rows + 1  # every record ends in CRLF (a summary's own line breaks stay inside quotes)
+    assert "Västra Götalands län".encode() in raw  # å, ä, ö as UTF-8 after the mark
+    for table in TABLES:
+        with (exported / "csv-excel" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream, delimiter=";"))
+        parquet = pq.read_table(seed_output / "parquet" / f"{table}.parquet").to_pylist()
+        assert len(rows) == len(parquet)
+        for row, stored in zip(rows, parquet):
+            for column, value in stored.items():
+                if isinstance(value, list):  # ["Almi", "ALMI"] reads "Almi; ALMI"
+                    assert row[column] == "; ".join(value), (table, column)
+                elif isinstance(value, float):  # 0.9 reads "0,9"
+                    assert "." not in row[column] and float(row[column].replace(",", ".")) == value
+
+
+def test_excel_values_read_as_swedish_excel_reads_them():
+    from pipeline.publish.export import _excel_value
+
+    assert _excel_value(0.93) == "0,93" and _excel_value(1.0) == "1,0" and _excel_value(12) == 12
+    assert _excel_value(["Almi", "ALMI"]) == "Almi; ALMI" and _excel_value([]) == ""
+    assert _excel_value(None) == "" and _excel_value(True) == "true"
+    assert _excel_value("=1+1") == "'=1+1" and _excel_value(["=HYPERLINK(x)", "Almi"]) == "'=HYPERLINK(x); Almi"
+
+
+def test_the_excel_dialect_is_for_csv_only(seed_output, tmp_path):
+    result = cli("export", "--format", "xlsx", "--dialect", "excel", "--output-dir", str(seed_output), "--to",
+                 str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "--dialect excel is for --format csv" in \
+        result.stderr
+    assert not any(tmp_path.iterdir())
 
 
 def test_csv_data_package_types_and_validates_the_files(exported):

@@ -5,6 +5,11 @@ work in spreadsheets.
   for flags, a list as a JSON array), with a ``datapackage.json`` that types every column, so
   ``frictionless validate`` checks the CSV files as it checks the Parquet ones. (CSV cannot tell an
   empty text from a null; both are an empty cell, so text columns are not ``required`` there.)
+- ``csv`` with ``dialect="excel"``: ``<to>/csv-excel/<table>.csv`` for a person who opens CSV in
+  Excel with Swedish settings (as the Swedish Financial Management Authority publishes its open
+  data): UTF-8 with a byte-order mark (so å, ä, ö read right), ``;`` between fields, a decimal
+  comma, CRLF line ends, a list as readable text ("Almi; ALMI"). No data package: it describes the
+  standard files. The workbook is still the first choice for a person.
 - ``xlsx``: ``<to>/tables.xlsx``, one sheet per table with typed cells (numbers are numbers, flags
   are booleans, null is an empty cell), a bold, frozen header row with filters, and a first sheet,
   ``about``, that lists every table and column with its description (the data dictionary).
@@ -39,6 +44,11 @@ from pipeline.publish import dictionary
 from pipeline.publish.tables import GRAINS, schemas
 
 FORMATS = ("csv", "xlsx")  # the CLI's --format choices (pipeline/cli.py EXPORT_FORMATS)
+DIALECTS = ("standard", "excel")
+"""CSV dialects: ``standard`` (RFC 4180 with ``\n`` line ends, for machines and the data package) and
+``excel`` (for Excel with Swedish settings)."""
+LIST_SEPARATOR = "; "
+"""How a list reads in a cell meant for people ("Almi; ALMI")."""
 WORKBOOK = "tables.xlsx"
 EXCEL_CELL_LIMIT = 32_767
 """Excel keeps at most this many characters in a cell; a longer text is refused, not cut."""
@@ -86,6 +96,35 @@ def _csv_value(value: object) -> object:
     if isinstance(value, str):
         return neutralised(value)
     return value
+
+
+def _excel_value(value: object) -> object:
+    """A value as Excel with Swedish settings reads it: a decimal comma, a list as readable text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, list):
+        return neutralised(LIST_SEPARATOR.join("" if v is None else str(v) for v in value))
+    if isinstance(value, str):
+        return neutralised(value)
+    return value
+
+
+def write_excel_csv(tables: dict[str, pa.Table], folder: Path) -> list[Path]:
+    """One CSV per table in the Excel dialect (``DIALECTS``)."""
+    paths = []
+    for name, table in tables.items():
+        path = folder / f"{name}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+            writer.writerow(table.column_names)
+            for row in table.to_pylist():
+                writer.writerow([_excel_value(v) for v in row.values()])
+        paths.append(path)
+    return paths
 
 
 def write_csv(tables: dict[str, pa.Table], folder: Path, profile: Profile) -> list[Path]:
@@ -168,12 +207,17 @@ def write_xlsx(tables: dict[str, pa.Table], path: Path, profile: Profile) -> lis
     return [path]
 
 
-def export(output_dir: Path, fmt: str, to: Path, profile: Profile) -> list[Path]:
-    """Writes every table of ``output_dir/parquet`` in ``fmt`` under ``to``; returns the files written."""
+def export(output_dir: Path, fmt: str, to: Path, profile: Profile, dialect: str = "standard") -> list[Path]:
+    """Writes every table of ``output_dir/parquet`` in ``fmt`` (a CSV ``dialect``) under ``to``;
+    returns the files written."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if dialect not in DIALECTS:
+        raise ExportError(f"unknown CSV dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    if dialect != "standard" and fmt != "csv":
+        raise ExportError(f"--dialect {dialect} is for --format csv; the workbook has no dialect")
     tables = _tables(output_dir, profile)
-    target = to / "csv" if fmt == "csv" else to / WORKBOOK
+    target = to / WORKBOOK if fmt == "xlsx" else to / ("csv" if dialect == "standard" else "csv-excel")
     try:
         to.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -188,7 +232,8 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile) -> list[Path]
         _remove(staging)
         if fmt == "csv":
             staging.mkdir()
-            written = [target / p.name for p in write_csv(tables, staging, profile)]
+            made = write_csv(tables, staging, profile) if dialect == "standard" else write_excel_csv(tables, staging)
+            written = [target / p.name for p in made]
         else:
             write_xlsx(tables, staging, profile)
             written = [target]
