@@ -60,9 +60,11 @@ def _region(text: str, values: RegionValues, document_id: str) -> models.Region:
     )
 
 
-def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile) -> models.Extraction:
+def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile,
+             redaction: str | None = None) -> models.Extraction:
     """The assemble stage: one validated ``Extraction``; the region count is checked against the
-    intro's claim and an empty document reported."""
+    intro's claim and an empty document reported. ``redaction``: the fingerprint of the salt the
+    text was redacted with, or None."""
     regions = [_region(text, region, source.document_id) for region in values.regions]
     findings = values.findings.copy()
     intro = values.intro
@@ -83,6 +85,8 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         pipeline_version=__version__,
         profile_id=profile.id,
         profile_sha256=profile.sha256,
+        redacted=redaction is not None,
+        redaction_salt_fingerprint=redaction,
         publisher=intro.publisher,
         title=intro.title,
         intro=intro.text,

@@ -334,6 +334,11 @@ class Document(Model):
     pipeline_version: str = D("version of the pipeline that extracted the document (`pipeline --version`)")
     profile_id: str = D("id of the document profile the document was read with, e.g. 'sa-arbetar-regionerna'")
     profile_sha256: str = D("SHA-256 of that profile file's bytes")
+    redacted: bool = D("true when people's names, e-mail addresses and phone numbers in this document are "
+                       "pseudonyms (`extract --redact-people`), false when they are as written", default=False)
+    redaction_salt_fingerprint: str | None = D(
+        "for a redacted document, a fingerprint of the salt the pseudonyms were made with (never the salt): the "
+        "same fingerprint means the same pseudonym for the same person", default=None)
     publisher: str | None = D("the publisher line above the title, e.g. 'Tillväxtverket'")
     title: str | None = D("the document's title")
     intro: str | None = D("the intro text before the first region")

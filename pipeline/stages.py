@@ -30,7 +30,7 @@ from pipeline.profile import Profile
 from pipeline.readers import registry as readers
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
-from pipeline.redact import Redactor
+from pipeline.redact import Redactor, salt_fingerprint
 from pipeline.segment.sections import SegmentRules, Segmentation, segment, with_reader_findings
 from pipeline.values.stage import UnitValues, ValueRules, unit_values
 
@@ -151,11 +151,11 @@ def build_extraction(text: str, source: SourceInfo, compiled: CompiledProfile,
 
 
 def _after_segment(normalised: NormalisedText, segmentation: Segmentation, source: SourceInfo,
-                   compiled: CompiledProfile) -> Extraction:
+                   compiled: CompiledProfile, redaction: str | None = None) -> Extraction:
     text = normalised.text
     entities = entities_stage(text, segmentation, compiled.entities)
     values = values_stage(text, segmentation, entities, compiled.values)
-    return assemble(text, source, values, compiled.profile)
+    return assemble(text, source, values, compiled.profile, redaction)
 
 
 # --- one document, walked through the list ------------------------------------------------------
@@ -230,7 +230,7 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     extraction_key = _key(later, segment_key, info.document_id, info.source_path)
     extraction = store.load("assemble", extraction_key) if store else None
     if extraction is None:
-        extraction = _after_segment(normalised, segmentation, info, compiled)
+        extraction = _after_segment(normalised, segmentation, info, compiled, salt_fingerprint(redact_salt))
         ran += ["entities", "values", "assemble"]
     if store:
         store.keep("assemble", extraction_key, extraction)

@@ -483,10 +483,10 @@ def test_an_exception_in_one_document_is_its_own_one_line_failure(tmp_path, monk
     project(tmp_path, SEED_TEXT, "trasig.txt")
     real = stages.assemble
 
-    def broken(text, source, values, profile):
+    def broken(text, source, values, profile, redaction=None):
         if source.document_id == "trasig":
             raise RecursionError("maximum recursion depth exceeded\nwhile parsing")
-        return real(text, source, values, profile)
+        return real(text, source, values, profile, redaction)
 
     monkeypatch.setattr(stages, "assemble", broken)
     line = one_error_line(extract(tmp_path))

@@ -119,8 +119,9 @@ def table_schema(table: str, profile: Profile) -> dict:
     return schema
 
 
-def datapackage(profile: Profile) -> dict:
-    """The data package for the Parquet tables under ``output/parquet``."""
+def datapackage(profile: Profile, redaction: str | None = None) -> dict:
+    """The data package for the Parquet tables under ``output/parquet``; ``redaction``: the
+    fingerprint of the salt the names were redacted with, or None."""
     resources = [{
         "name": table,
         "path": f"parquet/{table}.parquet",
@@ -134,7 +135,10 @@ def datapackage(profile: Profile) -> dict:
         "title": "Regional social-enterprise projects, extracted from Tillväxtverket's reports",
         "description": "Offsets (start/end) point into interim/<document_id>/text.txt. Columns marked "
                        "personal_data hold names of people; `extract --redact-people` replaces them. "
-                       "Each file's SHA-256 is in checksums.sha256; what made the data is in provenance.json.",
+                       "Each file's SHA-256 is in checksums.sha256; what made the data is in provenance.json."
+                       + (" REDACTED: the names, e-mail addresses and phone numbers of people in these tables are "
+                          "pseudonyms, not as written." if redaction is not None else ""),
+        "redaction": {"redacted": redaction is not None, "salt_fingerprint": redaction},
         "resources": resources,
     }
 
@@ -202,7 +206,7 @@ def json_schemas(profile: Profile) -> dict[str, dict]:
     return {"document.schema.json": document_json_schema(), "region.schema.json": region_json_schema(profile)}
 
 
-def write(output: Path, profile: Profile) -> None:
+def write(output: Path, profile: Profile, redaction: str | None = None) -> None:
     """Writes the JSON Schemas and the data package into an output tree."""
     with writing(output / "schema"):
         (output / "schema").mkdir(exist_ok=True)
@@ -212,7 +216,7 @@ def write(output: Path, profile: Profile) -> None:
                                                   encoding="utf-8")
     with writing(output / "datapackage.json"):
         (output / "datapackage.json").write_text(
-            json.dumps(datapackage(profile), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            json.dumps(datapackage(profile, redaction), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 _SEVERITY_MEANINGS = {

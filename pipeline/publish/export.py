@@ -81,6 +81,15 @@ def _tables(output_dir: Path, profile: Profile) -> dict[str, pa.Table]:
     return tables
 
 
+def _redaction(output_dir: Path) -> str | None:
+    """The salt fingerprint of a redacted output, from its provenance.json (None when not redacted)."""
+    try:
+        record = json.loads((output_dir / "provenance.json").read_text(encoding="utf-8")).get("redaction") or {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    return record.get("salt_fingerprint") if isinstance(record, dict) and record.get("redacted") else None
+
+
 def neutralised(text: str) -> str:
     """``text`` as a spreadsheet reads it as text: an apostrophe before a formula's first character."""
     return f"'{text}" if text.startswith(FORMULA_START) else text
@@ -127,7 +136,7 @@ def write_excel_csv(tables: dict[str, pa.Table], folder: Path) -> list[Path]:
     return paths
 
 
-def write_csv(tables: dict[str, pa.Table], folder: Path, profile: Profile) -> list[Path]:
+def write_csv(tables: dict[str, pa.Table], folder: Path, profile: Profile, redaction: str | None = None) -> list[Path]:
     paths = []
     for name, table in tables.items():
         path = folder / f"{name}.csv"
@@ -137,7 +146,7 @@ def write_csv(tables: dict[str, pa.Table], folder: Path, profile: Profile) -> li
             for row in table.to_pylist():
                 writer.writerow([_csv_value(v) for v in row.values()])
         paths.append(path)
-    package = dictionary.datapackage(profile)
+    package = dictionary.datapackage(profile, redaction)
     for resource in package["resources"]:
         resource.update({"path": f"{resource['name']}.csv", "format": "csv", "mediatype": "text/csv",
                          "encoding": "utf-8"})
@@ -232,7 +241,8 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile, dialect: str 
         _remove(staging)
         if fmt == "csv":
             staging.mkdir()
-            made = write_csv(tables, staging, profile) if dialect == "standard" else write_excel_csv(tables, staging)
+            made = write_csv(tables, staging, profile, _redaction(output_dir)) if dialect == "standard" else \
+                write_excel_csv(tables, staging)
             written = [target / p.name for p in made]
         else:
             write_xlsx(tables, staging, profile)

@@ -52,7 +52,8 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
         "documents": (
             _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
             ("encoding", _S, False), ("pages", _I, True), ("pipeline_version", _S, False),
-            ("profile_id", _S, False), ("profile_sha256", _S, False), ("publisher", _S, True), ("title", _S, True),
+            ("profile_id", _S, False), ("profile_sha256", _S, False), ("redacted", _B, False),
+            ("redaction_salt_fingerprint", _S, True), ("publisher", _S, True), ("title", _S, True),
             ("regions_found", _I, False), ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
         ),
         "regions": (

@@ -137,6 +137,8 @@ class OutputWriter:
         self.companions = [make(self.staging, self.files.write) for make in companions]
         self.sources: list[dict] = []
         self.set_aside: list[dict] = []
+        self.redaction: str | None = None
+        """The fingerprint of the salt the run redacted with, or None."""
         """Sources read as another form of an edition published from another file (``runner/editions``)."""
 
     def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
@@ -154,6 +156,7 @@ class OutputWriter:
         for companion in self.companions:
             companion.add(extraction)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
+        self.redaction = doc["redaction_salt_fingerprint"]  # one setting per run
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""
@@ -182,8 +185,9 @@ class OutputWriter:
         self.files.wait()  # a companion reads back what it wrote (the review site's fragments)
         for companion in self.companions:
             companion.finish()
-        dictionary.write(self.staging, self.profile)
-        self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources, self.set_aside)))
+        dictionary.write(self.staging, self.profile, self.redaction)
+        self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources, self.set_aside,
+                                                                          self.redaction)))
         self.files.wait()
         self.files.close()
         write_file(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))
@@ -199,19 +203,27 @@ class OutputWriter:
                 pass
 
 
-def provenance(profile: Profile, sources: list[dict], set_aside: list[dict] | None = None) -> dict:
-    """What made an output tree: the pipeline's version, the profile and every source's hash (no
+def provenance(profile: Profile, sources: list[dict], set_aside: list[dict] | None = None,
+               redaction: str | None = None) -> dict:
+    """What made an output tree: the pipeline's version, the profile, whether people's names are
+    pseudonyms (with a fingerprint of the salt, never the salt) and every source's hash (no
     timestamps, so an unchanged extraction gives the same bytes); and, when there are any, the
     sources set aside because another file holds the same edition."""
     made = {
         "pipeline_version": __version__,
         "profile": {"id": profile.id, "sha256": profile.sha256},
+        "redaction": redaction_record(redaction),
         "documents": [{key: source[key] for key in ("document_id", "source_path", "source_format", "source_sha256")}
                       for source in sources],
     }
     if set_aside:
         made["set_aside"] = set_aside
     return made
+
+
+def redaction_record(redaction: str | None) -> dict:
+    """How provenance.json and the data package say whether the names are pseudonyms."""
+    return {"redacted": redaction is not None, "salt_fingerprint": redaction}
 
 
 def checksums(root: Path, known: dict[Path, str] | None = None) -> str:

@@ -371,6 +371,9 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
     parts = [f'<section class="document" id="doc-{key}" aria-labelledby="doc-{key}-title">',
              f'<h2 id="doc-{key}-title" lang="sv">{html.escape(doc.title or doc.document_id)}</h2>',
              f'<p class="meta">{provenance}</p>',
+             *([f'<p class="meta" role="note"><strong>Redacted:</strong> people\'s names, e-mail addresses and '
+                f'phone numbers in this document are pseudonyms (salt fingerprint '
+                f'{html.escape(doc.redaction_salt_fingerprint or "")}), not as written.</p>'] if doc.redacted else []),
              f'<nav class="jump" aria-label="Parts of {key}"><a href="#{key}-regions">Regions</a> '
              f'<a href="#{key}-overview">Overview</a> <a href="#{key}-findings-title">Findings ({len(entries)})</a> '
              f'<a href="#{key}-text">Text</a></nav>',
