@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +28,8 @@ EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
 EXIT_DIFF_ERROR = 2
 PROGRESS_FROM = 5
+LOG_PROGRESS_SECONDS = 10
+"""In a log, a progress line at most this often (and one when the last document is done)."""
 """Fewer documents than this finish before a progress line would help."""
 MAX_SALT_FILE_BYTES = 4096
 """A salt file is one line of random characters; a larger file is refused, not read whole."""
@@ -53,9 +56,12 @@ def _profile_option(function: Callable) -> Callable:
                              "word lists.")(function)
 
 
-def regions_to_review(output_dir: Path) -> list[str]:
+def regions_to_review(output_dir: Path) -> list[tuple[str, int]]:
     """The regions (and documents) that have errors or warnings, from the published quality table:
-    "12 Skåne län (2 warnings)", with the document id when there are several documents."""
+    "12 Skåne län (2 warnings)", with the document id when there are several documents. Documents
+    whose findings are alike (the same place, severities and codes) are one line: "200 documents:
+    whole document (1 warning each: duplicate_document)", so a long run's summary is not a wall.
+    Each line comes with how many places (a region or a whole document) it stands for."""
     import pyarrow.parquet as pq
 
     from pipeline import reference
@@ -63,18 +69,36 @@ def regions_to_review(output_dir: Path) -> list[str]:
     path = output_dir / "parquet" / "quality.parquet"
     if not path.is_file():
         return []
-    rows = pq.read_table(path, columns=["document_id", "county_code", "severity"]).to_pylist()
-    counts: dict[tuple[str, str | None], Counter[str]] = {}
+    rows = pq.read_table(path, columns=["document_id", "county_code", "severity", "code"]).to_pylist()
+    counts: dict[tuple[str, str | None], Counter[tuple[str, str]]] = {}
     for row in rows:
         if row["severity"] in ("error", "warning"):
-            counts.setdefault((row["document_id"], row["county_code"]), Counter())[row["severity"]] += 1
-    several = len({document for document, _ in counts}) > 1
+            counts.setdefault((row["document_id"], row["county_code"]), Counter())[row["severity"], row["code"]] += 1
     names = {c.county_code: c.county_name for c in reference.counties()}
+
+    def where(county: str | None) -> str:
+        return f"{county} {names.get(county, '')}".strip() if county else "whole document"
+
+    def what(found: Counter[tuple[str, str]], each: str = "") -> str:
+        by_severity = Counter()
+        for (severity, _), n in found.items():
+            by_severity[severity] += n
+        return ", ".join(f"{n} {s}{'s' if n > 1 else ''}{each}" for s in ("error", "warning") if (n := by_severity[s]))
+
+    if len({document for document, _ in counts}) <= 1:
+        return [(f"{where(county)} ({what(found)})", 1) for (_, county), found in counts.items()]
+    alike: dict[tuple, list[str]] = {}
+    for (document, county), found in counts.items():
+        alike.setdefault((county, tuple(sorted(found.items()))), []).append(document)
     out = []
-    for (document, county), by_severity in counts.items():
-        where = f"{county} {names.get(county, '')}".strip() if county else "whole document"
-        what = ", ".join(f"{n} {s}{'s' if n > 1 else ''}" for s in ("error", "warning") if (n := by_severity[s]))
-        out.append(f"{document}: {where} ({what})" if several else f"{where} ({what})")
+    for (county, items), documents in alike.items():
+        found = Counter(dict(items))
+        if len(documents) == 1:
+            out.append((f"{documents[0]}: {where(county)} ({what(found)})", 1))
+        else:
+            codes = ", ".join(sorted({code for _, code in found}))
+            out.append((f"{len(documents)} documents: {where(county)} ({what(found, ' each')}: {codes})",
+                        len(documents)))
     return out
 
 
@@ -103,9 +127,22 @@ def _salt(ctx: click.Context, redact_people: bool, salt: str | None, salt_file: 
 
 
 def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
-    """A one-line progress display on a terminal when there are several documents."""
-    if quiet or not sys.stderr.isatty():
+    """Progress when there are several documents: on a terminal one line rewritten in place; in a
+    log (stderr is a file or a pipe) a line every ``LOG_PROGRESS_SECONDS`` and at the end, with the
+    time so far ("[120/201] raw/x.pdf, 14 s")."""
+    if quiet:
         return None
+    if not sys.stderr.isatty():
+        started = time.monotonic()
+        last = [started]
+
+        def log(done: int, total: int, name: str) -> None:
+            now = time.monotonic()
+            if total >= PROGRESS_FROM and (now - last[0] >= LOG_PROGRESS_SECONDS or done == total):
+                last[0] = now
+                click.echo(f"[{done}/{total}] {shown(name)}, {now - started:.0f} s", err=True)
+
+        return log
 
     def show(done: int, total: int, name: str) -> None:
         if total >= PROGRESS_FROM:
@@ -199,7 +236,8 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
         review = regions_to_review(output_dir)
         if review:
             more = len(review) - REGIONS_NAMED
-            click.echo(f"to review ({len(review)} with errors or warnings): " + "; ".join(review[:REGIONS_NAMED])
+            click.echo(f"to review ({sum(n for _, n in review)} with errors or warnings): "
+                       + "; ".join(line for line, _ in review[:REGIONS_NAMED])
                        + (f"; and {more} more (see output/parquet/quality.parquet)" if more > 0 else ""))
     if summary.failures:
         sys.exit(EXIT_INPUT_ERROR)

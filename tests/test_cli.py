@@ -147,3 +147,47 @@ def test_same_stem_in_two_folders_gets_two_ids(tmp_path):
         (tmp_path / "raw" / folder / "plan.txt").write_text(text, encoding="utf-8")
     assert cli("extract", cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in (tmp_path / "output" / "json").iterdir()) == ["2019--plan", "2020--plan"]
+
+
+def _six_reports(root: Path) -> None:
+    """Six small reports (other numbers, so six editions), each with the same two warnings: Kalmar's
+    region lacks two of the three count lines."""
+    intro = "Tillväxtverket\n\nSå arbetar regionerna\n\n17 av 21 regioner driver idag projekt.\n\n"
+    (root / "raw").mkdir(parents=True)
+    for n in range(6):
+        (root / "raw" / f"rapport-{n}.txt").write_text(
+            intro + f"Region Kalmar stärker sociala företag\n\nRegion Kalmar arbetar i länet.\n\n"
+            f"Kontakt: Eva Berg, PL, regionen\n\nKända sociala företag: {10 + n}\n", encoding="utf-8")
+
+
+def test_a_log_gets_progress_lines_with_the_time_so_far(tmp_path, monkeypatch):
+    from pipeline import cli as cli_module
+
+    _six_reports(tmp_path)
+    monkeypatch.setattr(cli_module, "LOG_PROGRESS_SECONDS", 0)  # a line for every document
+    result = cli("extract", cwd=tmp_path)  # the test runner's stderr is no terminal: a log
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] for line in lines] == [f"[{n}/6" for n in range(1, 7)]
+    assert all(line.endswith(" s") and "raw/rapport-" in line for line in lines)
+    assert "\r" not in result.stderr  # no terminal control in a log
+
+
+def test_a_log_gets_at_least_the_last_progress_line(tmp_path):
+    _six_reports(tmp_path)
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert lines and lines[-1].startswith("[6/6] ") and len(lines) <= 6
+
+
+def test_documents_with_the_same_findings_are_one_line_of_the_summary(tmp_path):
+    _six_reports(tmp_path)
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    review = next(line for line in result.stdout.splitlines() if line.startswith("to review"))
+    # each report: its Kalmar region (two count lines missing) and its whole document (the intro's claims
+    # of 17 regions, the other five reports that differ only in Kalmar's number) need a person
+    assert review.startswith("to review (12 with errors or warnings): ")
+    assert "6 documents: 08 Kalmar län (2 warnings each: missing_count_line)" in review
+    assert "6 documents: whole document (" in review and review.count("documents:") == 2
