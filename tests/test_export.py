@@ -110,7 +110,12 @@ def test_workbook_has_a_typed_sheet_per_table_with_a_frozen_header(exported, see
         sheet = workbook[table]
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
         header = [c.value for c in sheet[1]]
-        assert header == schemas(PROFILE.metric_ids)[table].names and all(c.font.bold for c in sheet[1])
+        names = schemas(PROFILE.metric_ids)[table].names
+        assert sorted(header) == sorted(names) and all(c.font.bold for c in sheet[1])
+        machine = {n for n in header if n in ("start", "end", "heading_start", "heading_end", "redaction_salt_fingerprint")
+                   or n.endswith("sha256")}
+        assert set(header[len(header) - len(machine):]) == machine  # offsets and hashes last, for people
+        assert all(c.comment is not None and c.comment.text for c in sheet[1])  # each header says what it is
         assert sheet.max_row - 1 == pq.read_metadata(seed_output / "parquet" / f"{table}.parquet").num_rows
     regions = workbook["regions"]
     header = [c.value for c in regions[1]]
@@ -119,6 +124,13 @@ def test_workbook_has_a_typed_sheet_per_table_with_a_frozen_header(exported, see
     assert rows["14"][enterprises] == 232 and isinstance(rows["14"][enterprises], int)
     assert rows["06"][enterprises] is None
     assert isinstance(rows["14"][header.index("business_promoters_list_is_partial")], bool)
+    organisations = workbook["organisations"]
+    header = [c.value for c in organisations[1]]
+    stored = {o["organisation_id"]: o for o in pq.read_table(seed_output / "parquet" / "organisations.parquet").to_pylist()}
+    for row in organisations.iter_rows(min_row=2, values_only=True):
+        assert row[header.index("aliases")] == "; ".join(stored[row[header.index("organisation_id")]]["aliases"])
+    summaries = [row[[c.value for c in regions[1]].index("summary")] for row in regions.iter_rows(min_row=2)]
+    assert all(cell.alignment.wrap_text for cell in summaries if cell.value and len(cell.value) > 60)
     about = [row for row in workbook["about"].iter_rows(min_row=2, values_only=True)]
     assert ("contacts", "name", "string", False) == about[[r[:2] for r in about].index(("contacts", "name"))][:4]
     assert workbook["about"].freeze_panes == "A2"

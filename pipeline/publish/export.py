@@ -11,8 +11,11 @@ work in spreadsheets.
   comma, CRLF line ends, a list as readable text ("Almi; ALMI"). No data package: it describes the
   standard files. The workbook is still the first choice for a person.
 - ``xlsx``: ``<to>/tables.xlsx``, one sheet per table with typed cells (numbers are numbers, flags
-  are booleans, null is an empty cell), a bold, frozen header row with filters, and a first sheet,
-  ``about``, that lists every table and column with its description (the data dictionary).
+  are booleans, null is an empty cell), a bold, frozen header row with filters whose cells carry
+  the column's description as a comment, lists as readable text ("Almi; ALMI"), long and
+  multi-line text wrapped, the machine columns (offsets, hashes) moved to the end of each sheet,
+  and a first sheet, ``about``, that lists every table and column with its description (the data
+  dictionary).
 
 Both are built beside their target and moved into place, so a failed export leaves the previous one.
 
@@ -164,9 +167,21 @@ def write_csv(tables: dict[str, pa.Table], folder: Path, profile: Profile, redac
     return [*paths, folder / "datapackage.json"]
 
 
+MACHINE_COLUMNS = ("start", "end", "heading_start", "heading_end", "source_sha256", "profile_sha256",
+                   "redaction_salt_fingerprint")
+"""Columns for programs more than for people (offsets into the interim text, hashes): last in a sheet."""
+WRAP_FROM = 60
+"""A text cell longer than this (or holding a line break) wraps."""
+
+
+def sheet_columns(names: list[str]) -> list[str]:
+    """A table's columns in the order a person reads them: the machine columns last."""
+    return [n for n in names if n not in MACHINE_COLUMNS] + [n for n in names if n in MACHINE_COLUMNS]
+
+
 def _xlsx_value(value: object, table: str, column: str, row: int) -> object:
     if isinstance(value, list):
-        value = json.dumps(value, ensure_ascii=False)
+        value = LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
     if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
         raise ExportError(f"{table}.{column}, row {row}: {len(value)} characters, more than an Excel cell holds "
                           f"({EXCEL_CELL_LIMIT}); use --format csv")
@@ -176,8 +191,11 @@ def _xlsx_value(value: object, table: str, column: str, row: int) -> object:
 def write_xlsx(tables: dict[str, pa.Table], path: Path, profile: Profile) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    wrapped = Alignment(wrap_text=True, vertical="top")
 
     workbook = Workbook()
     about = workbook.active
@@ -191,10 +209,15 @@ def write_xlsx(tables: dict[str, pa.Table], path: Path, profile: Profile) -> lis
     sheets = [about]
     for name, table in tables.items():
         sheet = workbook.create_sheet(name)
-        sheet.append(table.column_names)
-        for n, row in enumerate(table.to_pylist(), start=2):
+        columns = sheet_columns(table.column_names)
+        sheet.append(columns)
+        described = {c["name"]: c["description"] for c in dictionary.columns(name, profile)}
+        for cell, column in zip(sheet[1], columns):
+            if described.get(column):
+                cell.comment = Comment(described[column], CREATOR)
+        for n, row in enumerate(table.select(columns).to_pylist(), start=2):
             values = [_xlsx_value(v, name, k, n) for k, v in row.items()]
-            for column, value in zip(table.column_names, values):
+            for column, value in zip(columns, values):
                 if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
                     raise ExportError(f"{name}.{column}, row {n}: a control character Excel cannot hold; "
                                       "use --format csv")
@@ -202,6 +225,8 @@ def write_xlsx(tables: dict[str, pa.Table], path: Path, profile: Profile) -> lis
             for cell in sheet[n]:
                 if cell.data_type == "f":  # a text that starts with "=": text, never a formula
                     cell.data_type = "s"
+                if isinstance(cell.value, str) and (len(cell.value) > WRAP_FROM or "\n" in cell.value):
+                    cell.alignment = wrapped
         sheets.append(sheet)
     for sheet in sheets:
         sheet.freeze_panes = "A2"
