@@ -197,6 +197,9 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
         summary = runner.run(raw_dir, interim_dir, output_dir, profile, jobs=jobs, keep_going=keep_going,
                              redact_salt=redact_salt, progress=_progress(quiet), wait=wait, pdf_engine=pdf_engine)
     except PipelineError as exc:
+        if verbose:
+            for trace in getattr(exc, "tracebacks", ()):  # documents that stopped the run on an internal error
+                click.echo(trace, err=True, nl=False)
         _fail(exc)
     except OSError as exc:  # a write no stage named: still the folder it went to
         if verbose:

@@ -17,6 +17,7 @@ hashing candidate names.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import hmac
 import re
 from collections.abc import Iterable
@@ -242,6 +243,16 @@ def redact(text: str, names: Iterable[str], salt: str, details: Iterable[str] = 
     return Redactor(names, salt, details)(text)
 
 
+FINGERPRINT_COST = {"n": 2**14, "r": 8, "p": 1}
+"""scrypt's cost for the salt's fingerprint (about 0.1 s and 16 MiB a try): the fingerprint is
+published with a redacted dataset, so it is made slow to test guesses at the salt with."""
+
+
+@lru_cache(maxsize=4)
 def salt_fingerprint(salt: str | None) -> str | None:
-    """What the cache records of a redaction setting: never the salt itself."""
-    return None if salt is None else hashlib.sha256(f"redact:{salt}".encode("utf-8")).hexdigest()[:16]
+    """What a redacted dataset and the cache record of the redaction: a slow, one-way fingerprint of
+    the salt (scrypt), never the salt itself; the same salt gives the same fingerprint."""
+    if salt is None:
+        return None
+    return hashlib.scrypt(salt.encode("utf-8"), salt=b"regional-social-enterprise-pipeline: redaction salt",
+                          dklen=8, maxmem=64 * 2**20, **FINGERPRINT_COST).hex()

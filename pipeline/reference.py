@@ -98,7 +98,11 @@ def counties() -> tuple[County, ...]:
 
 @lru_cache(maxsize=None)
 def county_by_code(code: str) -> County:
-    return next(c for c in counties() if c.county_code == code)
+    """The county of an SCB county code; raises ``KeyError`` for a code that is none."""
+    found = next((c for c in counties() if c.county_code == code), None)
+    if found is None:
+        raise KeyError(f"no county has the code {code!r}")
+    return found
 
 
 @lru_cache(maxsize=None)

@@ -61,7 +61,7 @@ STAGES: tuple[Stage, ...] = (
           "offset points into, with the reader's findings", ("text.txt", "text.json")),
     Stage("segment", "Segmentation", ("pipeline.segment.sections",),
           "region headings, then the labelled sections of each region block; the reader's findings placed "
-          "at their region", ("sections.json",)),
+          "at their region", ("sections.json",), libraries=("spacy",)),
     Stage("entities", "DocumentEntities", ("pipeline.entities.mentions",),
           "organisations, public bodies, places and people in every section, each with its canonical id",
           libraries=("spacy", "rapidfuzz")),
@@ -104,20 +104,27 @@ def stage_fingerprint(name: str, profile: Profile, modules: tuple[str, ...] | No
                            for module in (modules or stage.modules)))
 
 
+_READER_WIRING = hashlib.sha256(Path(readers.__file__).read_bytes()).hexdigest()
+"""The reader registry's own code (which reader, the hints it compiles): part of every read key."""
+
+
 def read_key(source_format: SourceFormat, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
-    """The read stage's key for one format: its reader's code, libraries and the profile's hints."""
+    """The read stage's key for one format: its reader's code, the registry's, libraries and
+    everything the readers are told about the profile."""
     engine = f"\0pdf engine {pdf_engine}" if source_format == "pdf" else ""
     module = readers.READER_MODULES[source_format]
     return fingerprint(module, readers.reader_libraries(source_format, pdf_engine),
-                       readers.hints_fingerprint(profile) + engine)
+                       readers.hints_fingerprint(profile) + engine + _READER_WIRING)
 
 
 def text_key(source_format: SourceFormat, source_sha256: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE,
-             redacted: bool = False) -> str:
-    """The key the read stage's text is kept under: these source bytes, this reader, and whether it
-    is redacted (the redacted text depends on what the later stages find, so their key too)."""
-    return _key(read_key(source_format, profile, pdf_engine), source_sha256,
-                "redaction " + (records_key(profile) if redacted else "off"))
+             redaction: str | None = None) -> str:
+    """The key the read stage's text is kept under: these source bytes, this reader, and the
+    redaction (the fingerprint of its salt): a redacted text depends on the salt, on the redaction's
+    own code and on what the later stages find, so on their key too."""
+    redacted = "off" if redaction is None else "\0".join((redaction, records_key(profile),
+                                                            fingerprint("pipeline.redact", ())))
+    return _key(read_key(source_format, profile, pdf_engine), source_sha256, "redaction " + redacted)
 
 
 def records_key(profile: Profile) -> str:
@@ -207,7 +214,8 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     ran: list[str] = []
     profile = compiled.profile
     later = records_key(profile)
-    read_as = text_key(source.source_format, source.source_sha256, profile, pdf_engine, redact_salt is not None)
+    redaction = salt_fingerprint(redact_salt)
+    read_as = text_key(source.source_format, source.source_sha256, profile, pdf_engine, redaction)
     normalised = store.load("read", read_as) if store else None
     if normalised is None:
         _, normalised = readers.read(path, data, compiled.hints, pdf_engine)
@@ -230,7 +238,7 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     extraction_key = _key(later, segment_key, info.document_id, info.source_path)
     extraction = store.load("assemble", extraction_key) if store else None
     if extraction is None:
-        extraction = _after_segment(normalised, segmentation, info, compiled, salt_fingerprint(redact_salt))
+        extraction = _after_segment(normalised, segmentation, info, compiled, redaction)
         ran += ["entities", "values", "assemble"]
     if store:
         store.keep("assemble", extraction_key, extraction)

@@ -107,3 +107,99 @@ def stages_profile():
 def _kept_extraction(store: cache.DocumentStore) -> Extraction:
     data = orjson.loads(store.files[cache.EXTRACTION])["extraction"]
     return Extraction.model_validate({**data, "text": store.files[cache.TEXT].decode("utf-8")})
+
+
+# --- the keys cover everything a kept artefact depends on (an attack round found these gaps) -------
+
+def test_the_read_key_covers_every_hint_the_readers_are_given():
+    from dataclasses import fields
+
+    from pipeline.readers import registry
+    from pipeline.readers.text import ReaderHints
+
+    written = registry.hints_fingerprint(COMPILED.profile)
+    assert {line.split("=", 1)[0] for line in written.splitlines()} == {f.name for f in fields(ReaderHints)}
+
+
+def test_a_redacted_text_is_kept_under_its_salt_and_the_redaction_code(monkeypatch):
+    from pipeline.redact import salt_fingerprint
+
+    args = ("text", "0" * 64, COMPILED.profile)
+    one, other = salt_fingerprint("a-first-salt-of-many-characters"), salt_fingerprint("another-salt-of-many-chars")
+    assert len({stages.text_key(*args), stages.text_key(*args, redaction=one), stages.text_key(*args, redaction=other)}) == 3
+    before = stages.text_key(*args, redaction=one)
+    real = stages.fingerprint
+    monkeypatch.setattr(stages, "fingerprint", lambda module, *rest: real(module, *rest) + (
+        "+changed" if module == "pipeline.redact" else ""))
+    assert stages.text_key(*args, redaction=one) != before  # a fix to the redaction re-reads and re-redacts
+
+
+def test_a_second_salt_is_what_the_dataset_then_says(tmp_path):
+    from pipeline.redact import salt_fingerprint
+    from tests.conftest import cli
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "liten.txt").write_text(
+        "Tillväxtverket\n\nSå arbetar regionerna\n\nRegion Kalmar stärker sociala företag\n\n"
+        "Region Kalmar arbetar i länet.\n\nKända sociala företag: 12\n", encoding="utf-8")  # no person in it
+    for salt in ("a-first-salt-of-many-characters", "another-salt-of-many-chars"):
+        assert cli("extract", "-q", "--redact-people", "--salt", salt, cwd=tmp_path).returncode == 0
+        document = orjson.loads((tmp_path / "output" / "json" / "liten" / "document.json").read_bytes())
+        assert document["redaction_salt_fingerprint"] == salt_fingerprint(salt)
+
+
+def _extracted(tmp_path):
+    from tests.conftest import cli
+
+    (tmp_path / "raw").mkdir(exist_ok=True)
+    shutil.copy(SEED, tmp_path / "raw" / "rapport.txt")
+    first = cli("extract", "-q", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    return tmp_path / "interim" / "rapport"
+
+
+def test_a_kept_segmentation_that_matches_its_hash_but_names_no_county_is_run_again(tmp_path):
+    from tests.conftest import cli
+
+    folder = _extracted(tmp_path)
+    kept = orjson.loads((folder / cache.SECTIONS).read_bytes())
+    kept["segmentation"]["regions"][0]["county_code"] = "99"
+    del kept[cache.HASH_KEY]
+    (folder / cache.SECTIONS).write_bytes(orjson.dumps({cache.HASH_KEY: cache.content_hash(kept), **kept}))
+    (folder / cache.EXTRACTION).unlink()
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "sections.json: cannot be read back" in result.stderr and "the segment stage runs again" in result.stderr
+    assert "stages run: read 0, segment 1" in result.stdout
+    first = orjson.loads((tmp_path / "output" / "json" / "rapport" / "document.json").read_bytes())["region_files"][0]
+    assert first == "10-blekinge.json"
+
+
+def test_a_pipe_or_a_link_in_place_of_an_interim_file_is_never_opened(tmp_path):
+    import os
+
+    from tests.conftest import cli
+
+    folder = _extracted(tmp_path)
+    (folder / cache.SECTIONS).unlink()
+    os.mkfifo(folder / cache.SECTIONS)  # reading it would block for ever
+    (folder / cache.TEXT).unlink()
+    (folder / cache.TEXT).symlink_to("/dev/zero")  # reading it would never end
+    result = cli("extract", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "sections.json: is not a regular file; the document is re-extracted" in result.stderr
+    assert "text.txt: is not a regular file" in result.stderr
+
+
+def test_verbose_shows_the_traceback_of_the_document_that_stopped_the_run(tmp_path, monkeypatch):
+    from tests.conftest import cli
+
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SEED, tmp_path / "raw" / "rapport.txt")
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(stages, "assemble", broken)
+    result = cli("extract", "--verbose", "--jobs", "1", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" in result.stderr and "ZeroDivisionError: a bug" in result.stderr

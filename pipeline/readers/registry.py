@@ -104,13 +104,24 @@ def _heading_start(profile: Profile) -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(map(re.escape, names))})(?: |$)") if names else re.compile(r"(?!)")
 
 
+def _stable(value: object) -> str:
+    """A hint's value as text, the same in every process: a pattern by its source and flags, a set
+    sorted, a tuple item by item."""
+    if isinstance(value, re.Pattern):
+        return f"re({value.pattern!r}, {int(value.flags)})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(_stable, value))) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(map(_stable, value)) + ")"
+    return repr(value)
+
+
 def hints_fingerprint(profile: Profile) -> str:
-    """What of the profile the readers use, as text: part of the text stage's cache key."""
-    parts = [w.pattern + "\0" + w.note for w in profile.web_leftovers]
-    parts += [profile.labels.any_label.pattern, profile.labels.block_label.pattern, _heading_start(profile).pattern,
-              _labels_of(profile, ("contacts",)).pattern, _labels_of(profile, ("goals", "purpose")).pattern,
-              *sorted(profile.labels.section_of)]
-    return "\n".join(parts)
+    """Everything the readers are told about the report family (every field of its ``ReaderHints``),
+    as text: part of the read stage's cache key, so no edit to the profile that a reader sees can
+    leave a stale text."""
+    made = hints(profile)
+    return "\n".join(f"{name}={_stable(getattr(made, name))}" for name in sorted(vars(made)))
 
 
 def read(path: Path, data: bytes, hints: ReaderHints,

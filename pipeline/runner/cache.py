@@ -20,6 +20,8 @@ reported.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from typing import Any
 from pathlib import Path
 
@@ -56,15 +58,40 @@ class _Mismatch(Exception):
     pass
 
 
-def _verified(path: Path) -> dict | None:
-    """The JSON content of ``path``; None when it is missing or has no hash (an older cache);
-    raises ``_Mismatch`` when it is damaged or its hash does not match."""
+MAX_INTERIM_BYTES = 256 * 2**20
+"""An interim file larger than this is not the pipeline's (a source is read up to 20 MiB, and its
+text and extraction are a few times that at most): it is not read."""
+CODEC = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+"""This module's own code, written into every interim file: a file written by another version of
+how artefacts are stored and read back is not reused."""
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of an interim file; None when it is missing; raises ``_Mismatch`` for anything but a
+    regular file of a sane size (a link, a pipe, a device is never opened: a pipe would block)."""
     try:
-        raw = path.read_bytes()
+        status = path.lstat()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise _Mismatch(f"cannot be read ({exc.strerror})") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise _Mismatch("is not a regular file")
+    if status.st_size > MAX_INTERIM_BYTES:
+        raise _Mismatch(f"is larger than {MAX_INTERIM_BYTES // 2**20} MiB")
+    try:
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW | os.O_NONBLOCK)) as f:
+            return f.read(MAX_INTERIM_BYTES + 1)
+    except OSError as exc:
+        raise _Mismatch(f"cannot be read ({exc.strerror})") from exc
+
+
+def _verified(path: Path) -> dict | None:
+    """The JSON content of ``path``; None when it is missing or has no hash (an older cache);
+    raises ``_Mismatch`` when it is damaged or its hash does not match."""
+    raw = _read(path)
+    if raw is None:
+        return None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -98,9 +125,13 @@ class DocumentStore:
                 self._kept[name] = _verified(folder / name)
             except _Mismatch as problem:
                 self.mismatches.append(f"{shown(folder / name)}: {problem}")
+        self.unusable: list[str] = []
+        """Kept artefacts that matched their hash but could not be read back (written by another
+        version, or edited with the hash recomputed): their stage runs again."""
         try:
-            self._text_bytes: bytes | None = (folder / TEXT).read_bytes()
-        except OSError:
+            self._text_bytes: bytes | None = _read(folder / TEXT)
+        except _Mismatch as problem:
+            self.mismatches.append(f"{shown(folder / TEXT)}: {problem}")
             self._text_bytes = None
         meta = self._kept.get(TEXT_META)
         if meta and self._text_bytes is not None and \
@@ -109,28 +140,36 @@ class DocumentStore:
 
     def _data(self, name: str, key: str) -> dict | None:
         data = None if self.mismatches else self._kept.get(name)
-        return data if data and data.get("key") == key else None
+        return data if data and data.get("key") == key and data.get("codec") == CODEC else None
 
     def load(self, stage: str, key: str) -> Any | None:
         try:
-            if stage == "read":
-                meta = self._data(TEXT_META, key)
-                if meta is None or self._text_bytes is None or (meta.get("source_sha256"), meta.get("redaction")) != (
-                        self.source_sha256, self.redaction):
-                    return None
-                self._text = self._text_bytes.decode("utf-8")
-                return NormalisedText(text=self._text, encoding=meta["encoding"], pages=meta.get("pages"),
-                                      findings=tuple(Finding.model_validate(f) for f in meta["findings"]))
-            if stage == "segment":
-                data = self._data(SECTIONS, key)
-                return None if data is None else _segmentation(data["segmentation"])
-            if stage == "assemble":
-                data = self._data(EXTRACTION, key)
-                if data is None or self._text is None:
-                    return None
-                return Extraction.model_validate({**data["extraction"], "text": self._text})
-        except (ValueError, KeyError, TypeError, IndexError, StopIteration):  # written by another version
+            return self._load(stage, key)
+        except Exception as exc:  # consistent with its hash, yet not an artefact this code can use
+            name = {"read": TEXT_META, "segment": SECTIONS, "assemble": EXTRACTION}.get(stage, stage)
+            self.unusable.append(f"{shown(self.folder / name)}: cannot be read back "
+                                 f"({shown(f'{type(exc).__name__}: {exc}')[:160]}); the {stage} stage runs again")
             return None
+
+    def _load(self, stage: str, key: str) -> Any | None:
+        if stage == "read":
+            meta = self._data(TEXT_META, key)
+            if meta is None or self._text_bytes is None or (meta.get("source_sha256"), meta.get("redaction")) != (
+                    self.source_sha256, self.redaction):
+                return None
+            if hashlib.sha256(self._text_bytes).hexdigest() != meta.get("text_sha256"):
+                return None
+            self._text = self._text_bytes.decode("utf-8")
+            return NormalisedText(text=self._text, encoding=meta["encoding"], pages=meta.get("pages"),
+                                  findings=tuple(Finding.model_validate(f) for f in meta["findings"]))
+        if stage == "segment":
+            data = self._data(SECTIONS, key)
+            return None if data is None else _segmentation(data["segmentation"], len(self._text or ""))
+        if stage == "assemble":
+            data = self._data(EXTRACTION, key)
+            if data is None or self._text is None:
+                return None
+            return Extraction.model_validate({**data["extraction"], "text": self._text})
         return None
 
     def keep(self, stage: str, key: str, artefact: Any) -> None:
@@ -140,6 +179,7 @@ class DocumentStore:
             self.files[TEXT] = normalised.text.encode("utf-8")
             self.files[TEXT_META] = json_bytes(_sealed({
                 "key": key,
+                "codec": CODEC,
                 "source_sha256": self.source_sha256,
                 "redaction": self.redaction,
                 "encoding": normalised.encoding,
@@ -149,10 +189,11 @@ class DocumentStore:
                 "findings": [f.model_dump(mode="json") for f in normalised.findings],
             }))
         elif stage == "segment":
-            self.files[SECTIONS] = json_bytes(_sealed({"key": key, "segmentation": _segmentation_data(artefact)}))
+            self.files[SECTIONS] = json_bytes(_sealed({"key": key, "codec": CODEC,
+                                                       "segmentation": _segmentation_data(artefact)}))
         elif stage == "assemble":
             self.dumped = artefact.model_dump(mode="json", exclude={"text"})
-            self.files[EXTRACTION] = orjson.dumps(_sealed({"key": key, "extraction": self.dumped}),
+            self.files[EXTRACTION] = orjson.dumps(_sealed({"key": key, "codec": CODEC, "extraction": self.dumped}),
                                                   option=orjson.OPT_APPEND_NEWLINE)
 
 
@@ -179,8 +220,10 @@ def _segmentation_data(segmentation: Segmentation) -> dict:
     }
 
 
-def _segmentation(data: dict) -> Segmentation:
-    return Segmentation(
+def _segmentation(data: dict, length: int) -> Segmentation:
+    """The segmentation kept in ``sections.json``; raises ``ValueError`` when its offsets do not lie
+    in order inside the text or a county code is unknown (an edit the hash does not show)."""
+    segmentation = Segmentation(
         intro=tuple(Line(*line) for line in data["intro"]),
         regions=tuple(RegionBlock(
             county=reference.county_by_code(block["county_code"]),
@@ -194,6 +237,12 @@ def _segmentation(data: dict) -> Segmentation:
         findings=tuple(Finding.model_validate(f) for f in data["findings"]),
         title=None if data["title"] is None else Line(*data["title"]),
     )
+    spans = [(line.start, line.end) for line in segmentation.intro]
+    for block in segmentation.regions:
+        spans += [(block.heading_start, block.heading_end), *((s.start, s.end) for s in block.sections)]
+    if any(not 0 <= start <= end <= length for start, end in spans):
+        raise ValueError("an offset lies outside the text")
+    return segmentation
 
 
 def load(folder: Path) -> Extraction:

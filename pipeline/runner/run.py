@@ -167,8 +167,8 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
         store = cache.DocumentStore(folder, sha, salt_fingerprint(options.redact_salt))
-        warnings = [f"{line}; the document is re-extracted" for line in store.mismatches]
         walked = walk(source, data, compiled, options.redact_salt, options.pdf_engine, store)
+        warnings = [f"{line}; the document is re-extracted" for line in store.mismatches] + store.unusable
         if not walked.ran:
             return Outcome(source, walked.extraction, reused=True)
         extraction, files, dumped = walked.extraction, store.files, store.dumped
@@ -401,7 +401,7 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
         interim_files.wait()
         interim_files.close()
         if summary.failures and not keep_going:
-            raise FailedDocuments(summary.failures)
+            raise FailedDocuments(summary.failures, summary.tracebacks)
         found = editions.group([p.print for p in published])
         if found.set_aside or found.near:
             # rare: published again from the interim files just written, without the documents set
@@ -450,8 +450,10 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
 class FailedDocuments(PipelineError):
     """Documents that could not be read: one line each, naming the file."""
 
-    def __init__(self, failures: list[str]) -> None:
+    def __init__(self, failures: list[str], tracebacks: list[str] | None = None) -> None:
         self.failures = failures
+        self.tracebacks = tracebacks or []
+        """The tracebacks of internal errors among them, for ``--verbose``."""
         super().__init__("\n".join(failures))
 
 
