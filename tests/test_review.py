@@ -62,6 +62,44 @@ def test_every_piece_names_exactly_the_spans_that_cover_it_most_specific_first(t
     assert at == len(text)
 
 
+def test_a_count_shows_how_it_was_read_where_it_is_shown(tmp_path):
+    """"cirka 44" is ≈ 44 in the region table and the chart, the panel names 'cirka'; "drygt 230"
+    is ≥ 230; a line that only names organisations is "4 listed"; the legend says what the marks mean."""
+    from pipeline.runner.run import extract_text
+    from pipeline.runner.sources import Source
+    from tests.conftest import COMPILED, SEED
+
+    text = SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 44\n", "Kända sociala företag: cirka 44\n")
+    text = text.replace("Kända sociala företag: 232\n", "Kända sociala företag: drygt 230\n")
+    extraction, _ = extract_text(Source(tmp_path / "x.txt", "raw/x.txt", "x", "text"), text.encode(), COMPILED)
+    page = review.document_fragment(extraction, PROFILE)
+    blekinge = re.search(r'<tr><th scope="row"><a href="#x--10-blekinge">.*?</tr>', page).group(0)
+    assert '<td data-label="known social enterprises">≈ 44</td>' in blekinge
+    assert '<td data-label="business promoters">4 listed</td>' in blekinge  # Coompanion, Almi, BBI, Nyföretagarcentrum
+    vg = re.search(r'<tr><th scope="row"><a href="#x--14-vastra-gotaland">.*?</tr>', page).group(0)
+    assert '<td data-label="known social enterprises">≥ 230</td>' in vg
+    assert '<span class="v">≈ 44</span>' in page and '<span class="v">≥ 230</span>' in page  # the chart
+    assert "≈ approximately" in page and "≥ at least" in page and "listed" in page  # the legend
+    blekinge_count = extraction.regions[0].counts["known_social_enterprises"]
+    assert review.qualifier_words(blekinge_count, PROFILE) == "'cirka'"
+    assert "approximate, set by 'cirka'" in html.unescape(page)  # the panel's rule for the count
+
+
+@pytest.mark.parametrize("raw, value, qualifier, shown, why", [
+    ("ca 60", 60, "approximate", "≈ 60", "'ca'"),
+    ("ett 20-tal", 20, "approximate", "≈ 20", "'-tal' (a round number)"),
+    ("40+", 40, "at_least", "≥ 40", "'+'"),
+    ("20–25", 20, "at_least", "≥ 20", "a range (its lower bound)"),
+    ("knappt 20", 20, "at_most", "≤ 20", "'knappt'"),
+    ("12", 12, "exact", "12", ""),
+])
+def test_each_qualifier_is_marked_and_its_words_named(raw, value, qualifier, shown, why):
+    from pipeline.models import Count
+
+    count = Count(value=value, basis="stated", qualifier=qualifier, raw=raw)
+    assert review.count_text(count) == shown and review.qualifier_words(count, PROFILE) == why
+
+
 def test_many_documents_get_a_page_each_linked_from_an_index(seed, tmp_path, monkeypatch):
     assert DOCUMENTS_PER_PAGE == 20  # the issue's limit; the test lowers it to stay fast
     monkeypatch.setattr(review, "DOCUMENTS_PER_PAGE", 3)

@@ -21,6 +21,7 @@ move between them), and the panel's updates are announced.
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from pydantic import BaseModel
 from pipeline import reference
 from pipeline.errors import writing
 from pipeline.findings import CATALOGUE, Code
-from pipeline.models import Extraction, Finding, Region
+from pipeline.models import Count, Extraction, Finding, Region
 from pipeline.profile import Profile
 
 DOCUMENTS_PER_PAGE = 20
@@ -59,6 +60,11 @@ METHOD_RULES = {
     "garbled": "a damaged word whose letters spell one registry name (reported)",
     "unregistered": "in no registry (reported)",
 }
+QUALIFIER_MARKS = {"exact": "", "approximate": "≈ ", "at_least": "≥ ", "at_most": "≤ "}
+"""How a count's qualifier is shown before its value: "≈ 250" is "cirka 250"."""
+COUNT_LEGEND = ("≈ approximately (\"cirka 250\", \"ett 20-tal\") · ≥ at least (\"drygt 30\", \"40+\", a range's "
+                "lower bound, a partial list) · ≤ at most (\"knappt 20\") · \"listed\": no number is written, the "
+                "organisations the line names are counted · – no value")
 KIND_ORDER = {"section": 0, "count": 1, "goal": 2, "purpose": 2, "contact": 3, "mention": 4}
 LEGEND = (
     ("k-section", "section of a region"),
@@ -95,7 +101,41 @@ def _details(model: BaseModel, shown: set[str] = frozenset()) -> list[list[str]]
     return out
 
 
-def _spans(region: Region, names: dict[str, str]) -> list[dict]:
+def count_text(count: Count | None) -> str:
+    """A count as the site shows it: its qualifier's mark and how it was read ("≈ 250", "≥ 30",
+    "3 listed", "–" for none)."""
+    if count is None or count.value is None:
+        return "–"
+    listed = " listed" if count.basis == "listed" else ""
+    return f"{QUALIFIER_MARKS[count.qualifier or 'exact']}{count.value}{listed}"
+
+
+def _found(words: tuple[str, ...], raw: str) -> list[str]:
+    folded = " ".join(raw.split()).casefold()
+    return [w for w in words if re.search(rf"(?<!\w){re.escape(' '.join(w.split()).casefold())}(?!\w)", folded)]
+
+
+def qualifier_words(count: Count, profile: Profile) -> str:
+    """What in the count line made its value approximate, at least or at most: the profile's
+    marker words found in it, or the form of the number ("+", a range, "-tal")."""
+    raw, rules = count.raw or "", profile.counts
+    if count.qualifier in (None, "exact"):
+        return ""
+    markers = {"approximate": rules.approximate_markers, "at_least": rules.at_least_markers,
+               "at_most": rules.at_most_markers}[count.qualifier]
+    found = [repr(w) for w in _found(markers, raw)]
+    if count.qualifier == "approximate" and re.search(r"\d-?tal\b|\wtal\b", raw):
+        found.append("'-tal' (a round number)")
+    if count.qualifier == "at_least":
+        if re.search(r"\d\s*\+", raw):
+            found.append("'+'")
+        if re.search(r"\d\s*(?:[-–—]|till)\s*\d", raw):
+            found.append("a range (its lower bound)")
+        found += [f"{w!r} (a partial list)" for w in _found(rules.partial_markers, raw)]
+    return ", ".join(found) or "the line's wording"
+
+
+def _spans(region: Region, names: dict[str, str], profile: Profile) -> list[dict]:
     spans = []
     for s in region.sections:
         rule = f"label {s.label!r}" if s.section not in ("summary", "other") else (
@@ -105,8 +145,10 @@ def _spans(region: Region, names: dict[str, str]) -> list[dict]:
     for metric, count in region.counts.items():
         if count.start is not None and count.end is not None and count.end > count.start:
             listed = "" if count.listed is None else f"; {count.listed} listed"
-            spans.append({"kind": "count", "field": metric, "value": f"{count.value} ({count.basis}{listed})",
-                          "rule": BASIS_RULES[count.basis], "start": count.start, "end": count.end,
+            why = qualifier_words(count, profile)
+            qualified = f"; {count.qualifier.replace('_', ' ')}, set by {why}" if why else ""
+            spans.append({"kind": "count", "field": metric, "value": f"{count_text(count)} ({count.basis}{listed})",
+                          "rule": BASIS_RULES[count.basis] + qualified, "start": count.start, "end": count.end,
                           "details": _details(count, {"value"})})
     for g in region.goals:
         spans.append({"kind": "goal", "field": f"goal {g.ordinal}", "value": g.label or str(g.ordinal),
@@ -261,7 +303,7 @@ def _chart(extraction: Extraction, profile: Profile, region_ids: dict[str, str])
                 cells.append('<td class="c-na">not stated</td>')
             else:
                 cells.append(f'<td><span class="barcell"><span class="bar {css}" style="--w:{value / top:.4f}">'
-                             f'</span><span class="v">{value}</span></span></td>')
+                             f'</span><span class="v">{html.escape(count_text(count))}</span></span></td>')
         rows.append(f'<tr><th scope="row"><a href="#{region_ids[region.county_code]}">{name}</a></th>'
                     f'{"".join(cells)}</tr>')
     return (f'<table class="chart"><caption>{html.escape(label.capitalize())} per county</caption>'
@@ -279,10 +321,8 @@ def _region_index(extraction: Extraction, profile: Profile, region_ids: list[str
     head = "".join(f'<th scope="col">{html.escape(_label(m))}</th>' for m in metrics)
     rows = []
     for region, anchor in zip(extraction.regions, region_ids):
-        counts = "".join(
-            f'<td data-label="{html.escape(_label(m))}">'
-            f"{region.counts[m].value if m in region.counts and region.counts[m].value is not None else '–'}</td>"
-            for m in metrics)
+        counts = "".join(f'<td data-label="{html.escape(_label(m))}">{html.escape(count_text(region.counts.get(m)))}</td>'
+                         for m in metrics)
         rows.append(
             f'<tr><th scope="row"><a href="#{anchor}">{region.county_code} {html.escape(region.county_name)}</a>'
             f' <span class="sub" lang="sv">{html.escape(region.title)}</span></th>{counts}'
@@ -378,6 +418,7 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
              f'<a href="#{key}-overview">Overview</a> <a href="#{key}-findings-title">Findings ({len(entries)})</a> '
              f'<a href="#{key}-text">Text</a></nav>',
              f'<h3 id="{key}-regions">Regions</h3>', _region_index(extraction, profile, region_ids, key),
+             f'<p class="meta">{html.escape(COUNT_LEGEND)}</p>',
              f'<h3 id="{key}-overview">Overview</h3>', _chart(extraction, profile, first_region),
              f'<h3 id="{key}-findings-title">Findings</h3>', _findings_list(key, entries),
              f'<h3 id="{key}-text">Text</h3>']
@@ -391,7 +432,7 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
                      "</article>")
     for n, (region, anchor) in enumerate(zip(extraction.regions, region_ids)):
         prefix = f"{key}:{n}:"
-        spans = _spans(region, names)
+        spans = _spans(region, names, profile)
         body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, placed, prefix)
         spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule", "details")}
                            for i, s in enumerate(spans)})
