@@ -82,3 +82,32 @@ def test_diff_page_in_chromium(browser, diff_page):  # noqa: F811 - the fixture
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "diff.png"))
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+@browser_only
+def test_diff_page_on_a_phone_stacks_old_over_new_and_passes_axe(browser, diff_page):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    from tests.test_review import PHONE, _axe_violations
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        browser.get(diff_page.as_uri())
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page is {width} px wide at {PHONE['width']} px"
+        old = browser.find_element(By.CSS_SELECTOR, 'article.region[data-region="20"] .side.old p[data-section="partners"]')
+        new = browser.find_element(By.CSS_SELECTOR, 'article.region[data-region="20"] .side.new p[data-section="partners"]')
+        assert old.location["x"] == new.location["x"] and old.location["y"] < new.location["y"]  # stacked
+        label = browser.execute_script(
+            "return getComputedStyle(arguments[0].parentElement, '::before').content", new)
+        assert label == '"new"'
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "diff-page-390.png"))
+        violations = [v for v in _axe_violations(browser) if v["impact"] in ("serious", "critical")]
+        assert violations == [], violations
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.set_window_size(1280, 1000)
+    browser.get(diff_page.as_uri())
+    browser.save_screenshot(str(ARTIFACTS / "diff-page-1280.png"))
+    assert [v for v in _axe_violations(browser) if v["impact"] in ("serious", "critical")] == []

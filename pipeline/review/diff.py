@@ -179,7 +179,9 @@ class Change(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    document_id: str = Field(description="the document: its folder under output/json")
+    document_id: str = Field(description="the document: its folder under output/json (the new side's when the "
+                                         "same report was saved under another file name; the rename is a change "
+                                         "of field 'document_id')")
     region: str | None = Field(description="the region's county code ('01'; '12#2' for a region the document "
                                            "repeats); null for a change to document.json")
     county_name: str | None = Field(description="the region's county name, for people; null for document.json")
@@ -510,22 +512,51 @@ def _region_summary(region: dict) -> dict:
     return {k: v for k, v in region.items() if k not in ("document_id",)}
 
 
+def _report(document: dict) -> tuple:
+    """What makes two documents one report across runs whatever their file names: the profile and
+    the title (the same report saved under a new name, a date in it, say)."""
+    return document.get("profile_id"), " ".join(str(document.get("title") or "").split()).casefold()
+
+
+def paired(old: Snapshot, new: Snapshot) -> dict[str, str]:
+    """Old document id -> new document id for the documents that are the same report under another
+    file name: only on one side each, and the only ones of their report (profile and title) there."""
+    gone = [d for d in old.documents if d not in new.documents]
+    came = [d for d in new.documents if d not in old.documents]
+    by_report_old: dict[tuple, list[str]] = {}
+    by_report_new: dict[tuple, list[str]] = {}
+    for document_id in gone:
+        by_report_old.setdefault(_report(old.documents[document_id]), []).append(document_id)
+    for document_id in came:
+        by_report_new.setdefault(_report(new.documents[document_id]), []).append(document_id)
+    return {ids[0]: by_report_new[report][0] for report, ids in by_report_old.items()
+            if report[1] and len(ids) == 1 and len(by_report_new.get(report, [])) == 1}
+
+
 def compare(old: Snapshot, new: Snapshot) -> DiffReport:
     """Every change from ``old`` to ``new``: per document, document.json first, then its regions in
-    county-code order."""
+    county-code order. A document saved under another file name is paired with its old self by its
+    report (``paired``): its changes are under the new id, with the rename as a change of
+    ``document_id`` and ``source_path``."""
     changes: list[Change] = []
-    for document_id in sorted(old.documents.keys() | new.documents.keys()):
-        a_doc, b_doc = old.documents.get(document_id), new.documents.get(document_id)
-        scope = _Scope(document_id, None, None, changes)
+    pairs = paired(old, new)
+    renamed = set(pairs.values())
+    sides = [(d, d) for d in sorted(old.documents.keys() | new.documents.keys())
+             if d not in pairs and d not in renamed] + [(a, b) for a, b in pairs.items()]
+    for a_id, b_id in sorted(sides, key=lambda ids: ids[1]):
+        a_doc, b_doc = old.documents.get(a_id), new.documents.get(b_id)
+        scope = _Scope(b_id, None, None, changes)
         if a_doc is None or b_doc is None:
             scope.add("document", "added" if a_doc is None else "removed", a_doc, b_doc)
             continue
+        if a_id != b_id:
+            scope.add("document_id", "changed", a_id, b_id)
         _compare_fields(scope, a_doc, b_doc, DOCUMENT_DERIVED)
         names = {o["organisation_id"]: o["name"] for doc in (a_doc, b_doc) for o in doc.get("organisations", [])}
-        a_regions, b_regions = old.regions.get(document_id, {}), new.regions.get(document_id, {})
+        a_regions, b_regions = old.regions.get(a_id, {}), new.regions.get(b_id, {})
         for key in sorted(a_regions.keys() | b_regions.keys()):
             a, b = a_regions.get(key), b_regions.get(key)
-            region = _Scope(document_id, key, (b or a or {}).get("county_name"), changes)
+            region = _Scope(b_id, key, (b or a or {}).get("county_name"), changes)
             if a is None or b is None:
                 region.add("region", "added" if a is None else "removed",
                            a and _region_summary(a), b and _region_summary(b))

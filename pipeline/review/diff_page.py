@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 
 from pipeline.review import sequences
-from pipeline.review.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, plain, section_key
-from pipeline.review.diff_text import line, summary_lines, word_opcodes
+from pipeline.review.diff import Change, DiffError, DiffReport, Snapshot, keyed_items, paired, plain, section_key
+from pipeline.review.diff_text import folded, line, summary_lines, with_taken, word_opcodes
 
 STYLE = (Path(__file__).resolve().parent / "assets" / "diff.css").read_bytes().decode("utf-8")
 """The page's style sheet, a file of the package that ``make test`` lints with Biome (``biome.json``)."""
@@ -179,20 +179,29 @@ def page(report: DiffReport, old: Snapshot, new: Snapshot) -> str:
             f"new: <code>{html.escape(report.new)}</code></p>")
     if not report.changes:
         return head + '<p class="nothing">No changes.</p></body></html>\n'
-    summary = [f"<li>{_inline(s)}</li>" if s.startswith("- ") else f"<p>{_inline(s)}</p>"
-               for s in summary_lines(report.changes) if s]
+    summary: list[str] = []
+    for text in (s for s in summary_lines(report.changes) if s):  # a document's line, then a list of its parts
+        if text.startswith("- "):
+            if not summary or not summary[-1].endswith("</ul>"):
+                summary.append("<ul></ul>")
+            summary[-1] = summary[-1].removesuffix("</ul>") + f"<li>{_inline(text)}</li></ul>"
+        else:
+            summary.append(f"<p>{_inline(text)}</p>")
     body = [head, '<section class="summary"><h2>Summary</h2>', *summary, "</section>"]
+    old_ids = {b: a for a, b in paired(old, new).items()}  # a report saved under another file name
     for document_id in dict.fromkeys(c.document_id for c in report.changes):
         mine = [c for c in report.changes if c.document_id == document_id]
+        lines = folded(mine)
         body.append(f'<section class="document" data-document="{html.escape(document_id)}">'
                     f"<h2>{html.escape(document_id)}</h2>")
         document = [c for c in mine if c.region is None]
         if document:
             body.append('<article class="document-json"><h3>document.json</h3><ul class="changes">'
-                        + "".join(f"<li>{_inline(line(c))}</li>" for c in document) + "</ul></article>")
+                        + "".join(f"<li>{_inline(with_taken(c, taken))}</li>" for c, taken in lines
+                                  if c.region is None) + "</ul></article>")
         for region_key in dict.fromkeys(c.region for c in mine if c.region is not None):
             here = [c for c in mine if c.region == region_key]
-            a = old.regions.get(document_id, {}).get(region_key)
+            a = old.regions.get(old_ids.get(document_id, document_id), {}).get(region_key)
             b = new.regions.get(document_id, {}).get(region_key)
             either = b or a or {}
             kind = "added" if a is None else "removed" if b is None else "changed"
@@ -200,7 +209,8 @@ def page(report: DiffReport, old: Snapshot, new: Snapshot) -> str:
                 f'<article class="region" data-region="{html.escape(region_key)}" data-kind="{kind}">'
                 f"<h3>{html.escape(region_key)} {html.escape(either.get('county_name', ''))} "
                 f"({html.escape(either.get('region_name', ''))})</h3>"
-                '<ul class="changes">' + "".join(f"<li>{_inline(line(c))}</li>" for c in here if c.field != "quality")
+                '<ul class="changes">' + "".join(f"<li>{_inline(with_taken(c, taken))}</li>" for c, taken in lines
+                                                if c.region == region_key and c.field != "quality")
                 + "</ul>" + _findings(here, a, b)
                 + _sides(a, b, here) + "</article>")
         body.append("</section>")

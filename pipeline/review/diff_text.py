@@ -288,6 +288,81 @@ def line(change: Change) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# One change, one line: the records a single edit makes, folded into the line that says it
+
+
+def _net_words(old: str, new: str) -> tuple[Counter[str], Counter[str]]:
+    """The words ``new`` gained and lost against ``old``, without their punctuation; a word that
+    only moved is neither."""
+    a = Counter(_word_key(w) for w in old.split())
+    b = Counter(_word_key(w) for w in new.split())
+    return b - a, a - b
+
+
+def _words_of(*texts: Any) -> Counter[str]:
+    return Counter(_word_key(w) for t in texts if isinstance(t, str) for w in t.split())
+
+
+def folded(changes: list[Change]) -> list[tuple[Change, list[Change]]]:
+    """The changes as a person reads them, each with the records it explains: a mention added or
+    removed takes the finding about its surface and the organisation it brings or takes away (in the
+    region and in the document); a section whose words changed only by what a contact, goal,
+    purpose item or mention change says is taken by that change. Nothing is dropped: every record is a line or part of one
+    (the JSON report keeps every record)."""
+    taken: dict[int, list[Change]] = {}
+    absorbed: set[int] = set()
+    by_region: dict[tuple[str, str | None], list[Change]] = {}
+    for change in changes:
+        by_region.setdefault((change.document_id, change.region), []).append(change)
+    for (document_id, region), here in by_region.items():
+        if region is None:
+            continue
+        mentions = [c for c in here if c.field == "mentions" and c.kind in ("added", "removed")]
+        for mention in mentions:
+            value = mention.new if mention.kind == "added" else mention.old
+            surface, organisation = value.get("surface"), value.get("organisation_id")
+            finding_kind = mention.kind
+            for other in [*here, *by_region.get((document_id, None), [])]:
+                if id(other) in absorbed or other is mention:
+                    continue
+                finding = other.new if other.kind == "added" else other.old
+                if other.field == "quality" and other.kind == finding_kind and isinstance(finding, dict) \
+                        and finding.get("evidence") == surface:
+                    taken.setdefault(id(mention), []).append(other)
+                    absorbed.add(id(other))
+                elif other.field == "organisations" and other.kind == mention.kind and other.item == organisation:
+                    taken.setdefault(id(mention), []).append(other)
+                    absorbed.add(id(other))
+        people = [c for c in here if c.field in ("contacts", "goals", "purpose_items")]
+        for section in [c for c in here if c.field == "sections" and c.kind == "changed" and "text" in c.changed]:
+            gained, lost = _net_words(section.old.get("text") or "", section.new.get("text") or "")
+            for owner in [*people, *mentions]:
+                said = _words_of(*(v.get(k) for v in (owner.old or {}, owner.new or {})
+                                   for k in ("name", "role_raw", "organisation_raw", "surface", "label", "text")))
+                if gained | lost and not (gained - said) and not (lost - said):
+                    taken.setdefault(id(owner), []).append(section)
+                    absorbed.add(id(section))
+                    break
+    return [(c, taken.get(id(c), [])) for c in changes if id(c) not in absorbed]
+
+
+def with_taken(change: Change, taken: list[Change]) -> str:
+    """The line of ``change`` with what it explains: the findings and organisations it brought."""
+    notes = []
+    for other in taken:
+        if other.field == "quality":
+            finding = other.new if other.kind == "added" else other.old
+            notes.append(f"finding {'new' if other.kind == 'added' else 'resolved'}: {finding.get('severity')} "
+                         f"`{finding.get('code')}`")
+        elif other.field == "organisations":
+            where = "the document" if other.region is None else "the region"
+            notes.append(f"organisation {'new to' if other.kind == 'added' else 'gone from'} {where}")
+        elif other.field == "sections":
+            notes.append(f"section {_section_name(other.new)}")
+    return line(change) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+# ---------------------------------------------------------------------------------------------
 # Reports
 
 
@@ -296,7 +371,9 @@ def _region_heading(change: Change) -> str:
 
 
 def summary_lines(changes: list[Change]) -> list[str]:
-    """The summary: per document one line of totals, then one line per region changed."""
+    """The summary: per document one line of totals, then one line per region changed; a record
+    another change explains (``folded``) is not counted again."""
+    changes = [change for change, _ in folded(changes)]
     out = []
     for document_id in dict.fromkeys(c.document_id for c in changes):
         mine = [c for c in changes if c.document_id == document_id]
@@ -336,10 +413,11 @@ def markdown(report: DiffReport) -> str:
     for document_id in dict.fromkeys(c.document_id for c in report.changes):
         out += [f"## {document_id}", ""]
         mine = [c for c in report.changes if c.document_id == document_id]
-        for region in dict.fromkeys(c.region for c in mine):
-            here = [c for c in mine if c.region == region]
-            out += [f"### {'document.json' if region is None else _region_heading(here[0])}", ""]
-            out += [line(c) for c in here] + [""]
+        lines = folded(mine)
+        for region in dict.fromkeys(c.region for c, _ in lines):
+            here = [(c, taken) for c, taken in lines if c.region == region]
+            out += [f"### {'document.json' if region is None else _region_heading(here[0][0])}", ""]
+            out += [with_taken(c, taken) for c, taken in here] + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
