@@ -163,7 +163,7 @@ def one(folder: Path) -> None:
         runner.run(folder / "raw", folder / "interim", folder / "output", compiled=compiled)
         outcome = "ok"
     except PipelineError as exc:
-        outcome = f"refused: {str(exc)[:100]}"
+        outcome = "refused: " + str(exc).replace(f"{folder}/", "")[:100]  # the line names raw/<file>, not the temp folder
     print(json.dumps({"wall": time.perf_counter() - start, "outcome": outcome}))
 
 

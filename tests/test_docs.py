@@ -142,9 +142,30 @@ def test_version():
     assert version("regional-social-enterprise-pipeline") == __version__  # pyproject reads it from the package
 
 
-def test_readme_names_python_only_inside_the_venv():
+@pytest.mark.parametrize("doc", ["README.md", "docs/maintaining.md", "docs/profiles.md"])
+def test_docs_name_python_only_inside_the_venv(doc):
     """A fresh shell has no `python` (only `python3`, before .venv exists): every `python -m …` the
-    README prints runs the environment's interpreter, `.venv/bin/python`."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs print runs the environment's interpreter, `.venv/bin/python`."""
+    readme = (ROOT / doc).read_text(encoding="utf-8")
     bare = [m.start() for m in re.finditer(r"(?<![/\w])python -m", readme)]
     assert bare == [], [readme[i - 20:i + 40] for i in bare]
+
+
+@pytest.mark.parametrize("n", range(3))
+def test_the_readmes_analyst_snippets_run_in_the_projects_environment(seed_output, n):
+    """The quick start's Python blocks (DuckDB, pandas, polars) run as printed, from a project folder
+    after `make extract`, with the environment's interpreter, and print a table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", readme, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 3
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", blocks[n]], cwd=seed_output.parent,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") >= 3  # a table of results, not an empty one
+
+
+def test_docs_name_files_by_paths_inside_the_repository():
+    listed = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name in listed.stdout.split():
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert not re.search(r"/work/|\.\./shared|/home/|/tmp/", text), name
