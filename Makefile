@@ -90,8 +90,8 @@ fuzz: $(VENV_STAMP) ## Fuzz the readers and parsers for FUZZ_MINUTES (default 10
 	$(PY) -m fuzz --minutes $${FUZZ_MINUTES:-10}
 
 check-output: extract ## Fail when the committed output (json, schema, provenance, marker) or docs/data-dictionary.md is stale
-	git diff --exit-code --stat -- output/json output/schema output/provenance.json output/.pipeline-output $(DICTIONARY)
-	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/provenance.json output/.pipeline-output $(DICTIONARY)); \
+	git diff --exit-code --stat -- output/json output/schema output/provenance.json output/dcat-ap-se.rdf output/.pipeline-output $(DICTIONARY)
+	@untracked=$$(git ls-files --others --exclude-standard -- output/json output/schema output/provenance.json output/dcat-ap-se.rdf output/.pipeline-output $(DICTIONARY)); \
 	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
 
 DIFF_ARGS ?=

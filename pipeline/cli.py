@@ -178,12 +178,16 @@ def _progress(quiet: bool) -> Callable[[int, int, str], None] | None:
 @click.option("--pdf-engine", type=click.Choice(pdf_engines.ENGINES), default=pdf_engines.DEFAULT_ENGINE,
               show_default=True, help="Library that reads PDFs: PDFium (fast) or pdfplumber (the reference); "
                                       "both give the same text.")
+@click.option("--publishing", "publishing", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              show_default="pipeline/publishing.toml",
+              help="Settings for the data portal's record, output/dcat-ap-se.rdf: the files' address, licence, "
+                   "contact point.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print skipped files and tracebacks of internal errors.")
 @click.pass_context
 def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Path, profile_path: Path, jobs: int,
             keep_going: bool, redact_people: bool, salt: str | None, salt_file: Path | None, wait: float,
-            pdf_engine: str, quiet: bool, verbose: bool) -> None:
+            pdf_engine: str, publishing: Path | None, quiet: bool, verbose: bool) -> None:
     """Extract every supported file in the raw folder into JSON and Parquet.
 
     The output and interim folders must be new, empty or written by this pipeline before (it
@@ -195,7 +199,8 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
         redact_salt = _salt(ctx, redact_people, salt, salt_file)
         profile = profiles.load_cached(profile_path)
         summary = runner.run(raw_dir, interim_dir, output_dir, profile, jobs=jobs, keep_going=keep_going,
-                             redact_salt=redact_salt, progress=_progress(quiet), wait=wait, pdf_engine=pdf_engine)
+                             redact_salt=redact_salt, progress=_progress(quiet), wait=wait, pdf_engine=pdf_engine,
+                             publishing=publishing)
     except PipelineError as exc:
         if verbose:
             for trace in getattr(exc, "tracebacks", ()):  # documents that stopped the run on an internal error

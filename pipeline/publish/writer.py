@@ -32,7 +32,7 @@ from pipeline import __version__
 from pipeline.errors import writing
 from pipeline.models import Extraction
 from pipeline.profile import Profile
-from pipeline.publish import dictionary
+from pipeline.publish import dcat, dictionary
 from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, region_json
 from pipeline.publish.tables import rows, schemas, with_pandas_metadata
 
@@ -123,7 +123,8 @@ class OutputWriter:
     document's rows, never the corpus. ``companions`` are written beside it (the runner passes the
     review site's)."""
 
-    def __init__(self, staging: Path, profile: Profile, companions: Sequence[CompanionFactory] = ()) -> None:
+    def __init__(self, staging: Path, profile: Profile, companions: Sequence[CompanionFactory] = (),
+                 publishing: dcat.Publishing | None = None) -> None:
         self.staging = staging
         self.profile = profile
         self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_ids).items()}
@@ -137,6 +138,9 @@ class OutputWriter:
         self.companions = [make(self.staging, self.files.write) for make in companions]
         self.sources: list[dict] = []
         self.set_aside: list[dict] = []
+        self.publishing = publishing or dcat.load_publishing()
+        self.counties: dict[str, str] = {}
+        """The counties with a project, for the data portal's record (``dcat``)."""
         self.redaction: str | None = None
         """The fingerprint of the salt the run redacted with, or None."""
         """Sources read as another form of an edition published from another file (``runner/editions``)."""
@@ -157,6 +161,7 @@ class OutputWriter:
             companion.add(extraction)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
         self.redaction = doc["redaction_salt_fingerprint"]  # one setting per run
+        self.counties.update((r["county_code"], r["county_name"]) for r in data["regions"])
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""
@@ -188,6 +193,10 @@ class OutputWriter:
         dictionary.write(self.staging, self.profile, self.redaction)
         self.files.write(self.staging / PROVENANCE, json_bytes(provenance(self.profile, self.sources, self.set_aside,
                                                                           self.redaction)))
+        published = [f"parquet/{name}.parquet" for name in self.schemas] + ["datapackage.json"]
+        published += [f"export/csv/{name}.csv" for name in self.schemas] + ["export/tables.xlsx"]  # make export
+        self.files.write(self.staging / dcat.RECORD, dcat.record(self.profile, published, sorted(self.counties.items()),
+                                                                 self.publishing, self.redaction is not None))
         self.files.wait()
         self.files.close()
         write_file(self.staging / CHECKSUMS, checksums(self.staging, self.files.digests))

@@ -39,6 +39,7 @@ from pipeline.compiled import CompiledProfile, compile_profile
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
 from pipeline.profile import Profile
+from pipeline.publish import dcat
 from pipeline.publish.writer import PROVENANCE, BackgroundFiles, CompanionFactory, OutputWriter, write_file
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
@@ -277,23 +278,25 @@ def _kept(paths: list[str]) -> list[str]:
 def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | None = None, jobs: int = 1,
         keep_going: bool = False, redact_salt: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, pdf_engine: str = DEFAULT_ENGINE,
-        wait: float = 0, compiled: CompiledProfile | None = None) -> Summary:
+        wait: float = 0, compiled: CompiledProfile | None = None, publishing: Path | None = None) -> Summary:
     """Extracts every source under ``raw_dir`` with ``profile`` (the default profile when None),
     PDFs with ``pdf_engine``.
     Without ``keep_going`` one unusable document stops the run with every failing file named and
     nothing replaced; with it the others are published and each failure is an ``error`` row in
     ``quality`` (the CLI still exits non-zero). ``wait`` is how long to wait for another run that
     holds the folders. ``compiled``: the profile already compiled (``compile_profile``), else it is
-    compiled here, once for the run."""
+    compiled here, once for the run. ``publishing``: the data portal settings (``publish/dcat``;
+    ``pipeline/publishing.toml`` when None)."""
     profile = compiled.profile if compiled is not None else profile or profiles.default()
     if redact_salt is not None:
         check_salt(redact_salt)
     if not raw_dir.is_dir():
         raise ConfigurationError(f"{shown(raw_dir)}: the raw folder does not exist")
+    settings = dcat.load_publishing(publishing) if publishing is not None else dcat.load_publishing()
     claim = folders.claim(raw_dir, interim_dir, output_dir, wait)
     try:
         return _run(raw_dir, claim, compiled or compile_profile(profile), jobs, keep_going, redact_salt, progress,
-                    pdf_engine)
+                    pdf_engine, settings)
     finally:
         claim.release()
 
@@ -351,7 +354,8 @@ class _Published:
 
 
 def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: int, keep_going: bool,
-         redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str) -> Summary:
+         redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str,
+         settings: dcat.Publishing) -> Summary:
     profile = compiled.profile
     interim_dir, output_dir = claim.interim, claim.output
     summary = Summary()
@@ -368,7 +372,7 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
         summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
         summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
         output_staging = staging_dir(output_dir, marked=True)
-        writer = OutputWriter(output_staging, profile, _companions(profile))
+        writer = OutputWriter(output_staging, profile, _companions(profile), settings)
         failure_rows: list[dict] = []
         for item in refused:
             summary.failures.append(item.message)
@@ -409,7 +413,7 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             writer.abort()
             shutil.rmtree(output_staging)
             output_staging = staging_dir(output_dir, marked=True)
-            writer = OutputWriter(output_staging, profile, _companions(profile))
+            writer = OutputWriter(output_staging, profile, _companions(profile), settings)
             writer.add_rows({"quality": failure_rows})
             summary.documents = summary.regions = 0
             summary.findings.clear()
