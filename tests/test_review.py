@@ -387,3 +387,26 @@ def test_index_of_many_documents_in_chromium(browser, seed, tmp_path, monkeypatc
     browser.find_element(By.TAG_NAME, "body").send_keys("n")
     assert browser.find_elements(By.CSS_SELECTOR, ".source .hl.selected")
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_the_site_says_what_changed_since_the_extraction_it_replaces(tmp_path):
+    """A second run after the source changed: the review site lists the edits since the previous
+    extraction, one line each, the region linked to its text; a run that changes nothing adds nothing."""
+    from pipeline.runner import run as runner
+    from tests.conftest import SEED
+
+    (tmp_path / "raw").mkdir()
+    source = tmp_path / "raw" / "rapport.txt"
+    source.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    paths = (tmp_path / "raw", tmp_path / "interim", tmp_path / "output")
+    runner.run(*paths)
+    page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
+    assert "Changed since" not in page  # nothing to compare with
+    source.write_text(SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 44\n",
+                                                               "Kända sociala företag: 47\n"), encoding="utf-8")
+    runner.run(*paths)
+    page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
+    assert '<h3 id="rapport-since">Changed since the previous extraction</h3>' in page
+    assert '<li><a href="#rapport--10-blekinge">10 Blekinge län</a>: 1 count</li>' in page
+    runner.run(*paths)  # nothing changed since: nothing to say
+    assert "Changed since" not in (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")

@@ -100,9 +100,9 @@ def _check(data: object, name: str) -> str | None:
     return None
 
 
-def _add(snapshot: Snapshot, document_id: str, name: str, content: str) -> None:
+def _add(snapshot: Snapshot, document_id: str, name: str, content: str | dict) -> None:
     try:
-        data = json.loads(content)
+        data = json.loads(content) if isinstance(content, str) else content
     except ValueError as exc:
         raise DiffError(f"{snapshot.label}: {document_id}/{name} is not valid JSON ({exc})") from exc
     problem = _check(data, name)
@@ -116,6 +116,24 @@ def _add(snapshot: Snapshot, document_id: str, name: str, content: str) -> None:
         key = data["county_code"]
         seen = Counter(k.split("#")[0] for k in regions)
         regions[key if not seen[key] else f"{key}#{seen[key] + 1}"] = data
+
+
+def document_snapshot(label: str, document_id: str, files: dict[str, dict]) -> Snapshot:
+    """A snapshot of one document from its files' content (``document.json`` and its region files),
+    as a run is about to write them."""
+    snapshot = Snapshot(label)
+    for name, content in files.items():
+        _add(snapshot, document_id, name, content)
+    return snapshot
+
+
+def only(snapshot: Snapshot, document_id: str) -> Snapshot:
+    """The part of ``snapshot`` about one document (empty when it has none)."""
+    kept = Snapshot(snapshot.label)
+    if document_id in snapshot.documents:
+        kept.documents[document_id] = snapshot.documents[document_id]
+        kept.regions[document_id] = snapshot.regions.get(document_id, {})
+    return kept
 
 
 def load_folder(path: Path) -> Snapshot:

@@ -383,8 +383,33 @@ def _finding_data(finding: Finding, region_label: str) -> dict:
             "details": _details(finding, {"severity", "code", "message"})}
 
 
-def document_fragment(extraction: Extraction, profile: Profile) -> str:
-    """The review section of one document."""
+def _since(key: str, changes: list | None, label: str, region_ids: dict[str, str]) -> str:
+    """What changed in this document since the previous extraction, one line per edit (the diff's
+    summary), each region linked to its text; nothing when nothing changed or there was nothing to
+    compare with (so a run that changes nothing writes the same page again)."""
+    if not changes:
+        return ""
+    from pipeline.review.diff_text import summary_lines
+
+    head = f'<h3 id="{key}-since">Changed since {html.escape(label)}</h3>'
+    items = []
+    for text in summary_lines(changes):
+        if not text.startswith("- "):
+            continue
+        where, _, what = text[2:].partition(": ")
+        code = where.split(" ", 1)[0]
+        target = region_ids.get(code)
+        name = f'<a href="#{target}">{html.escape(where)}</a>' if target else html.escape(where)
+        items.append(f"<li>{name}: {html.escape(what)}</li>")
+    document = next((t for t in summary_lines(changes) if t and not t.startswith("- ")), "")
+    return (head + f'<p class="meta">{html.escape(document.split(": ", 1)[-1])} (the diff, one line per edit: '
+            "<code>make diff</code>)</p>" + (f'<ul class="since">{"".join(items)}</ul>' if items else ""))
+
+
+def document_fragment(extraction: Extraction, profile: Profile, since: list | None = None,
+                      since_label: str = "the previous extraction") -> str:
+    """The review section of one document; with ``since``, the changes since ``since_label``
+    (the diff's records for this document) listed under its own heading."""
     doc = extraction.document
     key = html.escape(doc.document_id)
     names = {o.organisation_id: o.name for o in doc.organisations}
@@ -417,6 +442,7 @@ def document_fragment(extraction: Extraction, profile: Profile) -> str:
              f'<nav class="jump" aria-label="Parts of {key}"><a href="#{key}-regions">Regions</a> '
              f'<a href="#{key}-overview">Overview</a> <a href="#{key}-findings-title">Findings ({len(entries)})</a> '
              f'<a href="#{key}-text">Text</a></nav>',
+             _since(key, since, since_label, first_region),
              f'<h3 id="{key}-regions">Regions</h3>', _region_index(extraction, profile, region_ids, key),
              f'<p class="meta">{html.escape(COUNT_LEGEND)}</p>',
              f'<h3 id="{key}-overview">Overview</h3>', _chart(extraction, profile, first_region),
@@ -527,9 +553,14 @@ class ReviewWriter:
     so memory holds one document at a time however many there are."""
 
     def __init__(self, folder: Path, profile: Profile,
-                 write: Callable[[Path, bytes], None] = lambda path, data: path.write_bytes(data)) -> None:
+                 write: Callable[[Path, bytes], None] = lambda path, data: path.write_bytes(data),
+                 since: Callable[[Extraction], list | None] | None = None,
+                 since_label: str = "the previous extraction") -> None:
         """``write`` writes a fragment's file (the output writer's thread, which the caller lets
-        finish before ``finish``)."""
+        finish before ``finish``); ``since`` gives a document's changes since ``since_label`` (None:
+        nothing to compare with)."""
+        self.since = since
+        self.since_label = since_label
         self.profile = profile
         self.write = write
         self.folder = folder
@@ -540,7 +571,9 @@ class ReviewWriter:
     def add(self, extraction: Extraction) -> None:
         doc = extraction.document
         number = len(self.documents)
-        self.write(self.parts / f"{number:08d}.html", document_fragment(extraction, self.profile).encode("utf-8"))
+        since = self.since(extraction) if self.since is not None else None
+        self.write(self.parts / f"{number:08d}.html",
+                   document_fragment(extraction, self.profile, since, self.since_label).encode("utf-8"))
         findings = [*doc.quality, *(f for r in extraction.regions for f in r.quality)]
         self.documents.append(DocumentEntry(doc.document_id, doc.title or doc.document_id, doc.source_path,
                                             len(extraction.regions), _severity_counts(findings)))

@@ -44,6 +44,8 @@ from pipeline.publish.writer import PROVENANCE, BackgroundFiles, CompanionFactor
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
+from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, region_json
+from pipeline.review import diff
 from pipeline.review.site import ReviewWriter
 from pipeline.redact import check_salt, salt_fingerprint
 from pipeline.runner import cache, editions, folders
@@ -265,9 +267,34 @@ def _interim_owned(_: Path) -> set[str]:
     return set(cache.INTERIM_FILES)
 
 
-def _companions(profile: Profile) -> list[CompanionFactory]:
-    """What is written beside the dataset: the review site, in ``review/`` of the output tree."""
-    return [lambda staging, write: ReviewWriter(staging / "review", profile, write)]
+def _previous(output_dir: Path) -> diff.Snapshot | None:
+    """The extraction being replaced (its ``json/``), for the review site's "changed since"; None
+    when there is none or it is one this version cannot compare."""
+    if not (output_dir / "json").is_dir():
+        return None
+    try:
+        return diff.load_folder(output_dir / "json")
+    except diff.DiffError:
+        return None
+
+
+def _changes_since(previous: diff.Snapshot, extraction: Extraction) -> list:
+    """The changes of one document since the previous extraction, from the files about to be written."""
+    data = extraction.model_dump(mode="json", exclude={"text"})
+    doc = data["document"]
+    files = {"document.json": {k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}}
+    files.update((name, region_json(region, extraction.text)) for name, region in zip(doc["region_files"],
+                                                                                       data["regions"]))
+    new = diff.document_snapshot("this extraction", doc["document_id"], files)
+    return diff.compare(diff.only(previous, doc["document_id"]), new).changes
+
+
+def _companions(profile: Profile, previous: diff.Snapshot | None = None) -> list[CompanionFactory]:
+    """What is written beside the dataset: the review site, in ``review/`` of the output tree, which
+    shows what changed since the extraction it replaces."""
+    since = (lambda extraction: _changes_since(previous, extraction)) if previous is not None else None
+    return [lambda staging, write: ReviewWriter(staging / "review", profile, write, since,
+                                                "the previous extraction")]
 
 
 def _kept(paths: list[str]) -> list[str]:
@@ -371,8 +398,9 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
         old_sources = _old_sources(output_dir)
         summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
         summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
+        previous = _previous(output_dir)
         output_staging = staging_dir(output_dir, marked=True)
-        writer = OutputWriter(output_staging, profile, _companions(profile), settings)
+        writer = OutputWriter(output_staging, profile, _companions(profile, previous), settings)
         failure_rows: list[dict] = []
         for item in refused:
             summary.failures.append(item.message)
@@ -413,7 +441,7 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             writer.abort()
             shutil.rmtree(output_staging)
             output_staging = staging_dir(output_dir, marked=True)
-            writer = OutputWriter(output_staging, profile, _companions(profile), settings)
+            writer = OutputWriter(output_staging, profile, _companions(profile, previous), settings)
             writer.add_rows({"quality": failure_rows})
             summary.documents = summary.regions = 0
             summary.findings.clear()
