@@ -101,6 +101,18 @@ MORE_PATTERNS: list[Pattern] = [
      lambda n: region("Konkret: " + repeat("Eks00,,,,,,0000käret ", n))),
     ("digits", "one number of a million digits", ".txt",
      lambda n: region("Kända sociala företag: " + "9" * n)),
+    # the cases the test suite once timed (tests measure no time; the benchmark does)
+    ("commas in a count list", "31 s at 40 KB (counts)", ".txt",
+     lambda n: region("Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi" + "," * n + "x")),
+    ("a run of punctuation in a count line", "minutes at 40 KB (tokenizer)", ".txt",
+     lambda n: region("Kända sociala företag: 12 " + ")" * n)),
+    ("a separator line", "minutes at 40 KB (tokenizer)", ".txt", lambda n: region("Konkret: " + "=" * n)),
+    ("parentheses in a contact line", "18 s at 25 KB (contacts)", ".txt",
+     lambda n: region("Kontakt: Anna Berg " + repeat("(fd) ", n))),
+    ("one misspelled partner, over and over", "31 s at 200 KB (entities)", ".txt",
+     lambda n: region("Samverkanspartners: " + repeat("Coomapanion ", n))),
+    ("a run of combining marks", "about 4 s at 160 KB (text)", ".txt",
+     lambda n: region("Konkret: a" + repeat("\u0301\u0316", n))),
 ]
 
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from pipeline.segment.lists import Item, close_list
 from pipeline.redact import redact_contact_details
-from pipeline.runner.sources import Source
 from tests.conftest import COMPILED, ROOT, SEED
 from tests.test_hostile import SALT, extract, one_error_line, project, tree
 
@@ -26,16 +23,6 @@ INTRO = "Tillväxtverket\n\nSå arbetar regionerna\n\n17 av 21 regioner driver i
 
 def region(body: str) -> str:
     return INTRO + "Region Blekinge sprider kunskap\n\nBlekinge arbetar med att sprida kunskap.\n\n" + body + "\n"
-
-
-def extract_seconds(text: str) -> float:
-    from pipeline.runner import run as runner
-
-    source = Source(Path("x.txt"), "raw/x.txt", "x", "text")
-    runner.extract_text(source, INTRO.encode(), COMPILED)  # start-up out of the timing
-    start = time.perf_counter()
-    runner.extract_text(source, text.encode("utf-8"), COMPILED)
-    return time.perf_counter() - start
 
 
 # --- the cache is reused across runs: its key is the same in every process ------------------------
@@ -126,11 +113,20 @@ def test_a_contact_phone_with_an_en_dash_leaves_no_trace_in_the_output(tmp_path)
 # --- linear time ---------------------------------------------------------------------------------
 
 def test_closing_a_list_is_linear_in_a_run_of_commas_and_unchanged_otherwise():
+    from pipeline.segment.lists import ListPatterns
+
     rules = COMPILED.lists
+    searched: list[int] = []
+
+    class Recording:  # the closers' pattern, recording how much of the item each search reads
+        def search(self, text, pos=0, endpos=None):
+            searched.append((len(text) if endpos is None else endpos) - pos)
+            return rules.closers.search(text, pos, len(text) if endpos is None else endpos)
+
+    recorded = ListPatterns(Recording(), rules.conjunction, rules.example_word, rules.closer_tail)
     text = "Almi" + "," * 1_000_000 + "x"
-    start = time.perf_counter()
-    assert close_list([Item(text, 0, len(text))], rules) == ([Item(text, 0, len(text))], False)
-    assert time.perf_counter() - start < 1
+    assert close_list([Item(text, 0, len(text))], recorded) == ([Item(text, 0, len(text))], False)
+    assert searched and max(searched) <= rules.closer_tail  # the tail only, whatever the item's length
     old = rules.closer_at_end
     for text in ["Almi, m.fl.", "Almi ,, etc", "Almi osv.", "m.fl.", "Almi och Coompanion", "Almi med flera", ", etc."]:
         found = old.search(text)
@@ -139,16 +135,10 @@ def test_closing_a_list_is_linear_in_a_run_of_commas_and_unchanged_otherwise():
         assert close_list([Item(text, 0, len(text))], rules) == expected, text
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param("Företagsfrämjare som aktivt stöttar sociala företag: Coompanion, Almi" + "," * 40_000 + "x",
-                 id="commas in a count list (31 s before)"),
-    pytest.param("Kända sociala företag: 12 " + ")" * 40_000, id="a run of punctuation (minutes before)"),
-    pytest.param("Konkret: " + "=" * 40_000, id="a separator line (minutes before)"),
-    pytest.param("Kontakt: Anna Berg " + "(fd) " * 8_000, id="parentheses in a contact line (18 s at 25 KB before)"),
-    pytest.param("Samverkanspartners: " + "Coomapanion " * 16_000, id="a long partner list (31 s at 200 KB before)"),
-])
-def test_hostile_patterns_take_linear_time(body):
-    assert extract_seconds(region(body)) < 10
+# The hostile patterns that took quadratic time ("commas in a count list", 31 s before; a run of
+# punctuation, a separator line, parentheses in a contact line, a long partner list; a run of
+# combining marks) are measured by `make bench` (benchmarks/hostile.py: time and memory at 1 and 2 MB,
+# which must grow no faster than the input), not timed here.
 
 
 def test_the_bounded_tokenizer_keeps_the_text_and_ordinary_tokens():
@@ -201,9 +191,7 @@ def test_names_in_capitals_or_with_particles_leave_no_trace(tmp_path, line, name
 def test_a_run_of_mixed_combining_marks_is_cut_in_linear_time():
     from pipeline.readers.text import MAX_MARK_RUN, normalise
 
-    started = time.perf_counter()
     text, findings = normalise("Region Blekinge\n\na" + "\u0301\u0316" * 40_000 + "\n")
-    assert time.perf_counter() - started < 5  # about 4 s before the cut for this one run, 0.001 s after
     assert [f.code for f in findings] == ["combining_marks_cut"]
     assert len(text) < 40 + MAX_MARK_RUN
     assert normalise("Sko\u0308ne och Ö\u0308")[0] == "Sköne och Ö\u0308\n"  # ordinary marks untouched

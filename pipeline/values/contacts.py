@@ -494,8 +494,14 @@ def _apply_marks(people: list[Person], marks: list[_StatusMark], everyone_left: 
     """Marks people former: the person right before a "(slutat)" mark, or everyone in the entry
     when the mark (or a "f.d. PL" part) follows the role or organisation."""
     result = list(people)
+    reach = []  # where the white space after each person's name ends: a mark there is right after the name
+    for person in result:
+        at = person.name.end
+        while at < len(text) and text[at].isspace():
+            at += 1
+        reach.append(at)
     for mark in marks:
-        before = [n for n, p in enumerate(result) if p.name.end <= mark.at and not text[p.name.end : mark.at].strip()]
+        before = [n for n, p in enumerate(result) if p.name.end <= mark.at <= reach[n]]
         targets = before or range(len(result))
         for n in targets:
             result[n] = replace(result[n], status="former", role_raw=mark.role_raw or result[n].role_raw)
