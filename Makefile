@@ -76,7 +76,7 @@ $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-test: $(VENV_STAMP) $(if $(NPM),$(NODE_TOOLS)) ## Run the test suite, all but the slow end-to-end tests (on every core; about a minute on 2 cores)
+test: $(VENV_STAMP) $(if $(NPM),$(NODE_TOOLS)) ## Run the test suite, all but the slow end-to-end tests (on every core; about 90 s on 2 cores)
 	$(PY) -m pytest -n auto -m "not slow"
 
 test-slow: $(VENV_STAMP) $(if $(NPM),$(NODE_TOOLS)) ## Run the slow end-to-end tests: headless Chromium with axe-core, a fresh clone, killed runs (CI runs them)
