@@ -407,6 +407,16 @@ def test_the_site_says_what_changed_since_the_extraction_it_replaces(tmp_path):
     runner.run(*paths)
     page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
     assert '<h3 id="rapport-since">Changed since the previous extraction</h3>' in page
-    assert '<li><a href="#rapport--10-blekinge">10 Blekinge län</a>: 1 count</li>' in page
+    assert ('<li><a href="#rapport--10-blekinge">10 Blekinge län</a><ul><li><code>known_social_enterprises</code>: '
+            "44 (stated) → 47 (stated)</li></ul></li>") in page  # the edit itself, old and new
     runner.run(*paths)  # nothing changed since: nothing to say
     assert "Changed since" not in (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
+    # the same report saved under a new file name is compared with its old self, not "added"
+    source.rename(tmp_path / "raw" / "rapport-2025-05-01.txt")
+    (tmp_path / "raw" / "rapport-2025-05-01.txt").write_text(
+        SEED.read_text(encoding="utf-8").replace("Kända sociala företag: 44\n", "Kända sociala företag: 48\n"),
+        encoding="utf-8")
+    runner.run(*paths)
+    page = (tmp_path / "output" / "review" / "index.html").read_text(encoding="utf-8")
+    assert "document added" not in page and "47 (stated) → 48 (stated)" in page
+    assert "document_id: rapport → rapport-2025-05-01" in page

@@ -384,26 +384,29 @@ def _finding_data(finding: Finding, region_label: str) -> dict:
 
 
 def _since(key: str, changes: list | None, label: str, region_ids: dict[str, str]) -> str:
-    """What changed in this document since the previous extraction, one line per edit (the diff's
-    summary), each region linked to its text; nothing when nothing changed or there was nothing to
+    """What changed in this document since the previous extraction: the diff's summary, then every
+    edit on a line of its own (old and new values, removed words struck, added ones marked), under
+    its region, which links to its text; nothing when nothing changed or there was nothing to
     compare with (so a run that changes nothing writes the same page again)."""
     if not changes:
         return ""
-    from pipeline.review.diff_text import summary_lines
+    from pipeline.review.diff_page import _inline
+    from pipeline.review.diff_text import folded, summary_lines, with_taken
 
     head = f'<h3 id="{key}-since">Changed since {html.escape(label)}</h3>'
-    items = []
-    for text in summary_lines(changes):
-        if not text.startswith("- "):
-            continue
-        where, _, what = text[2:].partition(": ")
-        code = where.split(" ", 1)[0]
-        target = region_ids.get(code)
-        name = f'<a href="#{target}">{html.escape(where)}</a>' if target else html.escape(where)
-        items.append(f"<li>{name}: {html.escape(what)}</li>")
     document = next((t for t in summary_lines(changes) if t and not t.startswith("- ")), "")
-    return (head + f'<p class="meta">{html.escape(document.split(": ", 1)[-1])} (the diff, one line per edit: '
-            "<code>make diff</code>)</p>" + (f'<ul class="since">{"".join(items)}</ul>' if items else ""))
+    blocks = []
+    lines = folded(changes)
+    for region in dict.fromkeys(c.region for c, _ in lines):
+        here = [(c, taken) for c, taken in lines if c.region == region]
+        first = here[0][0]
+        where = "document" if region is None else f"{region} {first.county_name or ''}".strip()
+        target = region_ids.get(str(region).split("#")[0]) if region is not None else None
+        name = f'<a href="#{target}">{html.escape(where)}</a>' if target else html.escape(where)
+        edits = "".join(f"<li>{_inline(with_taken(c, taken))}</li>" for c, taken in here)
+        blocks.append(f"<li>{name}<ul>{edits}</ul></li>")
+    return (head + f'<p class="meta">{html.escape(document.split(": ", 1)[-1])} (as <code>make diff</code> '
+            f'reports it)</p><ul class="since">{"".join(blocks)}</ul>')
 
 
 def document_fragment(extraction: Extraction, profile: Profile, since: list | None = None,

@@ -286,7 +286,10 @@ def _changes_since(previous: diff.Snapshot, extraction: Extraction) -> list:
     files.update((name, region_json(region, extraction.text)) for name, region in zip(doc["region_files"],
                                                                                        data["regions"]))
     new = diff.document_snapshot("this extraction", doc["document_id"], files)
-    return diff.compare(diff.only(previous, doc["document_id"]), new).changes
+    old_id = doc["document_id"]
+    if old_id not in previous.documents:  # the same report under another file name: compared with its old self
+        old_id = next(iter(diff.paired(previous, new)), old_id)
+    return diff.compare(diff.only(previous, old_id), new).changes
 
 
 def _companions(profile: Profile, previous: diff.Snapshot | None = None) -> list[CompanionFactory]:
