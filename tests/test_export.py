@@ -60,6 +60,7 @@ def test_excel_csv_is_what_swedish_excel_opens_right(exported, seed_output):
     rows = pq.read_metadata(seed_output / "parquet" / "regions.parquet").num_rows
     assert raw.count(b"\r\n") == rows + 1  # every record ends in CRLF (a summary's own line breaks stay inside quotes)
     assert "Västra Götalands län".encode() in raw  # å, ä, ö as UTF-8 after the mark
+    assert b'\r\ntillvaxtverket-sa-arbetar-regionerna;="01";Stockholms l' in raw  # "01", not 1
     for table in TABLES:
         with (exported / "csv-excel" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.DictReader(stream, delimiter=";"))
@@ -80,6 +81,10 @@ def test_excel_values_read_as_swedish_excel_reads_them():
     assert _excel_value(["Almi", "ALMI"]) == "Almi; ALMI" and _excel_value([]) == ""
     assert _excel_value(None) == "" and _excel_value(True) == "true"
     assert _excel_value("=1+1") == "'=1+1" and _excel_value(["=HYPERLINK(x)", "Almi"]) == "'=HYPERLINK(x); Almi"
+    # texts Swedish Excel would turn into numbers or dates stay text: a county code, a range, a date-like count
+    assert _excel_value("01") == '="01"' and _excel_value("0127") == '="0127"'
+    assert _excel_value("1-2") == '="1-2"' and _excel_value("12/3") == '="12/3"'
+    assert _excel_value("+46 70 123 45 67") == '="+46 70 123 45 67"' and _excel_value("ej angett") == "ej angett"
 
 
 def test_the_excel_dialect_is_for_csv_only(seed_output, tmp_path):

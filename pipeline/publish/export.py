@@ -8,8 +8,10 @@ work in spreadsheets.
 - ``csv`` with ``dialect="excel"``: ``<to>/csv-excel/<table>.csv`` for a person who opens CSV in
   Excel with Swedish settings (as the Swedish Financial Management Authority publishes its open
   data): UTF-8 with a byte-order mark (so å, ä, ö read right), ``;`` between fields, a decimal
-  comma, CRLF line ends, a list as readable text ("Almi; ALMI"). No data package: it describes the
-  standard files. The workbook is still the first choice for a person.
+  comma, CRLF line ends, a list as readable text ("Almi; ALMI"), and a text Excel would turn into a
+  number or a date (a county code "01", a range "1-2", "12/3") written as the constant ``="01"``,
+  which Excel shows as the text. No data package: it describes the standard files. The workbook is
+  still the first choice for a person.
 - ``xlsx``: ``<to>/tables.xlsx``, one sheet per table with typed cells (numbers are numbers, flags
   are booleans, null is an empty cell), a bold, frozen header row with filters whose cells carry
   the column's description as a comment, lists as readable text ("Almi; ALMI"), long and
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -110,8 +113,23 @@ def _csv_value(value: object) -> object:
     return value
 
 
+EXCEL_WOULD_CONVERT = re.compile(r"[+-]?[\d\s.,:/-]*\d[\d\s.,:/-]*%?|[+-]?\d+[eE][+-]?\d+")
+"""A text Excel turns into a number or a date when it opens a CSV: a code with a leading zero
+("01", "0127"), a range "1-2", "12/3", "3.5"."""
+
+
+def _excel_text(text: str) -> str:
+    """A text as Excel keeps it: one it would turn into a number or a date is written as the constant
+    ``="01"`` (its characters are digits and punctuation only, so nothing else can be in it); any
+    other text neutralised like the standard CSV."""
+    if EXCEL_WOULD_CONVERT.fullmatch(text):
+        return f'="{text}"'
+    return neutralised(text)
+
+
 def _excel_value(value: object) -> object:
-    """A value as Excel with Swedish settings reads it: a decimal comma, a list as readable text."""
+    """A value as Excel with Swedish settings reads it: a decimal comma, a list as readable text,
+    a text that looks like a number or a date kept as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -119,10 +137,25 @@ def _excel_value(value: object) -> object:
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     if isinstance(value, list):
-        return neutralised(LIST_SEPARATOR.join("" if v is None else str(v) for v in value))
+        return _excel_text(LIST_SEPARATOR.join("" if v is None else str(v) for v in value))
     if isinstance(value, str):
-        return neutralised(value)
+        return _excel_text(value)
     return value
+
+
+def _excel_field(value: object) -> str:
+    """One field of the Excel dialect: a ``="…"`` constant as it is (Excel reads it only unquoted),
+    anything else quoted when it holds a separator, a quote, a line break or edge spaces."""
+    text = "" if value is None else str(value)
+    if text.startswith('="') and EXCEL_WOULD_CONVERT.fullmatch(text[2:-1]):
+        return text
+    if any(ch in text for ch in ';"\r\n') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _excel_row(values: list) -> str:
+    return ";".join(_excel_field(v) for v in values) + "\r\n"
 
 
 def write_excel_csv(tables: dict[str, pa.Table], folder: Path) -> list[Path]:
@@ -131,10 +164,9 @@ def write_excel_csv(tables: dict[str, pa.Table], folder: Path) -> list[Path]:
     for name, table in tables.items():
         path = folder / f"{name}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-            writer.writerow(table.column_names)
+            stream.write(_excel_row(table.column_names))
             for row in table.to_pylist():
-                writer.writerow([_excel_value(v) for v in row.values()])
+                stream.write(_excel_row([_excel_value(v) for v in row.values()]))
         paths.append(path)
     return paths
 
