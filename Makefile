@@ -54,7 +54,7 @@ $(OUTPUTS) &: $(RAW_LIST) $(CODE) $(VENV_STAMP)
 $(DICTIONARY): $(CODE) $(VENV_STAMP)
 	$(PIPELINE) dictionary --output $@
 
-extract: $(OUTPUTS) $(DICTIONARY) ## Extract raw/ into interim/ and output/ (skipped when sources and code are unchanged)
+extract: $(OUTPUTS) $(DICTIONARY) $(EXPORTS) ## Extract raw/ into interim/ and output/, then the spreadsheet exports (skipped when sources and code are unchanged)
 	@echo "output/ is up to date with raw/, the code and the reference data"
 
 review: extract ## Write the review site, output/review/index.html (make extract writes it too), and print its address

@@ -101,3 +101,19 @@ def test_bad_publishing_settings_are_one_line_naming_the_key(tmp_path, content, 
     result = cli("extract", "--publishing", str(settings), cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and said in result.stderr, result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_publishing_file_sets_only_what_it_names_and_the_run_warns_about_defaults_left(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text(
+        "Tillväxtverket\n\nSå arbetar regionerna\n\nRegion Kalmar stärker sociala företag\n\nKalmar arbetar.\n\n"
+        "Kända sociala företag: 12\n", encoding="utf-8")
+    default = cli("extract", cwd=tmp_path)
+    assert "dcat-ap-se.rdf: the data portal's record still has the default address of the files" in default.stderr
+    settings = tmp_path / "mine.toml"
+    settings.write_text('base_url = "https://data.region.se/sf/"\ncontact_email = "data@region.se"\n', encoding="utf-8")
+    assert dcat.load_publishing(settings).license == dcat.load_publishing().license  # the rest from the defaults
+    result = cli("extract", "--publishing", str(settings), cwd=tmp_path)
+    assert result.returncode == 0 and "data portal's record still has" not in result.stderr
+    graph = _graph(tmp_path / "output" / dcat.RECORD)
+    assert URIRef("https://data.region.se/sf/parquet/regions.parquet") in set(graph.objects(None, DCAT.accessURL))

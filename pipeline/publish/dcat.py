@@ -60,14 +60,28 @@ class Publishing:
     landing_page: str = ""
 
 
+PLACEHOLDER_HOST = "data.example.se"
+"""The host of the default ``base_url``: a record that still has it is not ready to publish."""
+
+
 def load_publishing(path: Path = DEFAULT_SETTINGS) -> Publishing:
-    """The publishing settings; one line naming the file and the key when they are not usable."""
+    """The publishing settings: the defaults of ``pipeline/publishing.toml``, with what ``path``
+    sets over them; one line naming the file and the key when they are not usable."""
+    data = {} if path == DEFAULT_SETTINGS else _read_settings(DEFAULT_SETTINGS)
+    data.update(_read_settings(path))
+    return _settings(path, data)
+
+
+def _read_settings(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"{shown(path)}: cannot read the publishing settings ({exc.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"{shown(path)}: not valid TOML ({exc})") from None
+
+
+def _settings(path: Path, data: dict) -> Publishing:
     known = {f.name for f in fields(Publishing)}
     if unknown := sorted(set(data) - known):
         raise ConfigurationError(f"{shown(path)}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")

@@ -463,6 +463,11 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             summary.warnings += _kept(swap_in(staging, target, _interim_owned))
         stagings.clear()
         summary.rows = writer.finish()
+        if dcat.PLACEHOLDER_HOST in settings.base_url or not settings.contact_email:
+            summary.warnings.append(f"{shown(output_dir / dcat.RECORD)}: the data portal's record still has the "
+                                    "default " + ("address of the files" if dcat.PLACEHOLDER_HOST in settings.base_url
+                                                  else "empty contact e-mail") + " (pipeline/publishing.toml, "
+                                    "or --publishing FILE); set it before publishing")
         unmark_staging(output_staging)
         folders.write_marker(output_staging, folders.OUTPUT, folders.tree_files(output_staging))
         summary.warnings += _kept(swap_in(output_staging, output_dir, _output_owned))
