@@ -278,7 +278,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
     Code.contact_line_not_read: CodeInfo("warning", "contacts", "a line of a contact section from which no person "
                                          "was read (a name the rules do not know as one?)", "contacts"),
     Code.contact_part_not_read: CodeInfo("warning", "contacts", "a part of a contact line that is neither a person, "
-                                         "a role, an organisation, an e-mail address nor a phone number; kept as the "
+                                         "a role, an organisation, an e-mail address nor a phone number, or a second "
+                                         "e-mail address or phone number (a contact keeps one of each); kept as the "
                                          "contact's note", "contacts"),
     Code.items_numbering_gap: CodeInfo("warning", "values", "a region's numbered goals or purpose items do not run "
                                        "1, 2, 3 …: items may be missing, or read from elsewhere"),

@@ -357,3 +357,17 @@ def test_the_people_of_a_sub_label_get_it_as_their_note_and_no_role():
     assert [(c.name, c.role, c.note) for c in region.contacts] == [
         ("Martin Bülow", "projektledare", None), ("Madeleine Pilstrand", None, "Arbetsgrupp"),
         ("Marius Wenneson", None, "Arbetsgrupp"), ("Monica Pärus", None, "Arbetsgrupp")]
+
+def test_a_second_phone_number_is_kept_in_the_note_and_reported():
+    """'08-123 45 67, +46 70 123 45 67': a contact keeps one phone number; the other is not dropped
+    in silence but kept in the note, with a finding at the contact."""
+    from pipeline.models import Findings
+    from pipeline.segment.sections import SectionSpan
+    from pipeline.values.contacts import read_contacts
+
+    text = "Elin Dagerbo, Coompanion, 08-123 45 67, +46 70 123 45 67, elin@coompanion.se"
+    findings = Findings("12")
+    (contact,) = read_contacts(text, [SectionSpan("contact", "Kontakt", None, 0, len(text))],
+                               COMPILED.values.contacts, RESOLVER, lambda section, item: "coompanion", findings)
+    assert (contact.phone, contact.email, contact.note) == ("08-123 45 67", "elin@coompanion.se", "+46 70 123 45 67")
+    assert [(f.code, f.evidence) for f in findings.items] == [("contact_part_not_read", "+46 70 123 45 67")]

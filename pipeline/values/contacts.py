@@ -120,6 +120,9 @@ class ContactRow:
     """Parts of the line that are neither a person, role, organisation, e-mail nor phone number."""
     line_role_not_theirs: str | None = None
     """The line's role, for a former holder named in parentheses without one of their own: not given to them."""
+    extra_details: tuple[str, ...] = ()
+    """E-mail addresses and phone numbers of the line that no contact keeps (each keeps one of each):
+    in the note, and reported."""
 
 
 @dataclass(frozen=True)
@@ -448,20 +451,27 @@ def parse_entry(
     line = text[start:end]
     if len(line) > SOURCE_LINE_MAX:  # each row carries the line: a line of thousands of names must not
         line = line[:SOURCE_LINE_MAX] + "…"  # make the output grow with the square of its length
+    details = {id(p): (p.email or _owned(emails, p, everyone, current), p.phone or _owned(phones, p, everyone, current))
+               for p in everyone}
+    kept = {value for pair in details.values() for value in pair if value}
+    extra = tuple(dict.fromkeys(v for v in (*emails, *phones) if v not in kept))
+    if extra:
+        note = "; ".join(n for n in (note, *extra) if n)
     return [
         ContactRow(
             name=person.name,
             role=_normalised(own, roles, patterns.modifiers),
             role_raw=own,
             organisation_item=organisation_item,
-            email=person.email or _owned(emails, person, everyone, current),
-            phone=person.phone or _owned(phones, person, everyone, current),
+            email=details[id(person)][0],
+            phone=details[id(person)][1],
             status=person.status,
             note="; ".join(n for n in (note, person.note) if n) or None,
             source_line=line,
             parenthesised=person.parenthesised,
             unread=tuple(unread),
             line_role_not_theirs=role_raw if own is None and person.in_parenthesis else None,
+            extra_details=extra,
         )
         for person, own in ((person, _role_of(person, role_raw)) for person in everyone)
     ]
@@ -615,6 +625,12 @@ def read_contacts(text: str, spans: list[SectionSpan], patterns: ContactPatterns
             if row.role_raw and row.role_raw.casefold() not in roles:
                 findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
                              "kept as written", row.role_raw, row.name.start, row.name.end)
+            for part in row.extra_details:
+                if (row.source_line, part) not in reported:
+                    reported.add((row.source_line, part))
+                    findings.add(Code.contact_part_not_read, f"{part!r} is another e-mail address or phone number of "
+                                 "the contact line; a contact keeps one of each, so it is kept in the note",
+                                 part, row.name.start, row.name.end)
             for part in row.unread:
                 if (row.source_line, part) not in reported:
                     reported.add((row.source_line, part))
