@@ -82,9 +82,13 @@ class RegionRule(_Part):
     @classmethod
     def _known_placeholders(cls, forms: tuple[str, ...]) -> tuple[str, ...]:
         for form in forms:
-            for name in re.findall(r"\{(\w+)\}", form):
+            names = re.findall(r"\{(\w+)\}", form)
+            for name in names:
                 if name not in ("short_name", "region_aliases", "county_name"):
                     raise ValueError(f"unknown placeholder {{{name}}} (short_name, region_aliases, county_name)")
+            if not names:  # the same heading for every county: each unit would be read as the first county's
+                raise ValueError(f"heading form {form!r} names no county: it needs one of {{short_name}}, "
+                                 "{region_aliases}, {county_name} (units that are not counties are not supported yet)")
         return forms
 
 

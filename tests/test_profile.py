@@ -108,6 +108,9 @@ def test_without_the_profile_edit_the_same_edition_is_reported_not_lost(tmp_path
     (('id = "contact"', 'id = "Contact person"'), "sections[0].id"),
     (('heading_forms = ["Region {short_name}", "{region_aliases}"]', 'heading_forms = ["Region {kortnamn}"]'),
      "regions.heading_forms"),
+    # a form that names no county gave every unit the first county's code, in silence (issue 23's case)
+    (('heading_forms = ["Region {short_name}", "{region_aliases}"]', 'heading_forms = ["Servicepunkt"]'),
+     "regions.heading_forms"),
     (("[counts]\n", "[counts]\nnone_word = ['-']\n"), "counts.none_word"),
     (("patterns = ['\\b(?P<claimed>\\d+)\\s+av\\s+(?:\\w+\\s+){0,2}?(?P<of>\\d+)\\s+(?:\\w+\\s+)?regioner']",
       "patterns = ['(\\d+) av']"),
