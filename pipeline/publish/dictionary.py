@@ -119,6 +119,11 @@ def table_schema(table: str, profile: Profile) -> dict:
     return schema
 
 
+def redaction_record(redaction: str | None) -> dict:
+    """How provenance.json and the data package say whether the names are pseudonyms."""
+    return {"redacted": redaction is not None, "salt_fingerprint": redaction}
+
+
 def datapackage(profile: Profile, redaction: str | None = None) -> dict:
     """The data package for the Parquet tables under ``output/parquet``; ``redaction``: the
     fingerprint of the salt the names were redacted with, or None."""
@@ -138,7 +143,7 @@ def datapackage(profile: Profile, redaction: str | None = None) -> dict:
                        "Each file's SHA-256 is in checksums.sha256; what made the data is in provenance.json."
                        + (" REDACTED: the names, e-mail addresses and phone numbers of people in these tables are "
                           "pseudonyms, not as written." if redaction is not None else ""),
-        "redaction": {"redacted": redaction is not None, "salt_fingerprint": redaction},
+        "redaction": redaction_record(redaction),
         "resources": resources,
     }
 

@@ -221,18 +221,13 @@ def provenance(profile: Profile, sources: list[dict], set_aside: list[dict] | No
     made = {
         "pipeline_version": __version__,
         "profile": {"id": profile.id, "sha256": profile.sha256},
-        "redaction": redaction_record(redaction),
+        "redaction": dictionary.redaction_record(redaction),
         "documents": [{key: source[key] for key in ("document_id", "source_path", "source_format", "source_sha256")}
                       for source in sources],
     }
     if set_aside:
         made["set_aside"] = set_aside
     return made
-
-
-def redaction_record(redaction: str | None) -> dict:
-    """How provenance.json and the data package say whether the names are pseudonyms."""
-    return {"redacted": redaction is not None, "salt_fingerprint": redaction}
 
 
 def checksums(root: Path, known: dict[Path, str] | None = None) -> str:

@@ -625,18 +625,14 @@ def read_contacts(text: str, spans: list[SectionSpan], patterns: ContactPatterns
             if row.role_raw and row.role_raw.casefold() not in roles:
                 findings.add(Code.unknown_role, f"role {row.role_raw!r} is not in the profile's contacts.roles; "
                              "kept as written", row.role_raw, row.name.start, row.name.end)
-            for part in row.extra_details:
+            kept_in_note = [(part, "is another e-mail address or phone number of the contact line; a contact keeps "
+                             "one of each, so it is kept in the note") for part in row.extra_details]
+            kept_in_note += [(part, "in the contact line is not a person, role, organisation, e-mail address or phone "
+                              "number; kept as the note") for part in row.unread]
+            for part, why in kept_in_note:
                 if (row.source_line, part) not in reported:
                     reported.add((row.source_line, part))
-                    findings.add(Code.contact_part_not_read, f"{part!r} is another e-mail address or phone number of "
-                                 "the contact line; a contact keeps one of each, so it is kept in the note",
-                                 part, row.name.start, row.name.end)
-            for part in row.unread:
-                if (row.source_line, part) not in reported:
-                    reported.add((row.source_line, part))
-                    findings.add(Code.contact_part_not_read, f"{part!r} in the contact line is not a person, role, "
-                                 "organisation, e-mail address or phone number; kept as the note",
-                                 part, row.name.start, row.name.end)
+                    findings.add(Code.contact_part_not_read, f"{part!r} {why}", part, row.name.start, row.name.end)
             contacts.append(Contact(
                 name=row.name.text, role=row.role, role_raw=row.role_raw, organisation_id=organisation_id,
                 organisation_raw=row.organisation_item.text if row.organisation_item else None,
