@@ -169,7 +169,7 @@ def one(folder: Path) -> None:
     compiled.entities.pipeline.nlp  # built before the clock starts
     stages.records_key(profile)
     for source_format in ("text", "html"):
-        stages.read_key(source_format, profile)
+        stages.read_key(source_format, compiled)
     start = time.perf_counter()
     try:
         runner.run(folder / "raw", folder / "interim", folder / "output", compiled=compiled)

@@ -108,23 +108,23 @@ _READER_WIRING = hashlib.sha256(Path(readers.__file__).read_bytes()).hexdigest()
 """The reader registry's own code (which reader, the hints it compiles): part of every read key."""
 
 
-def read_key(source_format: SourceFormat, profile: Profile, pdf_engine: str = DEFAULT_ENGINE) -> str:
+def read_key(source_format: SourceFormat, compiled: CompiledProfile, pdf_engine: str = DEFAULT_ENGINE) -> str:
     """The read stage's key for one format: its reader's code, the registry's, libraries and
-    everything the readers are told about the profile."""
+    everything the readers are told about the profile (its compiled hints)."""
     engine = f"\0pdf engine {pdf_engine}" if source_format == "pdf" else ""
     module = readers.READER_MODULES[source_format]
     return fingerprint(module, readers.reader_libraries(source_format, pdf_engine),
-                       readers.hints_fingerprint(profile) + engine + _READER_WIRING)
+                       readers.hints_fingerprint(compiled.hints) + engine + _READER_WIRING)
 
 
-def text_key(source_format: SourceFormat, source_sha256: str, profile: Profile, pdf_engine: str = DEFAULT_ENGINE,
-             redaction: str | None = None) -> str:
+def text_key(source_format: SourceFormat, source_sha256: str, compiled: CompiledProfile,
+             pdf_engine: str = DEFAULT_ENGINE, redaction: str | None = None) -> str:
     """The key the read stage's text is kept under: these source bytes, this reader, and the
     redaction (the fingerprint of its salt): a redacted text depends on the salt, on the redaction's
     own code and on what the later stages find, so on their key too."""
-    redacted = "off" if redaction is None else "\0".join((redaction, records_key(profile),
+    redacted = "off" if redaction is None else "\0".join((redaction, records_key(compiled.profile),
                                                             fingerprint("pipeline.redact", ())))
-    return _key(read_key(source_format, profile, pdf_engine), source_sha256, "redaction " + redacted)
+    return _key(read_key(source_format, compiled, pdf_engine), source_sha256, "redaction " + redacted)
 
 
 def records_key(profile: Profile) -> str:
@@ -215,7 +215,7 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     profile = compiled.profile
     later = records_key(profile)
     redaction = salt_fingerprint(redact_salt)
-    read_as = text_key(source.source_format, source.source_sha256, profile, pdf_engine, redaction)
+    read_as = text_key(source.source_format, source.source_sha256, compiled, pdf_engine, redaction)
     normalised = store.load("read", read_as) if store else None
     if normalised is None:
         _, normalised = readers.read(path, data, compiled.hints, pdf_engine)

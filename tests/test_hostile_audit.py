@@ -30,7 +30,8 @@ def region(body: str) -> str:
 @pytest.mark.slow  # three fresh interpreters importing the pipeline
 def test_the_text_stage_fingerprint_is_the_same_whatever_the_hash_seed():
     code = ("from pipeline import profile as P; from pipeline import stages as S; "
-            "print(S.read_key('text', P.default()), S.records_key(P.default()))")
+            "from pipeline.compiled import compile_profile as C; "
+            "print(S.read_key('text', C(P.default())), S.records_key(P.default()))")
     runs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "PYTHONHASHSEED": seed}) for seed in ("1", "2", "3")]  # at once
     seen = {run.communicate()[0] for run in runs}

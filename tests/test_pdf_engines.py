@@ -11,7 +11,7 @@ import pytest
 from pipeline.readers import registry
 from pipeline.readers.pdf import DEFAULT_ENGINE, ENGINES, read_pdf_source
 from pipeline.stages import read_key, text_key
-from tests.conftest import PROFILE, SEED, cli
+from tests.conftest import COMPILED, PROFILE, SEED, cli
 from generators.renderings import PDF_LAYOUTS, render_pdf
 
 REPORTS = {"seed": lambda path: render_pdf(SEED.read_text(encoding="utf-8"), path)}
@@ -54,9 +54,9 @@ def test_pdfium_is_the_default_engine():
 
 
 def test_the_engine_is_part_of_the_text_stage_key():
-    keys = {engine: read_key("pdf", PROFILE, engine) for engine in ENGINES}
+    keys = {engine: read_key("pdf", COMPILED, engine) for engine in ENGINES}
     assert keys["pdfium"] != keys["pdfplumber"]
-    assert read_key("text", PROFILE, "pdfium") == read_key("text", PROFILE, "pdfplumber")
+    assert read_key("text", COMPILED, "pdfium") == read_key("text", COMPILED, "pdfplumber")
 
 
 def test_extract_with_either_engine_writes_the_same_output(tmp_path):
@@ -73,7 +73,7 @@ def test_extract_with_either_engine_writes_the_same_output(tmp_path):
                            for path in sorted((tmp_path / f"out-{engine}" / "json").rglob("*.json"))}
         meta = json.loads((tmp_path / f"interim-{engine}" / "plan" / "text.json").read_text(encoding="utf-8"))
         sha = hashlib.sha256((raw / "plan.pdf").read_bytes()).hexdigest()
-        assert meta["key"] == text_key("pdf", sha, PROFILE, engine)
+        assert meta["key"] == text_key("pdf", sha, COMPILED, engine)
     assert outputs["pdfium"] == outputs["pdfplumber"]
     assert len(outputs["pdfium"]) > 2
 

@@ -117,14 +117,14 @@ def test_the_read_key_covers_every_hint_the_readers_are_given():
     from pipeline.readers import registry
     from pipeline.readers.text import ReaderHints
 
-    written = registry.hints_fingerprint(COMPILED.profile)
+    written = registry.hints_fingerprint(COMPILED.hints)
     assert {line.split("=", 1)[0] for line in written.splitlines()} == {f.name for f in fields(ReaderHints)}
 
 
 def test_a_redacted_text_is_kept_under_its_salt_and_the_redaction_code(monkeypatch):
     from pipeline.redact import salt_fingerprint
 
-    args = ("text", "0" * 64, COMPILED.profile)
+    args = ("text", "0" * 64, COMPILED)
     one, other = salt_fingerprint("a-first-salt-of-many-characters"), salt_fingerprint("another-salt-of-many-chars")
     assert len({stages.text_key(*args), stages.text_key(*args, redaction=one), stages.text_key(*args, redaction=other)}) == 3
     before = stages.text_key(*args, redaction=one)

@@ -116,11 +116,10 @@ def _stable(value: object) -> str:
     return repr(value)
 
 
-def hints_fingerprint(profile: Profile) -> str:
-    """Everything the readers are told about the report family (every field of its ``ReaderHints``),
-    as text: part of the read stage's cache key, so no edit to the profile that a reader sees can
-    leave a stale text."""
-    made = hints(profile)
+def hints_fingerprint(made: ReaderHints) -> str:
+    """Everything the readers are told about the report family (every field of its ``ReaderHints``,
+    as the run compiled them), as text: part of the read stage's cache key, so no edit to the
+    profile that a reader sees can leave a stale text."""
     return "\n".join(f"{name}={_stable(getattr(made, name))}" for name in sorted(vars(made)))
 
 

@@ -156,9 +156,7 @@ class DocumentStore:
             meta = self._data(TEXT_META, key)
             if meta is None or self._text_bytes is None or (meta.get("source_sha256"), meta.get("redaction")) != (
                     self.source_sha256, self.redaction):
-                return None
-            if hashlib.sha256(self._text_bytes).hexdigest() != meta.get("text_sha256"):
-                return None
+                return None  # (its text_sha256 was checked when the folder was opened: a mismatch refuses all)
             self._text = self._text_bytes.decode("utf-8")
             return NormalisedText(text=self._text, encoding=meta["encoding"], pages=meta.get("pages"),
                                   findings=tuple(Finding.model_validate(f) for f in meta["findings"]))
