@@ -109,7 +109,9 @@ class Companion(Protocol):
     """A product written beside the dataset, one document at a time, into the same staging tree
     (the review site): the writer feeds it and finishes it, and never imports it."""
 
-    def add(self, extraction: Extraction) -> None: ...
+    def add(self, extraction: Extraction, files: dict[str, dict]) -> None:
+        """One document, with its JSON files' content as they are written (``document.json`` and
+        its region files, by name)."""
 
     def finish(self) -> None: ...
 
@@ -138,12 +140,12 @@ class OutputWriter:
         self.companions = [make(self.staging, self.files.write) for make in companions]
         self.sources: list[dict] = []
         self.set_aside: list[dict] = []
+        """Sources read as another form of an edition published from another file (``runner/editions``)."""
         self.publishing = publishing or dcat.load_publishing()
         self.counties: dict[str, str] = {}
         """The counties with a project, for the data portal's record (``dcat``)."""
         self.redaction: str | None = None
         """The fingerprint of the salt the run redacted with, or None."""
-        """Sources read as another form of an edition published from another file (``runner/editions``)."""
 
     def add(self, extraction: Extraction, dumped: dict | None = None) -> None:
         """Writes one document's JSON files and appends its rows to every table, from ``dumped``
@@ -152,13 +154,14 @@ class OutputWriter:
         doc = data["document"]
         folder = self.staging / "json" / doc["document_id"]
         folder.mkdir(parents=True, exist_ok=True)
-        self.files.write(folder / "document.json",
-                         json_bytes({k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}))
-        for name, region in zip(doc["region_files"], data["regions"]):
-            self.files.write(folder / name, json_bytes(region_json(region, extraction.text)))
+        files = {"document.json": {k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}}
+        files.update((name, region_json(region, extraction.text)) for name, region in zip(doc["region_files"],
+                                                                                           data["regions"]))
+        for name, content in files.items():
+            self.files.write(folder / name, json_bytes(content))
         self.add_rows(rows(extraction, self.profile.metric_ids, data))
         for companion in self.companions:
-            companion.add(extraction)
+            companion.add(extraction, files)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
         self.redaction = doc["redaction_salt_fingerprint"]  # one setting per run
         self.counties.update((r["county_code"], r["county_name"]) for r in data["regions"])

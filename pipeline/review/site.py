@@ -557,11 +557,11 @@ class ReviewWriter:
 
     def __init__(self, folder: Path, profile: Profile,
                  write: Callable[[Path, bytes], None] = lambda path, data: path.write_bytes(data),
-                 since: Callable[[Extraction], list | None] | None = None,
+                 since: Callable[[Extraction, dict[str, dict]], list | None] | None = None,
                  since_label: str = "the previous extraction") -> None:
         """``write`` writes a fragment's file (the output writer's thread, which the caller lets
-        finish before ``finish``); ``since`` gives a document's changes since ``since_label`` (None:
-        nothing to compare with)."""
+        finish before ``finish``); ``since`` gives a document's changes since ``since_label`` from
+        the extraction and its JSON files (None: nothing to compare with)."""
         self.since = since
         self.since_label = since_label
         self.profile = profile
@@ -571,10 +571,10 @@ class ReviewWriter:
         self.parts.mkdir(parents=True)
         self.documents: list[DocumentEntry] = []
 
-    def add(self, extraction: Extraction) -> None:
+    def add(self, extraction: Extraction, files: dict[str, dict] | None = None) -> None:
         doc = extraction.document
         number = len(self.documents)
-        since = self.since(extraction) if self.since is not None else None
+        since = self.since(extraction, files) if self.since is not None and files is not None else None
         self.write(self.parts / f"{number:08d}.html",
                    document_fragment(extraction, self.profile, since, self.since_label).encode("utf-8"))
         findings = [*doc.quality, *(f for r in extraction.regions for f in r.quality)]

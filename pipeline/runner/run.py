@@ -44,7 +44,6 @@ from pipeline.publish.writer import PROVENANCE, BackgroundFiles, CompanionFactor
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.registry import READERS
 from pipeline.readers.text import NormalisedText, read_source_bytes
-from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, region_json
 from pipeline.review import diff
 from pipeline.review.site import ReviewWriter
 from pipeline.redact import check_salt, salt_fingerprint
@@ -278,15 +277,12 @@ def _previous(output_dir: Path) -> diff.Snapshot | None:
         return None
 
 
-def _changes_since(previous: diff.Snapshot, extraction: Extraction) -> list:
-    """The changes of one document since the previous extraction, from the files about to be written."""
-    data = extraction.model_dump(mode="json", exclude={"text"})
-    doc = data["document"]
-    files = {"document.json": {k: v for k, v in doc.items() if k not in DOCUMENT_JSON_EXCLUDE}}
-    files.update((name, region_json(region, extraction.text)) for name, region in zip(doc["region_files"],
-                                                                                       data["regions"]))
-    new = diff.document_snapshot("this extraction", doc["document_id"], files)
-    old_id = doc["document_id"]
+def _changes_since(previous: diff.Snapshot, extraction: Extraction, files: dict[str, dict]) -> list:
+    """The changes of one document since the previous extraction, from the JSON files the writer is
+    writing for it."""
+    document_id = extraction.document.document_id
+    new = diff.document_snapshot("this extraction", document_id, files)
+    old_id = document_id
     if old_id not in previous.documents:  # the same report under another file name: compared with its old self
         old_id = next(iter(diff.paired(previous, new)), old_id)
     return diff.compare(diff.only(previous, old_id), new).changes
@@ -295,7 +291,7 @@ def _changes_since(previous: diff.Snapshot, extraction: Extraction) -> list:
 def _companions(profile: Profile, previous: diff.Snapshot | None = None) -> list[CompanionFactory]:
     """What is written beside the dataset: the review site, in ``review/`` of the output tree, which
     shows what changed since the extraction it replaces."""
-    since = (lambda extraction: _changes_since(previous, extraction)) if previous is not None else None
+    since = (lambda extraction, files: _changes_since(previous, extraction, files)) if previous is not None else None
     return [lambda staging, write: ReviewWriter(staging / "review", profile, write, since,
                                                 "the previous extraction")]
 
