@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.entities import EntityRules, compile_entities
+from pipeline import profile as profiles
+from pipeline.paths import PROFILES_DIR
 from pipeline.profile import Profile
 from pipeline.readers import registry as readers
 from pipeline.readers.text import ReaderHints
@@ -35,6 +37,14 @@ class CompiledProfile:
     segment: SegmentRules
     entities: EntityRules
     values: ValueRules
+    siblings: tuple[Profile, ...] = ()
+    """The other report families shipped in ``pipeline/profiles/``: a document with one of their
+    titles and not this profile's is refused (``stages.extract``), never read as this family."""
+
+
+def shipped_profiles() -> tuple[Profile, ...]:
+    """Every profile in ``pipeline/profiles/``, in file-name order."""
+    return tuple(profiles.load_cached(path) for path in sorted(PROFILES_DIR.glob("*.toml")))
 
 
 def compile_profile(profile: Profile) -> CompiledProfile:
@@ -42,5 +52,6 @@ def compile_profile(profile: Profile) -> CompiledProfile:
     (what it resolved is remembered for both)."""
     lists = compile_lists(profile.lists)
     entities = compile_entities(profile, lists)
+    siblings = tuple(p for p in shipped_profiles() if p.id != profile.id and p.title != profile.title)
     return CompiledProfile(profile, readers.hints(profile), lists, compile_segment(profile), entities,
-                           compile_values(profile, lists, entities.resolver))
+                           compile_values(profile, lists, entities.resolver), siblings)

@@ -100,6 +100,8 @@ class Code(str, Enum):
     count_not_whole = "count_not_whole"
     count_scaled = "count_scaled"
     count_from_sign = "count_from_sign"
+    value_unreadable = "value_unreadable"
+    value_unit_assumed = "value_unit_assumed"
     # contacts
     contact_status_unclear = "contact_status_unclear"
     unknown_role = "unknown_role"
@@ -266,6 +268,12 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                 "value is the number times it (2000)"),
     Code.count_from_sign: CodeInfo("info", "counts", "a count written with a sign ('<50', '≥ 30'): the number is "
                                    "a bound, qualifier at_most or at_least"),
+    Code.value_unreadable: CodeInfo("warning", "counts", "a typed value line (money, decimal, percentage, date, "
+                                    "period) gives no value its type can hold exactly: a range, a decimal point, a "
+                                    "missing unit, a note, a date not in the calendar, a value outside the "
+                                    "metric's bounds; the value is left empty and the finding quotes the line"),
+    Code.value_unit_assumed: CodeInfo("info", "counts", "a percentage line writes no '%' or 'procent': the "
+                                      "number is read as a percentage, the metric's type"),
     Code.contact_status_unclear: CodeInfo("info", "contacts", "a person named in parentheses without 'fd' or "
                                           "'tidigare'; kept as current", "contacts"),
     Code.former_holder_without_role: CodeInfo("info", "contacts", "a former holder named in parentheses on a "

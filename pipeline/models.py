@@ -186,6 +186,41 @@ class Count(Model):
         return self
 
 
+MeasureType = Literal["decimal", "money", "percentage", "date", "period"]
+
+
+class Measure(Model):
+    """One typed value line (a metric of the profile whose type is not ``count``): the value in the
+    metric's canonical unit, and the text and unit as written."""
+
+    type: MeasureType = D("the metric's type in the profile: decimal, money, percentage, date or period")
+    value: float | None = D("the number in the canonical unit (decimal, money, percentage); null when the line gives "
+                            "none or none exactly", default=None)
+    date: str | None = D("a date value, ISO 8601 (YYYY-MM-DD)", default=None)
+    period_start: str | None = D("a period's first day, ISO 8601", default=None)
+    period_end: str | None = D("a period's last day, ISO 8601 ('2025' ends 2025-12-31)", default=None)
+    unit: str | None = D("the canonical unit the value is stored in: SEK, kSEK, MSEK, GSEK, '%', or the "
+                         "profile's unit of a decimal", default=None)
+    unit_raw: str | None = D("the unit as written on the line or on a heading above it ('tkr', 'Miljoner kronor')",
+                             default=None)
+    basis: Literal["stated", "none"] = D("stated: the line gives the value; none: it gives none, or none that the "
+                                         "type can hold exactly (then a warning quotes it)")
+    qualifier: Qualifier | None = D("exact, approximate ('ca'), at_least ('drygt'), at_most ('knappt') for a number; "
+                                    "null otherwise", default=None)
+    raw: str | None = D("the line's text after its label, as written; null when the line is missing")
+    start: int | None = D(_START, default=None)
+    end: int | None = D(_END, default=None)
+
+    @model_validator(mode="after")
+    def _basis_matches_value(self) -> "Measure":
+        given = [v for v in (self.value, self.date, self.period_start) if v is not None]
+        if bool(given) != (self.basis == "stated"):
+            raise ValueError(f"measure basis {self.basis!r} does not fit its value")
+        if (self.period_start is None) != (self.period_end is None):
+            raise ValueError("a period has both a start and an end, or neither")
+        return self
+
+
 class Contact(Spanned):
     """One person named in a contact section."""
 
@@ -271,8 +306,9 @@ class Region(Model):
     summary: str | None = D("the text between the heading and the first label")
     heading_start: int = D(f"{_START} (the heading)")
     heading_end: int = D(_END)
-    counts: dict[str, Count] = D("one count per metric of the profile, by metric id; in the JSON each is a "
-                                 "key of its own, in profile order, where this field stands")
+    counts: dict[str, Annotated[Measure | Count, Field(union_mode="left_to_right")]] = D(
+        "one value per metric of the profile, by metric id (a Count, or a Measure for a typed metric); in the JSON "
+        "each is a key of its own, in profile order, where this field stands")
     sections: list[Section] = D("labelled sections in document order")
     contacts: list[Contact] = D("people in the contact section")
     goals: list[Goal] = D("numbered goals in order")

@@ -65,8 +65,38 @@ class SectionDef(Labelled):
     expected: bool = True
 
 
+ValueType = Literal["count", "decimal", "money", "percentage", "date", "period"]
+MONEY_UNITS = {"SEK": 1, "kSEK": 1_000, "MSEK": 1_000_000, "GSEK": 1_000_000_000}
+"""The canonical units an amount of money can be stored in, and their size in kronor."""
+
+
 class MetricDef(Labelled):
     chart: bool = False
+    type: ValueType = "count"
+    unit: str | None = None
+    """The canonical unit values are stored in: for money one of ``MONEY_UNITS``; for a percentage
+    "%"; for a decimal any name ("tonnes"), for the data dictionary; none for counts, dates, periods."""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @model_validator(mode="after")
+    def _unit_fits_type(self) -> "MetricDef":
+        if self.type == "money" and self.unit not in MONEY_UNITS:
+            raise ValueError(f"a money metric needs unit = one of {sorted(MONEY_UNITS)} (the unit its values are "
+                             f"stored in), not {self.unit!r}")
+        if self.type == "percentage" and self.unit not in (None, "%"):
+            raise ValueError(f"a percentage metric's unit is '%', not {self.unit!r}")
+        if self.type in ("count", "date", "period") and self.unit is not None:
+            raise ValueError(f"a {self.type} metric has no unit")
+        if self.type in ("date", "period") and (self.minimum is not None or self.maximum is not None):
+            raise ValueError(f"a {self.type} metric has no minimum or maximum")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"minimum {self.minimum} is above maximum {self.maximum}")
+        return self
+
+    @property
+    def canonical_unit(self) -> str | None:
+        return "%" if self.type == "percentage" else self.unit
 
 
 class SubLabel(_Part):
@@ -77,6 +107,8 @@ class SubLabel(_Part):
 class RegionRule(_Part):
     heading_forms: tuple[str, ...] = Field(min_length=1)
     heading_max_length: int = Field(200, gt=0)
+    summary_expected: bool = True
+    """Whether a unit is expected to have text between its heading and its first label."""
 
     @field_validator("heading_forms")
     @classmethod
@@ -84,8 +116,9 @@ class RegionRule(_Part):
         for form in forms:
             names = re.findall(r"\{(\w+)\}", form)
             for name in names:
-                if name not in ("short_name", "region_aliases", "county_name"):
-                    raise ValueError(f"unknown placeholder {{{name}}} (short_name, region_aliases, county_name)")
+                if name not in ("short_name", "region_aliases", "county_name", "place_aliases"):
+                    raise ValueError(f"unknown placeholder {{{name}}} (short_name, region_aliases, county_name, "
+                                     "place_aliases)")
             if not names:  # the same heading for every county: each unit would be read as the first county's
                 raise ValueError(f"heading form {form!r} names no county: it needs one of {{short_name}}, "
                                  "{region_aliases}, {county_name} (units that are not counties are not supported yet)")
@@ -243,7 +276,7 @@ class Profile(_Part):
     publisher: str = ""
     description: str = ""
     regions: RegionRule
-    sections: tuple[SectionDef, ...] = Field(min_length=1)
+    sections: tuple[SectionDef, ...] = ()
     sub_labels: tuple[SubLabel, ...] = ()
     metrics: tuple[MetricDef, ...] = ()
     counts: CountRules = CountRules()
@@ -282,11 +315,17 @@ class Profile(_Part):
 
     @property
     def expected_sections(self) -> tuple[str, ...]:
-        return (SUMMARY, *(s.id for s in self.sections if s.expected))
+        summary = (SUMMARY,) if self.regions.summary_expected else ()
+        return (*summary, *(s.id for s in self.sections if s.expected))
 
     @property
     def metric_ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.metrics)
+
+    @property
+    def metric_types(self) -> tuple[tuple[str, str], ...]:
+        """(id, type) of every metric, in profile order: the tables' column groups."""
+        return tuple((m.id, m.type) for m in self.metrics)
 
     def sections_read_as(self, reads_as: ReadsAs) -> tuple[str, ...]:
         return tuple(s.id for s in self.sections if s.reads_as == reads_as)

@@ -237,7 +237,7 @@ def organisations() -> tuple[Entity, ...]:
 
 def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
     """Every county's region heading in each of ``heading_forms`` (a profile's
-    ``regions.heading_forms``: "{short_name}", "{county_name}" or "{region_aliases}" filled in from
+    ``regions.heading_forms``: "{short_name}", "{county_name}", "{region_aliases}" or "{place_aliases}" filled in from
     counties.csv), longest first. Here, not in a stage, so the readers and the section stage share it."""
     aliases = []
     for county in counties():
@@ -245,6 +245,8 @@ def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
         for form in heading_forms:
             if "{region_aliases}" in form:
                 names |= {form.replace("{region_aliases}", alias) for alias in county.region_aliases}
+            elif "{place_aliases}" in form:
+                names |= {form.replace("{place_aliases}", alias) for alias in county.place_aliases}
             else:
                 names.add(form.format(short_name=county.short_name, county_name=county.county_name))
         aliases.extend((name, county) for name in names)
@@ -254,3 +256,33 @@ def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
 def entity_by_municipality_code() -> dict[str, Entity]:
     """Municipality code -> its entity (Gotland's is the region body, so it has none here)."""
     return {o.municipality_code: o for o in organisations() if o.municipality_code}
+
+
+@dataclass(frozen=True)
+class WrittenUnit:
+    """A unit as Swedish text writes it after a number: "tkr" is 1,000 SEK, "%" a percentage."""
+
+    written: str
+    unit: str
+    factor: int
+
+
+@lru_cache(maxsize=None)
+def written_units() -> tuple[WrittenUnit, ...]:
+    """Units written after an amount ("tkr", "miljoner kronor", "MSEK", "%"), longest first."""
+    rows = [WrittenUnit(row["written"].casefold(), row["unit"], int(row["factor"])) for row in _rows("money_units.csv")]
+    return tuple(sorted(rows, key=lambda u: (-len(u.written), u.written)))
+
+
+@lru_cache(maxsize=None)
+def month_names() -> dict[str, int]:
+    """Swedish month names and their abbreviations, case-folded -> month number."""
+    return {row["written"].casefold(): int(row["month"]) for row in _rows("months.csv")}
+
+
+@lru_cache(maxsize=None)
+def period_parts() -> dict[str, tuple[int, int]]:
+    """Parts of a year as Swedish text writes them ("första halvåret", "H1", "Q3"), case-folded ->
+    (first month, last month)."""
+    return {row["written"].casefold(): (int(row["first_month"]), int(row["last_month"]))
+            for row in _rows("period_parts.csv")}

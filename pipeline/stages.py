@@ -31,7 +31,9 @@ from pipeline.readers import registry as readers
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
 from pipeline.redact import Redactor, salt_fingerprint
-from pipeline.segment.sections import SegmentRules, Segmentation, segment, with_reader_findings
+from pipeline.errors import UnusableInputError
+from pipeline.segment.sections import (SegmentRules, Segmentation, segment, split_lines, title_line,
+                                       with_reader_findings)
 from pipeline.values.stage import UnitValues, ValueRules, unit_values
 
 __all__ = ["STAGES", "CompiledProfile", "SourceInfo", "Stage", "Store", "build_extraction", "compile_profile", "extract"]
@@ -235,6 +237,7 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
         ran.append("segment")
     if store:
         store.keep("segment", segment_key, segmentation)
+    _same_family(path, normalised.text, segmentation, compiled)
     extraction_key = _key(later, segment_key, info.document_id, info.source_path)
     extraction = store.load("assemble", extraction_key) if store else None
     if extraction is None:
@@ -243,6 +246,20 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     if store:
         store.keep("assemble", extraction_key, extraction)
     return Walk(extraction, normalised, ran)
+
+
+def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: CompiledProfile) -> None:
+    """Refuses a document that has another shipped family's title line and not this profile's (a
+    sibling report dropped into raw/): read as this family, its values would be wrong."""
+    if segmentation.title is not None or not compiled.siblings:
+        return
+    lines = split_lines(text)
+    for sibling in compiled.siblings:
+        at = title_line(lines, sibling)
+        if at is not None:
+            raise UnusableInputError(path, f"this is a {sibling.title!r} report (line {at + 1}), not "
+                                           f"{compiled.profile.title!r}; read it with its own profile, "
+                                           f"--profile pipeline/profiles/{sibling.id}.toml")
 
 
 def _info(source: SourceInfo, normalised: NormalisedText) -> SourceInfo:

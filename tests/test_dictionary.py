@@ -41,7 +41,7 @@ def test_checksum_manifest_lists_every_output_file_with_its_sha256(output):
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} - {
         "checksums.sha256", ".pipeline-output"}  # the runner's marker of the folder is not data
     assert set(listed) == files
-    assert {f"parquet/{table}.parquet" for table in schemas(PROFILE.metric_ids)} <= files
+    assert {f"parquet/{table}.parquet" for table in schemas(PROFILE.metric_types)} <= files
     assert {"datapackage.json", "provenance.json", "review/index.html"} <= files
     for path, digest in listed.items():
         assert hashlib.sha256((output / path).read_bytes()).hexdigest() == digest, path
@@ -103,7 +103,7 @@ def test_json_schemas_are_the_models(output):
 
 def test_duckdb_reads_every_table_with_its_types(output):
     connection = duckdb.connect()
-    for table in schemas(PROFILE.metric_ids):
+    for table in schemas(PROFILE.metric_types):
         connection.execute(f"CREATE VIEW {table} AS SELECT * FROM '{output}/parquet/{table}.parquet'")
     types = dict(connection.execute("SELECT column_name, data_type FROM information_schema.columns "
                                     "WHERE table_name = 'regions'").fetchall())
@@ -123,7 +123,7 @@ def test_pandas_reads_nullable_integers(output):
 
 
 def test_polars_reads_every_table(output):
-    for table, schema in schemas(PROFILE.metric_ids).items():
+    for table, schema in schemas(PROFILE.metric_types).items():
         frame = pl.read_parquet(output / "parquet" / f"{table}.parquet")
         assert frame.width == len(schema)
     organisations = pl.read_parquet(output / "parquet" / "organisations.parquet")
@@ -148,7 +148,7 @@ def test_data_dictionary_lists_every_table_column_and_finding_code():
     from pipeline.findings import CATALOGUE
 
     text = dictionary.markdown(PROFILE)
-    for table, schema in schemas(PROFILE.metric_ids).items():
+    for table, schema in schemas(PROFILE.metric_types).items():
         section = text.split(f"### `{table}`\n\n", 1)[1].split("\n### ", 1)[0]
         assert section.startswith(dictionary.GRAINS[table])
         rows = [line for line in section.splitlines() if line.startswith("| `")]
@@ -181,7 +181,7 @@ def test_every_field_of_a_row_model_is_a_column_of_its_table(seed_output):
     from pipeline.publish.tables import schemas
     from tests.conftest import PROFILE
 
-    tables = schemas(PROFILE.metric_ids)
+    tables = schemas(PROFILE.metric_types)
     for table, model in (("quality", Finding), ("contacts", Contact), ("organisations", Organisation),
                          ("sections", Section), ("goals", Goal), ("purpose_items", PurposeItem),
                          ("mentions", Mention)):

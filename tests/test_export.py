@@ -13,7 +13,7 @@ import pytest
 from pipeline.publish.tables import schemas
 from tests.conftest import PROFILE, cli
 
-TABLES = list(schemas(PROFILE.metric_ids))
+TABLES = list(schemas(PROFILE.metric_types))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_csv_has_one_file_per_table_with_every_row(exported, seed_output):
         rows = _csv(exported, table)
         assert len(rows) == pq.read_metadata(seed_output / "parquet" / f"{table}.parquet").num_rows
         with (exported / "csv" / f"{table}.csv").open(encoding="utf-8") as stream:
-            assert stream.readline().rstrip("\n").split(",") == schemas(PROFILE.metric_ids)[table].names
+            assert stream.readline().rstrip("\n").split(",") == schemas(PROFILE.metric_types)[table].names
 
 
 def test_csv_values_nulls_flags_and_lists(exported):
@@ -56,7 +56,7 @@ def test_excel_csv_is_what_swedish_excel_opens_right(exported, seed_output):
     """UTF-8 with a byte-order mark, semicolons, CRLF, a decimal comma, lists as readable text."""
     assert sorted(p.name for p in (exported / "csv-excel").iterdir()) == sorted(f"{t}.csv" for t in TABLES)
     raw = (exported / "csv-excel" / "regions.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf" + ";".join(schemas(PROFILE.metric_ids)["regions"].names).encode() + b"\r\n")
+    assert raw.startswith(b"\xef\xbb\xbf" + ";".join(schemas(PROFILE.metric_types)["regions"].names).encode() + b"\r\n")
     rows = pq.read_metadata(seed_output / "parquet" / "regions.parquet").num_rows
     assert raw.count(b"\r\n") == rows + 1  # every record ends in CRLF (a summary's own line breaks stay inside quotes)
     assert "Västra Götalands län".encode() in raw  # å, ä, ö as UTF-8 after the mark
@@ -115,7 +115,7 @@ def test_workbook_has_a_typed_sheet_per_table_with_a_frozen_header(exported, see
         sheet = workbook[table]
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
         header = [c.value for c in sheet[1]]
-        names = schemas(PROFILE.metric_ids)[table].names
+        names = schemas(PROFILE.metric_types)[table].names
         assert sorted(header) == sorted(names) and all(c.font.bold for c in sheet[1])
         machine = {n for n in header if n in ("start", "end", "heading_start", "heading_end", "redaction_salt_fingerprint")
                    or n.endswith("sha256")}

@@ -23,13 +23,14 @@ from pipeline import models
 from pipeline.errors import writing
 from pipeline.findings import CATALOGUE
 from pipeline.profile import Profile
-from pipeline.publish.tables import GRAINS, schemas
+from pipeline.publish.tables import GRAINS, metric_columns, schemas
 from pipeline.publish.region_file import DOCUMENT_JSON_EXCLUDE, OFFSET_KEYS
 
 TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "documents": (models.Document,),
     "regions": (models.Region,),
     "counts": (models.Count, models.Region),
+    "measures": (models.Measure, models.Region),
     "sections": (models.Section, models.Region),
     "contacts": (models.Contact, models.Region),
     "goals": (models.Goal, models.Region),
@@ -43,6 +44,7 @@ PRIMARY_KEYS = {
     "documents": ["document_id"],
     "regions": ["document_id", "heading_start"],
     "counts": ["document_id", "start", "metric"],
+    "measures": ["document_id", "start", "metric"],
     "sections": ["document_id", "start", "section"],
     "contacts": ["document_id", "start"],
     "goals": ["document_id", "start"],
@@ -56,6 +58,7 @@ FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but m
     "mentions": [(["document_id", "organisation_id"], "organisations", ["document_id", "organisation_id"])],
     "regions": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     "counts": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
+    "measures": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     **{table: [(["document_id"], "documents", ["document_id"])]
        for table in ("sections", "goals", "purpose_items", "organisations", "counties")},
 }
@@ -66,12 +69,15 @@ def _field(table: str, column: str, profile: Profile) -> tuple[FieldInfo, str]:
     """The model field a column comes from, and a description prefix for count columns."""
     if table == "regions":
         for metric in profile.metrics:
-            if column == metric.id or column.startswith(f"{metric.id}_"):
-                part = column[len(metric.id):].lstrip("_") or "value"
-                return models.Count.model_fields[part], f"{metric.id} ({metric.description}): "
-    if table == "counts" and column == "metric":
-        return FieldInfo(annotation=str, description="the count metric's id in the profile: "
-                         + ", ".join(profile.metric_ids)), ""
+            for name, part, _, _ in metric_columns(metric.id, metric.type):
+                if column == name:
+                    model = models.Count if metric.type == "count" else models.Measure
+                    unit = f", in {metric.canonical_unit}" if metric.canonical_unit else ""
+                    return model.model_fields[part], f"{metric.id} ({metric.description}; {metric.type}{unit}): "
+    if table in ("counts", "measures") and column == "metric":
+        kinds = [m.id for m in profile.metrics if (m.type == "count") == (table == "counts")]
+        return FieldInfo(annotation=str, description=f"the {'count' if table == 'counts' else 'typed'} metric's id "
+                         "in the profile: " + (", ".join(kinds) or "(none in this profile)")), ""
     for model in TABLE_MODELS[table]:
         if column in model.model_fields:
             return model.model_fields[column], ""
@@ -88,7 +94,7 @@ def _enum(info: FieldInfo) -> list[str] | None:
 
 def table_schema(table: str, profile: Profile) -> dict:
     fields = []
-    for arrow_field in schemas(profile.metric_ids)[table]:
+    for arrow_field in schemas(profile.metric_types)[table]:
         info, prefix = _field(table, arrow_field.name, profile)
         description = prefix + (info.description or "")
         if pa.types.is_list(arrow_field.type):  # Parquet lists arrive as arrays, which only "any" accepts
@@ -104,7 +110,7 @@ def table_schema(table: str, profile: Profile) -> dict:
         elif arrow_field.name == "section":
             constraints["enum"] = list(profile.section_ids)
         elif arrow_field.name == "metric":
-            constraints["enum"] = list(profile.metric_ids)
+            constraints["enum"] = [m.id for m in profile.metrics if (m.type == "count") == (table == "counts")]
         field["constraints"] = constraints
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if extra.get("personal_data"):
@@ -134,7 +140,7 @@ def datapackage(profile: Profile, redaction: str | None = None) -> dict:
         "mediatype": "application/vnd.apache.parquet",
         "description": GRAINS[table],
         "schema": table_schema(table, profile),
-    } for table in schemas(profile.metric_ids)]
+    } for table in schemas(profile.metric_types)]
     return {
         "name": "regional-social-enterprise-projects",
         "title": "Regional social-enterprise projects, extracted from Tillväxtverket's reports",
@@ -193,7 +199,8 @@ def region_json_schema(profile: Profile) -> dict:
             properties[name] = prop
             continue
         for metric in profile.metrics:
-            properties[metric.id] = {"$ref": "#/$defs/Count", "description": f"{metric.label!r}: {metric.description}"}
+            kind = "Count" if metric.type == "count" else "Measure"
+            properties[metric.id] = {"$ref": f"#/$defs/{kind}", "description": f"{metric.label!r}: {metric.description}"}
     schema["properties"] = properties
     schema["required"] = [n for n in schema.get("required", []) if n != "counts"] + list(profile.metric_ids)
     return schema
@@ -257,7 +264,7 @@ def columns(table: str, profile: Profile) -> list[dict]:
     """Each column of a table for people: name, type in words, nullable, description, allowed values
     (a list, or None) and whether it holds personal data."""
     out = []
-    for arrow_field, field in zip(schemas(profile.metric_ids)[table], table_schema(table, profile)["fields"]):
+    for arrow_field, field in zip(schemas(profile.metric_types)[table], table_schema(table, profile)["fields"]):
         out.append({"name": field["name"], "type": _arrow_type(arrow_field.type), "nullable": arrow_field.nullable,
                     "description": field["description"].removesuffix(" (a list of strings)"),
                     "allowed": field["constraints"].get("enum"), "personal_data": bool(field.get("personal_data"))})
@@ -302,7 +309,7 @@ def markdown(profile: Profile) -> str:
     description, allowed values, personal data), the JSON files, the profile's count metrics and the
     finding-code catalogue; generated from the models, the table definitions, the profile and
     ``findings.py``, so a field added to a model appears here without a change to this code."""
-    tables = schemas(profile.metric_ids)
+    tables = schemas(profile.metric_types)
     out = [
         "# Data dictionary",
         "",

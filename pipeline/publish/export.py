@@ -75,7 +75,7 @@ class ExportError(PipelineError):
 
 def _tables(output_dir: Path, profile: Profile) -> dict[str, pa.Table]:
     tables = {}
-    for name in schemas(profile.metric_ids):
+    for name in schemas(profile.metric_types):
         path = output_dir / "parquet" / f"{name}.parquet"
         if not path.is_file():
             raise ExportError(f"{shown(path)}: no such table; run `pipeline extract` (or `make extract`) first")

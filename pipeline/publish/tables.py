@@ -37,17 +37,46 @@ COUNT_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
 named after the metric and the others are ``<metric>_<part>``."""
 
 
-def count_column(metric: str, part: str) -> str:
-    return metric if part == "value" else f"{metric}_{part}"
+MEASURE_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
+    ("type", _S, False), ("value", _F, True), ("date", _S, True), ("period_start", _S, True), ("period_end", _S, True),
+    ("unit", _S, True), ("unit_raw", _S, True), ("basis", _S, False), ("qualifier", _S, True), ("raw", _S, True),
+)
+"""The fields of a ``Measure`` (a typed value), in column order of the long ``measures`` table."""
+WIDE_MEASURE_PARTS: dict[str, tuple[str, ...]] = {
+    "decimal": ("value", "unit", "basis", "qualifier", "raw"),
+    "money": ("value", "unit", "unit_raw", "basis", "qualifier", "raw"),
+    "percentage": ("value", "unit_raw", "basis", "qualifier", "raw"),
+    "date": ("date", "basis", "raw"),
+    "period": ("period_start", "period_end", "basis", "raw"),
+}
+"""A typed metric's column group in ``regions``: its value (``date`` for a date) is the column
+named after the metric, the other parts are ``<metric>_<part>``."""
+_VALUE_PART = {"date": "date"}
+
+
+def count_column(metric: str, part: str, kind: str = "count") -> str:
+    return metric if part == _VALUE_PART.get(kind, "value") else f"{metric}_{part}"
+
+
+def metric_columns(metric: str, kind: str) -> list[tuple[str, str, pa.DataType, bool]]:
+    """(column, part, type, nullable) of a metric's column group in the ``regions`` table."""
+    if kind == "count":
+        return [(count_column(metric, part), part, t, nullable) for part, t, nullable in COUNT_PARTS]
+    types = {part: (t, nullable) for part, t, nullable in MEASURE_PARTS}
+    return [(count_column(metric, part, kind), part, *types[part]) for part in WIDE_MEASURE_PARTS[kind]]
+
+
+Metrics = tuple[tuple[str, str], ...]
+"""A profile's metrics as (id, type) pairs (``Profile.metric_types``)."""
 
 
 @lru_cache(maxsize=8)
-def schemas(metrics: tuple[str, ...]) -> dict[str, pa.Schema]:
-    """Every table's Arrow schema for a profile's metric ids; the grain of each is in GRAINS."""
+def schemas(metrics: Metrics) -> dict[str, pa.Schema]:
+    """Every table's Arrow schema for a profile's metrics; the grain of each is in GRAINS."""
     return {name: _schema(*columns) for name, columns in _columns(metrics).items()}
 
 
-def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType, bool], ...]]:
+def _columns(metrics: Metrics) -> dict[str, tuple[tuple[str, pa.DataType, bool], ...]]:
     return {
         "documents": (
             _DOC, ("source_path", _S, False), ("source_sha256", _S, False), ("source_format", _S, False),
@@ -59,11 +88,15 @@ def _columns(metrics: tuple[str, ...]) -> dict[str, tuple[tuple[str, pa.DataType
         "regions": (
             _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
             ("summary", _S, True),
-            *[(count_column(metric, part), kind, nullable) for metric in metrics for part, kind, nullable in COUNT_PARTS],
+            *[(column, kind, nullable) for metric, type_ in metrics
+              for column, _, kind, nullable in metric_columns(metric, type_)],
             ("heading_start", _I, False), ("heading_end", _I, False),
         ),
         "counts": (
             _DOC, _COUNTY, ("metric", _S, False), *COUNT_PARTS, ("start", _I, True), ("end", _I, True),
+        ),
+        "measures": (
+            _DOC, _COUNTY, ("metric", _S, False), *MEASURE_PARTS, ("start", _I, True), ("end", _I, True),
         ),
         "sections": (_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
         "contacts": (
@@ -96,6 +129,7 @@ GRAINS = {
     "documents": "One row per source document",
     "regions": "One row per region per document, with a column group per count metric of the profile",
     "counts": "One row per count metric per region",
+    "measures": "One row per typed metric (money, decimal, percentage, date, period) per region",
     "sections": "One row per labelled section per region",
     "contacts": "One row per person per contact line per region",
     "goals": "One row per goal per region, in document order",
@@ -108,7 +142,7 @@ GRAINS = {
 """The grain of every table: what one row is."""
 
 
-def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None = None) -> dict[str, list[dict]]:
+def rows(extraction: Extraction, metrics: Metrics, dumped: dict | None = None) -> dict[str, list[dict]]:
     """Returns the rows of every table for one extraction (from ``dumped``, its JSON form without
     the text, when the caller has it already: one dump serves every table). A row holds its table's
     columns and nothing else, so buffered rows keep no more of the document than they need."""
@@ -132,10 +166,10 @@ def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None =
     for region in data["regions"]:
         r = d | {"county_code": region["county_code"]}
         spread = {}
-        for metric in metrics:
+        for metric, kind in metrics:
             count = region[metric]
-            spread |= {count_column(metric, part): count[part] for part, _, _ in COUNT_PARTS}
-            add("counts", r, {"metric": metric}, count)
+            spread |= {column: count[part] for column, part, _, _ in metric_columns(metric, kind)}
+            add("counts" if kind == "count" else "measures", r, {"metric": metric}, count)
         add("regions", r, region, spread)
         for table in ("sections", "contacts", "goals", "purpose_items", "mentions"):
             for item in region[table]:
@@ -146,7 +180,7 @@ def rows(extraction: Extraction, metrics: tuple[str, ...], dumped: dict | None =
 
 
 @lru_cache(maxsize=8)
-def _column_names(metrics: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def _column_names(metrics: Metrics) -> dict[str, tuple[str, ...]]:
     return {table: tuple(name for name, _, _ in columns) for table, columns in _columns(metrics).items()}
 
 

@@ -129,7 +129,7 @@ class OutputWriter:
                  publishing: dcat.Publishing | None = None) -> None:
         self.staging = staging
         self.profile = profile
-        self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_ids).items()}
+        self.schemas = {name: with_pandas_metadata(schema) for name, schema in schemas(profile.metric_types).items()}
         with writing(self.staging / "parquet"):
             (self.staging / "parquet").mkdir()
             self.writers = {name: pq.ParquetWriter(self._table_path(name), schema)
@@ -159,7 +159,7 @@ class OutputWriter:
                                                                                            data["regions"]))
         for name, content in files.items():
             self.files.write(folder / name, json_bytes(content))
-        self.add_rows(rows(extraction, self.profile.metric_ids, data))
+        self.add_rows(rows(extraction, self.profile.metric_types, data))
         for companion in self.companions:
             companion.add(extraction, files)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from pipeline import reference
 from pipeline.errors import writing
 from pipeline.findings import CATALOGUE, Code
-from pipeline.models import Count, Extraction, Finding, Region
+from pipeline.models import Count, Extraction, Finding, Measure, Region
 from pipeline.profile import Profile
 
 DOCUMENTS_PER_PAGE = 20
@@ -101,9 +101,19 @@ def _details(model: BaseModel, shown: set[str] = frozenset()) -> list[list[str]]
     return out
 
 
-def count_text(count: Count | None) -> str:
+def count_text(count: Count | Measure | None) -> str:
     """A count as the site shows it: its qualifier's mark and how it was read ("≈ 250", "≥ 30",
-    "3 listed", "–" for none)."""
+    "3 listed", "–" for none); a typed value in its unit ("58,4 MSEK", "2024-01-01 – 2025-06-30")."""
+    if isinstance(count, Measure):
+        if count.basis == "none":
+            return "–"
+        if count.date is not None:
+            return count.date
+        if count.period_start is not None:
+            return f"{count.period_start} – {count.period_end}"
+        number = f"{count.value:,.10g}".replace(",", "\u00a0").replace(".", ",")
+        unit = f" {count.unit}" if count.unit else ""
+        return f"{QUALIFIER_MARKS[count.qualifier or 'exact']}{number}{unit}"
     if count is None or count.value is None:
         return "–"
     listed = " listed" if count.basis == "listed" else ""
@@ -144,7 +154,7 @@ def _spans(region: Region, names: dict[str, str], profile: Profile) -> list[dict
                       "rule": rule, "start": s.start, "end": s.end, "details": _details(s)})
     for metric, count in region.counts.items():
         if count.start is not None and count.end is not None and count.end > count.start:
-            listed = "" if count.listed is None else f"; {count.listed} listed"
+            listed = "" if getattr(count, "listed", None) is None else f"; {count.listed} listed"
             why = qualifier_words(count, profile)
             qualified = f"; {count.qualifier.replace('_', ' ')}, set by {why}" if why else ""
             spans.append({"kind": "count", "field": metric, "value": f"{count_text(count)} ({count.basis}{listed})",

@@ -42,7 +42,7 @@ from pipeline.findings import Code
 from pipeline.models import Basis, Count, Findings, Qualifier
 from pipeline.segment.lists import Item, ListPatterns, close_list, split_items
 from pipeline.segment.sections import SectionSpan
-from pipeline.profile import CountRules, phrase_alternatives, phrase_pattern
+from pipeline.profile import CountRules, MetricDef, phrase_alternatives, phrase_pattern
 
 _DIGITS = r"\d{1,3}(?:[  ]\d{3})+(?!\d)|\d+"
 """A number in digits, with spaces between thousands ("1 200")."""
@@ -410,9 +410,11 @@ def parse_count(text: str, start: int, end: int, patterns: CountPatterns,
     return ParsedCount(value, basis, qualifier, listed, partial, tuple(items), breakdown_total, tuple(problems))
 
 
-def read_count(text: str, metric: str, spans: list[SectionSpan], patterns: CountPatterns,
+def read_count(text: str, definition: MetricDef, spans: list[SectionSpan], patterns: CountPatterns,
                is_name: Callable[[str], bool], identify: Callable[[Item], str], findings: Findings) -> Count:
-    """The metric's count from its first line in the region (``spans``), with its findings."""
+    """The metric's count from its first line in the region (``spans``), with its findings; a value
+    outside the metric's declared bounds (``minimum``, ``maximum``) is left empty and reported."""
+    metric = definition.id
     if not spans:
         findings.add(Code.missing_count_line, f"no {metric} line; its value is recorded as none", metric,
                      field=metric)
@@ -420,6 +422,11 @@ def read_count(text: str, metric: str, spans: list[SectionSpan], patterns: Count
     span = spans[0]
     parsed = parse_count(text, span.start, span.end, patterns, is_name, lambda item: identify(item.name_item))
     raw = text[span.start : span.end]
+    low, high = definition.minimum, definition.maximum
+    if parsed.value is not None and (low is not None and parsed.value < low or high is not None and parsed.value > high):
+        findings.add(Code.count_out_of_range, f"{metric}: {raw.strip()[:40]!r} is outside the metric's bounds "
+                     f"({low}–{high}); the value is left empty", raw, span.start, span.end, field=metric)
+        return Count(basis="none", raw=raw, start=span.start, end=span.end)
     for code, message in parsed.problems:
         findings.add(code, f"{metric}: {message}", raw, span.start, span.end, field=metric)
     return Count(value=parsed.value, basis=parsed.basis, qualifier=parsed.qualifier, raw=raw, listed=parsed.listed,

@@ -22,6 +22,7 @@ from pipeline.values.contacts import ContactPatterns, compile_contacts, read_con
 from pipeline.values.counts import CountPatterns, compile_counts, read_count
 from pipeline.values.intro import Intro, IntroPatterns, compile_intro, parse_intro
 from pipeline.values.items import read_items
+from pipeline.values.measures import MeasurePatterns, compile_measures, heading_unit, read_measure
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ValueRules:
     intro: IntroPatterns
     contacts: ContactPatterns
     counts: CountPatterns
+    measures: MeasurePatterns
     item_labels: re.Pattern[str] | None
     """The profile's item words with a number ("Mål 1:")."""
     resolver: Resolver
@@ -40,7 +42,8 @@ class ValueRules:
 def compile_values(profile: Profile, lists: ListPatterns, resolver: Resolver) -> ValueRules:
     """The values stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
     return ValueRules(profile, compile_intro(profile.intro, lists), compile_contacts(profile),
-                      compile_counts(profile.counts, lists), item_word_label(profile.items.label_words), resolver)
+                      compile_counts(profile.counts, lists), compile_measures(profile.counts),
+                      item_word_label(profile.items.label_words), resolver)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class RegionValues:
     """One region block's values and every finding about the region, closed."""
 
     block: RegionBlock
-    counts: dict[str, models.Count]
+    counts: dict[str, models.Count | models.Measure]
     contacts: list[models.Contact]
     goals: list[models.Goal]
     purpose_items: list[models.PurposeItem]
@@ -82,9 +85,15 @@ def region_values(text: str, block: RegionBlock, found: RegionEntities, organisa
     contacts = read_contacts(text, _spans(by_section, profile.sections_read_as("contacts")), rules.contacts, resolver,
                              mentions.identify, findings)
     check_people(found.people, contacts, findings)
-    counts = {metric: read_count(text, metric, by_section.get(metric, []), rules.counts, resolver.is_known,
-                                 lambda item, m=metric: mentions.identify(m, item), findings)
-              for metric in profile.metric_ids}
+    counts: dict[str, models.Count | models.Measure] = {}
+    for metric in profile.metrics:
+        spans = by_section.get(metric.id, [])
+        if metric.type == "count":
+            counts[metric.id] = read_count(text, metric, spans, rules.counts, resolver.is_known,
+                                           lambda item, m=metric.id: mentions.identify(m, item), findings)
+        else:
+            heading = heading_unit(text, block.heading_end, spans[0].start, rules.measures) if spans else None
+            counts[metric.id] = read_measure(text, metric, spans, rules.measures, findings, heading)
     goals = [models.Goal(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
              for n, e in read_items(text, _spans(by_section, profile.sections_read_as("goals")), "goals", findings,
                                     rules.item_labels)]

@@ -1,0 +1,193 @@
+"""Sibling report families read through a profile alone: typed values (money, decimal, percentage,
+date, period), the "Så används medel till regional tillväxt" family, and a sibling report refused
+when it is dropped beside another family's.
+
+Every expected value here was written by reading the text it comes from: the families' answer
+keys (``tests/families/<family>/*.expected.json``) by a helper who never read the parser, and the
+amount forms below from what each form means in Swedish.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipeline import profile as profiles
+from pipeline.models import Findings
+from pipeline.paths import PROFILES_DIR
+from pipeline.profile import MetricDef, ProfileError
+from pipeline.segment.sections import SectionSpan
+from pipeline.values.measures import compile_measures, read_measure
+from tests.conftest import cli
+from tests.families import scoring
+
+MEDEL = PROFILES_DIR / "sa-anvands-medel.toml"
+MEDEL_TEXTS = scoring.FAMILIES / "sa-anvands-medel"
+
+
+@pytest.mark.parametrize("form", scoring.FORMS)
+@pytest.mark.parametrize("text", sorted(p.name for p in scoring.texts("sa-anvands-medel")))
+def test_the_funds_family_reads_every_value_of_its_answer_keys(text, form):
+    result = scoring.score(MEDEL_TEXTS / text, "sa-anvands-medel", form)
+    assert result.silent == []
+    assert result.misses == [], "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
+    assert result.values >= 40
+
+
+PATTERNS = compile_measures(profiles.default().counts)
+
+
+def read(raw: str, kind: str, unit: str | None = None, heading: str | None = None, **bounds):
+    metric = MetricDef(id="amount", label="Belopp", type=kind, unit=unit, **bounds)
+    findings = Findings(None)
+    value = read_measure(raw, metric, [SectionSpan("amount", None, None, 0, len(raw))], PATTERNS, findings, heading)
+    return value, [(f.code.value, f.severity, f.field) for f in findings.items]
+
+
+@pytest.mark.parametrize(("raw", "kronor", "qualifier", "written"), [
+    ("480 tkr", 480_000, "exact", "tkr"),
+    ("480 tusen kronor", 480_000, "exact", "tusen kronor"),
+    ("1,8 mnkr", 1_800_000, "exact", "mnkr"),
+    ("ca 3,1 miljoner kronor", 3_100_000, "approximate", "miljoner kronor"),
+    ("2 500 000 kr", 2_500_000, "exact", "kr"),
+    ("2 500 000 kronor", 2_500_000, "exact", "kronor"),
+    ("2500000 kr", 2_500_000, "exact", "kr"),
+    ("1,2 mdkr", 1_200_000_000, "exact", "mdkr"),
+    ("3 MSEK", 3_000_000, "exact", "MSEK"),
+    ("3,5 MSEK", 3_500_000, "exact", "MSEK"),
+    ("1\u00a0250\u00a0000 kr", 1_250_000, "exact", "kr"),
+    ("drygt 900 000 kr", 900_000, "at_least", "kr"),
+    ("knappt 2 mnkr", 2_000_000, "at_most", "mnkr"),
+    ("cirka 250 tusen kronor", 250_000, "approximate", "tusen kronor"),
+])
+def test_every_amount_form_is_read_in_kronor(raw, kronor, qualifier, written):
+    value, findings = read(raw, "money", "SEK")
+    assert (value.value, value.qualifier, value.unit, value.unit_raw, value.raw) == (kronor, qualifier, "SEK", written,
+                                                                                      raw)
+    assert findings == []
+
+
+@pytest.mark.parametrize(("raw", "heading", "millions"), [
+    ("58,4", "Miljoner kronor", 58.4),
+    ("2 600", "Tusen kronor", 2.6),
+    ("2 900 tkr", "Miljoner kronor", 2.9),  # the line's own unit wins over the heading's
+    ("1 234,5", "Miljoner kronor", 1234.5),
+    ("0", "Miljoner kronor", 0.0),
+])
+def test_a_unit_heading_applies_to_the_lines_below_it(raw, heading, millions):
+    value, findings = read(raw, "money", "MSEK", heading=heading)
+    assert (value.value, value.unit) == (millions, "MSEK") and findings == []
+
+
+@pytest.mark.parametrize(("raw", "kind", "unit", "why"), [
+    ("1–1,5 mnkr", "money", "SEK", "more than one value"),
+    ("se ansökan", "money", "SEK", "no number"),
+    ("58.4", "money", "MSEK", "a point in the number"),
+    ("2.500.000 kr", "money", "SEK", "a point in the number"),
+    ("12,3*", "money", "MSEK", "more than one value"),
+    ("3,1 %", "money", "MSEK", "not an amount of money"),
+    ("480", "money", "SEK", "names no unit"),
+    ("3 mnkr", "percentage", None, "not a percentage"),
+    ("2024-13-40", "date", None, "not a date in the calendar"),
+    ("våren 2024", "date", None, "not a date"),
+    ("2024-09-01 och tre år framåt", "period", None, "not a period"),
+    ("2024-09-01", "period", None, "one day"),
+    ("2026–2024", "period", None, "ends before it starts"),
+    ("1,5", "decimal", None, None),
+])
+def test_a_value_the_type_cannot_hold_exactly_is_empty_with_a_warning_quoting_it(raw, kind, unit, why):
+    value, findings = read(raw, kind, unit)
+    if why is None:  # the control: the same reader gives a value where the line holds one
+        assert value.value == 1.5 and findings == []
+        return
+    assert value.basis == "none" and value.value is None and value.date is None and value.period_start is None
+    assert findings == [("value_unreadable", "warning", "amount")]
+
+
+def test_bounds_are_declared_per_metric():
+    value, findings = read("120 %", "percentage", maximum=100)
+    assert value.value is None and findings == [("value_unreadable", "warning", "amount")]
+    value, findings = read("120 mnkr", "money", "MSEK", maximum=1000)
+    assert value.value == 120.0 and findings == []
+
+
+@pytest.mark.parametrize(("raw", "percent", "qualifier"), [
+    ("40 %", 40, "exact"), ("40%", 40, "exact"), ("35 procent", 35, "exact"), ("ca 50 %", 50, "approximate"),
+    ("33,3 %", 33.3, "exact"),
+])
+def test_percentages(raw, percent, qualifier):
+    value, findings = read(raw, "percentage")
+    assert (value.value, value.qualifier, value.unit) == (percent, qualifier, "%") and findings == []
+
+
+def test_a_percentage_without_its_sign_is_read_and_reported():
+    value, findings = read("40", "percentage")
+    assert value.value == 40 and findings == [("value_unit_assumed", "info", "amount")]
+
+
+@pytest.mark.parametrize(("raw", "iso"), [("2024-03-15", "2024-03-15"), ("15 mars 2024", "2024-03-15"),
+                                          ("3 april 2024", "2024-04-03")])
+def test_dates(raw, iso):
+    value, findings = read(raw, "date")
+    assert value.date == iso and findings == []
+
+
+@pytest.mark.parametrize(("raw", "first", "last"), [
+    ("2024-01-01 – 2025-12-31", "2024-01-01", "2025-12-31"),
+    ("2024-02-01 - 2025-06-30", "2024-02-01", "2025-06-30"),
+    ("2024–2026", "2024-01-01", "2026-12-31"),
+    ("2024-2026", "2024-01-01", "2026-12-31"),
+    ("2025", "2025-01-01", "2025-12-31"),
+    ("januari 2024 – juni 2025", "2024-01-01", "2025-06-30"),
+    ("1 mars 2024–28 februari 2026", "2024-03-01", "2026-02-28"),
+    ("första halvåret 2025", "2025-01-01", "2025-06-30"),
+    ("andra halvåret 2024", "2024-07-01", "2024-12-31"),
+    ("H1 2025", "2025-01-01", "2025-06-30"),
+    ("februari 2024", "2024-02-01", "2024-02-29"),
+    ("fr.o.m. 2024-01-01 t.o.m. 2024-06-30", "2024-01-01", "2024-06-30"),
+])
+def test_periods(raw, first, last):
+    value, findings = read(raw, "period")
+    assert (value.period_start, value.period_end) == (first, last) and findings == []
+
+
+def test_a_money_metric_must_declare_the_unit_it_is_stored_in(tmp_path):
+    broken = tmp_path / "family.toml"
+    broken.write_text(MEDEL.read_text(encoding="utf-8").replace('unit = "MSEK"\nminimum = 0\nchart = true\n\n'
+                                                                '[[metrics]]\nid = "investment_support"',
+                                                                'minimum = 0\nchart = true\n\n[[metrics]]\n'
+                                                                'id = "investment_support"', 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"profile key metrics\[0\]: a money metric needs unit"):
+        profiles.load(broken)
+
+
+def test_a_sibling_report_dropped_into_raw_is_refused_not_read_as_this_family(tmp_path):
+    (tmp_path / "raw").mkdir()
+    shutil.copy(MEDEL_TEXTS / "medel-a.txt", tmp_path / "raw" / "medel-a.txt")
+    result = cli("extract", "-q", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: raw/medel-a.txt: this is a 'Så används medel till regional tillväxt' report (line 3), not 'Så "
+        "arbetar regionerna'; read it with its own profile, --profile pipeline/profiles/sa-anvands-medel.toml"]
+    assert not (tmp_path / "output").exists()
+
+
+def test_the_funds_family_has_its_own_dataset(tmp_path):
+    (tmp_path / "raw").mkdir()
+    shutil.copy(MEDEL_TEXTS / "medel-a.txt", tmp_path / "raw" / "medel-a.txt")
+    result = cli("extract", "-q", "--profile", str(MEDEL), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    regions = pd.read_parquet(tmp_path / "output" / "parquet" / "regions.parquet")
+    blekinge = regions[regions.county_code == "10"].iloc[0]
+    # medel-a.txt: "Blekinge", "Miljoner kronor", "Alla stödtyper: 58,4", "Främjandestöd: 2,6"
+    assert (blekinge.all_support_types, blekinge.all_support_types_unit, blekinge.all_support_types_unit_raw) == (
+        58.4, "MSEK", "Miljoner kronor")
+    assert blekinge.promotion_support == 2.6 and str(regions.all_support_types.dtype) == "Float64"
+    measures = pd.read_parquet(tmp_path / "output" / "parquet" / "measures.parquet")
+    assert len(measures) == 6 * len(regions) and set(measures.type) == {"money"}
+    region_file = json.loads((tmp_path / "output" / "json" / "medel-a" / "10-blekinge.json").read_text("utf-8"))
+    assert region_file["project_funds"]["value"] == 54.7 and region_file["project_funds"]["raw"] == "54,7"
+    assert (tmp_path / "output" / "review" / "index.html").is_file()
