@@ -15,4 +15,4 @@ What the pipeline knows about one report family is its ``profile`` (``profiles/*
 about the world are ``reference`` data; every finding code is in the ``findings`` catalogue.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -27,11 +27,14 @@ class SourceInfo:
 
 
 def region_file_names(regions: list[models.Region]) -> list[str]:
-    """``<county_code>-<slug>.json`` per region; a repeated region gets ``-2``, ``-3`` …"""
+    """``<county_code>-<slug>.json`` per county unit, ``<unit_id>.json`` per free unit; a repeated
+    unit gets ``-2``, ``-3`` …"""
     seen: dict[str, int] = {}
     names = []
     for region in regions:
-        base = f"{region.county_code}-{slugify(reference.county_by_code(region.county_code).short_name)}"
+        county = region.county_code
+        base = (f"{county}-{slugify(reference.county_by_code(county).short_name)}"
+                if county is not None and region.unit_id == county else region.unit_id)
         seen[base] = seen.get(base, 0) + 1
         names.append(f"{base}.json" if seen[base] == 1 else f"{base}-{seen[base]}.json")
     return names
@@ -40,10 +43,14 @@ def region_file_names(regions: list[models.Region]) -> list[str]:
 def _region(text: str, values: RegionValues, document_id: str) -> models.Region:
     block = values.block
     summary = block.by_section().get(SUMMARY)
+    county = block.county
     return models.Region(
         document_id=document_id,
-        county_code=block.county.county_code,
-        county_name=block.county.county_name,
+        unit_id=block.unit_id,
+        county_code=county.county_code if county else None,
+        county_name=county.county_name if county else None,
+        county_codes=list(block.county_codes),
+        municipality_codes=list(block.municipality_codes),
         region_name=block.region_name,
         title=block.title,
         summary=text[summary[0].start : summary[0].end] if summary else None,
@@ -55,8 +62,10 @@ def _region(text: str, values: RegionValues, document_id: str) -> models.Region:
         contacts=values.contacts,
         goals=values.goals,
         purpose_items=values.purpose_items,
+        items=values.items,
         mentions=values.mentions,
-        quality=values.findings,
+        quality=[f.model_copy(update={"unit_id": block.unit_id, "county_code": county.county_code if county else None})
+                 for f in values.findings],
     )
 
 
@@ -74,7 +83,7 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         findings.add(Code.region_count_mismatch,
                      f"the intro claims {intro.regions_claimed} regions but {len(regions)} were found",
                      intro.claim or "")
-    with_project = {r.county_code for r in regions}
+    with_project = {code for r in regions for code in r.county_codes}
     document = models.Document(
         document_id=source.document_id,
         source_path=source.source_path,

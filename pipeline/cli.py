@@ -69,11 +69,12 @@ def regions_to_review(output_dir: Path) -> list[tuple[str, int]]:
     path = output_dir / "parquet" / "quality.parquet"
     if not path.is_file():
         return []
-    rows = pq.read_table(path, columns=["document_id", "county_code", "severity", "code"]).to_pylist()
+    rows = pq.read_table(path, columns=["document_id", "county_code", "unit_id", "severity", "code"]).to_pylist()
     counts: dict[tuple[str, str | None], Counter[tuple[str, str]]] = {}
     for row in rows:
         if row["severity"] in ("error", "warning"):
-            counts.setdefault((row["document_id"], row["county_code"]), Counter())[row["severity"], row["code"]] += 1
+            unit = row["unit_id"] or row["county_code"]
+            counts.setdefault((row["document_id"], unit), Counter())[row["severity"], row["code"]] += 1
     names = {c.county_code: c.county_name for c in reference.counties()}
 
     def where(county: str | None) -> str:

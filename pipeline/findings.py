@@ -54,6 +54,7 @@ class Code(str, Enum):
     no_regions_found = "no_regions_found"
     region_count_mismatch = "region_count_mismatch"
     duplicate_region = "duplicate_region"
+    unit_place_unknown = "unit_place_unknown"
     region_without_sections = "region_without_sections"
     contents_list_skipped = "contents_list_skipped"
     text_after_report = "text_after_report"
@@ -181,6 +182,9 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                     "regions"),
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
                                          "the number of region headings found", "regions"),
+    Code.unit_place_unknown: CodeInfo("warning", "sections", "a unit's county or municipality section names a "
+                                      "place that is no county or municipality of the reference data; it is not in "
+                                      "the unit's codes"),
     Code.duplicate_region: CodeInfo("error", "sections", "a region appears twice; both blocks are kept"),
     Code.contents_list_skipped: CodeInfo("info", "sections", "region headings with no text of their own, each "
                                          "found again later with its text (a contents list), were not read as "

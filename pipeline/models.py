@@ -70,6 +70,8 @@ class Finding(Model):
     """One quality finding: something a reviewer should know about the source or its extraction."""
 
     county_code: str | None = D(f"{_COUNTY}; null for a finding about the whole document")
+    unit_id: str | None = D("the unit the finding is about (the region's unit_id); null for a finding about the "
+                            "whole document", default=None)
     severity: Severity = D("error: the data is wrong or missing; warning: a reviewer should look; info: recorded")
     code: Code = D("kind of finding; the catalogue (pipeline/findings.py, docs) gives each code's meaning")
     field: str | None = D("the value the finding is about, named as in the region JSON: a count metric's id, "
@@ -261,6 +263,18 @@ class PurposeItem(Spanned):
     end: int = D(_END)
 
 
+class Item(Spanned):
+    """One item of a list section the profile declares as items (``reads_as = "items"``):
+    activities, goals, expected results …; a section of prose is one item with no label."""
+
+    section: SectionName = D("the section the item is in (its id in the profile)")
+    ordinal: int = D("position in its section's list, from 1", ge=1)
+    label: str | None = D("the item's label as written ('1.', '•', '–'); null for a section of prose")
+    text: str = D("the item's text after its label")
+    start: int = D(_START)
+    end: int = D(_END)
+
+
 class Mention(Spanned):
     """One place where an organisation is named."""
 
@@ -296,11 +310,19 @@ class Organisation(Model):
 
 
 class Region(Model):
-    """One region's full nested record: ``output/json/<document_id>/<county_code>-<slug>.json``."""
+    """One unit's (a region's, a project's) full nested record: ``output/json/<document_id>/<file>.json``,
+    ``<county_code>-<slug>.json`` for a county unit, ``<unit_id>.json`` for a free one."""
 
     document_id: str = D(_DOCUMENT)
-    county_code: str = D(_COUNTY)
-    county_name: str = D("official county name, e.g. 'Blekinge län'")
+    unit_id: str = D("the unit's stable id within its document: a county unit's county code ('10'); a free "
+                     "unit's (a project's) slug of its heading ('servicepunkt-norrlandet')")
+    county_code: str | None = D(f"{_COUNTY}: the county the unit is, or a free unit's first county; null when "
+                                "a free unit names none")
+    county_name: str | None = D("official county name of county_code, e.g. 'Blekinge län'")
+    county_codes: list[str] = D("every county the unit covers, in the order written (a county unit: its own)",
+                                default_factory=list)
+    municipality_codes: list[str] = D("SCB municipality codes of every municipality the unit names in its "
+                                      "municipality section, in the order written", default_factory=list)
     region_name: str = D("the region's name as its heading writes it, e.g. 'Region Blekinge'")
     title: str = D("the region's heading as written")
     summary: str | None = D("the text between the heading and the first label")
@@ -313,6 +335,8 @@ class Region(Model):
     contacts: list[Contact] = D("people in the contact section")
     goals: list[Goal] = D("numbered goals in order")
     purpose_items: list[PurposeItem] = D("lettered or numbered purpose items in order")
+    items: list[Item] = D("items of the profile's item sections, each naming its section, in document order",
+                          default_factory=list)
     mentions: list[Mention] = D("organisation and place mentions in document order")
     quality: list[Finding] = D("findings about this region")
 
@@ -402,9 +426,10 @@ class Extraction(Model):
         text = self.text
         known = {o.organisation_id for o in self.document.organisations}
         for region in self.regions:
-            spans: list[tuple[str, Section | Goal | PurposeItem]] = [(f"section {s.section}", s) for s in region.sections]
+            spans: list[tuple[str, Section | Goal | PurposeItem | Item]] = [(f"section {s.section}", s) for s in region.sections]
             spans += [(f"goal {g.ordinal}", g) for g in region.goals]
             spans += [(f"purpose item {p.ordinal}", p) for p in region.purpose_items]
+            spans += [(f"{i.section} item {i.ordinal}", i) for i in region.items]
             for label, span in spans:
                 if text[span.start : span.end] != span.text:
                     raise ValueError(

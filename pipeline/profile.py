@@ -34,9 +34,9 @@ EXTRA_LABEL_NOTE = 40
 EXTRA_LABEL_WORDS = 3
 """A known label followed by at most this many words before its colon is still that label."""
 
-ReadsAs = Literal["contacts", "partners", "goals", "purpose", "text"]
+ReadsAs = Literal["contacts", "partners", "goals", "purpose", "items", "text"]
 _FIELDS_READ_AS: dict[str, str] = {"contacts": "contacts", "partners": "mentions", "goals": "goals",
-                                   "purpose": "purpose_items", "text": "sections"}
+                                   "purpose": "purpose_items", "items": "items", "text": "sections"}
 
 
 class ProfileError(PipelineError):
@@ -105,10 +105,22 @@ class SubLabel(_Part):
 
 
 class RegionRule(_Part):
-    heading_forms: tuple[str, ...] = Field(min_length=1)
+    unit: Literal["county", "free"] = "county"
+    """What one block of the report is about: a county (its heading names it, ``heading_forms``) or
+    a free unit such as a project (its heading is the line before its first label, ``heading_before``)."""
+    heading_forms: tuple[str, ...] = ()
+    heading_before: str | None = None
+    """For free units: the id of the section whose label follows each unit's heading ("county" for
+    "Län:"); the heading is the paragraph of one line just before that label."""
     heading_max_length: int = Field(200, gt=0)
     summary_expected: bool = True
     """Whether a unit is expected to have text between its heading and its first label."""
+    county_section: str | None = None
+    """The id of a section that names the unit's county or counties ("Län: Västerbottens län och
+    Norrbottens län"), read into ``county_codes``."""
+    municipality_section: str | None = None
+    """The id of a section that names the unit's municipalities ("Kommun: Kiruna, Gällivare och
+    Pajala"), read into ``municipality_codes``."""
 
     @field_validator("heading_forms")
     @classmethod
@@ -121,8 +133,20 @@ class RegionRule(_Part):
                                      "place_aliases)")
             if not names:  # the same heading for every county: each unit would be read as the first county's
                 raise ValueError(f"heading form {form!r} names no county: it needs one of {{short_name}}, "
-                                 "{region_aliases}, {county_name} (units that are not counties are not supported yet)")
+                                 "{region_aliases}, {county_name}, {place_aliases}; for units that are not "
+                                 "counties (projects), set unit = \"free\" and heading_before")
         return forms
+
+    @model_validator(mode="after")
+    def _units_can_be_found(self) -> "RegionRule":
+        if self.unit == "county" and not self.heading_forms:
+            raise ValueError("county units need heading_forms (\"Region {short_name}\")")
+        if self.unit == "free" and self.heading_before is None:
+            raise ValueError("free units need heading_before: the id of the section whose label follows each "
+                             "unit's heading")
+        if self.unit == "free" and self.heading_forms:
+            raise ValueError("free units are found by heading_before, not heading_forms")
+        return self
 
 
 class CountRules(_Part):
@@ -304,6 +328,10 @@ class Profile(_Part):
         for sub in self.sub_labels:
             if sub.section not in ids:
                 raise ValueError(f"sub_labels: section {sub.section!r} is not a section or metric id")
+        for key in ("heading_before", "county_section", "municipality_section"):
+            named = getattr(self.regions, key)
+            if named is not None and named not in [s.id for s in self.sections]:
+                raise ValueError(f"regions.{key}: {named!r} is not the id of a section")
         return self
 
     # -- derived views every stage uses ---------------------------------------------------------

@@ -286,3 +286,29 @@ def period_parts() -> dict[str, tuple[int, int]]:
     (first month, last month)."""
     return {row["written"].casefold(): (int(row["first_month"]), int(row["last_month"]))
             for row in _rows("period_parts.csv")}
+
+
+@lru_cache(maxsize=None)
+def county_names() -> dict[str, str]:
+    """Every way a section naming a county writes it, case-folded -> county code: "Uppsala län",
+    "Uppsala", "Region Uppsala", a place alias ("Jämtland")."""
+    names: dict[str, str] = {}
+    for county in counties():
+        for name in (county.county_name, county.short_name, county.region_body, *county.region_aliases,
+                     *county.place_aliases, f"{genitive(county.short_name)} län"):
+            names.setdefault(name.casefold(), county.county_code)
+    return names
+
+
+@lru_cache(maxsize=None)
+def municipality_names() -> dict[str, str]:
+    """Every way a section naming a municipality writes it, case-folded -> municipality code:
+    "Östhammar", "Östhammars kommun", "Östhammar kommun", "Borås stad". In a section that names
+    municipalities, a bare name is that municipality even where it is also a common word ("Berg")."""
+    names: dict[str, str] = {}
+    for m in municipalities():
+        forms = [m.name, m.body_name, *(f"{name} {word}" for name in (m.name, genitive(m.name))
+                                        for word in MUNICIPALITY_WORDS)]
+        for form in forms:
+            names.setdefault(form.casefold(), m.municipality_code)
+    return names

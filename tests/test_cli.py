@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import SEED, cli, run_subprocess_cli
 
-TABLES = ["documents", "regions", "counts", "measures", "sections", "contacts", "goals", "purpose_items", "organisations", "mentions",
+TABLES = ["documents", "regions", "counts", "measures", "sections", "contacts", "goals", "purpose_items", "items", "organisations", "mentions",
           "quality", "counties"]
 
 

@@ -60,7 +60,7 @@ def test_excel_csv_is_what_swedish_excel_opens_right(exported, seed_output):
     rows = pq.read_metadata(seed_output / "parquet" / "regions.parquet").num_rows
     assert raw.count(b"\r\n") == rows + 1  # every record ends in CRLF (a summary's own line breaks stay inside quotes)
     assert "Västra Götalands län".encode() in raw  # å, ä, ö as UTF-8 after the mark
-    assert b'\r\ntillvaxtverket-sa-arbetar-regionerna;="01";Stockholms l' in raw  # "01", not 1
+    assert b'\r\ntillvaxtverket-sa-arbetar-regionerna;="01";="01";Stockholms l' in raw  # "01", not 1 (unit id and county)
     for table in TABLES:
         with (exported / "csv-excel" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.DictReader(stream, delimiter=";"))
@@ -68,8 +68,9 @@ def test_excel_csv_is_what_swedish_excel_opens_right(exported, seed_output):
         assert len(rows) == len(parquet)
         for row, stored in zip(rows, parquet):
             for column, value in stored.items():
-                if isinstance(value, list):  # ["Almi", "ALMI"] reads "Almi; ALMI"
-                    assert row[column] == "; ".join(value), (table, column)
+                if isinstance(value, list):  # ["Almi", "ALMI"] reads "Almi; ALMI"; ["10"] reads ="10", a text
+                    joined = "; ".join(value)
+                    assert row[column] == (f'="{joined}"' if joined.isdigit() else joined), (table, column)
                 elif isinstance(value, float):  # 0.9 reads "0,9"
                     assert "." not in row[column] and float(row[column].replace(",", ".")) == value
 

@@ -85,7 +85,7 @@ class DocumentOrganisations:
 class RegionMentions:
     """One region's organisation mentions, one per span, with the findings they raise."""
 
-    def __init__(self, county: County, resolver: Resolver, organisations: DocumentOrganisations,
+    def __init__(self, county: County | None, resolver: Resolver, organisations: DocumentOrganisations,
                  findings: Findings) -> None:
         self.county = county
         self.resolver = resolver
@@ -349,7 +349,7 @@ def document_entities(text: str, blocks: Iterable[RegionBlock], rules: EntityRul
     doc = analyse(text, rules)
     doc_ents = EntityIndex(doc.ents)
     for block in blocks:
-        findings = Findings(block.county.county_code)
+        findings = Findings(block.county_code)
         findings.extend(block.findings)
         mentions = RegionMentions(block.county, rules.resolver, organisations, findings)
         people = find_region_entities(text, block, doc, doc_ents, mentions, rules)

@@ -462,7 +462,7 @@ def compile_entities(profile: Profile, lists: ListPatterns) -> EntityRules:
         contact_sections=frozenset(profile.sections_read_as("contacts")))
 
 
-def find_entities(section: Span, county: County, section_name: str, rules: EntityRules,
+def find_entities(section: Span, county: County | None, section_name: str, rules: EntityRules,
                   doc_ents: list[Span] | None = None) -> SectionEntities:
     """Returns the names in one section, a span of the document's ``Doc``; offsets are the text's.
     ``doc_ents`` is ``list(doc.ents)``, given once per document (it is slow to compute)."""
@@ -523,6 +523,8 @@ def find_entities(section: Span, county: County, section_name: str, rules: Entit
     for token in candidates:
         if token.i in covered:
             continue
+        if county is None and (token.lower_ in words.own_region or token.text in words.own_county_board):
+            continue  # "regionen" in a unit with no county: no body it can mean
         if token.lower_ in words.own_region:
             body = resolver.region_body(county)
             mentions.append(EntitySpan(body.organisation_id, token.text, token.idx, token.idx + len(token), "regional"))

@@ -35,6 +35,7 @@ TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "contacts": (models.Contact, models.Region),
     "goals": (models.Goal, models.Region),
     "purpose_items": (models.PurposeItem, models.Region),
+    "items": (models.Item, models.Region),
     "organisations": (models.Organisation, models.Region),
     "mentions": (models.Mention, models.Region),
     "quality": (models.Finding, models.Region),
@@ -49,6 +50,7 @@ PRIMARY_KEYS = {
     "contacts": ["document_id", "start"],
     "goals": ["document_id", "start"],
     "purpose_items": ["document_id", "start"],
+    "items": ["document_id", "start"],
     "organisations": ["document_id", "organisation_id"],
     "mentions": ["document_id", "start", "end"],
     "counties": ["document_id", "county_code"],
@@ -60,7 +62,7 @@ FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but m
     "counts": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     "measures": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     **{table: [(["document_id"], "documents", ["document_id"])]
-       for table in ("sections", "goals", "purpose_items", "organisations", "counties")},
+       for table in ("sections", "goals", "purpose_items", "items", "organisations", "counties")},
 }
 _TYPES = {pa.string(): "string", pa.int64(): "integer", pa.bool_(): "boolean", pa.float64(): "number"}
 

@@ -1,6 +1,7 @@
 """Tables: extractions become the flat tables of the data contract, with explicit Arrow types.
 
-Every table carries ``document_id``; tables about a region carry ``county_code``. Offsets
+Every table carries ``document_id``; tables about a unit (a region, a project) carry its
+``unit_id`` and ``county_code`` (null for a free unit that names no county). Offsets
 (``start``/``end``) point into ``interim/<document_id>/text.txt``.
 
 Counts meet the profile twice: the long ``counts`` table has one row per metric per region, for
@@ -26,7 +27,8 @@ def _schema(*columns: tuple[str, pa.DataType, bool]) -> pa.Schema:
 
 
 _DOC = ("document_id", _S, False)
-_COUNTY = ("county_code", _S, False)
+_UNIT = ("unit_id", _S, False)
+_COUNTY = ("county_code", _S, True)
 _SPAN = (("start", _I, False), ("end", _I, False))
 
 COUNT_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
@@ -86,27 +88,30 @@ def _columns(metrics: Metrics) -> dict[str, tuple[tuple[str, pa.DataType, bool],
             ("regions_found", _I, False), ("regions_claimed", _I, True), ("regions_claimed_of", _I, True),
         ),
         "regions": (
-            _DOC, _COUNTY, ("county_name", _S, False), ("region_name", _S, False), ("title", _S, False),
+            _DOC, _UNIT, _COUNTY, ("county_name", _S, True), ("county_codes", pa.list_(_S), False),
+            ("municipality_codes", pa.list_(_S), False), ("region_name", _S, False), ("title", _S, False),
             ("summary", _S, True),
             *[(column, kind, nullable) for metric, type_ in metrics
               for column, _, kind, nullable in metric_columns(metric, type_)],
             ("heading_start", _I, False), ("heading_end", _I, False),
         ),
         "counts": (
-            _DOC, _COUNTY, ("metric", _S, False), *COUNT_PARTS, ("start", _I, True), ("end", _I, True),
+            _DOC, _UNIT, _COUNTY, ("metric", _S, False), *COUNT_PARTS, ("start", _I, True), ("end", _I, True),
         ),
         "measures": (
-            _DOC, _COUNTY, ("metric", _S, False), *MEASURE_PARTS, ("start", _I, True), ("end", _I, True),
+            _DOC, _UNIT, _COUNTY, ("metric", _S, False), *MEASURE_PARTS, ("start", _I, True), ("end", _I, True),
         ),
-        "sections": (_DOC, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "sections": (_DOC, _UNIT, _COUNTY, ("section", _S, False), ("label", _S, True), ("text", _S, False), *_SPAN),
         "contacts": (
-            _DOC, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
+            _DOC, _UNIT, _COUNTY, ("name", _S, False), ("role", _S, True), ("role_raw", _S, True),
             ("organisation_id", _S, True), ("organisation_raw", _S, True), ("email", _S, True), ("phone", _S, True),
             ("status", _S, False),
             ("note", _S, True), ("source_line", _S, False), *_SPAN,
         ),
-        "goals": (_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
-        "purpose_items": (_DOC, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "goals": (_DOC, _UNIT, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "purpose_items": (_DOC, _UNIT, _COUNTY, ("ordinal", _I, False), ("label", _S, True), ("text", _S, False), *_SPAN),
+        "items": (_DOC, _UNIT, _COUNTY, ("section", _S, False), ("ordinal", _I, False), ("label", _S, True),
+                  ("text", _S, False), *_SPAN),
         "organisations": (
             _DOC, ("organisation_id", _S, False), ("name", _S, False), ("kind", _S, True),
             ("aliases", pa.list_(_S), False), ("registered", _B, False), ("parent_id", _S, True),
@@ -114,14 +119,14 @@ def _columns(metrics: Metrics) -> dict[str, tuple[tuple[str, pa.DataType, bool],
             ("registry_suggestions", pa.list_(_S), False),
         ),
         "mentions": (
-            _DOC, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
+            _DOC, _UNIT, _COUNTY, ("section", _S, False), ("organisation_id", _S, False), ("surface", _S, False),
             ("method", _S, False), ("score", _F, True), ("office", _S, True), *_SPAN,
         ),
         "quality": (
-            _DOC, ("county_code", _S, True), ("severity", _S, False), ("code", _S, False), ("field", _S, True), ("message", _S, False),
+            _DOC, ("county_code", _S, True), ("unit_id", _S, True), ("severity", _S, False), ("code", _S, False), ("field", _S, True), ("message", _S, False),
             ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
         ),
-        "counties": (_DOC, _COUNTY, ("county_name", _S, False), ("has_project", _B, False)),
+        "counties": (_DOC, ("county_code", _S, False), ("county_name", _S, False), ("has_project", _B, False)),
     }
 
 
@@ -134,6 +139,7 @@ GRAINS = {
     "contacts": "One row per person per contact line per region",
     "goals": "One row per goal per region, in document order",
     "purpose_items": "One row per purpose item per region, in document order",
+    "items": "One row per item of an item section (reads_as = items) per unit; the section column names which",
     "organisations": "One row per organisation referred to per document",
     "mentions": "One row per organisation mention per section per region",
     "quality": "One row per quality finding; county_code is null for document-level findings",
@@ -164,14 +170,14 @@ def rows(extraction: Extraction, metrics: Metrics, dumped: dict | None = None) -
         for item in items:
             add(table, d, item)
     for region in data["regions"]:
-        r = d | {"county_code": region["county_code"]}
+        r = d | {"county_code": region["county_code"], "unit_id": region["unit_id"]}
         spread = {}
         for metric, kind in metrics:
             count = region[metric]
             spread |= {column: count[part] for column, part, _, _ in metric_columns(metric, kind)}
             add("counts" if kind == "count" else "measures", r, {"metric": metric}, count)
         add("regions", r, region, spread)
-        for table in ("sections", "contacts", "goals", "purpose_items", "mentions"):
+        for table in ("sections", "contacts", "goals", "purpose_items", "items", "mentions"):
             for item in region[table]:
                 add(table, r, item)
         for finding in region["quality"]:

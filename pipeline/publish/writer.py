@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from pipeline import __version__
+from pipeline import __version__, reference
 from pipeline.errors import writing
 from pipeline.models import Extraction
 from pipeline.profile import Profile
@@ -164,7 +164,8 @@ class OutputWriter:
             companion.add(extraction, files)
         self.sources.append({k: doc[k] for k in ("document_id", "source_path", "source_format", "source_sha256")})
         self.redaction = doc["redaction_salt_fingerprint"]  # one setting per run
-        self.counties.update((r["county_code"], r["county_name"]) for r in data["regions"])
+        self.counties.update((code, reference.county_by_code(code).county_name)
+                             for r in data["regions"] for code in r["county_codes"])
 
     def add_rows(self, table_rows: dict[str, list[dict]]) -> None:
         """Buffers rows and writes a row group once a table has ROW_GROUP_ROWS of them."""

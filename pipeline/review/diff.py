@@ -55,13 +55,13 @@ _TEXT = (str, type(None))
 _FINDING = {"severity": str, "code": str, "evidence": _TEXT}
 _DOCUMENT_SHAPE = {"title": _TEXT, "organisations": [{"organisation_id": str, "name": str}], "quality": [_FINDING]}
 _REGION_SHAPE = {
-    "county_code": str, "county_name": str, "region_name": str, "title": str,
+    "county_code": _TEXT, "county_name": _TEXT, "region_name": str, "title": str,
     "contacts": [{"name": str, "role": _TEXT, "organisation_id": _TEXT, "status": str}],
     "goals": [{"label": _TEXT, "ordinal": int, "text": str}],
     "mentions": [{"organisation_id": str}],
     "quality": [_FINDING],
 }
-_COUNT_SHAPE = {"value": (int, type(None)), "basis": str, "raw": _TEXT}
+_COUNT_SHAPE = {"value": (int, float, type(None)), "basis": str, "raw": _TEXT}
 
 
 def _shape_problem(value: object, shape: Any, where: str) -> str | None:
@@ -113,7 +113,7 @@ def _add(snapshot: Snapshot, document_id: str, name: str, content: str | dict) -
         snapshot.documents[document_id] = data
     else:
         regions = snapshot.regions.setdefault(document_id, {})
-        key = data["county_code"]
+        key = data.get("unit_id") or data["county_code"]  # files before units had no unit_id: their county
         seen = Counter(k.split("#")[0] for k in regions)
         regions[key if not seen[key] else f"{key}#{seen[key] + 1}"] = data
 
@@ -250,7 +250,7 @@ def report_schema() -> dict:
 
 POSITIONAL = frozenset({"start", "end", "heading_start", "heading_end", "ordinal"})
 """Keys that say where a value sits, not what it is; they never make a change."""
-REGION_IDENTITY = frozenset({"document_id", "county_code", "county_name"})
+REGION_IDENTITY = frozenset({"document_id", "unit_id", "county_code", "county_name"})
 """The keys a region is matched on."""
 DOCUMENT_DERIVED = frozenset({"document_id", "region_files"})
 """document.json keys that are the document's identity or follow from its regions (reported as
@@ -478,7 +478,9 @@ position, so a line added above the finding, or a region file written region-loc
 
 
 def _without_line(finding: dict) -> dict:
-    """A finding with the line numbers its message names left out."""
+    """A finding with the line numbers its message names left out, and without its ``unit_id``
+    (the unit it is listed under already says it; 0.1.0 findings have none)."""
+    finding = {k: v for k, v in finding.items() if k != "unit_id"}
     message = finding.get("message")
     return finding | {"message": LINE_NUMBER.sub("line …", message)} if isinstance(message, str) else finding
 

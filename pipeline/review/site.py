@@ -164,6 +164,12 @@ def _spans(region: Region, names: dict[str, str], profile: Profile) -> list[dict
         spans.append({"kind": "goal", "field": f"goal {g.ordinal}", "value": g.label or str(g.ordinal),
                       "rule": f"numbered item, label {g.label!r} as written", "start": g.start, "end": g.end,
                       "details": _details(g, {"ordinal"})})
+    for item in region.items:
+        spans.append({"kind": "goal", "field": f"{item.section} item {item.ordinal}",
+                      "value": item.label or f"{item.section} (prose)",
+                      "rule": f"item of the {item.section} section" + (f", label {item.label!r} as written" if item.label
+                                                                       else ": a section of prose is one item"),
+                      "start": item.start, "end": item.end, "details": _details(item, {"ordinal"})})
     for p in region.purpose_items:
         spans.append({"kind": "purpose", "field": f"purpose item {p.ordinal}", "value": p.label or str(p.ordinal),
                       "rule": "lettered or numbered item of the purpose section", "start": p.start, "end": p.end,
@@ -281,6 +287,14 @@ def _highlighted(text: str, offset: int, spans: list[dict], findings: list[Place
 _BAR_CLASSES = ("b-1", "b-2", "b-3", "b-4")
 
 
+def unit_label(region: Region) -> str:
+    """How the site names a unit: a county unit by its code and county ("10 Blekinge län"), a free
+    unit (a project) by its heading."""
+    if region.county_code is not None and region.unit_id == region.county_code:
+        return f"{region.county_code} {region.county_name}"
+    return region.title
+
+
 def _label(metric_id: str) -> str:
     return metric_id.replace("_", " ")
 
@@ -298,9 +312,10 @@ def _chart(extraction: Extraction, profile: Profile, region_ids: dict[str, str])
     head = "".join(f'<th scope="col"><span class="swatch {css}" aria-hidden="true"></span>{html.escape(_label(m.id))}'
                    f"</th>" for m, css in zip(metrics, _BAR_CLASSES))
     rows = []
-    for county in reference.counties():
-        name = html.escape(f"{county.county_code} {county.county_name}")
-        region = by_county.get(county.county_code)
+    county_units = all(r.unit_id == r.county_code for r in extraction.regions)
+    units = ([(html.escape(f"{c.county_code} {c.county_name}"), by_county.get(c.county_code)) for c in reference.counties()]
+             if county_units else [(html.escape(unit_label(r)), r) for r in extraction.regions])
+    for name, region in units:
         if region is None:
             rows.append(f'<tr><th scope="row">{name}</th><td colspan="{max(1, len(metrics))}" class="c-none">'
                         f"no project</td></tr>")
@@ -314,10 +329,11 @@ def _chart(extraction: Extraction, profile: Profile, region_ids: dict[str, str])
             else:
                 cells.append(f'<td><span class="barcell"><span class="bar {css}" style="--w:{value / top:.4f}">'
                              f'</span><span class="v">{html.escape(count_text(count))}</span></span></td>')
-        rows.append(f'<tr><th scope="row"><a href="#{region_ids[region.county_code]}">{name}</a></th>'
+        rows.append(f'<tr><th scope="row"><a href="#{region_ids[region.unit_id]}">{name}</a></th>'
                     f'{"".join(cells)}</tr>')
-    return (f'<table class="chart"><caption>{html.escape(label.capitalize())} per county</caption>'
-            f'<thead><tr><th scope="col">County</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    per = "county" if county_units else "unit"
+    return (f'<table class="chart"><caption>{html.escape(label.capitalize())} per {per}</caption>'
+            f'<thead><tr><th scope="col">{per.capitalize()}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _severity_counts(findings: list[Finding]) -> str:
@@ -334,7 +350,7 @@ def _region_index(extraction: Extraction, profile: Profile, region_ids: list[str
         counts = "".join(f'<td data-label="{html.escape(_label(m))}">{html.escape(count_text(region.counts.get(m)))}</td>'
                          for m in metrics)
         rows.append(
-            f'<tr><th scope="row"><a href="#{anchor}">{region.county_code} {html.escape(region.county_name)}</a>'
+            f'<tr><th scope="row"><a href="#{anchor}">{html.escape(unit_label(region))}</a>'
             f' <span class="sub" lang="sv">{html.escape(region.title)}</span></th>{counts}'
             f'<td data-label="contacts">{len(region.contacts)}</td><td data-label="goals">{len(region.goals)}</td>'
             f'<td data-label="findings" class="{"has" if region.quality else ""}">'
@@ -431,14 +447,14 @@ def document_fragment(extraction: Extraction, profile: Profile, since: list | No
         f"{key}--{n}" for n in range(len(extraction.regions))]
     first_region = {}
     for region, anchor in zip(extraction.regions, region_ids):
-        first_region.setdefault(region.county_code, anchor)
+        first_region.setdefault(region.unit_id, anchor)
 
     entries: list[tuple[str, Finding, str, str]] = []
     for finding in doc.quality:
         entries.append((f"{key}-f{len(entries)}", finding, "document", "whole document"))
     for region, anchor in zip(extraction.regions, region_ids):
         for finding in region.quality:
-            entries.append((f"{key}-f{len(entries)}", finding, anchor, f"{region.county_code} {region.county_name}"))
+            entries.append((f"{key}-f{len(entries)}", finding, anchor, unit_label(region)))
     placed = [Placed(fid, f.severity, f.start, max(f.end if f.end is not None else f.start, f.start + 1))
               for fid, f, _, _ in entries if f.start is not None]
 
@@ -477,9 +493,9 @@ def document_fragment(extraction: Extraction, profile: Profile, since: list | No
                            for i, s in enumerate(spans)})
         counts = " · ".join(f"{_label(m)}: {c.value if c.value is not None else '–'}"
                             for m, c in region.counts.items())
-        title = f"{region.county_code} {region.county_name}"
+        title = unit_label(region)
         parts.append(
-            f'<article class="region" id="{anchor}" data-county="{region.county_code}" '
+            f'<article class="region" id="{anchor}" data-county="{region.county_code or ""}" '
             f'aria-labelledby="{anchor}-title">'
             f'<h4 id="{anchor}-title">{html.escape(title)} — <span lang="sv">{html.escape(region.title)}</span></h4>'
             f'<p class="meta">{html.escape(counts)} · {len(region.contacts)} contacts · {len(region.goals)} goals · '

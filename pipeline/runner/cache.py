@@ -207,7 +207,10 @@ def _segmentation_data(segmentation: Segmentation) -> dict:
         "title": _line(segmentation.title),
         "findings": [f.model_dump(mode="json") for f in segmentation.findings],
         "regions": [{
-            "county_code": block.county.county_code,
+            "county_code": block.county_code,
+            "unit_id": block.unit_id,
+            "county_codes": list(block.county_codes),
+            "municipality_codes": list(block.municipality_codes),
             "region_name": block.region_name,
             "title": block.title,
             "heading_start": block.heading_start,
@@ -224,7 +227,10 @@ def _segmentation(data: dict, length: int) -> Segmentation:
     segmentation = Segmentation(
         intro=tuple(Line(*line) for line in data["intro"]),
         regions=tuple(RegionBlock(
-            county=reference.county_by_code(block["county_code"]),
+            county=reference.county_by_code(block["county_code"]) if block["county_code"] is not None else None,
+            unit_id=block["unit_id"],
+            county_codes=tuple(block["county_codes"]),
+            municipality_codes=tuple(block["municipality_codes"]),
             region_name=block["region_name"],
             title=block["title"],
             heading_start=block["heading_start"],

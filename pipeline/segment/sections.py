@@ -26,6 +26,7 @@ from pipeline.findings import Code
 from pipeline.models import Finding
 from pipeline.profile import OTHER, SUMMARY, Profile
 from pipeline.reference import County
+from pipeline.slugs import slugify
 
 LABEL_SIMILARITY = 0.85
 """A ``Something:`` prefix at least this similar to a known label is taken as that label."""
@@ -60,13 +61,22 @@ class SectionSpan:
 
 @dataclass(frozen=True)
 class RegionBlock:
-    county: County
+    county: County | None
+    """The unit's county: the county a county unit is; a free unit's first county, or None."""
     region_name: str
     title: str
     heading_start: int
     heading_end: int
     sections: tuple[SectionSpan, ...]
     findings: tuple[Finding, ...]
+    unit_id: str = ""
+    """The unit's stable id: a county unit's county code, a free unit's slug of its title."""
+    county_codes: tuple[str, ...] = ()
+    municipality_codes: tuple[str, ...] = ()
+
+    @property
+    def county_code(self) -> str | None:
+        return self.county.county_code if self.county is not None else None
 
     def by_section(self) -> dict[str, list[SectionSpan]]:
         """The block's section spans by section id, in text order."""
@@ -340,7 +350,7 @@ def _content_span(lines: list[Line], first: int, last: int, content_start: int, 
 
 
 def _segment_block(
-    lines: list[Line], first: int, last: int, county: County, rules: SegmentRules
+    lines: list[Line], first: int, last: int, county: County | None, rules: SegmentRules
 ) -> tuple[list[SectionSpan], list[Finding]]:
     """Splits lines[first..last] (the block after its heading) into sections."""
     profile = rules.profile
@@ -577,7 +587,7 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
     """Expected sections a region lacks, empty sections and count lines, and repeated sections."""
     findings = []
     by_section = block.by_section()
-    county = block.county.county_code
+    county = block.county_code
 
     def add(code: Code, section: str, message: str, evidence: str, start: int | None, end: int | None) -> None:
         findings.append(Finding(county_code=county, severity=code.severity, code=code,
@@ -698,7 +708,8 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
     reworded: set[int] = set()
     title = title_line(lines, profile)
     lookalike: set[int] = set()
-    for i in range(title or 0, len(lines)):
+    free = profile.regions.unit == "free"
+    for i in range(title or 0, len(lines)) if not free else ():
         found = _heading(lines, i, aliases, profile)
         if found is None and _LOOKALIKE.search(lines[i].text):
             found = _heading(lines, i, aliases, profile, lines[i].text.translate(LOOKALIKES))
@@ -709,8 +720,10 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
             reworded.add(i)
         if found is not None:
             headings.append((i, found))
+    if free:
+        headings = [(i, (lines[i].text, None, crowded)) for i, crowded in _free_headings(lines, title, profile)]
     findings: list[Finding] = []
-    headings, listed = _without_contents_lists(lines, headings)
+    headings, listed = _without_contents_lists(lines, headings) if not free else (headings, [])
     if listed:
         first = lines[listed[0]]
         findings.append(_finding(None, Code.contents_list_skipped,
@@ -748,11 +761,13 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
             block_findings.insert(0, _finding(county, Code.heading_without_blank_line,
                 "region heading has no blank line before or after it; read as a heading all the same",
                 heading, heading.text))
-        if county.county_code in seen:
+        unit_id = county.county_code if county is not None else slugify(heading.text)
+        if unit_id in seen:
+            name = county.county_name if county is not None else repr(heading.text)
             block_findings.insert(0, _finding(county, Code.duplicate_region,
-                f"{county.county_name} appears again (first at line {seen[county.county_code].number}); both are kept",
+                f"{name} appears again (first at line {seen[unit_id].number}); both are kept",
                 heading, heading.text))
-        seen.setdefault(county.county_code, heading)
+        seen.setdefault(unit_id, heading)
         if not sections:
             block_findings.append(_finding(county, Code.region_without_sections,
                 "region heading is followed by no text: none of the region's values can be read (a web page "
@@ -763,11 +778,76 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
                               for cut, label in cuts if heading.start <= cut.start and
                               (n + 1 >= len(headings) or cut.start < lines[headings[n + 1][0]].start))
         block = RegionBlock(county=county, region_name=alias, title=heading.text, heading_start=heading.start,
-                            heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings))
+                            heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings),
+                            unit_id=unit_id, county_codes=(county.county_code,) if county is not None else ())
+        block = _with_places(text, block, profile)
         regions.append(block.with_findings(_section_findings(block, profile)))
     intro_end = headings[0][0] if headings else len(lines)
     return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings),
                         title=lines[title] if title is not None else None)
+
+
+def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> list[tuple[int, bool]]:
+    """The heading lines of free units, and whether each lacks its blank line before: the line just
+    before each label of the ``heading_before`` section (blank lines between them allowed), one
+    line that is not a label and does not end like a sentence. A heading run into the previous
+    unit's last line (a PDF's page break) needs its blank line after it."""
+    wanted = profile.regions.heading_before
+    found = []
+    for i in range((title or -1) + 1, len(lines)):
+        label = profile.labels.match(lines[i].text) if not lines[i].blank else None
+        if label is None or label[0] != wanted:
+            continue
+        j = i - 1
+        while j > (title if title is not None else -1) and lines[j].blank:
+            j -= 1
+        if j <= (title if title is not None else -1) or (found and j <= found[-1][0]):
+            continue
+        text = lines[j].text
+        crowded = j > 0 and not lines[j - 1].blank
+        if ((crowded and j == i - 1) or _TERMINAL.search(text) or len(text) > profile.regions.heading_max_length
+                or profile.labels.match(text) is not None or _LIST_MARKER.match(text)):
+            continue
+        found.append((j, crowded))
+    return found
+
+
+_PLACE_SEPARATORS = re.compile(r"\s*(?:,|;|/|\bsamt\b|\boch\b|&)\s*")
+
+
+def _with_places(text: str, block: RegionBlock, profile: Profile) -> RegionBlock:
+    """The block with the counties and municipalities its ``county_section`` and
+    ``municipality_section`` name (codes in the order written); a name that is none of them is
+    reported (``unit_place_unknown``), so a unit's place is never left out in silence."""
+    rule = profile.regions
+    if rule.county_section is None and rule.municipality_section is None:
+        return block
+    spans = block.by_section()
+    counties, municipalities, findings = list(block.county_codes), list(block.municipality_codes), []
+    for section, codes, names, field in ((rule.county_section, counties, reference.county_names(), "county_codes"),
+                                         (rule.municipality_section, municipalities, reference.municipality_names(),
+                                          "municipality_codes")):
+        for span in spans.get(section, [])[:1] if section else []:
+            written = text[span.start : span.end]
+            for part in _PLACE_SEPARATORS.split(written):
+                part = part.strip(" .")
+                if not part:
+                    continue
+                code = names.get(" ".join(part.split()).casefold())
+                if code is None:
+                    findings.append(Finding(county_code=block.county_code, severity=Code.unit_place_unknown.severity,
+                                            code=Code.unit_place_unknown, field=field,
+                                            message=f"{part!r} in the {section} section is no "
+                                                    f"{'county' if field == 'county_codes' else 'municipality'} "
+                                                    "of the reference data; it is not in the unit's codes",
+                                            evidence=part, start=span.start, end=span.end))
+                elif code not in codes:
+                    codes.append(code)
+    county = block.county
+    if county is None and counties:
+        county = reference.county_by_code(counties[0])
+    return replace(block, county=county, county_codes=tuple(counties), municipality_codes=tuple(municipalities),
+                   findings=(*block.findings, *findings))
 
 
 def with_reader_findings(segmentation: Segmentation, findings: tuple[Finding, ...], length: int) -> Segmentation:
@@ -784,7 +864,7 @@ def with_reader_findings(segmentation: Segmentation, findings: tuple[Finding, ..
         if where is None:
             rest.append(finding)
         else:
-            code = blocks[where].county.county_code
+            code = blocks[where].county_code
             placed.setdefault(where, []).append(finding.model_copy(update={"county_code": code}))
     regions = tuple(block.with_findings(placed.get(i, [])) for i, block in enumerate(blocks))
     return Segmentation(segmentation.intro, regions, (*rest, *segmentation.findings), segmentation.title)

@@ -34,7 +34,7 @@ _UNFINISHED = re.compile(r"[^.:;!?)\"”]$")
 class ListEntry:
     """One goal or purpose item: label as written, its text and span, and how it was read."""
 
-    label: str
+    label: str | None
     text: str
     start: int
     end: int
@@ -246,6 +246,20 @@ def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Fi
         findings.add(Code.items_numbering_gap,
                      f"the {kind} items are numbered {entry.label!r} where {expected} comes next: items may be "
                      "missing, or read from elsewhere", entry.label or "", entry.start, entry.end, field=field)
+    return items
+
+
+def read_section_items(text: str, spans: list[SectionSpan],
+                       worded: re.Pattern[str] | None = None) -> list[tuple[int, ListEntry]]:
+    """The items of one item section (``reads_as = "items"``), numbered from 1: its numbered or
+    bulleted items, or, for a section of prose, the whole text as one item with no label."""
+    items: list[tuple[int, ListEntry]] = []
+    for span in spans:
+        entries = parse_items(text, span.start, span.end, "goals", worded)
+        if not entries and span.end > span.start:
+            entries = [ListEntry(None, text[span.start : span.end], span.start, span.end)]
+        for entry in entries:
+            items.append((len(items) + 1, entry))
     return items
 
 

@@ -21,7 +21,7 @@ from pipeline.segment.sections import item_word_label
 from pipeline.values.contacts import ContactPatterns, compile_contacts, read_contacts
 from pipeline.values.counts import CountPatterns, compile_counts, read_count
 from pipeline.values.intro import Intro, IntroPatterns, compile_intro, parse_intro
-from pipeline.values.items import read_items
+from pipeline.values.items import read_items, read_section_items
 from pipeline.values.measures import MeasurePatterns, compile_measures, heading_unit, read_measure
 
 
@@ -55,6 +55,7 @@ class RegionValues:
     contacts: list[models.Contact]
     goals: list[models.Goal]
     purpose_items: list[models.PurposeItem]
+    items: list[models.Item]
     mentions: list[models.Mention]
     findings: list[Finding]
 
@@ -100,7 +101,11 @@ def region_values(text: str, block: RegionBlock, found: RegionEntities, organisa
     purpose_items = [models.PurposeItem(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
                      for n, e in read_items(text, _spans(by_section, profile.sections_read_as("purpose")), "purpose",
                                             findings, rules.item_labels)]
-    return RegionValues(block, counts, contacts, goals, purpose_items, mentions.in_order(), findings.closed())
+    items = [models.Item(section=section, ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
+             for section in profile.sections_read_as("items")
+             for n, e in read_section_items(text, by_section.get(section, []), rules.item_labels)]
+    return RegionValues(block, counts, contacts, goals, purpose_items, sorted(items, key=lambda i: i.start),
+                        mentions.in_order(), findings.closed())
 
 
 def unit_values(text: str, segmentation: Segmentation, entities: DocumentEntities, rules: ValueRules) -> UnitValues:

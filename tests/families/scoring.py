@@ -9,7 +9,7 @@ expected value is one point:
   ``qualifier`` and ``raw`` text; a date; a period's ``start`` and ``end``. A ``none`` value is
   right when the pipeline gives none; an ``unreadable`` one only when it gives none *and* reports a
   finding at that metric;
-- each item section's labels, in order; each contact's name.
+- each item section's labels, in order (an extra item is a wrong value too); each contact's name.
 
 A wrong value is *flagged* when the unit has a finding at that field, and *silent* otherwise (the
 outcome that must never happen). Run ``python -m tests.families.scoring`` for every miss.
@@ -119,6 +119,8 @@ def _value_right(want: dict, got, region: Region, metric: str) -> bool:
     ok = _same_number(float(want["value"]), got.value) and got.qualifier == want.get("qualifier", "exact")
     if "raw" in want and want["raw"] is not None:
         ok = ok and " ".join((got.raw or "").split()) == " ".join(want["raw"].split())
+    if "unit_raw" in want:
+        ok = ok and isinstance(got, Measure) and got.unit_raw == want["unit_raw"]
     return ok
 
 
@@ -153,6 +155,18 @@ def score(path: Path, family: str, form: str = "text") -> Score:
             got = region.counts.get(metric) if region else None
             check(region is not None and _value_right(want, got, region, metric), title, metric, want,
                   got.model_dump(exclude={"start", "end"}) if got is not None else None, region)
+        for section, labels in unit.get("items", {}).items():
+            got_labels = [i.label for i in region.items if i.section == section] if region else []
+            for n in range(max(len(labels), len(got_labels))):
+                want = labels[n] if n < len(labels) else "(none)"
+                got = got_labels[n] if n < len(got_labels) else "(none)"
+                check(want == got, title, "items", f"{section} {n + 1}: {want}", got, region)
+        if "contacts" in unit:
+            names = [c.name for c in region.contacts] if region else []
+            for n in range(max(len(unit["contacts"]), len(names))):
+                want = unit["contacts"][n] if n < len(unit["contacts"]) else "(none)"
+                got = names[n] if n < len(names) else "(none)"
+                check(want == got, title, "contacts", want, got, region)
     for extra in found[len(expected["units"]):]:
         check(False, extra.title, "title", None, extra.title, extra)
     return result
