@@ -32,8 +32,7 @@ from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
 from pipeline.redact import Redactor, salt_fingerprint
 from pipeline.errors import UnusableInputError
-from pipeline.segment.sections import (SegmentRules, Segmentation, segment, split_lines, title_line,
-                                       with_reader_findings)
+from pipeline.segment.sections import SegmentRules, Segmentation, segment, with_reader_findings
 from pipeline.values.stage import UnitValues, ValueRules, unit_values
 
 __all__ = ["STAGES", "CompiledProfile", "SourceInfo", "Stage", "Store", "build_extraction", "compile_profile", "extract"]
@@ -248,16 +247,29 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     return Walk(extraction, normalised, ran)
 
 
+RECOGNITION_LINES = 40
+"""A report's title is among its first this many lines that are not blank (after a web site's
+header and menus, where a saved page has them)."""
+
+
 def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: CompiledProfile) -> None:
     """Refuses a document that has another shipped family's title line and not this profile's (a
     sibling report dropped into raw/): read as this family, its values would be wrong."""
     if segmentation.title is not None or not compiled.siblings:
         return
-    lines = split_lines(text)
+    heads = [" ".join(line.split()).casefold() for line in text.split("\n", 5000)[:5000] if line.strip()]
+    heads = heads[:RECOGNITION_LINES]
+
+    def titled(title: str) -> int | None:
+        wanted = " ".join(title.split()).casefold()
+        return next((n for n, line in enumerate(heads) if line == wanted or line.startswith(wanted + " ")
+                     or line.startswith(wanted + ":")), None)
+
+    if titled(compiled.profile.title) is not None:
+        return
     for sibling in compiled.siblings:
-        at = title_line(lines, sibling)
-        if at is not None:
-            raise UnusableInputError(path, f"this is a {sibling.title!r} report (line {at + 1}), not "
+        if titled(sibling.title) is not None:
+            raise UnusableInputError(path, f"this is a {sibling.title!r} report (its title line), not "
                                            f"{compiled.profile.title!r}; read it with its own profile, "
                                            f"--profile pipeline/profiles/{sibling.id}.toml")
 

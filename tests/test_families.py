@@ -170,7 +170,7 @@ def test_a_sibling_report_dropped_into_raw_is_refused_not_read_as_this_family(tm
     result = cli("extract", "-q", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "error: raw/medel-a.txt: this is a 'Så används medel till regional tillväxt' report (line 3), not 'Så "
+        "error: raw/medel-a.txt: this is a 'Så används medel till regional tillväxt' report (its title line), not 'Så "
         "arbetar regionerna'; read it with its own profile, --profile pipeline/profiles/sa-anvands-medel.toml"]
     assert not (tmp_path / "output").exists()
 
@@ -191,3 +191,4 @@ def test_the_funds_family_has_its_own_dataset(tmp_path):
     region_file = json.loads((tmp_path / "output" / "json" / "medel-a" / "10-blekinge.json").read_text("utf-8"))
     assert region_file["project_funds"]["value"] == 54.7 and region_file["project_funds"]["raw"] == "54,7"
     assert (tmp_path / "output" / "review" / "index.html").is_file()
+
