@@ -192,3 +192,46 @@ def test_the_funds_family_has_its_own_dataset(tmp_path):
     assert region_file["project_funds"]["value"] == 54.7 and region_file["project_funds"]["raw"] == "54,7"
     assert (tmp_path / "output" / "review" / "index.html").is_file()
 
+
+GRANTED = PROFILES_DIR / "beviljade-projekt.toml"
+GRANTED_TEXTS = scoring.FAMILIES / "beviljade-projekt"
+
+
+@pytest.mark.parametrize("form", scoring.FORMS)
+@pytest.mark.parametrize("text", sorted(p.name for p in scoring.texts("beviljade-projekt")))
+def test_the_granted_projects_family_reads_every_value_of_its_answer_keys(text, form):
+    result = scoring.score(GRANTED_TEXTS / text, "beviljade-projekt", form)
+    assert result.silent == []
+    assert result.misses == [], "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
+    assert result.values >= 100
+
+
+def test_the_granted_projects_family_has_its_own_dataset(tmp_path):
+    (tmp_path / "raw").mkdir()
+    shutil.copy(GRANTED_TEXTS / "beviljade-a.txt", tmp_path / "raw" / "beviljade-a.txt")
+    result = cli("extract", "-q", "--profile", str(GRANTED), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    parquet = tmp_path / "output" / "parquet"
+    regions = pd.read_parquet(parquet / "regions.parquet").set_index("unit_id")
+    # beviljade-a.txt: "Servicepunkt Norrlandet" … "Län: Uppsala län", "Kommun: Östhammar",
+    # "Projektperiod: 2024-01-01 – 2025-12-31", "Beviljat stöd: 480 tkr", "Medfinansiering: 40 %"
+    first = regions.loc["servicepunkt-norrlandet"]
+    assert (first.county_code, list(first.municipality_codes)) == ("03", ["0382"])
+    assert (first.project_period_period_start, first.project_period_period_end) == ("2024-01-01", "2025-12-31")
+    assert (first.granted_support, first.granted_support_unit_raw, first.co_financing_share) == (480_000, "tkr", 40)
+    # two titles where one starts like the other are two projects
+    assert {"servicepunkt-norrlandet", "servicepunkter-pa-gotland"} <= set(regions.index)
+    items = pd.read_parquet(parquet / "items.parquet")
+    assert set(items.section) == {"activities", "goals", "expected_results"}
+    # the review page lists the projects, not the counties
+    page = (tmp_path / "output" / "review" / "index.html").read_text("utf-8")
+    assert "Servicepunkter på Gotland" in page and "per unit" in page
+
+
+def test_a_granted_projects_list_read_with_the_regions_profile_is_refused(tmp_path):
+    (tmp_path / "raw").mkdir()
+    shutil.copy(GRANTED_TEXTS / "beviljade-b.txt", tmp_path / "raw" / "beviljade-b.txt")
+    result = cli("extract", "-q", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "'Beviljade projekt' report" in result.stderr and "--profile pipeline/profiles/beviljade-projekt.toml" in \
+        result.stderr
