@@ -89,6 +89,8 @@ def _inline(line: str) -> str:
 def render_html(text: str) -> str:
     """``text`` as a web page: site chrome around <main>, headings, labels, <br> lines and <ol> goals."""
     all_blocks = blocks(text)
+    if all_blocks and len(all_blocks[0]) > 1:  # the publisher line directly above the title: two blocks
+        all_blocks[:1] = [all_blocks[0][:1], all_blocks[0][1:]]
     parts = []
     for n, block in enumerate(all_blocks):
         if n == 0:

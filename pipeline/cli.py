@@ -66,10 +66,11 @@ def regions_to_review(output_dir: Path) -> list[tuple[str, int]]:
 
     from pipeline import reference
 
-    path = output_dir / "parquet" / "quality.parquet"
-    if not path.is_file():
-        return []
-    rows = pq.read_table(path, columns=["document_id", "county_code", "unit_id", "severity", "code"]).to_pylist()
+    paths = [output_dir / "parquet" / "quality.parquet",
+             *sorted((output_dir / "families").glob("*/parquet/quality.parquet"))]  # each other family's dataset
+    rows = [row for path in paths if path.is_file()
+            for row in pq.read_table(path, columns=["document_id", "county_code", "unit_id", "severity",
+                                                    "code"]).to_pylist()]
     counts: dict[tuple[str, str | None], Counter[tuple[str, str]]] = {}
     for row in rows:
         if row["severity"] in ("error", "warning"):
@@ -199,9 +200,11 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
     try:
         redact_salt = _salt(ctx, redact_people, salt, salt_file)
         profile = profiles.load_cached(profile_path)
+        # without --profile each document is read with the shipped profile whose title it has
+        route = ctx.get_parameter_source("profile_path") is click.core.ParameterSource.DEFAULT
         summary = runner.run(raw_dir, interim_dir, output_dir, profile, jobs=jobs, keep_going=keep_going,
                              redact_salt=redact_salt, progress=_progress(quiet), wait=wait, pdf_engine=pdf_engine,
-                             publishing=publishing)
+                             publishing=publishing, route=route)
     except PipelineError as exc:
         if verbose:
             for trace in getattr(exc, "tracebacks", ()):  # documents that stopped the run on an internal error
@@ -236,6 +239,11 @@ def extract(ctx: click.Context, raw_dir: Path, interim_dir: Path, output_dir: Pa
     if not quiet:
         click.echo(f"extracted {summary.documents} document(s), {summary.regions} region(s) into {shown(output_dir)} "
                    f"({summary.reextracted} re-extracted, {summary.reused} unchanged)")
+        if set(summary.families) - {summary.profile_id}:
+            click.echo("report families: " + ", ".join(
+                f"{family} {n} document(s) in " + (shown(output_dir) if family == summary.profile_id
+                                                   else shown(output_dir / "families" / family))
+                for family, n in sorted(summary.families.items(), key=lambda f: (f[0] != summary.profile_id, f[0]))))
         if summary.reextracted:
             click.echo("stages run: " + ", ".join(f"{stage} {summary.stages_run.get(stage, 0)}"
                                                   for stage in summary.stage_names))

@@ -206,7 +206,7 @@ def _redacted(normalised: NormalisedText, extraction: Extraction, rules: EntityR
 
 
 def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfile, store: Store | None = None,
-            redact_salt: str | None = None, pdf_engine: str = DEFAULT_ENGINE) -> Walk:
+            redact_salt: str | None = None, pdf_engine: str = DEFAULT_ENGINE, family_required: bool = False) -> Walk:
     """Walks ``STAGES`` for one source's bytes (already read; ``source`` says what is known of it
     before reading), taking what ``store`` kept under the same keys instead of running a stage
     again, and keeping what it made. With ``redact_salt`` the text is redacted after a first
@@ -236,7 +236,7 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
         ran.append("segment")
     if store:
         store.keep("segment", segment_key, segmentation)
-    _same_family(path, normalised.text, segmentation, compiled)
+    _same_family(path, normalised.text, segmentation, compiled, family_required)
     extraction_key = _key(later, segment_key, info.document_id, info.source_path)
     extraction = store.load("assemble", extraction_key) if store else None
     if extraction is None:
@@ -252,26 +252,46 @@ RECOGNITION_LINES = 40
 header and menus, where a saved page has them)."""
 
 
-def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: CompiledProfile) -> None:
-    """Refuses a document that has another shipped family's title line and not this profile's (a
-    sibling report dropped into raw/): read as this family, its values would be wrong."""
-    if segmentation.title is not None or not compiled.siblings:
-        return
+class OtherFamily(UnusableInputError):
+    """A document of another shipped report family than the run's profile: read as this family, its
+    values would be wrong. ``profile_id`` names its family; a run that routes families reads it with
+    that family's profile, any other run refuses it with this one line."""
+
+    def __init__(self, path: Path | str, problem: str, profile_id: str | None) -> None:
+        super().__init__(path, problem)
+        self.profile_id = profile_id
+
+    def __reduce__(self) -> tuple:
+        return OtherFamily, (self.path, self.problem, self.profile_id)
+
+
+def recognised(text: str, title: str) -> int | None:
+    """The number of the line (from 0, among the first ``RECOGNITION_LINES`` that are not blank)
+    that starts with ``title``, a report family's title; None when no line does."""
+    wanted = " ".join(title.split()).casefold()
     heads = [" ".join(line.split()).casefold() for line in text.split("\n", 5000)[:5000] if line.strip()]
-    heads = heads[:RECOGNITION_LINES]
+    return next((n for n, line in enumerate(heads[:RECOGNITION_LINES]) if line == wanted
+                 or line.startswith(wanted + " ") or line.startswith(wanted + ":")), None)
 
-    def titled(title: str) -> int | None:
-        wanted = " ".join(title.split()).casefold()
-        return next((n for n, line in enumerate(heads) if line == wanted or line.startswith(wanted + " ")
-                     or line.startswith(wanted + ":")), None)
 
-    if titled(compiled.profile.title) is not None:
+def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: CompiledProfile,
+                 required: bool) -> None:
+    """Refuses a document that has another shipped family's title line and not this profile's (a
+    sibling report dropped into raw/): read as this family, its values would be wrong. With
+    ``required`` (a run that routes each document to its family), a document with no family's
+    title is refused too."""
+    if segmentation.title is not None or recognised(text, compiled.profile.title) is not None:
         return
     for sibling in compiled.siblings:
-        if titled(sibling.title) is not None:
-            raise UnusableInputError(path, f"this is a {sibling.title!r} report (its title line), not "
-                                           f"{compiled.profile.title!r}; read it with its own profile, "
-                                           f"--profile pipeline/profiles/{sibling.id}.toml")
+        if recognised(text, sibling.title) is not None:
+            raise OtherFamily(path, f"this is a {sibling.title!r} report (its title line), not "
+                                    f"{compiled.profile.title!r}; read it with its own profile, "
+                                    f"--profile pipeline/profiles/{sibling.id}.toml", sibling.id)
+    if required:
+        titles = ", ".join(repr(p.title) for p in (compiled.profile, *compiled.siblings))
+        raise OtherFamily(path, f"no report family recognises it: none of its first {RECOGNITION_LINES} lines starts "
+                                f"with a family's title ({titles}); add the title, or read it with --profile",
+                          None)
 
 
 def _info(source: SourceInfo, normalised: NormalisedText) -> SourceInfo:

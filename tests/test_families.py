@@ -21,7 +21,7 @@ from pipeline.paths import PROFILES_DIR
 from pipeline.profile import MetricDef, ProfileError
 from pipeline.segment.sections import SectionSpan
 from pipeline.values.measures import compile_measures, read_measure
-from tests.conftest import cli
+from tests.conftest import SEED, cli
 from tests.families import scoring
 
 MEDEL = PROFILES_DIR / "sa-anvands-medel.toml"
@@ -29,11 +29,15 @@ MEDEL_TEXTS = scoring.FAMILIES / "sa-anvands-medel"
 
 
 @pytest.mark.parametrize("form", scoring.FORMS)
-@pytest.mark.parametrize("text", sorted(p.name for p in scoring.texts("sa-anvands-medel")))
+@pytest.mark.parametrize("text", [str(p.relative_to(MEDEL_TEXTS)) for p in scoring.texts("sa-anvands-medel")])
 def test_the_funds_family_reads_every_value_of_its_answer_keys(text, form):
     result = scoring.score(MEDEL_TEXTS / text, "sa-anvands-medel", form)
     assert result.silent == []
-    assert result.misses == [], "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
+    misses = "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
+    if text.startswith("unseen/"):  # written later, blind: every miss flagged, nearly every value right
+        assert result.share >= 0.97, misses
+    else:
+        assert result.misses == [], misses
     assert result.values >= 40
 
 
@@ -164,10 +168,10 @@ def test_a_money_metric_must_declare_the_unit_it_is_stored_in(tmp_path):
         profiles.load(broken)
 
 
-def test_a_sibling_report_dropped_into_raw_is_refused_not_read_as_this_family(tmp_path):
+def test_with_a_profile_given_a_sibling_report_is_refused_not_read_as_that_family(tmp_path):
     (tmp_path / "raw").mkdir()
     shutil.copy(MEDEL_TEXTS / "medel-a.txt", tmp_path / "raw" / "medel-a.txt")
-    result = cli("extract", "-q", cwd=tmp_path)
+    result = cli("extract", "-q", "--profile", str(PROFILES_DIR / "sa-arbetar-regionerna.toml"), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "error: raw/medel-a.txt: this is a 'Så används medel till regional tillväxt' report (its title line), not 'Så "
@@ -198,12 +202,16 @@ GRANTED_TEXTS = scoring.FAMILIES / "beviljade-projekt"
 
 
 @pytest.mark.parametrize("form", scoring.FORMS)
-@pytest.mark.parametrize("text", sorted(p.name for p in scoring.texts("beviljade-projekt")))
+@pytest.mark.parametrize("text", [str(p.relative_to(GRANTED_TEXTS)) for p in scoring.texts("beviljade-projekt")])
 def test_the_granted_projects_family_reads_every_value_of_its_answer_keys(text, form):
     result = scoring.score(GRANTED_TEXTS / text, "beviljade-projekt", form)
     assert result.silent == []
-    assert result.misses == [], "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
-    assert result.values >= 100
+    misses = "\n".join(f"{m.unit} {m.field}: {m.expected!r} != {m.found!r}" for m in result.misses)
+    if text.startswith("unseen/"):  # written later, blind: every miss flagged, nearly every value right
+        assert result.share >= 0.97, misses
+    else:
+        assert result.misses == [], misses
+    assert result.values >= 80
 
 
 def test_the_granted_projects_family_has_its_own_dataset(tmp_path):
@@ -231,7 +239,54 @@ def test_the_granted_projects_family_has_its_own_dataset(tmp_path):
 def test_a_granted_projects_list_read_with_the_regions_profile_is_refused(tmp_path):
     (tmp_path / "raw").mkdir()
     shutil.copy(GRANTED_TEXTS / "beviljade-b.txt", tmp_path / "raw" / "beviljade-b.txt")
-    result = cli("extract", "-q", cwd=tmp_path)
+    result = cli("extract", "-q", "--profile", str(PROFILES_DIR / "sa-arbetar-regionerna.toml"), cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "'Beviljade projekt' report" in result.stderr and "--profile pipeline/profiles/beviljade-projekt.toml" in \
         result.stderr
+
+
+def test_raw_with_three_families_gives_three_datasets_side_by_side(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    shutil.copy(MEDEL_TEXTS / "medel-c.txt", raw / "medel-c.txt")
+    shutil.copy(GRANTED_TEXTS / "beviljade-a.txt", raw / "beviljade-a.txt")
+    result = cli("extract", cwd=tmp_path)  # as make extract runs it: no --profile
+    assert result.returncode == 0, result.stderr
+    assert ("report families: sa-arbetar-regionerna 1 document(s) in output, beviljade-projekt 1 document(s) in "
+            "output/families/beviljade-projekt, sa-anvands-medel 1 document(s) in output/families/sa-anvands-medel\n"
+            in result.stdout)
+    output = tmp_path / "output"
+    documents = pd.read_parquet(output / "parquet" / "documents.parquet")
+    assert list(documents.profile_id) == ["sa-arbetar-regionerna"]
+    for family, document, units in (("sa-anvands-medel", "medel-c", 5), ("beviljade-projekt", "beviljade-a", 8)):
+        tree = output / "families" / family
+        found = pd.read_parquet(tree / "parquet" / "documents.parquet")
+        assert list(found.document_id) == [document] and list(found.profile_id) == [family]
+        assert len(pd.read_parquet(tree / "parquet" / "regions.parquet")) == units
+        assert (tree / "json" / document / "document.json").is_file() and (tree / "review" / "index.html").is_file()
+        assert json.loads((tree / "datapackage.json").read_text("utf-8"))["resources"]
+    # the whole tree is the pipeline's own: its marker lists the families' files too
+    assert "families/beviljade-projekt/parquet/regions.parquet" in (output / ".pipeline-output").read_text("utf-8")
+    # a family gone from raw/ is gone from the output
+    (raw / "medel-c.txt").unlink()
+    assert cli("extract", "-q", cwd=tmp_path).returncode == 0
+    assert not (output / "families" / "sa-anvands-medel").exists() and (output / "families" / "beviljade-projekt").is_dir()
+
+
+def test_a_document_no_family_recognises_is_one_line_or_a_finding_with_keep_going(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    untitled = "\n".join(line for line in (MEDEL_TEXTS / "medel-c.txt").read_text("utf-8").splitlines()
+                         if not line.startswith("Så används medel"))
+    (raw / "untitled.txt").write_text(untitled, encoding="utf-8")
+    result = cli("extract", "-q", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: raw/untitled.txt: no report family recognises it")
+    assert not (tmp_path / "output").exists()
+    result = cli("extract", "-q", "--keep-going", cwd=tmp_path)
+    assert result.returncode == 1
+    quality = pd.read_parquet(tmp_path / "output" / "parquet" / "quality.parquet")
+    refused = quality[quality.document_id == "untitled"]
+    assert list(refused.severity) == ["error"] and "no report family recognises it" in refused.message.iloc[0]

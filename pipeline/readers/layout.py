@@ -859,6 +859,18 @@ _LETTERED = re.compile(r"^\d+[a-z][.):]")
 """A numbered item with a letter ("2b:"): it follows "2a:" as an item of its own."""
 
 
+def _alone_after_a_sentence(previous: str, line: str, alone: bool) -> bool:
+    """At a page break: a short line standing alone (a block starts after it) that begins with a
+    capital after a line that ends a sentence is a heading of its own (a project's title at the
+    top of a page), not the end of the paragraph before it."""
+    return alone and previous.rstrip().endswith((".", "!", "?")) and line[:1].isupper() \
+        and len(line.split()) <= HEADING_ALONE_WORDS and not _TERMINAL.search(line)
+
+
+HEADING_ALONE_WORDS = 12
+"""A line alone at the top of a page of at most this many words may be a heading."""
+
+
 def _continues(previous: str, line: str, hints: ReaderHints = ReaderHints()) -> bool:
     """A line that goes on with its sentence, whatever the right edge says: it starts in lower case,
     with no list marker, after a line that does not end one (a narrow page wraps early) and is no
@@ -968,7 +980,9 @@ def paragraphs(pages: list[list[PdfLine]], hints: ReaderHints = ReaderHints()) -
         else:  # a page break: a heading, a block label or a region heading on its own line starts a block
             new_block = (headed[i] or hints.block_labels.match(line.text) is not None
                          or (region_heading(n) and (n == len(pairs) or gap_block[n] is not False))
-                         or (region_heading(i) and i in block_starts))
+                         or (region_heading(i) and i in block_starts)
+                         or _alone_after_a_sentence(previous.text, line.text, n == len(pairs) or (
+                             gap_block[n] is True and not wrapped[n])))
         kind = _section_kind(line.text, hints)
         if kind is not None or region_heading(n):
             # a contact label alone: its entries' left edge is the first entry's, not the label's

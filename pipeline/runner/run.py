@@ -33,11 +33,12 @@ from pathlib import Path
 
 from pipeline import profile as profiles
 from pipeline.readers import registry as readers
-from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, WriteError, shown
+from pipeline.errors import ConfigurationError, PipelineError, UnusableInputError, WriteError, shown, writing
 from pipeline import stages
 from pipeline.compiled import CompiledProfile, compile_profile
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding
+from pipeline.paths import PROFILES_DIR
 from pipeline.profile import Profile
 from pipeline.publish import dcat
 from pipeline.publish.writer import PROVENANCE, BackgroundFiles, CompanionFactory, OutputWriter, write_file
@@ -77,6 +78,10 @@ class Summary:
     stages_run: Counter[str] = field(default_factory=Counter)
     """How many documents each stage ran for; the others' artefacts came from ``interim/``."""
     stage_names: tuple[str, ...] = tuple(stage.name for stage in stages.STAGES)
+    profile_id: str = ""
+    """The run's profile: its documents are at the top of the output tree."""
+    families: Counter[str] = field(default_factory=Counter)
+    """Documents per report family (profile id) published."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,10 @@ class Options:
     profile: Profile
     redact_salt: str | None = None
     pdf_engine: str = DEFAULT_ENGINE
+    route: bool = False
+    """Read each document with the shipped profile whose title it has (``make extract``); a document
+    no family recognises is refused. False: every document with ``profile`` (``--profile``), one of
+    another family refused."""
 
 
 @dataclass
@@ -99,12 +108,15 @@ class Outcome:
     """The stages that ran for it; the others' artefacts came from its interim folder."""
     dumped: dict | None = None
     """The extraction's JSON form without its text, made once for the interim files and the output."""
+    profile_id: str | None = None
+    """The report family it was read as (another than the run's profile when the run routes families)."""
     warnings: list[str] = field(default_factory=list)
     traceback: str | None = None
 
 
 def walk(source: Source, data: bytes, compiled: CompiledProfile, redact_salt: str | None = None,
-         pdf_engine: str = DEFAULT_ENGINE, store: stages.Store | None = None) -> stages.Walk:
+         pdf_engine: str = DEFAULT_ENGINE, store: stages.Store | None = None, family_required: bool = False
+         ) -> stages.Walk:
     """Walks the stages on one source's bytes (already read), with the artefacts ``store`` kept.
     With ``redact_salt``, every person's name (contacts and PERSON spans anywhere), e-mail address
     and phone number is replaced in the text and in the reader's findings, and the text is
@@ -112,7 +124,7 @@ def walk(source: Source, data: bytes, compiled: CompiledProfile, redact_salt: st
     info = stages.SourceInfo(document_id=source.document_id, source_path=source.relative,
                              source_sha256=hashlib.sha256(data).hexdigest(), source_format=source.source_format,
                              encoding="", pages=None)
-    return stages.extract(source.path, data, info, compiled, store, redact_salt, pdf_engine)
+    return stages.extract(source.path, data, info, compiled, store, redact_salt, pdf_engine, family_required)
 
 
 def extract_text(source: Source, data: bytes, compiled: CompiledProfile, redact_salt: str | None = None,
@@ -155,6 +167,18 @@ def _start_worker(compiled: CompiledProfile) -> None:
     _Worker.compiled = compiled
 
 
+_FAMILIES: dict[str, CompiledProfile] = {}
+"""The shipped profiles of other families, compiled when a document of theirs first comes (in the
+process that reads it)."""
+
+
+def family(profile_id: str) -> CompiledProfile:
+    """The shipped profile ``pipeline/profiles/<profile_id>.toml``, compiled once per process."""
+    if profile_id not in _FAMILIES:
+        _FAMILIES[profile_id] = compile_profile(profiles.load_cached(PROFILES_DIR / f"{profile_id}.toml"))
+    return _FAMILIES[profile_id]
+
+
 def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], None] = write_file,
             compiled: CompiledProfile | None = None) -> Outcome:
     """The whole pipeline for one document, reusing what is still valid in its interim folder.
@@ -169,10 +193,17 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         sha = hashlib.sha256(data).hexdigest()
         folder = interim_dir / source.document_id
         store = cache.DocumentStore(folder, sha, salt_fingerprint(options.redact_salt))
-        walked = walk(source, data, compiled, options.redact_salt, options.pdf_engine, store)
+        try:
+            walked = walk(source, data, compiled, options.redact_salt, options.pdf_engine, store, options.route)
+        except stages.OtherFamily as other:
+            if not options.route or other.profile_id is None:
+                raise
+            compiled = family(other.profile_id)  # its own family's profile, and a store of its own keys
+            store = cache.DocumentStore(folder, sha, salt_fingerprint(options.redact_salt))
+            walked = walk(source, data, compiled, options.redact_salt, options.pdf_engine, store)
         warnings = [f"{line}; the document is re-extracted" for line in store.mismatches] + store.unusable
         if not walked.ran:
-            return Outcome(source, walked.extraction, reused=True)
+            return Outcome(source, walked.extraction, reused=True, profile_id=compiled.profile.id)
         extraction, files, dumped = walked.extraction, store.files, store.dumped
         staging = staging_dir(folder)
         try:
@@ -181,7 +212,8 @@ def process(task: tuple[Source, Path, Options], write: Callable[[Path, bytes], N
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # created empty just now, written only here
             raise
-        return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped, ran=tuple(walked.ran))
+        return Outcome(source, extraction, staging=staging, warnings=warnings, dumped=dumped, ran=tuple(walked.ran),
+                       profile_id=compiled.profile.id)
     except UnusableInputError as exc:
         return Outcome(source, error=str(exc))
     except WriteError:
@@ -304,7 +336,8 @@ def _kept(paths: list[str]) -> list[str]:
 def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | None = None, jobs: int = 1,
         keep_going: bool = False, redact_salt: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, pdf_engine: str = DEFAULT_ENGINE,
-        wait: float = 0, compiled: CompiledProfile | None = None, publishing: Path | None = None) -> Summary:
+        wait: float = 0, compiled: CompiledProfile | None = None, publishing: Path | None = None,
+        route: bool = False) -> Summary:
     """Extracts every source under ``raw_dir`` with ``profile`` (the default profile when None),
     PDFs with ``pdf_engine``.
     Without ``keep_going`` one unusable document stops the run with every failing file named and
@@ -312,7 +345,8 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | N
     ``quality`` (the CLI still exits non-zero). ``wait`` is how long to wait for another run that
     holds the folders. ``compiled``: the profile already compiled (``compile_profile``), else it is
     compiled here, once for the run. ``publishing``: the data portal settings (``publish/dcat``;
-    ``pipeline/publishing.toml`` when None)."""
+    ``pipeline/publishing.toml`` when None). ``route``: read each document with the shipped profile
+    whose title it has, each other family's dataset in ``output/families/<id>/`` (``Options.route``)."""
     profile = compiled.profile if compiled is not None else profile or profiles.default()
     if redact_salt is not None:
         check_salt(redact_salt)
@@ -322,13 +356,14 @@ def run(raw_dir: Path, interim_dir: Path, output_dir: Path, profile: Profile | N
     claim = folders.claim(raw_dir, interim_dir, output_dir, wait)
     try:
         return _run(raw_dir, claim, compiled or compile_profile(profile), jobs, keep_going, redact_salt, progress,
-                    pdf_engine, settings)
+                    pdf_engine, settings, route)
     finally:
         claim.release()
 
 
 def _count(summary: Summary, extraction: Extraction) -> None:
     summary.documents += 1
+    summary.families[extraction.document.profile_id] += 1
     summary.regions += len(extraction.regions)
     summary.findings.update(f.severity for f in extraction.document.quality)
     summary.findings.update(f.severity for r in extraction.regions for f in r.quality)
@@ -377,16 +412,59 @@ class _Published:
     source: Source
     folder: Path
     print: editions.EditionPrint
+    profile_id: str
+
+
+FAMILIES_DIR = "families"
+"""Where a run that routes families writes each other family's dataset: ``output/families/<id>/``,
+a tree like ``output/``'s own (json/, parquet/, review/, its data package and record)."""
+
+
+class _Writers:
+    """One output writer per report family of the run: the run's profile writes the top of the
+    output tree, each other family ``families/<profile id>/`` inside it, made when its first
+    document comes."""
+
+    def __init__(self, staging: Path, output_dir: Path, profile: Profile, settings: dcat.Publishing) -> None:
+        self.staging, self.output_dir, self.profile, self.settings = staging, output_dir, profile, settings
+        self.by_family: dict[str, OutputWriter] = {
+            profile.id: OutputWriter(staging, profile, _companions(profile, _previous(output_dir)), settings)}
+
+    def __getitem__(self, profile_id: str | None) -> OutputWriter:
+        profile_id = profile_id or self.profile.id
+        if profile_id not in self.by_family:
+            profile = family(profile_id).profile
+            tree = self.staging / FAMILIES_DIR / profile_id
+            with writing(tree):
+                tree.mkdir(parents=True)
+            self.by_family[profile_id] = OutputWriter(
+                tree, profile, _companions(profile, _previous(self.output_dir / FAMILIES_DIR / profile_id)),
+                self.settings)
+        return self.by_family[profile_id]
+
+    @property
+    def main(self) -> OutputWriter:
+        return self.by_family[self.profile.id]
+
+    def finish(self) -> dict[str, int]:
+        rows: Counter[str] = Counter()
+        for writer in self.by_family.values():
+            rows.update(writer.finish())
+        return dict(rows)
+
+    def abort(self) -> None:
+        for writer in self.by_family.values():
+            writer.abort()
 
 
 def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: int, keep_going: bool,
          redact_salt: str | None, progress: Callable[[int, int, str], None] | None, pdf_engine: str,
-         settings: dcat.Publishing) -> Summary:
+         settings: dcat.Publishing, route: bool = False) -> Summary:
     profile = compiled.profile
     interim_dir, output_dir = claim.interim, claim.output
-    summary = Summary()
+    summary = Summary(profile_id=profile.id)
     output_staging: Path | None = None
-    writer: OutputWriter | None = None
+    writer: _Writers | None = None
     stagings: list[tuple[Path, Path]] = []
     interim_files = BackgroundFiles()
     try:
@@ -397,16 +475,15 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
         old_sources = _old_sources(output_dir)
         summary.warnings += _kept(remove_leftovers(output_dir.parent, output_dir.name, _output_owned))
         summary.warnings += _kept(remove_leftovers(interim_dir, None, _interim_owned))
-        previous = _previous(output_dir)
         output_staging = staging_dir(output_dir, marked=True)
-        writer = OutputWriter(output_staging, profile, _companions(profile, previous), settings)
+        writer = _Writers(output_staging, output_dir, profile, settings)
         failure_rows: list[dict] = []
         for item in refused:
             summary.failures.append(item.message)
             failure_rows.append(_failure_row(item.document_id, item.message))
-        writer.add_rows({"quality": failure_rows})
+        writer.main.add_rows({"quality": failure_rows})
         published: list[_Published] = []
-        options = Options(profile, redact_salt, pdf_engine)
+        options = Options(profile, redact_salt, pdf_engine, route)
         for n, outcome in enumerate(_outcomes(sources, interim_dir, options, jobs, interim_files, compiled), start=1):
             if progress:
                 progress(n, len(sources), shown(outcome.source.relative))
@@ -416,7 +493,7 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             if outcome.error is not None:
                 summary.failures.append(outcome.error)
                 failure_rows.append(_failure_row(outcome.source.document_id, outcome.error))
-                writer.add_rows({"quality": failure_rows[-1:]})
+                writer.main.add_rows({"quality": failure_rows[-1:]})
                 continue
             extraction = outcome.extraction
             assert extraction is not None
@@ -426,8 +503,8 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             summary.reextracted += not outcome.reused
             summary.stages_run.update(outcome.ran)
             published.append(_Published(outcome.source, outcome.staging or interim_dir / outcome.source.document_id,
-                                        editions.edition_print(extraction)))
-            writer.add(extraction, outcome.dumped)
+                                        editions.edition_print(extraction), extraction.document.profile_id))
+            writer[outcome.profile_id].add(extraction, outcome.dumped)
             _count(summary, extraction)
         interim_files.wait()
         interim_files.close()
@@ -440,16 +517,17 @@ def _run(raw_dir: Path, claim: folders.Claim, compiled: CompiledProfile, jobs: i
             writer.abort()
             shutil.rmtree(output_staging)
             output_staging = staging_dir(output_dir, marked=True)
-            writer = OutputWriter(output_staging, profile, _companions(profile, previous), settings)
-            writer.add_rows({"quality": failure_rows})
+            writer = _Writers(output_staging, output_dir, profile, settings)
+            writer.main.add_rows({"quality": failure_rows})
             summary.documents = summary.regions = 0
             summary.findings.clear()
+            summary.families.clear()
             for item in published:
                 if item.print.document_id not in found.set_aside:
                     extraction = _with_edition_findings(cache.load(item.folder), found)
-                    writer.add(extraction)
+                    writer[item.profile_id].add(extraction)
                     _count(summary, extraction)
-            writer.set_aside = [{"document_id": s.document_id, "source_path": s.source_path,
+            writer.main.set_aside = [{"document_id": s.document_id, "source_path": s.source_path,
                                  "source_format": s.source_format, "same_edition_as": s.kept}
                                 for s in found.set_aside.values()]
             summary.set_aside = [f"{shown(s.source_path)}: the same edition as {shown(s.kept_path)}, which is read "

@@ -173,11 +173,17 @@ def _heading(lines: list[Line], i: int, aliases: dict[str, list[tuple[str, Count
                   if text.startswith(alias) and text[len(alias) : len(alias) + 1] in after_name), None)
     if found is None:
         return None
-    if not blank_before:
+    name_alone = text == found[0] and i + 1 < len(lines) and (profile.labels.match(lines[i + 1].text) is not None
+                                                              or unit_heading(lines[i + 1].text))
+    """A line that is only a unit's name, directly above its first label or unit line ("Stockholm",
+    "Miljoner kronor"): a heading whatever runs into it."""
+    if not blank_before and not name_alone:
         previous = profile.labels.match(lines[i - 1].text)
         if previous is None or previous[0] not in profile.metric_ids:  # only a count line may run into a heading
             return None
-    if not blank_after:
+    if not blank_after and name_alone:
+        pass  # a line that is only a unit's name, directly above its first label or unit line ("Stockholm", "Miljoner kronor")
+    elif not blank_after:
         following = lines[i + 1].text
         if (not _TERMINAL.search(following) or len(line.text.split()) > HEADING_MAX_WORDS_BEFORE_TEXT
                 or profile.labels.match(following) is not None or _LIST_MARKER.match(following)
@@ -301,12 +307,17 @@ def _closest_label(prefix: str, spellings: tuple[tuple[str, str], ...]) -> tuple
 
 
 def _metric_labels(profile: Profile) -> re.Pattern[str] | None:
+    """Count labels of three or more words before their value, and any typed value's label before a
+    number alone ("Alla stödtyper 58,4"), written without the colon."""
+    typed = {m.id for m in profile.metrics if m.type != "count"}
     spellings = sorted((s for s, section in profile.labels.section_of.items() if section in profile.metric_ids
-                        and len(s.split()) >= 3), key=lambda s: (-len(s), s))
+                        and (len(s.split()) >= 3 or section in typed)), key=lambda s: (-len(s), s))
     if not spellings:
         return None
-    alternatives = "|".join(r"\s+".join(map(re.escape, s.split())) for s in spellings)
-    return re.compile(rf"({alternatives})[ \t]+(?=[^\s:])", re.IGNORECASE)
+    long = "|".join(r"\s+".join(map(re.escape, s.split())) for s in spellings if len(s.split()) >= 3) or "(?!)"
+    short = "|".join(r"\s+".join(map(re.escape, s.split())) for s in spellings if len(s.split()) < 3) or "(?!)"
+    number = r"(?=(?:ca\.?\s+|cirka\s+)?[-–]?\d[\d \u00a0,.]*(?:\s*[^\W\d_%]{1,8}\.?|\s*%)?\s*$)"
+    return re.compile(rf"({long})[ \t]+(?=[^\s:])|({short})[ \t]+{number}", re.IGNORECASE)
 
 
 def _metric_without_colon(text: str, rules: SegmentRules) -> tuple[str, str, int] | None:
@@ -316,7 +327,8 @@ def _metric_without_colon(text: str, rules: SegmentRules) -> tuple[str, str, int
     found = pattern.match(text) if pattern is not None else None
     if found is None:
         return None
-    return profile.labels.section_of[" ".join(found.group(1).split()).casefold()], found.group(1), found.end()
+    label = found.group(1) or found.group(2)
+    return profile.labels.section_of[" ".join(label.split()).casefold()], label, found.end()
 
 
 def _misspelled_alone(text: str, profile: Profile) -> tuple[str, float] | None:
@@ -460,6 +472,7 @@ def _segment_block(
             and line.text[0].isupper()
             and not _TERMINAL.search(line.text)
             and not _LIST_MARKER.match(line.text)
+            and not unit_heading(line.text)
         ):
             starts.append((i, OTHER, line.text, line.start, next_line.start))
             current = OTHER
@@ -485,10 +498,12 @@ def _segment_block(
 def _after_count_lines(lines: list[Line], starts: list[tuple], last: int, profile: Profile
                        ) -> tuple[list[tuple], list[int]]:
     """A count line's section is its paragraph: a paragraph after it (past a blank line) that no
-    label starts is no count's, and starts an unlabelled ``other`` section. Returns the section
-    starts with those added, and their lines."""
+    label starts is no count's, and starts an unlabelled ``other`` section. A typed value (money, a
+    date …) is its line alone: the next line that no label starts is unlabelled text. Returns the
+    section starts with those added, and their lines."""
     out: list[tuple] = []
     unlabelled: list[int] = []
+    typed = {m.id for m in profile.metrics if m.type != "count"}
     for n, start in enumerate(starts):
         out.append(start)
         if start[1] not in profile.metric_ids:
@@ -498,7 +513,7 @@ def _after_count_lines(lines: list[Line], starts: list[tuple], last: int, profil
         while i < end and lines[i].end < start[4]:  # to the line the count's value starts on
             i += 1
         i += 1
-        while i <= end and not lines[i].blank:
+        while i <= end and not lines[i].blank and start[1] not in typed:
             i += 1
         while i <= end and lines[i].blank:
             i += 1
@@ -532,6 +547,8 @@ def _report_end(lines: list[Line], first: int, last: int, profile: Profile) -> t
     if marker is None or any((found := profile.labels.match(line.text)) is not None and found[0] in profile.metric_ids
                              for line in lines[marker : last + 1]):
         return None  # a count line after it: the report goes on
+    if labelled and counted and max(i for i in labelled if i < marker) > counted[-1]:
+        return marker, marker  # sections after the count lines (a family whose values come first): only the marker on
     if counted:
         while search <= last and lines[search].blank:
             search += 1
@@ -674,7 +691,20 @@ def title_line(lines: list[Line], profile: Profile) -> int | None:
         following = [line for line in lines[i + 1 : i + 12] if not line.blank][:3]
         if any(len(line.text.split()) >= TITLE_FOLLOWED_BY_WORDS for line in following):
             return i
-    return candidates[0] if candidates else None
+    if candidates:
+        return candidates[0]
+    heads = [i for i, line in enumerate(lines) if not line.blank][:TITLE_LINES]
+    return next((i for i in heads if _starts_with_title(lines[i].text, wanted)), None)  # run into its neighbours
+
+
+TITLE_LINES = 40
+"""A title with no blank line around it ("Tillväxtverket" directly above it) is one of the text's
+first this many lines that are not blank."""
+
+
+def _starts_with_title(text: str, wanted: str) -> bool:
+    folded = " ".join(text.split()).casefold()
+    return folded == wanted or folded.startswith(wanted + " ") or folded.startswith(wanted + ":")
 
 
 def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]]
@@ -785,6 +815,18 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
     intro_end = headings[0][0] if headings else len(lines)
     return Segmentation(intro=tuple(lines[:intro_end]), regions=tuple(regions), findings=tuple(findings),
                         title=lines[title] if title is not None else None)
+
+
+@lru_cache(maxsize=1)
+def _unit_heading_pattern() -> re.Pattern[str]:
+    units = "|".join(re.escape(u.written).replace(r"\ ", r"\s+") for u in reference.written_units())
+    return re.compile(rf"\(?(?:alla\s+)?(?:belopp\s+i\s+)?(?:{units})\)?:?", re.IGNORECASE)
+
+
+def unit_heading(text: str) -> bool:
+    """Whether a line is a unit heading over the value lines below it ("Miljoner kronor", "Belopp i
+    tkr", "(mnkr)"): the values stage reads it as their unit, so it starts no section."""
+    return _unit_heading_pattern().fullmatch(text.strip()) is not None
 
 
 def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> list[tuple[int, bool]]:

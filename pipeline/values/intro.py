@@ -116,6 +116,14 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _split_at(paragraph: list[Line], line: Line) -> list[list[Line]]:
+    """The paragraph as it is, or split around ``line`` when ``line`` is one of its lines."""
+    k = next((n for n, each in enumerate(paragraph) if each.start == line.start), None)
+    if k is None or len(paragraph) == 1:
+        return [paragraph]
+    return [part for part in (paragraph[:k], paragraph[k : k + 1], paragraph[k + 1 :]) if part]
+
+
 def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: str, findings: Findings,
                          title_at: Line | None = None) -> tuple[str | None, str | None, list[list[Line]]]:
     """The report's title, its publisher and the intro's paragraphs after the title.
@@ -127,6 +135,8 @@ def _title_and_publisher(paragraphs: list[list[Line]], title: str, publisher: st
     Without the profile's title in the text, the first two heading lines are publisher and title,
     and that is reported; so is a publisher the text does not name."""
     wanted = _folded(title) if title else ""
+    if title_at is not None:  # a title run into its neighbours ("Tillväxtverket" directly above): a paragraph of its own
+        paragraphs = [part for p in paragraphs for part in _split_at(p, title_at)]
     at = next((n for n, p in enumerate(paragraphs) if title_at is not None and p[0].start == title_at.start), None)
     if at is None:
         found_publisher = found_title = None
