@@ -83,6 +83,11 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         findings.add(Code.region_count_mismatch,
                      f"the intro claims {intro.regions_claimed} regions but {len(regions)} were found",
                      intro.claim or "")
+    for claim in values.claims:
+        definition = next(c for c in profile.claims if c.id == claim.claim)
+        if definition.counts_units and claim.value is not None and claim.value != len(regions):
+            findings.add(Code.region_count_mismatch, f"the intro claims {claim.value:g} units ({claim.claim}) but "
+                         f"{len(regions)} were found", claim.text or "", claim.start, claim.end)
     with_project = {code for r in regions for code in r.county_codes}
     document = models.Document(
         document_id=source.document_id,
@@ -105,6 +110,7 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         regions_claimed=intro.regions_claimed,
         regions_claimed_of=intro.regions_claimed_of,
         regions_found=len(regions),
+        claims=values.claims,
         counties=[models.CountyStatus(county_code=c.county_code, county_name=c.county_name,
                                       has_project=c.county_code in with_project) for c in reference.counties()],
         region_files=region_file_names(regions),

@@ -374,6 +374,25 @@ class Region(Model):
         return self
 
 
+class Claim(Model):
+    """Something the report's intro states about the whole report, as the profile's ``claims``
+    declare it ("under 2018": the period the figures cover; "åtta projekt")."""
+
+    claim: str = D("the claim's id in the profile")
+    type: str = D("the claim's type: text, list, count, decimal, money, percentage, date or period")
+    text: str | None = D("the claim's value as written")
+    items: list[str] = D("a list claim's items, as written", default_factory=list)
+    value: float | None = D("a number claim's value (a count, decimal, money in its unit, percentage); null when "
+                            "it is none or cannot be read exactly", default=None)
+    date: str | None = D("a date claim, ISO 8601", default=None)
+    period_start: str | None = D("a period claim's first day, ISO 8601", default=None)
+    period_end: str | None = D("a period claim's last day, ISO 8601", default=None)
+    unit: str | None = D("the canonical unit of a money or decimal claim", default=None)
+    qualifier: Qualifier | None = D("exact, approximate, at_least or at_most, for a number", default=None)
+    start: int | None = D(_START + " (the value as written)", default=None)
+    end: int | None = D(_END, default=None)
+
+
 class CountyStatus(Model):
     """A county of the reference table and whether this document has a project for it."""
 
@@ -408,6 +427,9 @@ class Document(Model):
     regions_claimed: int | None = D("regions the intro says have projects ('17 av 21 regioner')")
     regions_claimed_of: int | None = D("regions in all, per the same claim")
     regions_found: int = D("region headings found")
+    claims: list[Claim] = D("what the intro states about the whole report, as the profile's claims declare it; "
+                            "a claim the intro does not make is left out (and reported when expected)",
+                            default_factory=list)
     counties: list[CountyStatus] = D("all 21 counties, with or without a project")
     region_files: list[str] = D("the region JSON files of this document, in document order")
     organisations: list[Organisation] = D("every organisation the document refers to")

@@ -231,6 +231,41 @@ class IntroClaim(_Part):
         return self
 
 
+ClaimType = Literal["text", "list", "count", "decimal", "money", "percentage", "date", "period"]
+
+
+class DocumentClaim(_Part):
+    """Something a report's intro states about the whole report ("under 2018", "åtta projekt"):
+    patterns with a group ``value``, read as its type."""
+
+    id: str = Field(pattern=_ID)
+    patterns: tuple[str, ...] = Field(min_length=1)
+    type: ClaimType = "text"
+    unit: str | None = None
+    expected: bool = True
+    counts_units: bool = False
+    """A count claim that says how many units the report has: checked against the units found."""
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _readable(self) -> "DocumentClaim":
+        for pattern in self.patterns:
+            if "value" not in user_pattern(pattern).groupindex:
+                raise ValueError(f"{pattern!r} lacks the named group (?P<value>…) that holds the claim's value")
+        if self.counts_units and self.type != "count":
+            raise ValueError("counts_units is for a claim of type count")
+        if self.type not in ("text", "list", "count"):
+            self.as_metric()  # the unit fits the type, as for a metric
+        elif self.unit is not None:
+            raise ValueError(f"a {self.type} claim has no unit")
+        return self
+
+    def as_metric(self) -> "MetricDef":
+        """The claim as a metric of its type, for the typed-value reader."""
+        return MetricDef(id=self.id, label=self.id, type=self.type if self.type != "count" else "decimal",
+                         unit=self.unit)
+
+
 class IntroRules(_Part):
     bullet: str = r"^[•\-–*]\s*"
 
@@ -310,6 +345,7 @@ class Profile(_Part):
     contacts: ContactRules = ContactRules()
     entities: EntityRules = EntityRules()
     web_leftovers: tuple[WebLeftover, ...] = ()
+    claims: tuple[DocumentClaim, ...] = ()
     sha256: str = Field("", description="SHA-256 of the profile file's bytes (set on load)")
 
     @model_validator(mode="after")
@@ -328,6 +364,9 @@ class Profile(_Part):
         for sub in self.sub_labels:
             if sub.section not in ids:
                 raise ValueError(f"sub_labels: section {sub.section!r} is not a section or metric id")
+        claim_ids = [c.id for c in self.claims]
+        if len(set(claim_ids)) != len(claim_ids):
+            raise ValueError(f"claims: duplicate id {sorted({i for i in claim_ids if claim_ids.count(i) > 1})}")
         for key in ("heading_before", "county_section", "municipality_section"):
             named = getattr(self.regions, key)
             if named is not None and named not in [s.id for s in self.sections]:

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SEED, cli, run_subprocess_cli
 
 TABLES = ["documents", "regions", "counts", "measures", "sections", "contacts", "goals", "purpose_items", "items", "organisations", "mentions",
-          "quality", "counties"]
+          "quality", "claims", "counties"]
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def test_the_record_has_every_mandatory_property_and_every_published_file(seed_o
     base = dcat.load_publishing().base_url
     assert f"{base}parquet/regions.parquet" in addresses and f"{base}datapackage.json" in addresses
     assert f"{base}export/tables.xlsx" in addresses and f"{base}export/csv/contacts.csv" in addresses
-    assert len(addresses) == 2 * 13 + 2  # each table as Parquet and as CSV, the data package, the workbook
+    assert len(addresses) == 2 * 14 + 2  # each table as Parquet and as CSV, the data package, the workbook
     # the 17 counties with a project, each by its SCB code
     places = [p for p in graph.objects(dataset, DCTERMS.spatial) if (p, RDF.type, DCTERMS.Location) in graph]
     assert len(places) == 17

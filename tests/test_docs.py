@@ -169,3 +169,15 @@ def test_docs_name_files_by_paths_inside_the_repository():
     for name in listed.stdout.split():
         text = (ROOT / name).read_text(encoding="utf-8")
         assert not re.search(r"/work/|\.\./shared|/home/|/tmp/", text), name
+
+
+def test_the_profile_tutorial_s_profile_loads(tmp_path):
+    """The profile written in docs/profiles.md's tutorial is a valid profile as printed."""
+    from pipeline import profile as profiles
+
+    guide = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```toml\n(.*?)^```", guide, re.MULTILINE | re.DOTALL) if "heading_before" in b]
+    path = tmp_path / "lediga-lokaler.toml"
+    path.write_text(block, encoding="utf-8")
+    loaded = profiles.load(path)
+    assert loaded.regions.unit == "free" and [m.type for m in loaded.metrics] == ["decimal", "money", "date"]

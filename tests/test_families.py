@@ -281,3 +281,31 @@ def test_a_document_no_family_recognises_is_one_line_or_a_finding_with_keep_goin
     quality = pd.read_parquet(tmp_path / "output" / "parquet" / "quality.parquet")
     refused = quality[quality.document_id == "untitled"]
     assert list(refused.severity) == ["error"] and "no report family recognises it" in refused.message.iloc[0]
+
+
+def test_the_intro_s_claims_are_read_as_the_profile_declares_them(tmp_path):
+    # medel-a.txt: "Nedan redovisas vad som beviljades under 2018"
+    (year,) = scoring.extract(MEDEL_TEXTS / "medel-a.txt", "sa-anvands-medel").document.claims
+    assert (year.claim, year.type, year.text, year.period_start, year.period_end) == (
+        "year", "period", "2018", "2018-01-01", "2018-12-31")
+    # beviljade-a.txt: "Tillväxtverket har beviljat stöd till åtta projekt", and it has eight
+    extraction = scoring.extract(GRANTED_TEXTS / "beviljade-a.txt", "beviljade-projekt")
+    (claimed,) = extraction.document.claims
+    assert (claimed.claim, claimed.value, claimed.text) == ("projects_claimed", 8, "åtta")
+    assert not [f for f in extraction.document.quality if f.code.value == "region_count_mismatch"]
+    # beviljade-b.txt: "beviljat stöd till ytterligare sex projekt", and it has six
+    (claimed,) = scoring.extract(GRANTED_TEXTS / "beviljade-b.txt", "beviljade-projekt").document.claims
+    assert claimed.value == 6
+    nine = tmp_path / "nio.txt"
+    nine.write_text((GRANTED_TEXTS / "beviljade-a.txt").read_text("utf-8").replace("till åtta projekt",
+                                                                                  "till nio projekt"), "utf-8")
+    mismatch = [f for f in scoring.extract(nine, "beviljade-projekt").document.quality
+                if f.code.value == "region_count_mismatch"]
+    assert [(f.severity, f.evidence) for f in mismatch] == [("warning", "nio")]
+
+
+def test_a_claim_without_its_value_group_is_refused_at_load(tmp_path):
+    broken = tmp_path / "family.toml"
+    broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>(?:19|20)\\d{2})", "((?:19|20)\\d{2})"), "utf-8")
+    with pytest.raises(ProfileError, match=r"claims\[0\]: .* lacks the named group \(\?P<value>…\)"):
+        profiles.load(broken)

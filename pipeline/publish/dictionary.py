@@ -39,6 +39,7 @@ TABLE_MODELS: dict[str, tuple[type[BaseModel], ...]] = {
     "organisations": (models.Organisation, models.Region),
     "mentions": (models.Mention, models.Region),
     "quality": (models.Finding, models.Region),
+    "claims": (models.Claim, models.Region),
     "counties": (models.CountyStatus, models.Region),
 }
 PRIMARY_KEYS = {
@@ -54,6 +55,7 @@ PRIMARY_KEYS = {
     "organisations": ["document_id", "organisation_id"],
     "mentions": ["document_id", "start", "end"],
     "counties": ["document_id", "county_code"],
+    "claims": ["document_id", "claim"],
 }
 """Offsets identify a region's rows even when a document repeats a region (an error finding)."""
 FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but may be null
@@ -62,7 +64,7 @@ FOREIGN_KEYS = {  # contacts.organisation_id also refers to organisations, but m
     "counts": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     "measures": [(["document_id", "county_code"], "counties", ["document_id", "county_code"])],
     **{table: [(["document_id"], "documents", ["document_id"])]
-       for table in ("sections", "goals", "purpose_items", "items", "organisations", "counties")},
+       for table in ("sections", "goals", "purpose_items", "items", "organisations", "counties", "claims")},
 }
 _TYPES = {pa.string(): "string", pa.int64(): "integer", pa.bool_(): "boolean", pa.float64(): "number"}
 

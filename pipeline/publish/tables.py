@@ -126,6 +126,11 @@ def _columns(metrics: Metrics) -> dict[str, tuple[tuple[str, pa.DataType, bool],
             _DOC, ("county_code", _S, True), ("unit_id", _S, True), ("severity", _S, False), ("code", _S, False), ("field", _S, True), ("message", _S, False),
             ("evidence", _S, False), ("start", _I, True), ("end", _I, True),
         ),
+        "claims": (
+            _DOC, ("claim", _S, False), ("type", _S, False), ("text", _S, True), ("items", pa.list_(_S), False),
+            ("value", _F, True), ("date", _S, True), ("period_start", _S, True), ("period_end", _S, True),
+            ("unit", _S, True), ("qualifier", _S, True), ("start", _I, True), ("end", _I, True),
+        ),
         "counties": (_DOC, ("county_code", _S, False), ("county_name", _S, False), ("has_project", _B, False)),
     }
 
@@ -143,6 +148,7 @@ GRAINS = {
     "organisations": "One row per organisation referred to per document",
     "mentions": "One row per organisation mention per section per region",
     "quality": "One row per quality finding; county_code is null for document-level findings",
+    "claims": "One row per claim the intro makes about the whole report (the profile's claims)",
     "counties": "One row per county of the reference table per document",
 }
 """The grain of every table: what one row is."""
@@ -166,7 +172,7 @@ def rows(extraction: Extraction, metrics: Metrics, dumped: dict | None = None) -
     d = {"document_id": doc["document_id"]}
     add("documents", d, doc)
     for table, items in (("counties", doc["counties"]), ("organisations", doc["organisations"]),
-                         ("quality", doc["quality"])):
+                         ("quality", doc["quality"]), ("claims", doc["claims"])):
         for item in items:
             add(table, d, item)
     for region in data["regions"]:

@@ -46,6 +46,8 @@ class Intro:
     regions_claimed: int | None
     regions_claimed_of: int | None
     claim: str | None
+    text_start: int | None = None
+    """Where ``text`` starts in the document's text."""
 
 
 def _paragraphs(lines: tuple[Line, ...]) -> list[list[Line]]:
@@ -213,4 +215,5 @@ def parse_intro(text: str, lines: tuple[Line, ...], patterns: IntroPatterns,
         regions_claimed=int(claim.group("claimed")) if claim else None,
         regions_claimed_of=int(claim.group("of")) if claim else None,
         claim=claim.group(0) if claim else None,
+        text_start=body[0][0].start if body else None,
     )

@@ -108,16 +108,25 @@ def read_measure(text: str, metric: MetricDef, spans: list[SectionSpan], pattern
         return Measure(type=kind, unit=metric.canonical_unit, basis="none", raw=None)
     span = spans[0]
     raw = text[span.start : span.end]
+    values, problem = read_value(raw, metric, patterns, heading)
+    if problem is not None:
+        findings.add(problem[0], f"{metric.id}: {problem[1]}", raw, span.start, span.end, field=metric.id)
+    return Measure(type=kind, unit=metric.canonical_unit, raw=raw, start=span.start, end=span.end, **values)
+
+
+def read_value(raw: str, metric: MetricDef, patterns: MeasurePatterns, heading: str | None = None
+               ) -> tuple[dict, tuple[Code, str] | None]:
+    """The fields of a typed value written ``raw`` (``basis``, ``value``, ``date``, ``period_start``
+    and ``period_end``, ``qualifier``, ``unit_raw``), and a finding's code and message, or None."""
     body = raw.strip()
-    base = dict(type=kind, unit=metric.canonical_unit, raw=raw, start=span.start, end=span.end)
     if _fold(body.rstrip(".")) in patterns.none_words:
-        return Measure(basis="none", **base)
+        return {"basis": "none"}, None
     try:
-        if kind == "date":
+        if metric.type == "date":
             first, last, end = _point(body, 0, patterns, days_only=True)
             _must_end(body, end)
-            return Measure(basis="stated", date=first.isoformat(), **base)
-        if kind == "period":
+            return {"basis": "stated", "date": first.isoformat()}, None
+        if metric.type == "period":
             start_at = re.match(r"(?:från|fr\.?\s?o\.?\s?m\.?)\s+", body, re.IGNORECASE)
             first, last, end = _point(body, start_at.end() if start_at else 0, patterns)
             if end < len(body):
@@ -130,15 +139,11 @@ def read_measure(text: str, metric: MetricDef, spans: list[SectionSpan], pattern
                 raise _Unreadable("is one day, not a period (from–to, a year, a month or part of a year)")
             if last < first:
                 raise _Unreadable("ends before it starts")
-            return Measure(basis="stated", period_start=first.isoformat(), period_end=last.isoformat(), **base)
+            return {"basis": "stated", "period_start": first.isoformat(), "period_end": last.isoformat()}, None
         value, qualifier, unit_raw, note = _number(body, metric, patterns, heading)
     except _Unreadable as why:
-        findings.add(Code.value_unreadable, f"{metric.id}: {body[:80]!r} {why}; the value is left empty", raw,
-                     span.start, span.end, field=metric.id)
-        return Measure(basis="none", **base)
-    if note:
-        findings.add(note[0], f"{metric.id}: {note[1]}", raw, span.start, span.end, field=metric.id)
-    return Measure(basis="stated", value=value, qualifier=qualifier, unit_raw=unit_raw, **base)
+        return {"basis": "none"}, (Code.value_unreadable, f"{body[:80]!r} {why}; the value is left empty")
+    return {"basis": "stated", "value": value, "qualifier": qualifier, "unit_raw": unit_raw}, note
 
 
 def _must_end(body: str, end: int) -> None:

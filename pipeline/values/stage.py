@@ -21,6 +21,7 @@ from pipeline.segment.sections import item_word_label
 from pipeline.values.contacts import ContactPatterns, compile_contacts, read_contacts
 from pipeline.values.counts import CountPatterns, compile_counts, read_count
 from pipeline.values.intro import Intro, IntroPatterns, compile_intro, parse_intro
+from pipeline.values.claims import ClaimPatterns, compile_claims, read_claims
 from pipeline.values.items import read_items, read_section_items
 from pipeline.values.measures import MeasurePatterns, compile_measures, heading_unit, read_measure
 
@@ -34,6 +35,7 @@ class ValueRules:
     contacts: ContactPatterns
     counts: CountPatterns
     measures: MeasurePatterns
+    claims: ClaimPatterns
     item_labels: re.Pattern[str] | None
     """The profile's item words with a number ("Mål 1:")."""
     resolver: Resolver
@@ -41,8 +43,9 @@ class ValueRules:
 
 def compile_values(profile: Profile, lists: ListPatterns, resolver: Resolver) -> ValueRules:
     """The values stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
+    measures = compile_measures(profile.counts)
     return ValueRules(profile, compile_intro(profile.intro, lists), compile_contacts(profile),
-                      compile_counts(profile.counts, lists), compile_measures(profile.counts),
+                      compile_counts(profile.counts, lists), measures, compile_claims(profile.claims, measures, lists),
                       item_word_label(profile.items.label_words), resolver)
 
 
@@ -66,6 +69,7 @@ class UnitValues:
     region's values, in document order, with the organisations they refer to."""
 
     intro: Intro
+    claims: list[models.Claim]
     findings: Findings
     """The document's findings so far (the segmentation's, then the intro's); copy before adding."""
     regions: tuple[RegionValues, ...]
@@ -114,7 +118,8 @@ def unit_values(text: str, segmentation: Segmentation, entities: DocumentEntitie
     findings.extend(segmentation.findings)
     intro = parse_intro(text, segmentation.intro, rules.intro, findings, rules.profile.title, rules.profile.publisher,
                         segmentation.title)
+    claims = read_claims(intro, rules.claims, findings)
     organisations = entities.organisations.copy()
     regions = tuple(region_values(text, block, found, organisations, rules)
                     for block, found in zip(segmentation.regions, entities.regions))
-    return UnitValues(intro, findings, regions, organisations.in_order())
+    return UnitValues(intro, claims, findings, regions, organisations.in_order())
