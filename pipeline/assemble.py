@@ -27,14 +27,18 @@ class SourceInfo:
 
 
 def region_file_names(regions: list[models.Region]) -> list[str]:
-    """``<county_code>-<slug>.json`` per county unit, ``<unit_id>.json`` per free unit; a repeated
-    unit gets ``-2``, ``-3`` …"""
+    """``<county_code>-<slug>.json`` per county unit, ``<municipality_code>-<slug>.json`` per
+    municipality unit, ``<unit_id>.json`` per free unit; a repeated unit gets ``-2``, ``-3`` …"""
     seen: dict[str, int] = {}
     names = []
     for region in regions:
         county = region.county_code
-        base = (f"{county}-{slugify(reference.county_by_code(county).short_name)}"
-                if county is not None and region.unit_id == county else region.unit_id)
+        if county is not None and region.unit_id == county:  # a county unit
+            base = f"{county}-{slugify(reference.county_by_code(county).short_name)}"
+        elif region.municipality_codes == [region.unit_id]:  # a municipality unit
+            base = f"{region.unit_id}-{slugify(region.region_name)}"
+        else:
+            base = region.unit_id
         seen[base] = seen.get(base, 0) + 1
         names.append(f"{base}.json" if seen[base] == 1 else f"{base}-{seen[base]}.json")
     return names

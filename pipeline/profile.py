@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from pipeline.errors import PipelineError, shown
 from pipeline.paths import PROFILES_DIR
@@ -105,7 +105,7 @@ class SubLabel(_Part):
 
 
 class RegionRule(_Part):
-    unit: Literal["county", "free"] = "county"
+    unit: Literal["county", "municipality", "free"] = "county"
     """What one block of the report is about: a county (its heading names it, ``heading_forms``) or
     a free unit such as a project (its heading is the line before its first label, ``heading_before``)."""
     heading_forms: tuple[str, ...] = ()
@@ -124,13 +124,17 @@ class RegionRule(_Part):
 
     @field_validator("heading_forms")
     @classmethod
-    def _known_placeholders(cls, forms: tuple[str, ...]) -> tuple[str, ...]:
+    def _known_placeholders(cls, forms: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        unit = info.data.get("unit", "county")
+        county_names = ("short_name", "region_aliases", "county_name", "place_aliases")
+        allowed = ("municipality_name", "municipality_body") if unit == "municipality" else county_names
         for form in forms:
             names = re.findall(r"\{(\w+)\}", form)
             for name in names:
-                if name not in ("short_name", "region_aliases", "county_name", "place_aliases"):
-                    raise ValueError(f"unknown placeholder {{{name}}} (short_name, region_aliases, county_name, "
-                                     "place_aliases)")
+                if name not in allowed:
+                    raise ValueError(f"unknown placeholder {{{name}}} for {unit} units ({', '.join(allowed)})")
+            if unit == "municipality" and len(names) != 1:
+                raise ValueError(f"heading form {form!r} needs one of {{municipality_name}}, {{municipality_body}}")
             if not names:  # the same heading for every county: each unit would be read as the first county's
                 raise ValueError(f"heading form {form!r} names no county: it needs one of {{short_name}}, "
                                  "{region_aliases}, {county_name}, {place_aliases}; for units that are not "
@@ -139,8 +143,9 @@ class RegionRule(_Part):
 
     @model_validator(mode="after")
     def _units_can_be_found(self) -> "RegionRule":
-        if self.unit == "county" and not self.heading_forms:
-            raise ValueError("county units need heading_forms (\"Region {short_name}\")")
+        if self.unit in ("county", "municipality") and not self.heading_forms:
+            raise ValueError(f"{self.unit} units need heading_forms (\"Region {{short_name}}\", "
+                             "\"{municipality_body}\")")
         if self.unit == "free" and self.heading_before is None:
             raise ValueError("free units need heading_before: the id of the section whose label follows each "
                              "unit's heading")

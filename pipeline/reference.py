@@ -240,6 +240,8 @@ def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
     ``regions.heading_forms``: "{short_name}", "{county_name}", "{region_aliases}" or "{place_aliases}" filled in from
     counties.csv), longest first. Here, not in a stage, so the readers and the section stage share it."""
     aliases = []
+    if any("{municipality_" in form for form in heading_forms):
+        return [(name, county_by_code(m.county_code)) for name, m in municipality_heading_names(heading_forms)]
     for county in counties():
         names: set[str] = set()
         for form in heading_forms:
@@ -251,6 +253,16 @@ def heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, County]]:
                 names.add(form.format(short_name=county.short_name, county_name=county.county_name))
         aliases.extend((name, county) for name in names)
     return sorted(aliases, key=lambda pair: -len(pair[0]))
+
+
+def municipality_heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str, Municipality]]:
+    """Every municipality's heading in each of ``heading_forms`` ("{municipality_name}" gives
+    "Östhammar", "{municipality_body}" "Östhammars kommun"), longest first."""
+    names = []
+    for m in municipalities():
+        for form in heading_forms:
+            names.append((form.format(municipality_name=m.name, municipality_body=m.body_name), m))
+    return sorted(dict(names).items(), key=lambda pair: (-len(pair[0]), pair[0]))
 
 
 def entity_by_municipality_code() -> dict[str, Entity]:

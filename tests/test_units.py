@@ -183,3 +183,61 @@ def test_a_profile_that_cannot_find_its_units_is_refused_at_load(tmp_path, chang
     path.write_text(PROFILE.replace(*change), encoding="utf-8")
     with pytest.raises(ProfileError, match=message):
         profiles.load(path)
+
+
+MUNICIPAL_PROFILE = """
+id = "municipal"
+title = "Service i kommunerna"
+
+[regions]
+unit = "municipality"
+heading_forms = ["{municipality_body}"]
+summary_expected = false
+
+[[sections]]
+id = "shops"
+label = "Butiker"
+reads_as = "items"
+
+[[metrics]]
+id = "service_points"
+label = "Servicepunkter"
+"""
+
+MUNICIPAL_TEXT = """Service i kommunerna
+
+En sammanställning av service på landsbygden i två kommuner under året som gick.
+
+Östhammars kommun
+
+Servicepunkter: 4
+Butiker:
+• Handelsboden på Norrlandet
+
+Borås stad
+
+Servicepunkter: 2
+Butiker:
+• Lanthandeln i Sandared
+"""
+
+
+def test_municipality_units_are_found_by_their_heading_forms(tmp_path):
+    profile_path = tmp_path / "municipal.toml"
+    profile_path.write_text(MUNICIPAL_PROFILE, encoding="utf-8")
+    raw = tmp_path / "kommuner.txt"
+    raw.write_text(MUNICIPAL_TEXT, encoding="utf-8")
+    compiled = compile_profile(profiles.load(profile_path))
+    extraction, _ = extract_text(Source(raw, "raw/kommuner.txt", "kommuner", "text"), raw.read_bytes(), compiled)
+    units = [(r.unit_id, r.county_code, r.municipality_codes, r.counts["service_points"].value)
+             for r in extraction.regions]
+    assert units == [("0382", "03", ["0382"], 4), ("1490", "14", ["1490"], 2)]
+    assert extraction.document.region_files == ["0382-osthammars-kommun.json", "1490-boras-stad.json"]
+
+
+def test_a_municipality_heading_form_names_a_municipality(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text(MUNICIPAL_PROFILE.replace("{municipality_body}", "{county_name}"), encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"regions.heading_forms: .*unknown placeholder \{county_name\} for "
+                                           "municipality units"):
+        profiles.load(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -112,13 +113,24 @@ class SegmentRules:
     inside: tuple[re.Pattern[str], dict[str, County]]
     metric_labels: re.Pattern[str] | None
     item_labels: re.Pattern[str] | None
+    municipality_of: dict[str, reference.Municipality] = field(default_factory=dict)
+    """For municipality units: each heading form's municipality."""
+
+    def unit_id(self, alias: str, county: County | None, heading: str) -> str:
+        """A unit's stable id: a municipality unit's municipality code, a county unit's county code,
+        a free unit's slug of its heading."""
+        if alias in self.municipality_of:
+            return self.municipality_of[alias].municipality_code
+        return county.county_code if county is not None else slugify(heading)
 
 
 def compile_segment(profile: Profile) -> SegmentRules:
     """The segment stage's rules, compiled once, for the profile's compiled form (``pipeline/compiled.py``)."""
     names = tuple(heading_names(profile))
+    municipalities = (dict(reference.municipality_heading_names(profile.regions.heading_forms))
+                      if profile.regions.unit == "municipality" else {})
     return SegmentRules(profile, names, _by_first_word(list(names)), _names_pattern(names), _metric_labels(profile),
-                        item_word_label(profile.items.label_words))
+                        item_word_label(profile.items.label_words), municipalities)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -707,7 +719,8 @@ def _starts_with_title(text: str, wanted: str) -> bool:
     return folded == wanted or folded.startswith(wanted + " ") or folded.startswith(wanted + ":")
 
 
-def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]]
+def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]],
+                            unit: Callable[[tuple[str, County, bool]], str]
                             ) -> tuple[list[tuple[int, tuple[str, County, bool]]], list[int]]:
     """The headings without the entries of a contents list: a heading with no text before the
     next heading, whose county has a heading with text later on. Returns them and the lines dropped."""
@@ -719,10 +732,10 @@ def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[s
     last_with_text: dict[str, int] = {}
     for n, heading in enumerate(headings):
         if with_text[n]:
-            last_with_text[heading[1][1].county_code] = n
+            last_with_text[unit(heading[1])] = n
     kept, dropped = [], []
     for n, heading in enumerate(headings):
-        if not with_text[n] and last_with_text.get(heading[1][1].county_code, -1) > n:
+        if not with_text[n] and last_with_text.get(unit(heading[1]), -1) > n:
             dropped.append(heading[0])
         else:
             kept.append(heading)
@@ -745,7 +758,8 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
             found = _heading(lines, i, aliases, profile, lines[i].text.translate(LOOKALIKES))
             if found is not None:
                 lookalike.add(i)
-        if found is None and headings and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile)):
+        if (found is None and headings and profile.regions.unit == "county"
+                and (named := _heading_inside(lines, i, inside, headings[-1][1][1], profile))):
             found = (*named, False)
             reworded.add(i)
         if found is not None:
@@ -753,7 +767,8 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
     if free:
         headings = [(i, (lines[i].text, None, crowded)) for i, crowded in _free_headings(lines, title, profile)]
     findings: list[Finding] = []
-    headings, listed = _without_contents_lists(lines, headings) if not free else (headings, [])
+    headings, listed = (_without_contents_lists(lines, headings, lambda h: rules.unit_id(h[0], h[1], h[0]))
+                        if not free else (headings, []))
     if listed:
         first = lines[listed[0]]
         findings.append(_finding(None, Code.contents_list_skipped,
@@ -791,9 +806,9 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
             block_findings.insert(0, _finding(county, Code.heading_without_blank_line,
                 "region heading has no blank line before or after it; read as a heading all the same",
                 heading, heading.text))
-        unit_id = county.county_code if county is not None else slugify(heading.text)
+        unit_id = rules.unit_id(alias, county, heading.text)
         if unit_id in seen:
-            name = county.county_name if county is not None else repr(heading.text)
+            name = county.county_name if county is not None and unit_id == county.county_code else repr(alias)
             block_findings.insert(0, _finding(county, Code.duplicate_region,
                 f"{name} appears again (first at line {seen[unit_id].number}); both are kept",
                 heading, heading.text))
@@ -809,7 +824,8 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
                               (n + 1 >= len(headings) or cut.start < lines[headings[n + 1][0]].start))
         block = RegionBlock(county=county, region_name=alias, title=heading.text, heading_start=heading.start,
                             heading_end=heading.end, sections=tuple(sections), findings=tuple(block_findings),
-                            unit_id=unit_id, county_codes=(county.county_code,) if county is not None else ())
+                            unit_id=unit_id, county_codes=(county.county_code,) if county is not None else (),
+                            municipality_codes=(unit_id,) if alias in rules.municipality_of else ())
         block = _with_places(text, block, profile)
         regions.append(block.with_findings(_section_findings(block, profile)))
     intro_end = headings[0][0] if headings else len(lines)
