@@ -62,12 +62,15 @@ review: extract ## Write the review site, output/review/index.html (make extract
 
 output/export/csv/datapackage.json: $(OUTPUTS)
 	$(PIPELINE) export --format csv
+	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format csv --output-dir "$${family%/}" || exit 1; fi; done
 
 output/export/tables.xlsx: $(OUTPUTS)
 	$(PIPELINE) export --format xlsx
+	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format xlsx --output-dir "$${family%/}" || exit 1; fi; done
 
 output/export/csv-excel/documents.csv: $(OUTPUTS)
 	$(PIPELINE) export --format csv --dialect excel
+	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format csv --dialect excel --output-dir "$${family%/}" || exit 1; fi; done
 
 export: $(EXPORTS) ## Write every table as one Excel workbook (output/export/tables.xlsx), as CSV (output/export/csv/) and as CSV for Excel (output/export/csv-excel/)
 	@echo "workbook: $(CURDIR)/output/export/tables.xlsx  CSV: $(CURDIR)/output/export/csv/  CSV for Excel: $(CURDIR)/output/export/csv-excel/"
@@ -97,7 +100,12 @@ check-output: extract ## Fail when the committed output (json, schema, provenanc
 DIFF_ARGS ?=
 diff: extract ## Report what the extraction changes against HEAD's output/json, ending "changes found" when it does (DIFF_ARGS="--format json --html diff.html")
 	@$(PY) -m pipeline diff HEAD output $(DIFF_ARGS); status=$$?; \
-	if [ $$status -eq 1 ]; then echo "changes found"; elif [ $$status -ne 0 ]; then exit $$status; fi
+	if [ $$status -eq 1 ]; then echo "changes found"; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	for family in output/families/*/; do [ -d "$$family" ] || continue; family=$${family%/}; \
+	  if git cat-file -e "HEAD:$$family/json" 2>/dev/null; then \
+	    $(PY) -m pipeline diff "HEAD:$$family" "$$family" $(DIFF_ARGS); status=$$?; \
+	    if [ $$status -eq 1 ]; then echo "changes found in $$family"; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	  else echo "$$family: a new report family, not in HEAD"; fi; done
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the package index)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

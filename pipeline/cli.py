@@ -16,6 +16,7 @@ import click
 from pipeline import __version__
 from pipeline import profile as profiles
 from pipeline.errors import ConfigurationError, PipelineError, WriteError, one_line, shown
+from pipeline.paths import PROFILES_DIR
 from pipeline.readers import engines as pdf_engines
 from pipeline.redact import check_salt
 
@@ -309,11 +310,17 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
                    "excel (for Excel with Swedish settings: UTF-8 with a byte-order mark, semicolons, decimal "
                    "comma, CRLF, into csv-excel/).")
 @_profile_option
-def export(fmt: str, output_dir: Path, to: Path | None, dialect: str, profile_path: Path) -> None:
-    """Export every table as CSV files or as one Excel workbook, for spreadsheets."""
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output_dir: Path, to: Path | None, dialect: str, profile_path: Path) -> None:
+    """Export every table as CSV files or as one Excel workbook, for spreadsheets (another family's
+    dataset too: --output-dir output/families/<id>, read with the profile it was extracted with)."""
     from pipeline.publish import export as export_stage
 
     try:
+        made_with = export_stage.made_with(output_dir)
+        if ctx.get_parameter_source("profile_path") is click.core.ParameterSource.DEFAULT and made_with is not None \
+                and (PROFILES_DIR / f"{made_with}.toml").is_file():
+            profile_path = PROFILES_DIR / f"{made_with}.toml"  # the shipped profile its tables were made with
         written = export_stage.export(output_dir, fmt, to or output_dir / "export", profiles.load_cached(profile_path),
                                       dialect)
     except PipelineError as exc:

@@ -87,6 +87,17 @@ def _tables(output_dir: Path, profile: Profile) -> dict[str, pa.Table]:
     return tables
 
 
+def made_with(output_dir: Path) -> str | None:
+    """The id of the profile the output's documents were extracted with (None for an output with no
+    documents, or none that can be read)."""
+    try:
+        ids = set(pq.read_table(output_dir / "parquet" / "documents.parquet", columns=["profile_id"]).column(0)
+                  .to_pylist())
+    except (OSError, pa.ArrowException, KeyError):
+        return None
+    return ids.pop() if len(ids) == 1 else None
+
+
 def _redaction(output_dir: Path) -> str | None:
     """The salt fingerprint of a redacted output, from its provenance.json (None when not redacted)."""
     try:
@@ -283,6 +294,10 @@ def export(output_dir: Path, fmt: str, to: Path, profile: Profile, dialect: str 
     if dialect != "standard" and fmt != "csv":
         raise ExportError(f"--dialect {dialect} is for --format csv; the workbook has no dialect")
     tables = _tables(output_dir, profile)
+    other = made_with(output_dir)
+    if other is not None and other != profile.id:
+        raise ExportError(f"{shown(output_dir)}: its tables were extracted with the profile {other!r}, not "
+                          f"{profile.id!r}; give --profile pipeline/profiles/{other}.toml")
     target = to / WORKBOOK if fmt == "xlsx" else to / ("csv" if dialect == "standard" else "csv-excel")
     try:
         to.mkdir(parents=True, exist_ok=True)

@@ -179,6 +179,10 @@ def load(side: str, repository: Path) -> Snapshot:
     path = Path(side)
     if path.is_dir():
         return load_folder(path)
+    revision, colon, folder = side.partition(":")
+    if colon and folder:  # "HEAD:output/families/beviljade-projekt": another family's dataset at a revision
+        folder = folder.rstrip("/")
+        return load_revision(revision, repository, folder if folder.endswith("/json") else f"{folder}/json")
     try:
         return load_revision(side, repository)
     except DiffError as exc:
