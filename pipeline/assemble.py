@@ -87,8 +87,11 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         findings.add(Code.region_count_mismatch,
                      f"the intro claims {intro.regions_claimed} regions but {len(regions)} were found",
                      intro.claim or "")
+    claimed_units = intro.regions_claimed
     for claim in values.claims:
         definition = next(c for c in profile.claims if c.id == claim.claim)
+        if definition.counts_units and claim.value is not None:
+            claimed_units = int(claim.value) if claimed_units is None else claimed_units
         if definition.counts_units and claim.value is not None and claim.value != len(regions):
             findings.add(Code.region_count_mismatch, f"the intro claims {claim.value:g} units ({claim.claim}) but "
                          f"{len(regions)} were found", claim.text or "", claim.start, claim.end)
@@ -111,7 +114,7 @@ def assemble(text: str, source: SourceInfo, values: UnitValues, profile: Profile
         focus_areas=list(intro.focus_areas),
         methods=list(intro.methods),
         approaches=list(intro.approaches),
-        regions_claimed=intro.regions_claimed,
+        regions_claimed=claimed_units,
         regions_claimed_of=intro.regions_claimed_of,
         regions_found=len(regions),
         claims=values.claims,

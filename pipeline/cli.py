@@ -331,6 +331,30 @@ def export(ctx: click.Context, fmt: str, output_dir: Path, to: Path | None, dial
     click.echo(f"wrote {written[0] if fmt == 'xlsx' else written[0].parent}")
 
 
+@main.command("check-profile")
+@click.argument("profile_path", type=click.Path(path_type=Path, dir_okay=False))
+def check_profile(profile_path: Path) -> None:
+    """Check that a profile loads, and say what it declares (its units, sections, value types, claims)."""
+    try:
+        profile = profiles.load(profile_path)
+    except PipelineError as exc:
+        _fail(exc)
+    rule = profile.regions
+    how = (f"found by the line before its {' or '.join(repr(s) for s in rule.headed_by)} label" if rule.unit == "free"
+           else f"headed {', '.join(repr(f) for f in rule.heading_forms)}")
+    click.echo(f"{shown(profile_path)}: profile {profile.id!r} ({profile.title!r}) loads")
+    click.echo(f"units: {rule.unit}, {how}")
+    click.echo("sections: " + (", ".join(f"{s.id} ({s.reads_as}{'' if s.expected else ', optional'})"
+                                         for s in profile.sections) or "none"))
+    click.echo("values: " + (", ".join(f"{m.id} ({m.type}{f', {m.canonical_unit}' if m.canonical_unit else ''})"
+                                       for m in profile.metrics) or "none"))
+    click.echo("claims: " + (", ".join(f"{c.id} ({c.type})" for c in profile.claims) or "none"))
+    shipped = [p for p in PROFILES_DIR.glob("*.toml") if p.resolve() != profile_path.resolve()]
+    clash = next((p for p in shipped if profiles.load_cached(p).id == profile.id), None)
+    if clash is not None:
+        click.echo(f"warning: a shipped profile has the same id: {shown(clash)}", err=True)
+
+
 @main.command()
 @click.option("--output", "-o", "path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("docs") / "data-dictionary.md", show_default=True,

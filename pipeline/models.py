@@ -424,7 +424,8 @@ class Document(Model):
     focus_areas: list[str] = D("recurring focus areas listed in the intro")
     methods: list[str] = D("methods listed in the intro")
     approaches: list[str] = D("the intro's bulleted approaches")
-    regions_claimed: int | None = D("regions the intro says have projects ('17 av 21 regioner')")
+    regions_claimed: int | None = D("regions (units) the intro says the report has ('17 av 21 regioner'; a "
+                                    "profile's counts_units claim: 'stöd till åtta projekt')")
     regions_claimed_of: int | None = D("regions in all, per the same claim")
     regions_found: int = D("region headings found")
     claims: list[Claim] = D("what the intro states about the whole report, as the profile's claims declare it; "

@@ -78,6 +78,8 @@ class MetricDef(Labelled):
     "%"; for a decimal any name ("tonnes"), for the data dictionary; none for counts, dates, periods."""
     minimum: float | None = None
     maximum: float | None = None
+    expected: bool = True
+    """When false, a unit without this line is not reported (its value is none)."""
 
     @model_validator(mode="after")
     def _unit_fits_type(self) -> "MetricDef":
@@ -109,9 +111,16 @@ class RegionRule(_Part):
     """What one block of the report is about: a county (its heading names it, ``heading_forms``) or
     a free unit such as a project (its heading is the line before its first label, ``heading_before``)."""
     heading_forms: tuple[str, ...] = ()
-    heading_before: str | None = None
+    heading_before: str | tuple[str, ...] | None = None
     """For free units: the id of the section whose label follows each unit's heading ("county" for
-    "Län:"); the heading is the paragraph of one line just before that label."""
+    "Län:"), or several ids (["county", "municipality"]: whichever comes first in a block); the
+    heading is the one line just before that label."""
+
+    @property
+    def headed_by(self) -> tuple[str, ...]:
+        """The sections whose label follows a free unit's heading."""
+        before = self.heading_before
+        return (before,) if isinstance(before, str) else tuple(before or ())
     heading_max_length: int = Field(200, gt=0)
     summary_expected: bool = True
     """Whether a unit is expected to have text between its heading and its first label."""
@@ -155,15 +164,19 @@ class RegionRule(_Part):
 
 
 class CountRules(_Part):
-    none_words: tuple[str, ...] = ("", "-")
-    zero_words: tuple[str, ...] = ()
-    partial_markers: tuple[str, ...] = ()
+    """How value lines are worded. The defaults are Swedish usage, so a new profile reads "ca 60",
+    "drygt 20", "knappt 5" and "uppgift saknas" right without listing them."""
+
+    none_words: tuple[str, ...] = ("", "-", "–", "—", "ej angett", "ej angivet", "saknas", "uppgift saknas", "okänt",
+                                   "vet ej")
+    zero_words: tuple[str, ...] = ("inga", "ingen", "inget", "noll")
+    partial_markers: tuple[str, ...] = ("bland annat", "bl.a.", "t.ex.", "till exempel", "exempelvis")
     vague_quantities: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
     total_words: tuple[str, ...] = ()
-    approximate_markers: tuple[str, ...] = ()
-    at_least_markers: tuple[str, ...] = ()
-    at_most_markers: tuple[str, ...] = ()
+    approximate_markers: tuple[str, ...] = ("ca", "c:a", "cirka", "ungefär", "omkring", "runt")
+    at_least_markers: tuple[str, ...] = ("drygt", "över", "mer än", "fler än", "minst")
+    at_most_markers: tuple[str, ...] = ("knappt", "under", "färre än", "mindre än", "högst", "max", "upp till")
     all_words: tuple[str, ...] = ()
     unit_words: tuple[str, ...] = ()
     vague_words: tuple[str, ...] = ()
@@ -372,9 +385,11 @@ class Profile(_Part):
         claim_ids = [c.id for c in self.claims]
         if len(set(claim_ids)) != len(claim_ids):
             raise ValueError(f"claims: duplicate id {sorted({i for i in claim_ids if claim_ids.count(i) > 1})}")
-        for key in ("heading_before", "county_section", "municipality_section"):
-            named = getattr(self.regions, key)
-            if named is not None and named not in [s.id for s in self.sections]:
+        section_ids = [s.id for s in self.sections]
+        for key, named in (*(("heading_before", n) for n in self.regions.headed_by),
+                           ("county_section", self.regions.county_section),
+                           ("municipality_section", self.regions.municipality_section)):
+            if named is not None and named not in section_ids:
                 raise ValueError(f"regions.{key}: {named!r} is not the id of a section")
         return self
 
@@ -457,6 +472,15 @@ class LabelSet:
             return None
         written = found.group(1)
         return self.section_of[_fold(written)], written, found.end()
+
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "−": "-"})
+
+
+def fold_title(text: str) -> str:
+    """A title line as it is compared with a profile's ``title``: white space collapsed, case folded,
+    every dash a hyphen ("Stöd – beslut" is "stöd - beslut")."""
+    return " ".join(text.split()).casefold().translate(_DASHES)
 
 
 def phrase_pattern(phrase: str) -> str:

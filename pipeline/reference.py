@@ -265,6 +265,11 @@ def municipality_heading_names(heading_forms: tuple[str, ...]) -> list[tuple[str
     return sorted(dict(names).items(), key=lambda pair: (-len(pair[0]), pair[0]))
 
 
+def municipality_county(code: str) -> str:
+    """The county code of a municipality code (its first two digits, as SCB assigns them)."""
+    return next(m.county_code for m in municipalities() if m.municipality_code == code)
+
+
 def entity_by_municipality_code() -> dict[str, Entity]:
     """Municipality code -> its entity (Gotland's is the region body, so it has none here)."""
     return {o.municipality_code: o for o in organisations() if o.municipality_code}

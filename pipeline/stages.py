@@ -26,7 +26,7 @@ from pipeline.entities import DocumentEntities, EntityRules, document_entities, 
 from pipeline.fingerprints import fingerprint
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding, SourceFormat
-from pipeline.profile import Profile
+from pipeline.profile import Profile, fold_title
 from pipeline.readers import registry as readers
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
@@ -268,8 +268,8 @@ class OtherFamily(UnusableInputError):
 def recognised(text: str, title: str) -> int | None:
     """The number of the line (from 0, among the first ``RECOGNITION_LINES`` that are not blank)
     that starts with ``title``, a report family's title; None when no line does."""
-    wanted = " ".join(title.split()).casefold()
-    heads = [" ".join(line.split()).casefold() for line in text.split("\n", 5000)[:5000] if line.strip()]
+    wanted = fold_title(title)
+    heads = [fold_title(line) for line in text.split("\n", 5000)[:5000] if line.strip()]
     return next((n for n, line in enumerate(heads[:RECOGNITION_LINES]) if line == wanted
                  or line.startswith(wanted + " ") or line.startswith(wanted + ":")), None)
 

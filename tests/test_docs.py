@@ -120,7 +120,7 @@ def test_make_alone_prints_help():
 def test_every_cli_command_has_help():
     runner = CliRunner()
     assert runner.invoke(main, ["--help"]).exit_code == 0
-    assert set(main.commands) == {"extract", "diff", "export", "dictionary"}
+    assert set(main.commands) == {"extract", "diff", "export", "dictionary", "check-profile"}
     for name, command in main.commands.items():
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0 and command.help and command.help.split("\n")[0] in result.output

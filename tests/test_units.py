@@ -241,3 +241,44 @@ def test_a_municipality_heading_form_names_a_municipality(tmp_path):
     with pytest.raises(ProfileError, match=r"regions.heading_forms: .*unknown placeholder \{county_name\} for "
                                            "municipality units"):
         profiles.load(path)
+
+
+def _extract_fixture(name: str, profile_name: str):
+    from tests.conftest import ROOT
+
+    folder = ROOT / "tests" / "fixtures"
+    compiled = compile_profile(profiles.load(folder / profile_name))
+    path = folder / name
+    return extract_text(Source(path, f"raw/{name}", path.stem, "text"), path.read_bytes(), compiled)[0]
+
+
+def test_a_new_profile_reads_swedish_qualifiers_without_listing_them_and_finds_units_by_either_label():
+    # tests/fixtures/decisions.toml declares no [counts]; decisions.txt writes "ca 2 mnkr", "drygt 20",
+    # "knappt 5"; its second block has no "Län:" line, only "Kommun: Borås"
+    extraction = _extract_fixture("decisions.txt", "decisions.toml")
+    assert extraction.document.title == "Testbeslut – större beslut"  # its title "Testbeslut" with an en dash
+    first, second = extraction.regions
+    assert (first.counts["granted"].value, first.counts["granted"].qualifier) == (2_000_000, "approximate")
+    assert (first.counts["jobs"].value, first.counts["jobs"].qualifier) == (20, "at_least")
+    assert (second.counts["jobs"].value, second.counts["jobs"].qualifier) == (5, "at_most")
+    assert (second.title, second.municipality_codes, second.county_codes) == ("Företag Två AB", ["1490"], ["14"])
+    # "Beviljat stöd: 12 mnkr" right after a value line: an unforeseen label, named
+    unknown = [f for f in first.quality if f.code.value == "unknown_label"]
+    assert [f.evidence for f in unknown] == ["Beviljat stöd"]
+    # "Extra" is declared expected = false: no unit reports its absence
+    assert not [f for r in extraction.regions for f in r.quality if f.field == "extra"]
+
+
+def test_check_profile_says_what_a_profile_declares(tmp_path):
+    from tests.conftest import ROOT
+
+    result = cli("check-profile", str(ROOT / "tests" / "fixtures" / "decisions.toml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "profile 't4' ('Testbeslut') loads" in result.stdout
+    assert "units: free, found by the line before its 'county' or 'municipality' label" in result.stdout
+    assert "values: granted (money, SEK), jobs (count), extra (date)" in result.stdout
+    broken = tmp_path / "broken.toml"
+    broken.write_text("id = 'x'\ntitle = 'X'\n[regions]\nunit = 'free'\n", encoding="utf-8")
+    result = cli("check-profile", str(broken), cwd=tmp_path)
+    assert result.returncode != 0 and result.stderr.count("\n") == 1 and "free units need heading_before" in result.stderr
+    assert not (tmp_path / "docs").exists()  # it writes nothing

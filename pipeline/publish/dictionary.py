@@ -329,14 +329,16 @@ def markdown(profile: Profile) -> str:
         "`interim/<document_id>/text.txt`: `text.txt[start:end]` is the value as written. A null count is",
         "\"not stated\", never zero.",
         "",
-        "## Count metrics",
+        "## Metrics",
         "",
-        "The profile's count lines. Each is one row per region in `counts` and a column group in",
-        "`regions` (`<metric>`, `<metric>_basis`, `<metric>_qualifier`, `<metric>_raw`, `<metric>_listed`,",
-        "`<metric>_list_is_partial`).",
+        "The profile's value lines. A count is one row per region in `counts`, a typed value (money,",
+        "decimal, percentage, date, period) one row in `measures`; each is a column group in `regions`,",
+        "named in the last column.",
         "",
-        *_table(("metric", "label in the source", "description", "in the overview chart"), [
-            (f"`{m.id}`", " / ".join(f"\"{s}\"" for s in m.spellings), m.description, "yes" if m.chart else "")
+        *_table(("metric", "type", "label in the source", "description", "in the overview chart", "`regions` columns"), [
+            (f"`{m.id}`", m.type + (f" ({m.canonical_unit})" if m.canonical_unit else ""),
+             " / ".join(f"\"{s}\"" for s in m.spellings), m.description or "–", "yes" if m.chart else "",
+             ", ".join(f"`{c}`" for c, _, _, _ in metric_columns(m.id, m.type)))
             for m in profile.metrics]),
         "",
         "## Tables",

@@ -47,7 +47,7 @@ MEASURE_PARTS: tuple[tuple[str, pa.DataType, bool], ...] = (
 WIDE_MEASURE_PARTS: dict[str, tuple[str, ...]] = {
     "decimal": ("value", "unit", "basis", "qualifier", "raw"),
     "money": ("value", "unit", "unit_raw", "basis", "qualifier", "raw"),
-    "percentage": ("value", "unit_raw", "basis", "qualifier", "raw"),
+    "percentage": ("value", "unit", "unit_raw", "basis", "qualifier", "raw"),
     "date": ("date", "basis", "raw"),
     "period": ("period_start", "period_end", "basis", "raw"),
 }

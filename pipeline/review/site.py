@@ -344,22 +344,26 @@ def _severity_counts(findings: list[Finding]) -> str:
 
 def _region_index(extraction: Extraction, profile: Profile, region_ids: list[str], doc_key: str) -> str:
     metrics = profile.metric_ids
+    lists = [name for name, reads_as in (("contacts", "contacts"), ("goals", "goals"), ("items", "items"))
+             if profile.sections_read_as(reads_as)]  # the lists this family has
     head = "".join(f'<th scope="col">{html.escape(_label(m))}</th>' for m in metrics)
     rows = []
     for region, anchor in zip(extraction.regions, region_ids):
         counts = "".join(f'<td data-label="{html.escape(_label(m))}">{html.escape(count_text(region.counts.get(m)))}</td>'
                          for m in metrics)
+        name = unit_label(region)
+        sub = "" if name == region.title else f' <span class="sub" lang="sv">{html.escape(region.title)}</span>'
+        listed = "".join(f'<td data-label="{n}">{len(getattr(region, n))}</td>' for n in lists)
         rows.append(
-            f'<tr><th scope="row"><a href="#{anchor}">{html.escape(unit_label(region))}</a>'
-            f' <span class="sub" lang="sv">{html.escape(region.title)}</span></th>{counts}'
-            f'<td data-label="contacts">{len(region.contacts)}</td><td data-label="goals">{len(region.goals)}</td>'
+            f'<tr><th scope="row"><a href="#{anchor}">{html.escape(name)}</a>{sub}</th>{counts}{listed}'
             f'<td data-label="findings" class="{"has" if region.quality else ""}">'
             f"{_severity_counts(region.quality)}</td></tr>")
-    return (f'<table class="index" id="{doc_key}-index"><caption>Regions: {len(extraction.regions)} found, '
+    units = "Regions" if all(r.unit_id == r.county_code for r in extraction.regions) else "Units"
+    return (f'<table class="index" id="{doc_key}-index"><caption>{units}: {len(extraction.regions)} found, '
             f"{extraction.document.regions_claimed if extraction.document.regions_claimed is not None else 'none'}"
-            f' claimed in the intro</caption><thead><tr><th scope="col">Region</th>{head}'
-            f'<th scope="col">contacts</th><th scope="col">goals</th><th scope="col">findings</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f' claimed in the intro</caption><thead><tr><th scope="col">{units[:-1]}</th>{head}'
+            + "".join(f'<th scope="col">{n}</th>' for n in lists)
+            + f'<th scope="col">findings</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _findings_list(doc_key: str, entries: list[tuple[str, Finding, str, str]]) -> str:
@@ -491,14 +495,19 @@ def document_fragment(extraction: Extraction, profile: Profile, since: list | No
         body = _highlighted(text[region.heading_start : starts[n + 1]], region.heading_start, spans, placed, prefix)
         spans_json.update({f"{prefix}{i}": {k: s[k] for k in ("kind", "field", "value", "rule", "details")}
                            for i, s in enumerate(spans)})
-        counts = " · ".join(f"{_label(m)}: {c.value if c.value is not None else '–'}"
-                            for m, c in region.counts.items())
+        counts = " · ".join(f"{_label(m)}: {count_text(c)}" for m, c in region.counts.items())
         title = unit_label(region)
+        heading = html.escape(title) if title == region.title else \
+            f'{html.escape(title)} — <span lang="sv">{html.escape(region.title)}</span>'
+        listed = " · ".join(f"{len(values)} {name}" for name, values, shown in (
+            ("contacts", region.contacts, profile.sections_read_as("contacts")),
+            ("goals", region.goals, profile.sections_read_as("goals")),
+            ("items", region.items, profile.sections_read_as("items"))) if shown)
         parts.append(
             f'<article class="region" id="{anchor}" data-county="{region.county_code or ""}" '
             f'aria-labelledby="{anchor}-title">'
-            f'<h4 id="{anchor}-title">{html.escape(title)} — <span lang="sv">{html.escape(region.title)}</span></h4>'
-            f'<p class="meta">{html.escape(counts)} · {len(region.contacts)} contacts · {len(region.goals)} goals · '
+            f'<h4 id="{anchor}-title">{heading}</h4>'
+            f'<p class="meta">{html.escape(" · ".join(filter(None, (counts, listed))))} · '
             f"{len(region.mentions)} organisation mentions · findings: {_severity_counts(region.quality)} · "
             f'<a href="#{key}-regions">back to the regions</a></p>'
             f'<div class="source" lang="sv" role="group" aria-label="Source text of {html.escape(title)}">{body}</div>'

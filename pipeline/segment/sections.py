@@ -25,7 +25,7 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 from pipeline import reference, web_furniture
 from pipeline.findings import Code
 from pipeline.models import Finding
-from pipeline.profile import OTHER, SUMMARY, Profile
+from pipeline.profile import OTHER, SUMMARY, Profile, fold_title
 from pipeline.reference import County
 from pipeline.slugs import slugify
 
@@ -383,6 +383,7 @@ def _segment_block(
     current = SUMMARY
     canonical = profile.labels.canonical
     continued: set[int] = set()
+    typed = {m.id for m in profile.metrics if m.type != "count"}
     for i in range(first, last + 1):
         line = lines[i]
         if line.blank or i in continued:
@@ -453,7 +454,7 @@ def _segment_block(
                 f"count label {label!r} has no colon; read as {canonical[section]!r}", line, label,
                 profile.field_of(section)))
             continue
-        if not paragraph_start:
+        if not paragraph_start and current not in typed:  # a typed value is its line: a label may follow it
             continue
         worded = _worded_item(line.text, rules)
         if worded is not None:  # "Mål 1: …": an item with its label word, not a label
@@ -694,11 +695,11 @@ def title_line(lines: list[Line], profile: Profile) -> int | None:
     """The line of the report's title: a paragraph of its own that is (or starts with) the
     profile's title, the first such one that prose follows; None when the text has none. No region
     starts before it (a web site's side menu of region names, printed before the report)."""
-    wanted = " ".join(profile.title.split()).casefold()
+    wanted = fold_title(profile.title)
     if not wanted:
         return None
     candidates = [i for i, line in enumerate(lines) if line.text and _blank_around(lines, i) == (True, True)
-                  and " ".join(line.text.split()).casefold().startswith(wanted)]
+                  and fold_title(line.text).startswith(wanted)]
     for i in candidates:
         following = [line for line in lines[i + 1 : i + 12] if not line.blank][:3]
         if any(len(line.text.split()) >= TITLE_FOLLOWED_BY_WORDS for line in following):
@@ -715,7 +716,7 @@ first this many lines that are not blank."""
 
 
 def _starts_with_title(text: str, wanted: str) -> bool:
-    folded = " ".join(text.split()).casefold()
+    folded = fold_title(text)
     return folded == wanted or folded.startswith(wanted + " ") or folded.startswith(wanted + ":")
 
 
@@ -850,11 +851,11 @@ def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> li
     before each label of the ``heading_before`` section (blank lines between them allowed), one
     line that is not a label and does not end like a sentence. A heading run into the previous
     unit's last line (a PDF's page break) needs its blank line after it."""
-    wanted = profile.regions.heading_before
+    wanted = profile.regions.headed_by
     found = []
     for i in range((title or -1) + 1, len(lines)):
         label = profile.labels.match(lines[i].text) if not lines[i].blank else None
-        if label is None or label[0] != wanted:
+        if label is None or label[0] not in wanted:
             continue
         j = i - 1
         while j > (title if title is not None else -1) and lines[j].blank:
@@ -901,6 +902,8 @@ def _with_places(text: str, block: RegionBlock, profile: Profile) -> RegionBlock
                                             evidence=part, start=span.start, end=span.end))
                 elif code not in codes:
                     codes.append(code)
+    if not counties and municipalities:  # no county line: the counties its municipalities lie in
+        counties = list(dict.fromkeys(reference.municipality_county(code) for code in municipalities))
     county = block.county
     if county is None and counties:
         county = reference.county_by_code(counties[0])

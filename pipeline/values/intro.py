@@ -21,7 +21,7 @@ from pipeline.findings import Code
 from pipeline.models import Findings
 from pipeline.segment.lists import ListPatterns, split_items
 from pipeline.segment.sections import Line
-from pipeline.profile import IntroRules, phrase_alternatives
+from pipeline.profile import IntroRules, fold_title, phrase_alternatives
 
 
 MAX_CLAIM_SENTENCE = 2_000
@@ -115,7 +115,7 @@ def _attributed(paragraphs: list[list[Line]], publisher: str) -> str | None:
 
 
 def _folded(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return fold_title(text)
 
 
 def _split_at(paragraph: list[Line], line: Line) -> list[list[Line]]:

@@ -103,8 +103,9 @@ def read_measure(text: str, metric: MetricDef, spans: list[SectionSpan], pattern
     ``heading`` is the unit written on a heading line above it ("Miljoner kronor"), if any."""
     kind = metric.type
     if not spans:
-        findings.add(Code.missing_count_line, f"no {metric.id} line; its value is recorded as none", metric.id,
-                     field=metric.id)
+        if metric.expected:
+            findings.add(Code.missing_count_line, f"no {metric.id} line; its value is recorded as none", metric.id,
+                         field=metric.id)
         return Measure(type=kind, unit=metric.canonical_unit, basis="none", raw=None)
     span = spans[0]
     raw = text[span.start : span.end]
