@@ -312,8 +312,10 @@ def diff(old: str, new: str, repository: Path, report_format: str, html_path: Pa
 @_profile_option
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output_dir: Path, to: Path | None, dialect: str, profile_path: Path) -> None:
-    """Export every table as CSV files or as one Excel workbook, for spreadsheets (another family's
-    dataset too: --output-dir output/families/<id>, read with the profile it was extracted with)."""
+    """Export every table as CSV files or as one Excel workbook, for spreadsheets.
+
+    Another family's dataset too: --output-dir output/families/<id>, read with the profile it was
+    extracted with."""
     from pipeline.publish import export as export_stage
 
     try:

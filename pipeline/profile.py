@@ -196,6 +196,10 @@ def user_pattern(pattern: str) -> re.Pattern[str]:
     problem = _unbounded(tree)
     if problem:
         raise ValueError(f"{pattern!r} {problem}, which can take exponential time; rewrite it without that")
+    problem = _wildcards_in_a_row(tree)
+    if problem:
+        raise ValueError(f"{pattern!r} {problem}, which can take time that grows with a high power of the text's "
+                         "length; rewrite it without that")
     return compiled
 
 
@@ -203,6 +207,51 @@ def _sre_parse(pattern: str):
     import re._parser as sre_parse  # the standard library's own parser of regular expressions
 
     return sre_parse.parse(pattern)
+
+
+def _wildcards_in_a_row(tree) -> str | None:
+    """Why the pattern may take polynomial time of a high degree: two unbounded repeats of a wide
+    class (".", "[^.]", "\\S") with nothing required between them (".*.*.*" on a sentence of 2,000
+    characters tries every way to share it out), or None."""
+    import re._constants as c
+
+    def wide(body) -> bool:
+        if len(body) != 1:
+            return False
+        op, value = body[0]
+        if op in (c.ANY, c.NOT_LITERAL):
+            return True
+        return op == c.IN and any(o == c.NEGATE or (o == c.CATEGORY and "NOT" in str(v)) for o, v in value)
+
+    def walk(items, open_wild: bool) -> tuple[bool, str | None]:
+        for op, value in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                low, high, body = value
+                if (high == c.MAXREPEAT or high > 100) and wide(list(body)):
+                    if open_wild:
+                        return True, "repeats two wildcards one after the other with nothing required between them"
+                    open_wild = True
+                elif low > 0:
+                    open_wild, problem = walk(body, open_wild)
+                    if problem:
+                        return open_wild, problem
+            elif op == c.SUBPATTERN:
+                open_wild, problem = walk(value[-1], open_wild)
+                if problem:
+                    return open_wild, problem
+            elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue  # zero-width: nothing is required between the repeats
+            elif op == c.BRANCH:
+                for branch in value[1]:
+                    _, problem = walk(branch, open_wild)
+                    if problem:
+                        return open_wild, problem
+                open_wild = False
+            else:
+                open_wild = False
+        return open_wild, None
+
+    return walk(tree, False)[1]
 
 
 def _unbounded(tree, inside_repeat: bool = False) -> str | None:

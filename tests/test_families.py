@@ -309,3 +309,13 @@ def test_a_claim_without_its_value_group_is_refused_at_load(tmp_path):
     broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>(?:19|20)\\d{2})", "((?:19|20)\\d{2})"), "utf-8")
     with pytest.raises(ProfileError, match=r"claims\[0\]: .* lacks the named group \(\?P<value>…\)"):
         profiles.load(broken)
+
+
+def test_a_claim_pattern_of_wildcards_in_a_row_is_refused_at_load(tmp_path):
+    # ".*.*.*.*.*" passes the nested-repeat check but tries every way to share a 2,000-character
+    # sentence among five wildcards: a run that never ends
+    broken = tmp_path / "family.toml"
+    broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>(?:19|20)\\d{2})\\b", "(?P<value>.*.*.*.*.*)och"),
+                      "utf-8")
+    with pytest.raises(ProfileError, match=r"claims\[0\]: .*wildcards one after the other"):
+        profiles.load(broken)

@@ -291,15 +291,22 @@ def _split_inside_labels(lines: list[Line], profile: Profile) -> tuple[list[Line
     cuts: list[tuple[Line, str]] = []
     inside = profile.labels.inside_line
     for line in lines:
-        rest = line  # a label ends in a colon: the search stops at the line's last one (none: no search)
-        while (found := inside.search(rest.text, 0, rest.text.rfind(":") + 1)) is not None \
-                and found.group(1)[:1].isupper():
-            cut = found.start(1)
-            before = Line(rest.number, rest.start, rest.start + cut - 1, rest.text[: cut - 1])
-            rest = Line(rest.number, rest.start + cut, rest.end, rest.text[cut:])
-            result.append(before)
-            cuts.append((rest, found.group(1)))
-        result.append(rest)
+        text = line.text  # a label ends in a colon: the search stops at the line's last one (none: no search)
+        starts = []
+        for found in inside.finditer(text, 0, text.rfind(":") + 1):
+            if not found.group(1)[:1].isupper():
+                break
+            starts.append((found.start(1), found.group(1)))
+        if not starts:
+            result.append(line)
+            continue
+        at = 0  # each piece is sliced once from the line: memory in step with the line, not its square
+        for n, (cut, label) in enumerate(starts):
+            result.append(Line(line.number, line.start + at, line.start + cut - 1, text[at : cut - 1]))
+            end = starts[n + 1][0] - 1 if n + 1 < len(starts) else len(text)
+            cuts.append((Line(line.number, line.start + cut, line.start + end, text[cut:end]), label))
+            at = cut
+        result.append(Line(line.number, line.start + at, line.end, text[at:]))
     return result, cuts
 
 
