@@ -336,7 +336,9 @@ def export(ctx: click.Context, fmt: str, output_dir: Path, to: Path | None, dial
 @main.command("check-profile")
 @click.argument("profile_path", type=click.Path(path_type=Path, dir_okay=False))
 def check_profile(profile_path: Path) -> None:
-    """Check that a profile loads, and say what it declares (its units, sections, value types, claims)."""
+    """Check that a profile loads, and say what it declares.
+
+    Its units, sections, value types and claims; it writes nothing."""
     try:
         profile = profiles.load(profile_path)
     except PipelineError as exc:
