@@ -55,6 +55,9 @@ class Code(str, Enum):
     region_count_mismatch = "region_count_mismatch"
     duplicate_region = "duplicate_region"
     unit_place_unknown = "unit_place_unknown"
+    section_after_repeat = "section_after_repeat"
+    heading_several_counties = "heading_several_counties"
+    claim_ambiguous = "claim_ambiguous"
     region_without_sections = "region_without_sections"
     contents_list_skipped = "contents_list_skipped"
     text_after_report = "text_after_report"
@@ -101,6 +104,7 @@ class Code(str, Enum):
     count_not_whole = "count_not_whole"
     count_scaled = "count_scaled"
     count_from_sign = "count_from_sign"
+    count_note_mark = "count_note_mark"
     value_unreadable = "value_unreadable"
     value_unit_assumed = "value_unit_assumed"
     # contacts
@@ -182,6 +186,15 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                     "regions"),
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
                                          "the number of region headings found", "regions"),
+    Code.claim_ambiguous: CodeInfo("warning", "intro", "the intro states a claim of the profile more than once, "
+                                   "with different values: the first is kept"),
+    Code.heading_several_counties: CodeInfo("warning", "sections", "a county unit's heading names more than one "
+                                            "county ('Norrbotten och Västerbotten'): the unit is read as the first "
+                                            "one's, and its values may be for them together (a finding at every "
+                                            "value of the unit)", "region"),
+    Code.section_after_repeat: CodeInfo("warning", "sections", "a section or value line that comes only after "
+                                        "its block repeats another label: the text from the repeat on may be "
+                                        "another unit's, whose heading was not recognised"),
     Code.unit_place_unknown: CodeInfo("warning", "sections", "a unit's county or municipality section names a "
                                       "place that is no county or municipality of the reference data; it is not in "
                                       "the unit's codes"),
@@ -272,6 +285,8 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                 "value is the number times it (2000)"),
     Code.count_from_sign: CodeInfo("info", "counts", "a count written with a sign ('<50', '≥ 30'): the number is "
                                    "a bound, qualifier at_most or at_least"),
+    Code.count_note_mark: CodeInfo("info", "counts", "a count written with a note mark after its number ('3*', "
+                                   "'3¹'): the note, elsewhere on the page, may change what the number means"),
     Code.value_unreadable: CodeInfo("warning", "counts", "a typed value line (money, decimal, percentage, date, "
                                     "period) gives no value its type can hold exactly: a range, a decimal point, a "
                                     "missing unit, a note, a date not in the calendar, a value outside the "

@@ -269,24 +269,82 @@ def recognised(text: str, title: str) -> int | None:
     """The number of the line (from 0, among the first ``RECOGNITION_LINES`` that are not blank)
     that starts with ``title``, a report family's title; None when no line does."""
     wanted = fold_title(title)
-    heads = [fold_title(line) for line in text.split("\n", 5000)[:5000] if line.strip()]
-    return next((n for n, line in enumerate(heads[:RECOGNITION_LINES]) if line == wanted
-                 or line.startswith(wanted + " ") or line.startswith(wanted + ":")), None)
+    return next((n for n, line in enumerate(_heads(text)) if _titled(line, wanted)), None)
+
+
+def _heads(text: str) -> list[str]:
+    """The first ``RECOGNITION_LINES`` lines that are not blank, folded as titles are compared."""
+    heads = []
+    for line in text.split("\n", 20 * RECOGNITION_LINES)[: 20 * RECOGNITION_LINES]:
+        if line.strip():
+            heads.append(fold_title(line))
+            if len(heads) == RECOGNITION_LINES:
+                break
+    return heads
+
+
+def _titled(line: str, wanted: str) -> bool:
+    return line == wanted or line.startswith(wanted + " ") or line.startswith(wanted + ":")
+
+
+PROSE_WORDS = 8
+"""A report's title is followed, within three lines, by a line of prose this long; a site menu's
+item of the same name is followed by more menu items."""
+
+
+def family_of(text: str, families: tuple[Profile, ...]) -> tuple[Profile | None, list[Profile]]:
+    """The family whose title is the report's, and the families whose titles its first lines show:
+    a title followed by prose wins over one that is not (a menu item, a link); of several followed by
+    prose, the first. (None, [...]) when no family's title is there, or several are and none is
+    followed by prose."""
+    heads = _heads(text)
+    titles = [fold_title(family.title) for family in families]
+    titled = [any(_titled(line, wanted) for wanted in titles) for line in heads]
+
+    def prose_after(n: int) -> bool:
+        for line, is_title in zip(heads[n + 1 : n + 4], titled[n + 1 : n + 4]):
+            if is_title:
+                return False  # another title comes first: a menu of titles
+            if len(line.split()) >= PROSE_WORDS:
+                return True
+        return False
+
+    found: list[tuple[bool, int, Profile]] = []
+    for family, wanted in zip(families, titles):
+        places = [n for n, line in enumerate(heads) if _titled(line, wanted)]
+        if places:
+            prose = [n for n in places if prose_after(n)]
+            found.append((bool(prose), (prose or places)[0], family))
+    shown = [family for _, _, family in found]
+    # on one line the longest title is the line's ("Beviljade projekt för test" over "Beviljade projekt")
+    with_prose = sorted((n, -len(family.title), family.id, family) for strong, n, family in found if strong)
+    if with_prose:
+        return with_prose[0][3], shown
+    lines = {n for _, n, _ in found}
+    if len(lines) == 1:
+        return max(found, key=lambda f: len(f[2].title))[2], shown
+    return None, shown
 
 
 def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: CompiledProfile,
                  required: bool) -> None:
-    """Refuses a document that has another shipped family's title line and not this profile's (a
+    """Refuses a document whose first lines show another shipped family's title as the report's (a
     sibling report dropped into raw/): read as this family, its values would be wrong. With
     ``required`` (a run that routes each document to its family), a document with no family's
-    title is refused too."""
-    if segmentation.title is not None or recognised(text, compiled.profile.title) is not None:
+    title, or with several families' and none of them the report's, is refused too."""
+    family, shown = family_of(text, (compiled.profile, *compiled.siblings))
+    if family is compiled.profile:
         return
-    for sibling in compiled.siblings:
-        if recognised(text, sibling.title) is not None:
-            raise OtherFamily(path, f"this is a {sibling.title!r} report (its title line), not "
-                                    f"{compiled.profile.title!r}; read it with its own profile, "
-                                    f"--profile pipeline/profiles/{sibling.id}.toml", sibling.id)
+    if family is not None:
+        raise OtherFamily(path, f"this is a {family.title!r} report (its title line), not "
+                                f"{compiled.profile.title!r}; read it with its own profile, "
+                                f"--profile pipeline/profiles/{family.id}.toml", family.id)
+    if not shown and segmentation.title is not None and not required:
+        return  # the title further down (after a long site menu): read as asked
+    if len(shown) > 1:
+        raise OtherFamily(path, f"its first lines show the titles of several report families "
+                                f"({', '.join(repr(f.title) for f in shown)}) and none is followed by the report's "
+                                "text; read it with --profile", None)
     if required:
         titles = ", ".join(repr(p.title) for p in (compiled.profile, *compiled.siblings))
         raise OtherFamily(path, f"no report family recognises it: none of its first {RECOGNITION_LINES} lines starts "

@@ -306,7 +306,7 @@ def test_the_intro_s_claims_are_read_as_the_profile_declares_them(tmp_path):
 
 def test_a_claim_without_its_value_group_is_refused_at_load(tmp_path):
     broken = tmp_path / "family.toml"
-    broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>(?:19|20)\\d{2})", "((?:19|20)\\d{2})"), "utf-8")
+    broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>", "("), "utf-8")
     with pytest.raises(ProfileError, match=r"claims\[0\]: .* lacks the named group \(\?P<value>…\)"):
         profiles.load(broken)
 
@@ -315,7 +315,26 @@ def test_a_claim_pattern_of_wildcards_in_a_row_is_refused_at_load(tmp_path):
     # ".*.*.*.*.*" passes the nested-repeat check but tries every way to share a 2,000-character
     # sentence among five wildcards: a run that never ends
     broken = tmp_path / "family.toml"
-    broken.write_text(MEDEL.read_text("utf-8").replace("(?P<value>(?:19|20)\\d{2})\\b", "(?P<value>.*.*.*.*.*)och"),
-                      "utf-8")
+    text = MEDEL.read_text("utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("patterns = ['\\bunder"))
+    broken.write_text(text.replace(line, "patterns = ['\\bunder (?P<value>.*.*.*.*.*)och']"), "utf-8")
     with pytest.raises(ProfileError, match=r"claims\[0\]: .*wildcards one after the other"):
         profiles.load(broken)
+
+
+def test_a_family_is_told_by_its_title_line_not_by_a_menu_item_or_a_footer_link(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    medel = (MEDEL_TEXTS / "medel-c.txt").read_text("utf-8")
+    # a saved page whose site menu lists the sibling page "Beviljade projekt" above the report's title
+    (raw / "medel-menu.txt").write_text("Tillväxtverket\n\nMeny\n\nStartsida\n\nBeviljade projekt\n\nStatistik\n\n"
+                                        + medel.split("\n", 2)[2], encoding="utf-8")
+    # a projects page whose footer links to "Så arbetar regionerna med sociala företag"
+    granted = (GRANTED_TEXTS / "beviljade-a.txt").read_text("utf-8")
+    (raw / "beviljade-footer.txt").write_text(granted + "\nRelaterade sidor\n\nSå arbetar regionerna med sociala "
+                                              "företag\n", encoding="utf-8")
+    result = cli("extract", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for family, document in (("sa-anvands-medel", "medel-menu"), ("beviljade-projekt", "beviljade-footer")):
+        documents = pd.read_parquet(tmp_path / "output" / "families" / family / "parquet" / "documents.parquet")
+        assert list(documents.document_id) == [document] and documents.regions_found.iloc[0] >= 5

@@ -645,6 +645,14 @@ def _section_findings(block: RegionBlock, profile: Profile) -> list[Finding]:
         if name != OTHER and len(spans) > 1:
             add(Code.duplicate_section, name, f"{len(spans)} {name} sections; counts use the first, all text is kept",
                 spans[1].label or name, spans[1].label_start, spans[1].end)
+    repeats = [spans[1] for name, spans in by_section.items() if name != OTHER and len(spans) > 1]
+    if repeats:  # the block starts over: what first comes after that may be an unrecognised unit's
+        again = min(repeats, key=lambda span: span.start)
+        for name, spans in by_section.items():
+            if name not in (OTHER, SUMMARY) and len(spans) == 1 and spans[0].start > again.start:
+                add(Code.section_after_repeat, name, f"the {name} line comes only after the block repeats its "
+                    f"{again.label or again.section!r} label: it may be another unit's (a heading not recognised)",
+                    spans[0].label or name, spans[0].label_start, spans[0].end)
     return findings
 
 
@@ -814,6 +822,15 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
             block_findings.insert(0, _finding(county, Code.heading_without_blank_line,
                 "region heading has no blank line before or after it; read as a heading all the same",
                 heading, heading.text))
+        if county is not None and profile.regions.unit == "county":
+            pattern, county_of = rules.inside
+            others = list(dict.fromkeys(county_of[m.group(1)].county_name for m in
+                                        pattern.finditer(f" {heading.text[len(alias):]} ")
+                                        if county_of[m.group(1)].county_code != county.county_code))
+            if others:
+                block_findings.insert(0, _finding(county, Code.heading_several_counties,
+                    f"the heading names {', '.join(others)} besides {county.county_name}; read as "
+                    f"{county.county_name}'s only", heading, heading.text, "region"))
         unit_id = rules.unit_id(alias, county, heading.text)
         if unit_id in seen:
             name = county.county_name if county is not None and unit_id == county.county_code else repr(alias)

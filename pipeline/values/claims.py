@@ -54,7 +54,14 @@ def read_claims(intro: Intro, patterns: ClaimPatterns, findings: Findings) -> li
     sentences = _sentences(text)
     out = []
     for claim, compiled in patterns.claims:
-        found = next(((at, m) for p in compiled for at, sentence in sentences if (m := p.search(sentence))), None)
+        matches = [(at, m) for at, sentence in sentences for p in compiled if (m := p.search(sentence))]
+        found = matches[0] if matches else None
+        stated = list(dict.fromkeys(" ".join(m.group("value").split()) for _, m in matches))
+        if len(stated) > 1:
+            at, first = matches[0]
+            findings.add(Code.claim_ambiguous, f"the intro states {claim.id} more than once, differently "
+                         f"({', '.join(repr(v) for v in stated[:5])}); the first is kept", ", ".join(stated[:5]),
+                         offset + at + first.start("value"), offset + at + first.end("value"), field=claim.id)
         if found is None:
             if claim.expected:
                 findings.add(Code.intro_claim_not_found, f"the intro gives no {claim.id} in any wording the profile "

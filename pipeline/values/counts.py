@@ -113,6 +113,8 @@ class CountPatterns:
     qualifiers: dict[str, Qualifier]
     vague_words: frozenset[str]
     leading_marker: re.Pattern[str]
+    word_range: re.Pattern[str]
+    """After a number, another that makes a range in words: "tre eller fyra", "två till tre"."""
 
 
 def _markers(rules: CountRules) -> dict[str, Qualifier]:
@@ -151,6 +153,7 @@ def compile_counts(rules: CountRules, lists: ListPatterns) -> CountPatterns:
         qualifiers=markers,
         vague_words=frozenset(w.casefold() for w in rules.vague_words),
         leading_marker=re.compile(rf"\s*(?:(?:{marker})\.?\s+)*", re.IGNORECASE),
+        word_range=re.compile(rf"\s+(?:eller|till|à)\s+(?:{words}|{_DIGITS})\b", re.IGNORECASE),
     )
 
 
@@ -195,6 +198,15 @@ _GLUED = re.compile(r"[^\W\d_]+\d")
 """A number run into letters and digits ("1e6", "0x10"): no count as written."""
 _SCALE_WORD = re.compile(r"\s*(%|[^\W\d_]+)")
 _DECIMALS = re.compile(r"[,.]\d+")
+_NOTE_MARK = re.compile(r"\s?[*¹²³⁴⁵⁶⁷⁸⁹⁰†]")
+"""A note mark right after a number ("3*", "3¹")."""
+
+
+def _amount_unit(raw: str, at: int) -> bool:
+    """Whether a unit of money (kr, tkr, mnkr, SEK …; ``reference/money_units.csv``) follows the number at ``at``."""
+    rest = " ".join(raw[at:].split()).casefold()
+    return any(rest == u.written or rest.startswith(u.written + " ") or rest.startswith(u.written + ".")
+               for u in reference.written_units() if u.unit == "SEK")
 _FRACTION = re.compile(r"\s*/\s*\d")
 
 
@@ -325,6 +337,17 @@ def parse_count(text: str, start: int, end: int, patterns: CountPatterns,
         return ParsedCount(None, "none", None, None, False, (), None, ((
             Code.count_unparsed, f"{raw.strip()[:40]!r} is not a count as written (a number run into letters and "
                                  "digits); the value is left empty"),))
+    if number is not None and _amount_unit(raw, number.end):
+        return ParsedCount(None, "none", None, None, False, (), None, ((
+            Code.count_unparsed, f"{raw.strip()[:40]!r} is an amount (a unit of money or a share follows the "
+                                 "number), not a count; the value is left empty"),))
+    if number is not None and (other := patterns.word_range.match(raw, number.end)):  # "tre eller fyra"
+        number = _Number(number.value, "at_least", number.start, other.end(),
+                         (Code.count_range, f"{raw[number.start : other.end()].strip()!r} read as at least "
+                                            f"{number.value}"))
+    if number is not None and _NOTE_MARK.match(raw, number.end):
+        problems.append((Code.count_note_mark, f"{raw.strip()[:40]!r} has a note mark after its number; the note "
+                                               "may change what the number means"))
     marker = patterns.partial.match(raw)
     lead = marker or patterns.complete.match(raw)  # "bland annat …" (partial), "endast …" (the whole list)
     candidates = items_of(start + (lead.end() if lead else 0), end) if number is None else []

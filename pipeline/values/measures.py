@@ -45,6 +45,8 @@ class MeasurePatterns:
     qualifiers: dict[str, Qualifier]
     units: re.Pattern[str]
     heading: re.Pattern[str]
+    label_unit: re.Pattern[str]
+    """A unit written in a label ("Alla stödtyper (tkr)", "Investeringsstöd i tkr")."""
     day: re.Pattern[str]
     point: re.Pattern[str]
     separator: re.Pattern[str]
@@ -71,6 +73,7 @@ def compile_measures(rules: CountRules) -> MeasurePatterns:
         qualifiers=markers,
         units=re.compile(rf"\s*(?P<unit>{units})(?![^\W\d_])", re.IGNORECASE),
         heading=re.compile(rf"^\(?(?:belopp\s+i\s+|alla\s+belopp\s+i\s+)?(?P<unit>{units})\)?:?$", re.IGNORECASE),
+        label_unit=re.compile(rf"(?:\(\s*|\bi\s+)(?P<unit>{units})(?![^\W\d_])\s*\)?", re.IGNORECASE),
         day=re.compile(rf"(?:{day})", re.IGNORECASE),
         point=re.compile(rf"(?:{day}|(?P<mon3>{months})\.?\s+(?P<y3>\d{{4}})(?!\d)"
                          rf"|(?P<part>{parts})\s+(?P<y4>\d{{4}})(?!\d)|(?P<y5>\d{{4}})(?!\d)(?!-\d{{1,2}}-\d))", re.IGNORECASE),
@@ -109,6 +112,9 @@ def read_measure(text: str, metric: MetricDef, spans: list[SectionSpan], pattern
         return Measure(type=kind, unit=metric.canonical_unit, basis="none", raw=None)
     span = spans[0]
     raw = text[span.start : span.end]
+    in_label = patterns.label_unit.search(span.label or "")
+    if in_label:  # "Alla stödtyper (tkr):": the label's unit, over a heading's
+        heading = " ".join(in_label.group("unit").split())
     values, problem = read_value(raw, metric, patterns, heading)
     if problem is not None:
         findings.add(problem[0], f"{metric.id}: {problem[1]}", raw, span.start, span.end, field=metric.id)
@@ -130,6 +136,8 @@ def read_value(raw: str, metric: MetricDef, patterns: MeasurePatterns, heading: 
         if metric.type == "period":
             start_at = re.match(r"(?:från|fr\.?\s?o\.?\s?m\.?)\s+", body, re.IGNORECASE)
             first, last, end = _point(body, start_at.end() if start_at else 0, patterns)
+            if start_at and not body[end:].strip(" ."):
+                raise _Unreadable("gives where the period starts but not where it ends")
             if end < len(body):
                 separator = patterns.separator.match(body, end)
                 if separator is None or separator.end() == end:
