@@ -338,3 +338,11 @@ def test_a_family_is_told_by_its_title_line_not_by_a_menu_item_or_a_footer_link(
     for family, document in (("sa-anvands-medel", "medel-menu"), ("beviljade-projekt", "beviljade-footer")):
         documents = pd.read_parquet(tmp_path / "output" / "families" / family / "parquet" / "documents.parquet")
         assert list(documents.document_id) == [document] and documents.regions_found.iloc[0] >= 5
+
+
+@pytest.mark.parametrize(("raw", "kronor"), [("480,000 kr", None), ("1 480,000 kr", None), ("480,50 kr", 480.5),
+                                             ("1,234 mnkr", 1_234_000), ("2,125 tkr", 2125)])
+def test_decimals_finer_than_ore_are_a_thousands_comma_not_a_value(raw, kronor):
+    value, findings = read(raw, "money", "SEK")
+    assert value.value == kronor
+    assert findings == ([] if kronor is not None else [("value_unreadable", "warning", "amount")])

@@ -187,6 +187,10 @@ def _number(body: str, metric: MetricDef, patterns: MeasurePatterns,
         unit = _unit(written or heading)  # type: ignore[arg-type]
         if unit.unit != "SEK":
             raise _Unreadable(f"is in {written or heading!r}, not an amount of money")
+        places = len(number.group("frac") or "")
+        if places > 2 + len(str(unit.factor)) - 1:  # finer than öre: "480,000 kr" is an English thousands comma
+            raise _Unreadable(f"writes {places} decimals in {written or heading!r}, finer than öre: the comma may "
+                              "separate thousands")
         amount = amount * unit.factor / MONEY_UNITS[metric.unit]  # type: ignore[index]
         written = written or heading
     elif metric.type == "percentage":
