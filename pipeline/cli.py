@@ -344,7 +344,8 @@ def check_profile(profile_path: Path) -> None:
     except PipelineError as exc:
         _fail(exc)
     rule = profile.regions
-    how = (f"found by the line before its {' or '.join(repr(s) for s in rule.headed_by)} label" if rule.unit == "free"
+    how = (f"headed by lines matching {rule.heading_pattern!r}" if rule.heading_pattern is not None else
+           f"found by the line before its {' or '.join(repr(s) for s in rule.headed_by)} label" if rule.unit == "free"
            else f"headed {', '.join(repr(f) for f in rule.heading_forms)}")
     click.echo(f"{shown(profile_path)}: profile {profile.id!r} ({profile.title!r}) loads")
     click.echo(f"units: {rule.unit}, {how}")

@@ -121,6 +121,9 @@ class RegionRule(_Part):
         """The sections whose label follows a free unit's heading."""
         before = self.heading_before
         return (before,) if isinstance(before, str) else tuple(before or ())
+    heading_pattern: str | None = None
+    """For free units: a regular expression a heading line matches whole ("Projekt \\d+: .+"), instead
+    of ``heading_before``."""
     heading_max_length: int = Field(200, gt=0)
     summary_expected: bool = True
     """Whether a unit is expected to have text between its heading and its first label."""
@@ -155,9 +158,13 @@ class RegionRule(_Part):
         if self.unit in ("county", "municipality") and not self.heading_forms:
             raise ValueError(f"{self.unit} units need heading_forms (\"Region {{short_name}}\", "
                              "\"{municipality_body}\")")
-        if self.unit == "free" and self.heading_before is None:
-            raise ValueError("free units need heading_before: the id of the section whose label follows each "
-                             "unit's heading")
+        if self.unit == "free" and self.heading_before is None and self.heading_pattern is None:
+            raise ValueError("free units need heading_before (the id of the section whose label follows each "
+                             "unit's heading) or heading_pattern")
+        if self.heading_pattern is not None:
+            if self.unit != "free":
+                raise ValueError("heading_pattern is for free units; county and municipality units use heading_forms")
+            user_pattern(self.heading_pattern)
         if self.unit == "free" and self.heading_forms:
             raise ValueError("free units are found by heading_before, not heading_forms")
         return self

@@ -282,3 +282,19 @@ def test_check_profile_says_what_a_profile_declares(tmp_path):
     result = cli("check-profile", str(broken), cwd=tmp_path)
     assert result.returncode != 0 and result.stderr.count("\n") == 1 and "free units need heading_before" in result.stderr
     assert not (tmp_path / "docs").exists()  # it writes nothing
+
+
+def test_free_units_found_by_a_heading_pattern(tmp_path):
+    profile_path = tmp_path / "numbered.toml"
+    profile_path.write_text(PROFILE.replace('heading_before = "county"', "heading_pattern = 'Projekt \\d+: .+'"),
+                            encoding="utf-8")
+    text = TEXT.replace("\nServicepunkt\n", "\nProjekt 1: Servicepunkt\n").replace(
+        "\nServicepunkter på Gotland\n", "\nProjekt 2: Servicepunkter på Gotland\n").replace(
+        "\nGränslös fjällservice\n", "\nProjekt 3: Gränslös fjällservice\n")
+    raw = tmp_path / "projekt.txt"
+    raw.write_text(text, encoding="utf-8")
+    compiled = compile_profile(profiles.load(profile_path))
+    extraction, _ = extract_text(Source(raw, "raw/projekt.txt", "projekt", "text"), raw.read_bytes(), compiled)
+    assert [r.unit_id for r in extraction.regions] == ["projekt-1-servicepunkt", "projekt-2-servicepunkter-pa-gotland",
+                                                      "projekt-3-granslos-fjallservice"]
+    assert [r.county_codes for r in extraction.regions] == [["03"], ["09"], ["24", "25"]]

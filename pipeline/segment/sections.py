@@ -876,6 +876,8 @@ def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> li
     line that is not a label and does not end like a sentence. A heading run into the previous
     unit's last line (a PDF's page break) needs its blank line after it."""
     wanted = profile.regions.headed_by
+    if profile.regions.heading_pattern is not None:
+        return _pattern_headings(lines, title, profile)
     found = []
     for i in range((title or -1) + 1, len(lines)):
         label = profile.labels.match(lines[i].text) if not lines[i].blank else None
@@ -892,6 +894,20 @@ def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> li
                 or profile.labels.match(text) is not None or _LIST_MARKER.match(text)):
             continue
         found.append((j, crowded))
+    return found
+
+
+def _pattern_headings(lines: list[Line], title: int | None, profile: Profile) -> list[tuple[int, bool]]:
+    """The heading lines of free units found by ``heading_pattern``: a line of its own (a blank line,
+    or the text's start, before it) that the pattern matches whole, after the title."""
+    pattern = re.compile(profile.regions.heading_pattern or "(?!)")
+    found = []
+    for i in range((title if title is not None else -1) + 1, len(lines)):
+        line = lines[i]
+        if (line.blank or len(line.text) > profile.regions.heading_max_length
+                or profile.labels.match(line.text) is not None or not pattern.fullmatch(line.text.strip())):
+            continue
+        found.append((i, i > 0 and not lines[i - 1].blank))
     return found
 
 
