@@ -58,6 +58,8 @@ class Code(str, Enum):
     section_after_repeat = "section_after_repeat"
     heading_several_counties = "heading_several_counties"
     claim_ambiguous = "claim_ambiguous"
+    item_marker_changed = "item_marker_changed"
+    item_text_not_read = "item_text_not_read"
     region_without_sections = "region_without_sections"
     contents_list_skipped = "contents_list_skipped"
     text_after_report = "text_after_report"
@@ -186,6 +188,12 @@ CATALOGUE: dict[Code, CodeInfo] = {
                                     "regions"),
     Code.region_count_mismatch: CodeInfo("warning", "sections", "the intro claims a number of regions other than "
                                          "the number of region headings found", "regions"),
+    Code.item_text_not_read: CodeInfo("warning", "goals", "text in an item section (reads_as = items) that no item "
+                                      "of its list holds: it is in the section's text, not in the items table",
+                                      "items"),
+    Code.item_marker_changed: CodeInfo("warning", "goals", "an item after a blank line whose bullet differs from "
+                                       "the list's above it: perhaps a footnote below the list, kept as an item",
+                                       "items"),
     Code.claim_ambiguous: CodeInfo("warning", "intro", "the intro states a claim of the profile more than once, "
                                    "with different values: the first is kept"),
     Code.heading_several_counties: CodeInfo("warning", "sections", "a county unit's heading names more than one "

@@ -298,3 +298,26 @@ def test_free_units_found_by_a_heading_pattern(tmp_path):
     assert [r.unit_id for r in extraction.regions] == ["projekt-1-servicepunkt", "projekt-2-servicepunkter-pa-gotland",
                                                       "projekt-3-granslos-fjallservice"]
     assert [r.county_codes for r in extraction.regions] == [["03"], ["09"], ["24", "25"]]
+
+
+def test_a_footnote_below_the_last_list_is_kept_and_reported(family, tmp_path):
+    raw = tmp_path / "projekt.txt"
+    raw.write_text(TEXT.replace("1. Samordna leveranser.", "• Samordna leveranser.")
+                   + "\n* Beloppen avser beviljat stöd.\n", encoding="utf-8")
+    compiled = compile_profile(profiles.load(family))
+    extraction, _ = extract_text(Source(raw, "raw/projekt.txt", "projekt", "text"), raw.read_bytes(), compiled)
+    last = extraction.regions[-1]
+    assert [(i.section, i.label) for i in last.items] == [("activities", "•"), ("activities", "*")]
+    assert [(f.code.value, f.field) for f in last.quality if f.code.value == "item_marker_changed"] == [
+        ("item_marker_changed", "items")]
+
+
+def test_text_in_an_item_section_that_no_item_holds_is_reported(family, tmp_path):
+    raw = tmp_path / "projekt.txt"
+    raw.write_text(TEXT + "\n* Beloppen avser beviljat stöd.\n", encoding="utf-8")  # below a numbered list
+    compiled = compile_profile(profiles.load(family))
+    extraction, _ = extract_text(Source(raw, "raw/projekt.txt", "projekt", "text"), raw.read_bytes(), compiled)
+    last = extraction.regions[-1]
+    assert [(i.label, i.text) for i in last.items] == [("1.", "Samordna leveranser.")]
+    assert [(f.field, f.evidence) for f in last.quality if f.code.value == "item_text_not_read"] == [
+        ("items", "* Beloppen avser beviljat stöd.")]

@@ -249,18 +249,42 @@ def read_items(text: str, spans: list[SectionSpan], kind: ItemKind, findings: Fi
     return items
 
 
-def read_section_items(text: str, spans: list[SectionSpan],
-                       worded: re.Pattern[str] | None = None) -> list[tuple[int, ListEntry]]:
+def read_section_items(text: str, spans: list[SectionSpan], worded: re.Pattern[str] | None = None,
+                       findings: Findings | None = None) -> list[tuple[int, ListEntry]]:
     """The items of one item section (``reads_as = "items"``), numbered from 1: its numbered or
-    bulleted items, or, for a section of prose, the whole text as one item with no label."""
+    bulleted items, or, for a section of prose, the whole text as one item with no label. An item
+    after a blank line whose bullet differs from the list's ("•", "•", then "* Andelen avser …") may
+    be a footnote below the list: it is kept and reported (``item_marker_changed``)."""
     items: list[tuple[int, ListEntry]] = []
     for span in spans:
         entries = parse_items(text, span.start, span.end, "goals", worded)
         if not entries and span.end > span.start:
             entries = [ListEntry(None, text[span.start : span.end], span.start, span.end)]
+        at, left = span.start, []
         for entry in entries:
+            piece = text[at : entry.start].rstrip()
+            if entry.label and piece.endswith(entry.label):  # the item's own label
+                piece = piece[: -len(entry.label)]
+            left.append(piece)
+            at = max(at, entry.end)
+        left.append(text[at : span.end])
+        if findings is not None and "".join(left).strip():
+            findings.add(Code.item_text_not_read, f"text in the {span.section} section that is no item of its list: "
+                         "kept in the section's text, not as an item", " ".join("".join(left).split())[:200],
+                         span.start, span.end, field="items")
+        for n, entry in enumerate(entries):
+            before = entries[:n]
+            if (findings is not None and before and entry.label in _BULLETS
+                    and all(b.label in _BULLETS and b.label != entry.label for b in before)
+                    and "\n\n" in text[before[-1].end : entry.start]):
+                findings.add(Code.item_marker_changed, f"{entry.label!r} after a blank line, below a list of "
+                             f"{before[-1].label!r} items: a footnote, perhaps, not an item; kept as one",
+                             text[entry.start : entry.end][:200], entry.start, entry.end, field="items")
             items.append((len(items) + 1, entry))
     return items
+
+
+_BULLETS = frozenset("•–-*·▪◦")
 
 
 _LEADING_NUMBERS = re.compile(r"^(\d{1,3})(?:\+(\d{1,3}))?")

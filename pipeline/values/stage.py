@@ -118,7 +118,7 @@ def region_values(text: str, block: RegionBlock, found: RegionEntities, organisa
                                             findings, rules.item_labels)]
     items = [models.Item(section=section, ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
              for section in profile.sections_read_as("items")
-             for n, e in read_section_items(text, by_section.get(section, []), rules.item_labels)]
+             for n, e in read_section_items(text, by_section.get(section, []), rules.item_labels, findings)]
     return RegionValues(block, counts, contacts, goals, purpose_items, sorted(items, key=lambda i: i.start),
                         mentions.in_order(), findings.closed())
 
