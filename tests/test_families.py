@@ -28,12 +28,12 @@ MEDEL = PROFILES_DIR / "sa-anvands-medel.toml"
 MEDEL_TEXTS = scoring.FAMILIES / "sa-anvands-medel"
 
 
-FAMILY_TEXTS = [(family, str(p.relative_to(scoring.FAMILIES / family)))
-                for family in ("sa-anvands-medel", "beviljade-projekt") for p in scoring.texts(family)]
+FAMILY_TEXTS = [(family, str(p.relative_to(scoring.FAMILIES / family)), form)
+                for family in ("sa-anvands-medel", "beviljade-projekt") for p in scoring.texts(family)
+                for form in scoring.forms_of(p)]
 
 
-@pytest.mark.parametrize("form", scoring.FORMS)
-@pytest.mark.parametrize(("family", "text"), FAMILY_TEXTS)
+@pytest.mark.parametrize(("family", "text", "form"), FAMILY_TEXTS)
 def test_each_family_reads_every_value_of_its_answer_keys(family, text, form):
     result = scoring.score(scoring.FAMILIES / family / text, family, form)
     assert result.silent == []

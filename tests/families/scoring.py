@@ -61,7 +61,13 @@ class Score:
 def texts(family: str) -> list[Path]:
     """A family's test texts: the ones written with the profile, then ``unseen/``, written later by an
     author who saw neither the profile nor the other texts (scored before any change they led to)."""
-    return sorted((FAMILIES / family).glob("*.txt")) + sorted((FAMILIES / family / "unseen").glob("*.txt"))
+    folders = (FAMILIES / family, FAMILIES / family / "unseen")
+    return [path for folder in folders for path in sorted([*folder.glob("*.txt"), *folder.glob("*.html")])]
+
+
+def forms_of(path: Path) -> tuple[str, ...]:
+    """The forms a text is scored in: a text in every form; a saved web page as it is."""
+    return FORMS if path.suffix == ".txt" else ("html",)
 
 
 _COMPILED: dict[str, object] = {}
@@ -80,6 +86,9 @@ FORMS = ("text", "html", "pdf")
 
 def extract(path: Path, family: str, form: str = "text") -> Extraction:
     data = path.read_bytes()
+    if path.suffix == ".html":  # a saved web page: read as it is
+        source = Source(path, f"raw/{path.name}", path.stem, "html")
+        return extract_text(source, data, compiled(family))[0]
     if form == "html":
         from generators.renderings import render_html
 
@@ -189,7 +198,7 @@ def _county_codes(region: Region | None) -> list[str] | None:
 def main(argv: list[str]) -> int:
     families = argv or sorted(p.name for p in FAMILIES.iterdir() if p.is_dir() and not p.name.startswith("_"))
     for family in families:
-        for path, form in ((p, f) for p in texts(family) for f in FORMS):
+        for path, form in ((p, f) for p in texts(family) for f in forms_of(p)):
             result = score(path, family, form)
             print(f"{family}/{path.parent.name + '/' if path.parent.name == 'unseen' else ''}{result.text}: {result.right}/{result.values} = {result.share:.1%}, "
                   f"silent wrong {len(result.silent)}")
