@@ -24,6 +24,9 @@ EXPORTS := output/export/csv/datapackage.json output/export/tables.xlsx output/e
 NODE_TOOLS := node_modules/.installed
 NPM := $(shell command -v npm 2>/dev/null)
 
+# Runs a command for each other report family's dataset (output/families/<id>), its folder last.
+for_each_family = @for family in output/families/*/; do if [ -d "$$family" ]; then $(1) "$${family%/}" || exit 1; fi; done
+
 FORCE: # always "remade", so the rule that needs it runs on every make
 .PHONY: help venv extract review export test test-slow bench fuzz check-output diff clean lock
 
@@ -62,15 +65,15 @@ review: extract ## Write the review site, output/review/index.html (make extract
 
 output/export/csv/datapackage.json: $(OUTPUTS)
 	$(PIPELINE) export --format csv
-	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format csv --output-dir "$${family%/}" || exit 1; fi; done
+	$(call for_each_family,$(PIPELINE) export --format csv --output-dir)
 
 output/export/tables.xlsx: $(OUTPUTS)
 	$(PIPELINE) export --format xlsx
-	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format xlsx --output-dir "$${family%/}" || exit 1; fi; done
+	$(call for_each_family,$(PIPELINE) export --format xlsx --output-dir)
 
 output/export/csv-excel/documents.csv: $(OUTPUTS)
 	$(PIPELINE) export --format csv --dialect excel
-	@for family in output/families/*/; do if [ -d "$$family" ]; then $(PIPELINE) export --format csv --dialect excel --output-dir "$${family%/}" || exit 1; fi; done
+	$(call for_each_family,$(PIPELINE) export --format csv --dialect excel --output-dir)
 
 export: $(EXPORTS) ## Write every table as one Excel workbook (output/export/tables.xlsx), as CSV (output/export/csv/) and as CSV for Excel (output/export/csv-excel/)
 	@echo "workbook: $(CURDIR)/output/export/tables.xlsx  CSV: $(CURDIR)/output/export/csv/  CSV for Excel: $(CURDIR)/output/export/csv-excel/"

@@ -539,6 +539,12 @@ def fold_title(text: str) -> str:
     return " ".join(text.split()).casefold().translate(_DASHES)
 
 
+def starts_with_title(folded: str, title: str) -> bool:
+    """Whether a line (``fold_title``-ed) is a report's title line: the title (folded) whole, or
+    followed by a space or a colon ("Beviljade projekt – kommersiell service 2024")."""
+    return folded == title or folded.startswith(title + " ") or folded.startswith(title + ":")
+
+
 def phrase_pattern(phrase: str) -> str:
     """A regular expression for a word or abbreviation of the profile, written loosely as people
     write it: a full stop may be left out and may be followed by a space ("m.fl." matches "m.fl.",

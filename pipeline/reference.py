@@ -8,6 +8,7 @@ is in its profile (``pipeline/profile.py``), not here.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -289,6 +290,13 @@ def written_units() -> tuple[WrittenUnit, ...]:
     """Units written after an amount ("tkr", "miljoner kronor", "MSEK", "%"), longest first."""
     rows = [WrittenUnit(row["written"].casefold(), row["unit"], int(row["factor"])) for row in _rows("money_units.csv")]
     return tuple(sorted(rows, key=lambda u: (-len(u.written), u.written)))
+
+
+@lru_cache(maxsize=None)
+def written_unit_alternatives() -> str:
+    """Every written unit as one regular-expression alternation, longest first, a space as any run
+    of white space ("miljoner\\s+kronor")."""
+    return "|".join(re.escape(u.written).replace(r"\ ", r"\s+") for u in written_units())
 
 
 @lru_cache(maxsize=None)

@@ -26,13 +26,13 @@ from pipeline.entities import DocumentEntities, EntityRules, document_entities, 
 from pipeline.fingerprints import fingerprint
 from pipeline.findings import Code
 from pipeline.models import Extraction, Finding, SourceFormat
-from pipeline.profile import Profile, fold_title
+from pipeline.profile import Profile, fold_title, starts_with_title
 from pipeline.readers import registry as readers
 from pipeline.readers.pdf import DEFAULT_ENGINE
 from pipeline.readers.text import NormalisedText
 from pipeline.redact import Redactor, salt_fingerprint
 from pipeline.errors import UnusableInputError
-from pipeline.segment.sections import SegmentRules, Segmentation, segment, with_reader_findings
+from pipeline.segment.sections import TITLE_LINES, SegmentRules, Segmentation, segment, with_reader_findings
 from pipeline.values.stage import UnitValues, ValueRules, unit_values
 
 __all__ = ["STAGES", "CompiledProfile", "SourceInfo", "Stage", "Store", "build_extraction", "compile_profile", "extract"]
@@ -247,11 +247,6 @@ def extract(path: Path, data: bytes, source: SourceInfo, compiled: CompiledProfi
     return Walk(extraction, normalised, ran)
 
 
-RECOGNITION_LINES = 40
-"""A report's title is among its first this many lines that are not blank (after a web site's
-header and menus, where a saved page has them)."""
-
-
 class OtherFamily(UnusableInputError):
     """A document of another shipped report family than the run's profile: read as this family, its
     values would be wrong. ``profile_id`` names its family; a run that routes families reads it with
@@ -265,26 +260,15 @@ class OtherFamily(UnusableInputError):
         return OtherFamily, (self.path, self.problem, self.profile_id)
 
 
-def recognised(text: str, title: str) -> int | None:
-    """The number of the line (from 0, among the first ``RECOGNITION_LINES`` that are not blank)
-    that starts with ``title``, a report family's title; None when no line does."""
-    wanted = fold_title(title)
-    return next((n for n, line in enumerate(_heads(text)) if _titled(line, wanted)), None)
-
-
 def _heads(text: str) -> list[str]:
-    """The first ``RECOGNITION_LINES`` lines that are not blank, folded as titles are compared."""
+    """The first ``TITLE_LINES`` lines that are not blank, folded as titles are compared."""
     heads = []
-    for line in text.split("\n", 20 * RECOGNITION_LINES)[: 20 * RECOGNITION_LINES]:
+    for line in text.split("\n", 20 * TITLE_LINES)[: 20 * TITLE_LINES]:
         if line.strip():
             heads.append(fold_title(line))
-            if len(heads) == RECOGNITION_LINES:
+            if len(heads) == TITLE_LINES:
                 break
     return heads
-
-
-def _titled(line: str, wanted: str) -> bool:
-    return line == wanted or line.startswith(wanted + " ") or line.startswith(wanted + ":")
 
 
 PROSE_WORDS = 8
@@ -299,7 +283,7 @@ def family_of(text: str, families: tuple[Profile, ...]) -> tuple[Profile | None,
     followed by prose."""
     heads = _heads(text)
     titles = [fold_title(family.title) for family in families]
-    titled = [any(_titled(line, wanted) for wanted in titles) for line in heads]
+    titled = [any(starts_with_title(line, wanted) for wanted in titles) for line in heads]
 
     def prose_after(n: int) -> bool:
         for line, is_title in zip(heads[n + 1 : n + 4], titled[n + 1 : n + 4]):
@@ -311,7 +295,7 @@ def family_of(text: str, families: tuple[Profile, ...]) -> tuple[Profile | None,
 
     found: list[tuple[bool, int, Profile]] = []
     for family, wanted in zip(families, titles):
-        places = [n for n, line in enumerate(heads) if _titled(line, wanted)]
+        places = [n for n, line in enumerate(heads) if starts_with_title(line, wanted)]
         if places:
             prose = [n for n in places if prose_after(n)]
             found.append((bool(prose), (prose or places)[0], family))
@@ -347,7 +331,7 @@ def _same_family(path: Path, text: str, segmentation: Segmentation, compiled: Co
                                 "text; read it with --profile", None)
     if required:
         titles = ", ".join(repr(p.title) for p in (compiled.profile, *compiled.siblings))
-        raise OtherFamily(path, f"no report family recognises it: none of its first {RECOGNITION_LINES} lines starts "
+        raise OtherFamily(path, f"no report family recognises it: none of its first {TITLE_LINES} lines starts "
                                 f"with a family's title ({titles}); add the title, or read it with --profile",
                           None)
 

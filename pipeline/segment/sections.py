@@ -25,7 +25,7 @@ from spacy.lang.sv.stop_words import STOP_WORDS
 from pipeline import reference, web_furniture
 from pipeline.findings import Code
 from pipeline.models import Finding
-from pipeline.profile import OTHER, SUMMARY, Profile, fold_title
+from pipeline.profile import OTHER, SUMMARY, Profile, fold_title, starts_with_title
 from pipeline.reference import County
 from pipeline.slugs import slugify
 
@@ -722,17 +722,13 @@ def title_line(lines: list[Line], profile: Profile) -> int | None:
     if candidates:
         return candidates[0]
     heads = [i for i, line in enumerate(lines) if not line.blank][:TITLE_LINES]
-    return next((i for i in heads if _starts_with_title(lines[i].text, wanted)), None)  # run into its neighbours
+    return next((i for i in heads if starts_with_title(fold_title(lines[i].text), wanted)), None)  # run into its neighbours
 
 
 TITLE_LINES = 40
-"""A title with no blank line around it ("Tillväxtverket" directly above it) is one of the text's
-first this many lines that are not blank."""
-
-
-def _starts_with_title(text: str, wanted: str) -> bool:
-    folded = fold_title(text)
-    return folded == wanted or folded.startswith(wanted + " ") or folded.startswith(wanted + ":")
+"""A report's title is one of the text's first this many lines that are not blank: one with no
+blank line around it ("Tillväxtverket" directly above it) here, and a report family's title line
+(``stages.family_of``)."""
 
 
 def _without_contents_lists(lines: list[Line], headings: list[tuple[int, tuple[str, County, bool]]],
@@ -860,14 +856,20 @@ def segment(text: str, rules: SegmentRules) -> Segmentation:
 
 @lru_cache(maxsize=1)
 def _unit_heading_pattern() -> re.Pattern[str]:
-    units = "|".join(re.escape(u.written).replace(r"\ ", r"\s+") for u in reference.written_units())
-    return re.compile(rf"\(?(?:alla\s+)?(?:belopp\s+i\s+)?(?:{units})\)?:?", re.IGNORECASE)
+    units = reference.written_unit_alternatives()
+    return re.compile(rf"\(?(?:belopp\s+i\s+|alla\s+belopp\s+i\s+)?(?P<unit>{units})\)?:?", re.IGNORECASE)
+
+
+def unit_heading_match(text: str) -> re.Match[str] | None:
+    """A unit heading over the value lines below it ("Miljoner kronor", "Belopp i tkr", "(mnkr)"),
+    with its unit (group ``unit``); None for any other line."""
+    return _unit_heading_pattern().fullmatch(text.strip())
 
 
 def unit_heading(text: str) -> bool:
-    """Whether a line is a unit heading over the value lines below it ("Miljoner kronor", "Belopp i
-    tkr", "(mnkr)"): the values stage reads it as their unit, so it starts no section."""
-    return _unit_heading_pattern().fullmatch(text.strip()) is not None
+    """Whether a line is a unit heading: the values stage reads it as the unit of the lines below
+    it, so it starts no section."""
+    return unit_heading_match(text) is not None
 
 
 def _free_headings(lines: list[Line], title: int | None, profile: Profile) -> list[tuple[int, bool]]:

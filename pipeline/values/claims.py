@@ -19,11 +19,9 @@ from pipeline.findings import Code
 from pipeline.models import Claim, Findings
 from pipeline.profile import DocumentClaim
 from pipeline.segment.lists import ListPatterns, split_items
-from pipeline.values.intro import MAX_CLAIM_SENTENCE, Intro
+from pipeline.values.intro import Intro, sentence_spans
 from pipeline.values.measures import MeasurePatterns, read_value
 from pipeline.profile import user_pattern
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÉÜ0-9•\-–*])|\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -38,20 +36,10 @@ def compile_claims(claims: tuple[DocumentClaim, ...], measures: MeasurePatterns,
                                for c in claims), measures, lists)
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) of every sentence of ``text`` a claim may be in."""
-    out, at = [], 0
-    for end in [*(m for m in _SENTENCE_END.finditer(text))]:
-        out.append((at, text[at : end.start()]))
-        at = end.end()
-    out.append((at, text[at:]))
-    return [(offset, s) for offset, s in out if len(s) <= MAX_CLAIM_SENTENCE]
-
-
 def read_claims(intro: Intro, patterns: ClaimPatterns, findings: Findings) -> list[Claim]:
     """The document's claims, in profile order, each from the first sentence that states it."""
     text, offset = intro.text or "", intro.text_start or 0
-    sentences = _sentences(text)
+    sentences = sentence_spans(text)
     out = []
     for claim, compiled in patterns.claims:
         matches = [(at, m) for at, sentence in sentences for p in compiled if (m := p.search(sentence))]

@@ -30,9 +30,20 @@ characters; a 2,000-character run without a sentence end is not prose a claim si
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÉÜ0-9•\-–*])|\n\s*\n")
 
 
+def sentence_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) of every sentence of ``text`` that a claim may be in (at most
+    ``MAX_CLAIM_SENTENCE`` long)."""
+    out, at = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        out.append((at, text[at : end.start()]))
+        at = end.end()
+    out.append((at, text[at:]))
+    return [(offset, s) for offset, s in out if len(s) <= MAX_CLAIM_SENTENCE]
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` that a claim may be in (at most ``MAX_CLAIM_SENTENCE`` long)."""
-    return [s for s in _SENTENCE_END.split(text) if len(s) <= MAX_CLAIM_SENTENCE]
+    return [s for _, s in sentence_spans(text)]
 
 
 @dataclass(frozen=True)

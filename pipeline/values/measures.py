@@ -28,7 +28,7 @@ from pipeline import reference
 from pipeline.findings import Code
 from pipeline.models import Findings, Measure, Qualifier
 from pipeline.profile import MONEY_UNITS, CountRules, MetricDef, phrase_alternatives
-from pipeline.segment.sections import SectionSpan
+from pipeline.segment.sections import SectionSpan, unit_heading_match
 
 _SPACE = "[ \u00a0\u202f]"
 _NUMBER = re.compile(rf"(?P<int>\d{{1,3}}(?:{_SPACE}\d{{3}})+(?!\d)|\d+)(?:,(?P<frac>\d+))?(?![\d.,]\d)")
@@ -44,7 +44,6 @@ class MeasurePatterns:
     qualifier: re.Pattern[str]
     qualifiers: dict[str, Qualifier]
     units: re.Pattern[str]
-    heading: re.Pattern[str]
     label_unit: re.Pattern[str]
     """A unit written in a label ("Alla stödtyper (tkr)", "Investeringsstöd i tkr")."""
     day: re.Pattern[str]
@@ -61,7 +60,7 @@ def compile_measures(rules: CountRules) -> MeasurePatterns:
     for words, qualifier in ((rules.approximate_markers, "approximate"), (rules.at_least_markers, "at_least"),
                              (rules.at_most_markers, "at_most")):
         markers |= {_fold(w).rstrip("."): qualifier for w in words}
-    units = "|".join(re.escape(u.written).replace(r"\ ", r"\s+") for u in reference.written_units())
+    units = reference.written_unit_alternatives()
     months = "|".join(sorted(map(re.escape, reference.month_names()), key=len, reverse=True))
     parts = "|".join(sorted((re.escape(p).replace(r"\ ", r"\s+") for p in reference.period_parts()), key=len,
                             reverse=True))
@@ -72,7 +71,6 @@ def compile_measures(rules: CountRules) -> MeasurePatterns:
         qualifier=re.compile(rf"(?P<marker>{phrase_alternatives(markers)})\.?\s+", re.IGNORECASE),
         qualifiers=markers,
         units=re.compile(rf"\s*(?P<unit>{units})(?![^\W\d_])", re.IGNORECASE),
-        heading=re.compile(rf"^\(?(?:belopp\s+i\s+|alla\s+belopp\s+i\s+)?(?P<unit>{units})\)?:?$", re.IGNORECASE),
         label_unit=re.compile(rf"(?:\(\s*|\bi\s+)(?P<unit>{units})(?![^\W\d_])\s*\)?", re.IGNORECASE),
         day=re.compile(rf"(?:{day})", re.IGNORECASE),
         point=re.compile(rf"(?:{day}|(?P<mon3>{months})\.?\s+(?P<y3>\d{{4}})(?!\d)"
@@ -86,11 +84,11 @@ def _unit(written: str) -> reference.WrittenUnit:
     return next(u for u in reference.written_units() if u.written == folded)
 
 
-def heading_unit(text: str, start: int, end: int, patterns: MeasurePatterns) -> str | None:
+def heading_unit(text: str, start: int, end: int) -> str | None:
     """The unit of the last heading line ("Miljoner kronor", "Belopp i tkr") in ``text[start:end]``."""
     found = None
     for line in text[start:end].split("\n"):
-        match = patterns.heading.match(line.strip())
+        match = unit_heading_match(line)
         if match:
             found = " ".join(match.group("unit").split())
     return found

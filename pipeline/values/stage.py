@@ -80,14 +80,14 @@ def _spans(by_section: dict[str, list[SectionSpan]], ids: tuple[str, ...]) -> li
     return sorted((span for section in ids for span in by_section.get(section, [])), key=lambda s: s.start)
 
 
-def _heading_unit(text: str, block: RegionBlock, before: int, patterns: MeasurePatterns) -> str | None:
+def _heading_unit(text: str, block: RegionBlock, before: int) -> str | None:
     """The unit a heading line above a value line writes ("Miljoner kronor"): the last one in the
     block's text before it that no label takes (its summary, unlabelled lines), never a line inside
     a section (a partner named "SEK")."""
     found = None
     for span in block.sections:
         if span.section in (SUMMARY, OTHER) and span.end <= before:
-            found = heading_unit(text, span.start, span.end, patterns) or found
+            found = heading_unit(text, span.start, span.end) or found
     return found
 
 
@@ -108,7 +108,7 @@ def region_values(text: str, block: RegionBlock, found: RegionEntities, organisa
             counts[metric.id] = read_count(text, metric, spans, rules.counts, resolver.is_known,
                                            lambda item, m=metric.id: mentions.identify(m, item), findings)
         else:
-            heading = _heading_unit(text, block, spans[0].start, rules.measures) if spans else None
+            heading = _heading_unit(text, block, spans[0].start) if spans else None
             counts[metric.id] = read_measure(text, metric, spans, rules.measures, findings, heading)
     goals = [models.Goal(ordinal=n, label=e.label, text=e.text, start=e.start, end=e.end)
              for n, e in read_items(text, _spans(by_section, profile.sections_read_as("goals")), "goals", findings,

@@ -57,7 +57,9 @@ REGION_CODES = {"region_count_mismatch", "no_regions_found", "duplicate_region",
 
 @dataclass
 class Miss:
-    county_code: str | None
+    unit: str | None
+    """The unit the value belongs to: an edition's region by its county code, a family's unit by its
+    title (``tests/families/scoring.py``); None for the document."""
     field: str
     expected: object
     found: object
@@ -66,7 +68,8 @@ class Miss:
 
 @dataclass
 class Score:
-    edition: str
+    name: str
+    """The text scored, and its form."""
     values: int = 0
     right: int = 0
     misses: list[Miss] = field(default_factory=list)
@@ -79,13 +82,13 @@ class Score:
     def silent(self) -> list[Miss]:
         return [m for m in self.misses if not m.flagged]
 
-    def check(self, ok: bool, county_code: str | None, field_name: str, expected: object, found: object,
+    def check(self, ok: bool, unit: str | None, field_name: str, expected: object, found: object,
               flagged: bool) -> None:
         self.values += 1
         if ok:
             self.right += 1
         else:
-            self.misses.append(Miss(county_code, field_name, expected, found, flagged))
+            self.misses.append(Miss(unit, field_name, expected, found, flagged))
 
 
 def _norm(text: str | None) -> str | None:
@@ -248,11 +251,11 @@ def score(edition: str, expectations: dict | None = None, folder: Path = EDITION
 def report(scores: list[Score]) -> str:
     lines = []
     for s in scores:
-        lines.append(f"{s.edition}: {s.right}/{s.values} right ({100 * s.share:.1f} %), "
+        lines.append(f"{s.name}: {s.right}/{s.values} right ({100 * s.share:.1f} %), "
                      f"{len(s.misses)} wrong, {len(s.silent)} of them silent")
         for miss in s.misses:
             mark = "flagged" if miss.flagged else "SILENT "
-            lines.append(f"  {mark} {miss.county_code or '--'} {miss.field}: expected {miss.expected!r}, "
+            lines.append(f"  {mark} {miss.unit or '--'} {miss.field}: expected {miss.expected!r}, "
                          f"found {miss.found!r}")
     return "\n".join(lines)
 

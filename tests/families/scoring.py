@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import profile as profiles
@@ -29,33 +28,9 @@ from pipeline.models import Extraction, Measure, Region
 from pipeline.paths import PROFILES_DIR
 from pipeline.runner.run import extract_text
 from pipeline.runner.sources import Source
+from tests.editions.scoring import Score
 
 FAMILIES = Path(__file__).resolve().parent
-
-
-@dataclass
-class Miss:
-    unit: str
-    field: str
-    expected: object
-    found: object
-    flagged: bool
-
-
-@dataclass
-class Score:
-    text: str
-    values: int = 0
-    right: int = 0
-    misses: list[Miss] = field(default_factory=list)
-
-    @property
-    def share(self) -> float:
-        return self.right / self.values if self.values else 1.0
-
-    @property
-    def silent(self) -> list[Miss]:
-        return [m for m in self.misses if not m.flagged]
 
 
 def texts(family: str) -> list[Path]:
@@ -143,12 +118,7 @@ def score(path: Path, family: str, form: str = "text") -> Score:
     document_flagged = any(f.field in ("regions", "title") for f in extraction.document.quality)
 
     def check(ok: bool, unit: str, name: str, want: object, got: object, region: Region | None) -> None:
-        result.values += 1
-        if ok:
-            result.right += 1
-        else:
-            flagged = _flagged(region, name) or (region is None and document_flagged)
-            result.misses.append(Miss(unit, name, want, got, flagged))
+        result.check(ok, unit, name, want, got, _flagged(region, name) or (region is None and document_flagged))
 
     for key in ("title", "publisher"):  # the report's own, however its lines are run together
         if key in expected:
@@ -200,7 +170,7 @@ def main(argv: list[str]) -> int:
     for family in families:
         for path, form in ((p, f) for p in texts(family) for f in forms_of(p)):
             result = score(path, family, form)
-            print(f"{family}/{path.parent.name + '/' if path.parent.name == 'unseen' else ''}{result.text}: {result.right}/{result.values} = {result.share:.1%}, "
+            print(f"{family}/{path.parent.name + '/' if path.parent.name == 'unseen' else ''}{result.name}: {result.right}/{result.values} = {result.share:.1%}, "
                   f"silent wrong {len(result.silent)}")
             for miss in result.misses:
                 print(f"  {'flagged' if miss.flagged else 'SILENT '} {miss.unit} {miss.field}: expected "
